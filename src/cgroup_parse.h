@@ -1,0 +1,209 @@
+/*
+ * cgroup_parse: pure parsers of cgroup v1/v2 and /proc files.
+ *
+ * Bytes in, struct out. No I/O, no logging, no globals, so the unit tests
+ * and the fuzz harnesses call them directly. Every parser accepts a buffer
+ * that is not NUL-terminated, tolerates a missing trailing newline and
+ * ignores keys it does not know. Malformed input (a known key without a
+ * number, a number that does not fit in 64 bits, a file with none of the
+ * keys the kernel always writes) returns -1 with a message in err.
+ *
+ * Values are returned in the units the file uses (usec, ns, ticks, kB is
+ * the one exception: meminfo is converted to bytes); the reader converts.
+ * Each struct carries a `have` mask of the fields actually found.
+ */
+#ifndef HALE_CGROUP_PARSE_H
+#define HALE_CGROUP_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * Strict unsigned decimal: at least one digit, digits only, no sign, no
+ * blanks. Returns -1 on anything else or when the value exceeds 2^64-1.
+ */
+int	cgroup_parse_dec(const char *s, size_t len, uint64_t *v);
+
+/* A file holding one unsigned number (memory.current, pids.current ...). */
+int	cgroup_parse_u64(const char *buf, size_t len, uint64_t *v,
+	    char *err, size_t errlen);
+/* The same, but the word "max" reads as UINT64_MAX (memory.max, pids.max). */
+int	cgroup_parse_limit(const char *buf, size_t len, uint64_t *v,
+	    char *err, size_t errlen);
+/* A file holding one signed number (v1 cpu.cfs_quota_us, "-1" = none). */
+int	cgroup_parse_i64(const char *buf, size_t len, int64_t *v,
+	    char *err, size_t errlen);
+
+/* v2 cpu.stat */
+#define CGROUP_CPU_USAGE	0x01u	/* usage_usec */
+#define CGROUP_CPU_USER		0x02u	/* user_usec */
+#define CGROUP_CPU_SYSTEM	0x04u	/* system_usec */
+#define CGROUP_CPU_PERIODS	0x08u	/* nr_periods */
+#define CGROUP_CPU_THROTTLED	0x10u	/* nr_throttled */
+#define CGROUP_CPU_THR_TIME	0x20u	/* throttled_usec (v2) / throttled_time (v1) */
+struct cgroup_cpu_stat {
+	unsigned	have;
+	uint64_t	usage_usec;
+	uint64_t	user_usec;
+	uint64_t	system_usec;
+	uint64_t	nr_periods;
+	uint64_t	nr_throttled;
+	uint64_t	throttled;	/* usec on v2, ns on v1 */
+};
+int	cgroup_parse_cpu_stat(const char *buf, size_t len,
+	    struct cgroup_cpu_stat *, char *err, size_t errlen);
+/* v1 cpu.stat: nr_periods, nr_throttled, throttled_time (ns). */
+int	cgroup_parse_cpu_stat_v1(const char *buf, size_t len,
+	    struct cgroup_cpu_stat *, char *err, size_t errlen);
+
+/* v1 cpuacct.stat: "user N\nsystem N", in USER_HZ ticks. */
+#define CGROUP_CPUACCT_USER	0x01u
+#define CGROUP_CPUACCT_SYSTEM	0x02u
+struct cgroup_cpuacct_stat {
+	unsigned	have;
+	uint64_t	user_ticks;
+	uint64_t	system_ticks;
+};
+int	cgroup_parse_cpuacct_stat(const char *buf, size_t len,
+	    struct cgroup_cpuacct_stat *, char *err, size_t errlen);
+
+/* v2 cpu.max: "<quota|max> <period>". quota 0 means no quota. */
+struct cgroup_cpu_max {
+	uint64_t	quota_us;
+	uint64_t	period_us;
+};
+int	cgroup_parse_cpu_max(const char *buf, size_t len,
+	    struct cgroup_cpu_max *, char *err, size_t errlen);
+/*
+ * v2 cpu.weight (1..10000) to cgroup v1 shares, cAdvisor's conversion:
+ * 2 + ((weight - 1) * 262142) / 9999, integer math. -1 when out of range.
+ */
+int	cgroup_weight_to_shares(uint64_t weight, uint64_t *shares);
+
+/*
+ * memory.stat. The v2 parser reads anon/file/file_mapped/inactive_file;
+ * the v1 parser reads the hierarchical total_rss/total_cache/
+ * total_mapped_file/total_inactive_file/total_swap into the same fields.
+ */
+#define CGROUP_MEM_ANON		0x01u
+#define CGROUP_MEM_FILE		0x02u
+#define CGROUP_MEM_MAPPED	0x04u
+#define CGROUP_MEM_INACTIVE	0x08u
+#define CGROUP_MEM_SWAP		0x10u	/* v1 only */
+struct cgroup_memory_stat {
+	unsigned	have;
+	uint64_t	anon;		/* v1: total_rss */
+	uint64_t	file;		/* v1: total_cache */
+	uint64_t	file_mapped;	/* v1: total_mapped_file */
+	uint64_t	inactive_file;	/* v1: total_inactive_file */
+	uint64_t	swap;		/* v1: total_swap */
+};
+int	cgroup_parse_memory_stat(const char *buf, size_t len,
+	    struct cgroup_memory_stat *, char *err, size_t errlen);
+int	cgroup_parse_memory_stat_v1(const char *buf, size_t len,
+	    struct cgroup_memory_stat *, char *err, size_t errlen);
+
+/* v2 memory.events (and the oom_kill line of v1 memory.oom_control). */
+#define CGROUP_EV_LOW		0x01u
+#define CGROUP_EV_HIGH		0x02u
+#define CGROUP_EV_MAX		0x04u
+#define CGROUP_EV_OOM		0x08u
+#define CGROUP_EV_OOM_KILL	0x10u
+struct cgroup_memory_events {
+	unsigned	have;
+	uint64_t	low;
+	uint64_t	high;
+	uint64_t	max;
+	uint64_t	oom;
+	uint64_t	oom_kill;
+};
+int	cgroup_parse_memory_events(const char *buf, size_t len,
+	    struct cgroup_memory_events *, char *err, size_t errlen);
+/* v1 memory.oom_control: oom_kill_disable, under_oom, oom_kill (4.13+). */
+int	cgroup_parse_oom_control(const char *buf, size_t len,
+	    struct cgroup_memory_events *, char *err, size_t errlen);
+
+/* *.pressure: "some avg10=.. avg60=.. avg300=.. total=N" and "full ...". */
+#define CGROUP_PSI_SOME		0x01u
+#define CGROUP_PSI_FULL		0x02u
+struct cgroup_psi {
+	unsigned	have;
+	uint64_t	some_total_us;
+	uint64_t	full_total_us;
+};
+int	cgroup_parse_pressure(const char *buf, size_t len,
+	    struct cgroup_psi *, char *err, size_t errlen);
+
+/* Per-device block I/O counters (v2 io.stat or v1 blkio.throttle.*). */
+struct cgroup_io_dev {
+	unsigned	major;
+	unsigned	minor;
+	uint64_t	rbytes;
+	uint64_t	wbytes;
+	uint64_t	rios;
+	uint64_t	wios;
+};
+/*
+ * v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N
+ * [cost.* ...]". Devices beyond `cap` are validated but not stored. An empty
+ * file is valid (no I/O yet): *n = 0.
+ */
+int	cgroup_parse_io_stat(const char *buf, size_t len,
+	    struct cgroup_io_dev *devs, size_t cap, size_t *n,
+	    char *err, size_t errlen);
+/*
+ * v1 blkio.throttle.io_service_bytes[_recursive] (CGROUP_BLKIO_BYTES) or
+ * blkio.throttle.io_serviced[_recursive] (CGROUP_BLKIO_IOS): lines
+ * "MAJ:MIN Read|Write|Sync|Async|Discard|Total N" and a final "Total N".
+ * Merges into devs[0..*n) so both files fill the same array.
+ */
+enum cgroup_blkio_kind {
+	CGROUP_BLKIO_BYTES,
+	CGROUP_BLKIO_IOS,
+};
+int	cgroup_parse_blkio(const char *buf, size_t len, enum cgroup_blkio_kind,
+	    struct cgroup_io_dev *devs, size_t cap, size_t *n,
+	    char *err, size_t errlen);
+
+/*
+ * cgroup.procs line counting, fed in chunks so a root cgroup holding
+ * thousands of pids needs no big buffer. Each non-empty line must be a
+ * decimal pid; feed returns -1 on anything else.
+ */
+struct cgroup_linecount {
+	uint64_t	lines;
+	int		inline_;	/* inside a non-empty line */
+};
+void	cgroup_linecount_init(struct cgroup_linecount *);
+int	cgroup_linecount_feed(struct cgroup_linecount *, const char *, size_t);
+uint64_t cgroup_linecount_end(const struct cgroup_linecount *);
+/* First pid of a cgroup.procs buffer; *pid = 0 when the file is empty. */
+int	cgroup_parse_first_pid(const char *buf, size_t len, pid_t *pid,
+	    char *err, size_t errlen);
+
+/* /proc/meminfo, converted from kB to bytes. */
+#define CGROUP_MI_MEMTOTAL	0x01u
+#define CGROUP_MI_SWAPTOTAL	0x02u
+#define CGROUP_MI_SWAPFREE	0x04u
+struct cgroup_meminfo {
+	unsigned	have;
+	uint64_t	mem_total;
+	uint64_t	swap_total;
+	uint64_t	swap_free;
+};
+int	cgroup_parse_meminfo(const char *buf, size_t len,
+	    struct cgroup_meminfo *, char *err, size_t errlen);
+
+/* A cpu list like /sys/devices/system/cpu/online: "0-3,5,7-8". */
+int	cgroup_parse_cpulist(const char *buf, size_t len, unsigned *count,
+	    char *err, size_t errlen);
+/* Number of "processor : N" lines in /proc/cpuinfo. */
+int	cgroup_parse_cpuinfo(const char *buf, size_t len, unsigned *count,
+	    char *err, size_t errlen);
+
+/* DEVNAME= of a sysfs uevent file ("sda"); -1 when absent or too long. */
+int	cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,
+	    size_t namelen, char *err, size_t errlen);
+
+#endif

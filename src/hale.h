@@ -1,0 +1,28 @@
+/*
+ * hale: the daemon's state, one instance owned by main.c and handed to
+ * the HTTP handlers. Single thread: handlers read it directly, no locks.
+ */
+#ifndef HALE_HALE_H
+#define HALE_HALE_H
+
+#include <ev.h>
+
+#include "config.h"
+#include "scrape.h"
+
+struct httpd;
+
+struct hale {
+	struct ev_loop		*loop;
+	struct config		*cfg;
+	struct config_flags	 flags;
+	struct httpd		*httpd;
+	struct scrape		 scrape;
+	int			 ready;		/* startup finished */
+	unsigned long		 reloads_ok;
+	unsigned long		 reloads_failed;
+	double			 last_reload_ok;	/* unix seconds */
+	int			 last_reload_success;
+};
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * routes: what haled serves. Each handler fills a response from the
+ * daemon state (struct hale) and returns; none of them blocks.
+ */
+#include "routes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hale.h"
+#include "log.h"
+#include "metrics.h"
+#include "scrape.h"
+
+static void
+landing(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	(void)ctx;
+	(void)req;
+	r->status = 200;
+	r->content_type = "text/html; charset=utf-8";
+	buf_puts(&r->body,
+	    "<!DOCTYPE html>\n<html><head><title>haled</title></head><body>\n"
+	    "<h1>haled</h1>\n"
+	    "<p>hale: container health and resource monitor. Version "
+	    PACKAGE_VERSION ".</p>\n<ul>\n"
+	    "<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics</li>\n"
+	    "<li><a href=\"/healthz\">/healthz</a>: the daemon is alive</li>\n"
+	    "<li><a href=\"/readyz\">/readyz</a>: startup has finished</li>\n"
+	    "</ul>\n</body></html>\n");
+}
+
+static void
+healthz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	(void)ctx;
+	(void)req;
+	httpd_text(r, 200, "ok");
+}
+
+static void
+readyz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct hale	*h = ctx;
+
+	(void)req;
+	if (h->ready)
+		httpd_text(r, 200, "ready");
+	else
+		httpd_text(r, 503, "starting");
+}
+
+static void
+metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct hale		*h = ctx;
+	enum metrics_format	 fmt;
+	const struct buf	*doc;
+	char			 err[128];
+
+	fmt = metrics_negotiate(httpd_request_header(req, "Accept"));
+	doc = scrape_render(h, fmt);
+	if (doc->oom) {
+		httpd_text(r, 500, "out of memory while rendering metrics");
+		return;
+	}
+	r->status = 200;
+	r->content_type = metrics_content_type(fmt);
+	httpd_add_header(r, "Vary", "Accept, Accept-Encoding");
+	if (metrics_accepts_gzip(httpd_request_header(req, "Accept-Encoding"))) {
+		if (metrics_gzip(doc->data, doc->len, &r->body, err,
+		    sizeof(err)) == 0) {
+			httpd_add_header(r, "Content-Encoding", "gzip");
+			return;
+		}
+		log_warn("gzip failed, sending identity", LOG_S("err", err));
+		buf_reset(&r->body);
+	}
+	buf_append(&r->body, doc->data, doc->len);
+}
+
+const struct httpd_route routes_table[] = {
+	{ "GET", "/", 0, landing },
+	{ "GET", "/healthz", 0, healthz },
+	{ "GET", "/readyz", 0, readyz },
+	{ "GET", "/metrics", 0, metrics },
+	{ NULL, NULL, 0, NULL },
+};

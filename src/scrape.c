@@ -1,0 +1,100 @@
+/* scrape: the /metrics document, assembled from each module's writer. */
+#include "scrape.h"
+
+#include <time.h>
+
+#include "config.h"
+#include "hale.h"
+#include "selfstat.h"
+
+#ifndef HALE_REVISION
+#define HALE_REVISION "unknown"
+#endif
+
+void
+scrape_init(struct scrape *s)
+{
+	buf_init(&s->cache[0].body);
+	buf_init(&s->cache[1].body);
+	s->cache[0].at = s->cache[1].at = 0;
+	s->last_duration = 0;
+}
+
+void
+scrape_free(struct scrape *s)
+{
+	buf_free(&s->cache[0].body);
+	buf_free(&s->cache[1].body);
+}
+
+void
+scrape_invalidate(struct scrape *s)
+{
+	s->cache[0].at = s->cache[1].at = 0;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+write_self(struct hale *h, struct metrics_writer *w)
+{
+	struct selfstat	 st;
+	struct buf	 l;
+
+	buf_init(&l);
+	metrics_label(&l, "version", PACKAGE_VERSION);
+	metrics_label(&l, "revision", HALE_REVISION);
+	metrics_family(w, "hale_build_info", METRICS_GAUGE,
+	    "A metric with a constant '1' value labeled by version and revision from which haled was built.");
+	metrics_sample_u64(w, "hale_build_info", l.data, NULL, 1);
+	buf_free(&l);
+
+	metrics_family(w, "hale_config_last_reload_successful", METRICS_GAUGE,
+	    "Whether the last configuration reload attempt was successful.");
+	metrics_sample_u64(w, "hale_config_last_reload_successful", NULL,
+	    NULL, (uint64_t)h->last_reload_success);
+	metrics_family(w, "hale_config_last_reload_success_timestamp_seconds",
+	    METRICS_GAUGE, "Timestamp of the last successful configuration load.");
+	metrics_sample(w, "hale_config_last_reload_success_timestamp_seconds",
+	    NULL, NULL, h->last_reload_ok);
+
+	/* Our own process, never the --path.procfs tree (that may be a fixture). */
+	selfstat_read("/proc", &st);
+	selfstat_write(&st, w);
+}
+
+static void
+write_duration(struct hale *h, struct metrics_writer *w, double seconds)
+{
+	(void)h;
+	metrics_family(w, "hale_scrape_duration_seconds", METRICS_GAUGE,
+	    "Time haled took to collect and render this scrape.");
+	metrics_sample(w, "hale_scrape_duration_seconds", NULL, NULL, seconds);
+}
+
+const struct buf *
+scrape_render(struct hale *h, enum metrics_format fmt)
+{
+	struct scrape_cache	*c = &h->scrape.cache[fmt];
+	struct metrics_writer	 w;
+	double			 t0 = mono_now();
+	double			 ttl = (double)h->cfg->metrics_min_interval_ms / 1000.0;
+
+	if (c->at > 0 && t0 - c->at < ttl && !c->body.oom)
+		return &c->body;
+	buf_reset(&c->body);
+	metrics_writer_init(&w, &c->body, fmt);
+	write_self(h, &w);
+	write_duration(h, &w, mono_now() - t0);
+	metrics_finish(&w);
+	c->at = t0;
+	h->scrape.last_duration = mono_now() - t0;
+	return &c->body;
+}

@@ -1,0 +1,262 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static struct config_flags no_flags;
+
+/* -Wwrite-strings makes literals const; argv is not. */
+#define A(s)	((char *)(uintptr_t)(s))
+
+/* Loads JSON that must fail; returns the error text (static). */
+static const char *
+errors_of(const char *json)
+{
+	static char	 text[4096];
+	struct buf	 e;
+	struct config	*cfg;
+
+	buf_init(&e);
+	cfg = config_from_json(json, strlen(json), &no_flags, &e);
+	assert_null(cfg);
+	snprintf(text, sizeof(text), "%s", e.data != NULL ? e.data : "");
+	buf_free(&e);
+	return text;
+}
+
+static struct config *
+load_ok(const char *json, const struct config_flags *f)
+{
+	struct buf	 e;
+	struct config	*cfg;
+
+	buf_init(&e);
+	cfg = config_from_json(json, json != NULL ? strlen(json) : 0, f, &e);
+	if (cfg == NULL)
+		fail_msg("unexpected errors: %s", e.data);
+	buf_free(&e);
+	return cfg;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct config	*c;
+
+	(void)state;
+	unsetenv("DOCKER_HOST");
+	c = load_ok(NULL, &no_flags);
+	assert_int_equal(c->nlisten, 1);
+	assert_string_equal(c->listen[0], ":4253");
+	assert_string_equal(c->sysfs, "/sys");
+	assert_string_equal(c->procfs, "/proc");
+	assert_string_equal(c->docker_host, "unix:///var/run/docker.sock");
+	assert_int_equal(c->log_level, LOG_LEVEL_INFO);
+	assert_int_equal(c->log_format, LOG_FORMAT_LOGFMT);
+	assert_int_equal(c->nlabel_allow, 2);
+	assert_int_equal(c->metrics_min_interval_ms, 1000);
+	config_free(c);
+}
+
+static void
+test_full_file(void **state)
+{
+	struct config	*c;
+
+	(void)state;
+	unsetenv("DOCKER_HOST");
+	c = load_ok("{\"web\":{\"listen_addresses\":[\"127.0.0.1:9999\",\"[::1]:9998\"],"
+	    "\"max_connections\":5,\"timeout\":\"30s\"},"
+	    "\"log\":{\"level\":\"debug\",\"format\":\"json\"},"
+	    "\"paths\":{\"sysfs\":\"/x/sys\",\"procfs\":\"/x/proc\"},"
+	    "\"docker\":{\"host\":\"tcp://127.0.0.1:2375\"},"
+	    "\"metrics\":{\"container_labels\":[\"a.*\"],\"min_interval\":\"0s\"}}",
+	    &no_flags);
+	assert_int_equal(c->nlisten, 2);
+	assert_string_equal(c->listen[1], "[::1]:9998");
+	assert_int_equal(c->max_connections, 5);
+	assert_int_equal(c->conn_timeout_ms, 30000);
+	assert_int_equal(c->log_level, LOG_LEVEL_DEBUG);
+	assert_int_equal(c->log_format, LOG_FORMAT_JSON);
+	assert_string_equal(c->sysfs, "/x/sys");
+	assert_string_equal(c->docker_host, "tcp://127.0.0.1:2375");
+	assert_int_equal(c->nlabel_allow, 1);
+	assert_string_equal(c->label_allow[0], "a.*");
+	assert_int_equal(c->metrics_min_interval_ms, 0);
+	config_free(c);
+}
+
+static void
+test_errors_name_the_path(void **state)
+{
+	const char	*e;
+
+	(void)state;
+	e = errors_of("{\"metrics\":{\"min_interval\":\"10x\"}}");
+	assert_non_null(strstr(e, "metrics.min_interval: \"10x\" is not a duration"));
+	e = errors_of("{\"web\":{\"listen_addresses\":[\":80\",\"nope\",7]}}");
+	assert_non_null(strstr(e, "web.listen_addresses[1]: \"nope\" is not [HOST]:PORT"));
+	assert_non_null(strstr(e, "web.listen_addresses[2]: 7 is not a string"));
+	e = errors_of("{\"web\":{\"max_connections\":0}}");
+	assert_non_null(strstr(e, "web.max_connections: 0 is out of range"));
+	e = errors_of("{\"web\":{\"max_connections\":\"5\"}}");
+	assert_non_null(strstr(e, "web.max_connections: \"5\" is not an integer"));
+	e = errors_of("{\"log\":{\"level\":\"loud\"}}");
+	assert_non_null(strstr(e, "log.level: \"loud\" is not one of"));
+	e = errors_of("{\"paths\":{\"sysfs\":\"relative\"}}");
+	assert_non_null(strstr(e, "paths.sysfs: \"relative\" is not an absolute path"));
+	e = errors_of("{\"docker\":{\"host\":\"http://x\"}}");
+	assert_non_null(strstr(e, "docker.host: \"http://x\" is not unix:///PATH"));
+	e = errors_of("{\"metrics\":{\"min_interval\":\"2m\"}}");
+	assert_non_null(strstr(e, "metrics.min_interval: \"2m\" is out of range (0s to 1m)"));
+}
+
+static void
+test_unknown_keys_and_types(void **state)
+{
+	const char	*e;
+
+	(void)state;
+	e = errors_of("{\"wbe\":{}}");
+	assert_non_null(strstr(e, "wbe: unknown key"));
+	e = errors_of("{\"web\":{\"listen\":[]}}");
+	assert_non_null(strstr(e, "web.listen: unknown key"));
+	e = errors_of("{\"web\":[]}");
+	assert_non_null(strstr(e, "web: [] is not an object"));
+	e = errors_of("[1,2]");
+	assert_non_null(strstr(e, "must hold a JSON object"));
+	e = errors_of("{\"web\": {");
+	assert_non_null(strstr(e, "invalid JSON"));
+}
+
+static void
+test_all_errors_reported(void **state)
+{
+	const char	*e;
+	int		 lines = 0;
+
+	(void)state;
+	e = errors_of("{\"log\":{\"level\":\"x\",\"format\":\"y\"},\"bogus\":1}");
+	for (; *e != '\0'; e++)
+		lines += *e == '\n';
+	assert_int_equal(lines, 3);
+}
+
+static void
+test_flags_win(void **state)
+{
+	struct config_flags	 f;
+	struct config		*c;
+	char			 err[128];
+	char			*argv[] = { A("haled"), A("--web.listen-address=127.0.0.1:1"),
+	    A("--web.listen-address"), A("127.0.0.1:2"), A("--log.level=warn"),
+	    A("--docker.host=unix:///run/x.sock"), A("--path.sysfs"), A("/fx"), NULL };
+
+	(void)state;
+	setenv("DOCKER_HOST", "unix:///env.sock", 1);
+	assert_int_equal(config_parse_flags(8, argv, &f, err, sizeof(err)), 0);
+	c = load_ok("{\"log\":{\"level\":\"debug\"},\"web\":{\"listen_addresses\":[\":3\"]}}", &f);
+	assert_int_equal(c->nlisten, 2);
+	assert_string_equal(c->listen[0], "127.0.0.1:1");
+	assert_string_equal(c->listen[1], "127.0.0.1:2");
+	assert_int_equal(c->log_level, LOG_LEVEL_WARN);
+	assert_string_equal(c->docker_host, "unix:///run/x.sock");
+	assert_string_equal(c->sysfs, "/fx");
+	config_free(c);
+	/* Without the flag, the environment beats the file. */
+	memset(&f, 0, sizeof(f));
+	c = load_ok("{\"docker\":{\"host\":\"unix:///file.sock\"}}", &f);
+	assert_string_equal(c->docker_host, "unix:///env.sock");
+	config_free(c);
+	unsetenv("DOCKER_HOST");
+}
+
+static void
+test_bad_flags(void **state)
+{
+	struct config_flags	 f;
+	struct buf		 e;
+	char			 err[128];
+	char			*a1[] = { A("haled"), A("--nope"), NULL };
+	char			*a2[] = { A("haled"), A("--log.level"), NULL };
+	char			*a3[] = { A("haled"), A("--version=1"), NULL };
+	char			*a4[] = { A("haled"), A("--log.level=loud"), NULL };
+
+	(void)state;
+	assert_int_equal(config_parse_flags(2, a1, &f, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown flag \"--nope\""));
+	assert_int_equal(config_parse_flags(2, a2, &f, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "--log.level needs a value"));
+	assert_int_equal(config_parse_flags(2, a3, &f, err, sizeof(err)), -1);
+	/* A bad flag value is a config error that names the flag. */
+	assert_int_equal(config_parse_flags(2, a4, &f, err, sizeof(err)), 0);
+	buf_init(&e);
+	assert_null(config_from_json(NULL, 0, &f, &e));
+	assert_non_null(strstr(e.data, "--log.level: \"loud\" is not one of"));
+	buf_free(&e);
+}
+
+static void
+test_missing_files(void **state)
+{
+	struct config_flags	 f;
+	struct buf		 e;
+	struct config		*c;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	buf_init(&e);
+	f.config_file = "/nonexistent/hale.json";
+	assert_null(config_load(&f, &e));
+	assert_non_null(strstr(e.data, "/nonexistent/hale.json: cannot open"));
+	buf_free(&e);
+	f.config_file = FIXTURES "/../../etc/hale.json";	/* the shipped example */
+	c = config_load(&f, &e);
+	if (c == NULL)
+		fail_msg("shipped example invalid: %s", e.data);
+	config_free(c);
+	buf_free(&e);
+}
+
+static void
+test_listen_syntax(void **state)
+{
+	char	 err[64];
+
+	(void)state;
+	assert_int_equal(config_check_listen(":4253", err, sizeof(err)), 0);
+	assert_int_equal(config_check_listen("0.0.0.0:1", err, sizeof(err)), 0);
+	assert_int_equal(config_check_listen("[::]:65535", err, sizeof(err)), 0);
+	assert_int_equal(config_check_listen("localhost:80", err, sizeof(err)), 0);
+	assert_int_equal(config_check_listen("4253", err, sizeof(err)), -1);
+	assert_int_equal(config_check_listen(":0", err, sizeof(err)), -1);
+	assert_int_equal(config_check_listen(":65536", err, sizeof(err)), -1);
+	assert_int_equal(config_check_listen("::1:80", err, sizeof(err)), -1);
+	assert_int_equal(config_check_listen("[::1:80", err, sizeof(err)), -1);
+	assert_int_equal(config_check_listen("h:80x", err, sizeof(err)), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_errors_name_the_path),
+		cmocka_unit_test(test_unknown_keys_and_types),
+		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_flags_win),
+		cmocka_unit_test(test_bad_flags),
+		cmocka_unit_test(test_missing_files),
+		cmocka_unit_test(test_listen_syntax),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,189 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "metrics.h"
+
+static void
+test_text_family_and_samples(void **state)
+{
+	struct buf		 b, l;
+	struct metrics_writer	 w;
+
+	(void)state;
+	buf_init(&b);
+	buf_init(&l);
+	metrics_label(&l, "id", "/docker/abc");
+	metrics_label(&l, "name", "web");
+	metrics_writer_init(&w, &b, METRICS_TEXT);
+	metrics_family(&w, "x_seconds_total", METRICS_COUNTER, "Help \\ text\nline.");
+	metrics_sample(&w, "x_seconds_total", l.data, "cpu=\"total\"", 1.5);
+	metrics_sample_u64(&w, "x_seconds_total", NULL, NULL, 7);
+	metrics_family(&w, "y", METRICS_UNTYPED, "Why.");
+	metrics_sample_i64(&w, "y", NULL, "a=\"b\"", -3);
+	metrics_finish(&w);
+	assert_string_equal(b.data,
+	    "# HELP x_seconds_total Help \\\\ text\\nline.\n"
+	    "# TYPE x_seconds_total counter\n"
+	    "x_seconds_total{id=\"/docker/abc\",name=\"web\",cpu=\"total\"} 1.5\n"
+	    "x_seconds_total 7\n"
+	    "# HELP y Why.\n"
+	    "# TYPE y untyped\n"
+	    "y{a=\"b\"} -3\n");
+	buf_free(&b);
+	buf_free(&l);
+}
+
+static void
+test_openmetrics_counter_and_eof(void **state)
+{
+	struct buf		 b;
+	struct metrics_writer	 w;
+
+	(void)state;
+	buf_init(&b);
+	metrics_writer_init(&w, &b, METRICS_OPENMETRICS);
+	metrics_family(&w, "hale_docker_events_total", METRICS_COUNTER, "Say \"hi\".");
+	metrics_sample_u64(&w, "hale_docker_events_total", NULL, NULL, 3);
+	metrics_family(&w, "z", METRICS_UNTYPED, "Zed.");
+	metrics_finish(&w);
+	assert_string_equal(b.data,
+	    "# HELP hale_docker_events Say \\\"hi\\\".\n"
+	    "# TYPE hale_docker_events counter\n"
+	    "hale_docker_events_total 3\n"
+	    "# HELP z Zed.\n"
+	    "# TYPE z unknown\n"
+	    "# EOF\n");
+	buf_free(&b);
+}
+
+static void
+test_label_escaping(void **state)
+{
+	struct buf	 l;
+
+	(void)state;
+	buf_init(&l);
+	metrics_label(&l, "container_label_x", "a\"b\\c\nd");
+	assert_string_equal(l.data, "container_label_x=\"a\\\"b\\\\c\\nd\"");
+	buf_reset(&l);
+	metrics_label(&l, "e", "");
+	assert_string_equal(l.data, "e=\"\"");
+	buf_free(&l);
+}
+
+static void
+test_sanitize(void **state)
+{
+	char	 d[64];
+
+	(void)state;
+	assert_int_equal(metrics_sanitize_name(d, sizeof(d),
+	    "com.docker.compose.project"), 0);
+	assert_string_equal(d, "com_docker_compose_project");
+	assert_int_equal(metrics_sanitize_name(d, sizeof(d), "9lives-ü"), 0);
+	assert_string_equal(d, "_9lives___");	/* ü is two bytes */
+	assert_int_equal(metrics_sanitize_name(d, 4, "abcdef"), -1);
+}
+
+static void
+test_doubles(void **state)
+{
+	struct buf	 b;
+
+	(void)state;
+	buf_init(&b);
+	metrics_put_double(&b, 0.1);
+	buf_putc(&b, ' ');
+	metrics_put_double(&b, 123456789.0);
+	buf_putc(&b, ' ');
+	metrics_put_double(&b, 1.0 / 3.0);
+	buf_putc(&b, ' ');
+	metrics_put_double(&b, NAN);
+	buf_putc(&b, ' ');
+	metrics_put_double(&b, -INFINITY);
+	buf_putc(&b, ' ');
+	metrics_put_double(&b, 1e300);
+	assert_string_equal(b.data,
+	    "0.1 123456789 0.33333333333333331 NaN -Inf 1e+300");
+	buf_free(&b);
+}
+
+static void
+test_negotiate(void **state)
+{
+	(void)state;
+	assert_int_equal(metrics_negotiate(NULL), METRICS_TEXT);
+	assert_int_equal(metrics_negotiate("*/*"), METRICS_TEXT);
+	/* Prometheus 2.x default */
+	assert_int_equal(metrics_negotiate(
+	    "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+	    "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"),
+	    METRICS_OPENMETRICS);
+	/* Prometheus 3 default */
+	assert_int_equal(metrics_negotiate(
+	    "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.5,"
+	    "application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;"
+	    "escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1"),
+	    METRICS_OPENMETRICS);
+	assert_int_equal(metrics_negotiate("application/openmetrics-text"),
+	    METRICS_TEXT);	/* no version = 0.0.1 */
+	assert_int_equal(metrics_negotiate(
+	    "text/plain;version=0.0.4, application/openmetrics-text; version=1.0.0; q=0.2"),
+	    METRICS_TEXT);
+	assert_int_equal(metrics_negotiate(";;;,,,=q=;version"), METRICS_TEXT);
+}
+
+static void
+test_gzip_roundtrip(void **state)
+{
+	struct buf	 z;
+	char		 err[64], out[256];
+	const char	*in = "# HELP a b\n# TYPE a gauge\na 1\n";
+	z_stream	 zs;
+
+	(void)state;
+	assert_true(metrics_accepts_gzip("gzip, deflate"));
+	assert_true(metrics_accepts_gzip("br;q=1, gzip;q=0.5"));
+	assert_false(metrics_accepts_gzip("gzip;q=0"));
+	assert_false(metrics_accepts_gzip("identity"));
+	assert_false(metrics_accepts_gzip(NULL));
+	buf_init(&z);
+	assert_int_equal(metrics_gzip(in, strlen(in), &z, err, sizeof(err)), 0);
+	assert_int_equal((unsigned char)z.data[0], 0x1f);	/* gzip magic */
+	assert_int_equal((unsigned char)z.data[1], 0x8b);
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (Bytef *)z.data;
+	zs.avail_in = (uInt)z.len;
+	zs.next_out = (Bytef *)out;
+	zs.avail_out = sizeof(out);
+	assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(zs.total_out, strlen(in));
+	assert_memory_equal(out, in, strlen(in));
+	inflateEnd(&zs);
+	buf_free(&z);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_family_and_samples),
+		cmocka_unit_test(test_openmetrics_counter_and_eof),
+		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_doubles),
+		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_gzip_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
