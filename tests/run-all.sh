@@ -1,0 +1,56 @@
+#!/bin/bash
+# run-all.sh: the whole test suite, as the README and CI run it (after
+# ./bootstrap.sh --test). Exits non-zero on the first failure.
+#
+#   1. cmocka unit tests (make check)
+#   2. the same unit tests built with ASan+UBSan, and under valgrind
+#   3. integration tests against a real, private Docker engine
+#   4. the daemon's lifecycle under valgrind and with ASan
+#   5. make distcheck
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc)
+stage() { printf '\n=== %s\n' "$*"; }
+
+stage "unit tests"
+if ! make -C build -j"$jobs" check >/dev/null; then
+	cat build/tests/unit/*.log
+	exit 1
+fi
+grep -h '^# \|PASSED\|FAILED' build/test-suite.log || true
+ls build/tests/unit/*.log | sed 's|.*/||; s|\.log$| passed|'
+
+stage "unit tests with AddressSanitizer and UndefinedBehaviorSanitizer"
+mkdir -p build-asan
+[ -f build-asan/Makefile ] || (cd build-asan && ../configure -q --enable-sanitizers)
+if ! make -C build-asan -j"$jobs" check >/dev/null; then
+	cat build-asan/tests/unit/*.log
+	exit 1
+fi
+echo "all unit tests clean under ASan+UBSan"
+
+stage "unit tests under valgrind"
+for t in build/tests/unit/test_*; do
+	[ -x "$t" ] && [ "${t%.*}" = "$t" ] || continue
+	valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect "$t" >/dev/null 2>"$t.valgrind" ||
+		{ cat "$t.valgrind"; echo "valgrind: $t failed"; exit 1; }
+	echo "valgrind clean: ${t##*/}"
+done
+
+stage "integration tests"
+for t in tests/integration/test_*.sh; do
+	echo "--- $t"
+	HALED=$top/build/src/haled bash "$t"
+done
+
+stage "daemon lifecycle under valgrind and under ASan+UBSan"
+HALE_VALGRIND=1 HALED=$top/build/src/haled bash tests/integration/test_daemon.sh
+HALED=$top/build-asan/src/haled bash tests/integration/test_daemon.sh
+
+stage "make distcheck"
+make -C build distcheck >/dev/null
+echo "distcheck passed"
+
+printf '\nALL TESTS PASSED\n'
