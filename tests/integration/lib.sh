@@ -31,6 +31,34 @@
 #	hale_docker_stop: rm -f every container, SIGTERM dockerd (by pid),
 #	    reap stray shims, unmount what is left under the dir, rm -rf it
 #
+# Functions (all fail the test with a message rather than return an error,
+# except the predicates and wait_until):
+#   ok MSG / fail MSG / hale_skip MSG    TAP-like line; exit 1; exit 77
+#   assert_eq EXP ACT [MSG], assert_contains HAY NEEDLE [MSG],
+#   assert_not_contains HAY NEEDLE [MSG]
+#   wait_until SECS CMD...               poll CMD every 0.1 s; 1 on timeout
+#   hale_now_ms, hale_elapsed START_MS   wall clock, for timing phases
+#   hale_require CMD..., hale_require_root    skip (77) when missing
+#   hale_on_exit CMD [ARGS...]           cleanup step, run newest first
+#   hale_tmpdir                          HALE_TMP, removed at exit
+#   hale_docker_start [DOCKERD ARGS...]  private engine, DOCKER_HOST set
+#   hale_docker_ping                     engine answers /_ping (predicate)
+#   hale_docker_kill                     SIGKILL dockerd (reconnect tests)
+#   hale_docker_restart_engine           start it again on the same dirs
+#   hale_docker_stop                     remove containers, stop, clean up
+#   hale_docker_reap_stale               tear down engines of dead tests
+#   hale_busybox_image                   import hale-test/busybox once
+#   hale_httpd_container NAME none|host PORT BODY [RUN ARGS...]
+#                                        busybox httpd on 127.0.0.1:PORT
+#   hale_container_pid NAME, hale_container_id NAME
+#   hale_netns_curl PID URL [CURL ARGS...]   curl inside PID's netns
+#   hale_tcp_open HOST PORT              TCP connect succeeds (predicate)
+#   hale_cgroup_dir PID CONTROLLER|unified   PID's cgroup directory
+#   hale_free_port                       a free TCP port on 127.0.0.1
+#   hale_start [HALED ARGS...]           haled up, /healthz 200, HALE_URL
+#   hale_stop                            SIGTERM haled, return its status
+#   http_get PATH [CURL ARGS...], http_status PATH [CURL ARGS...]
+#
 # Variables read:    HALED (haled binary; default $top_builddir/src/haled),
 #                    HALE_VALGRIND=1 (run haled under valgrind),
 #                    HALE_CGROUP_PARENT (default hale-test),
@@ -238,7 +266,7 @@ _hale_wait_dead() {
 # /tmp/hale-dk.XXXXXX and wait for /_ping.  Extra arguments (for example
 # --live-restore) are kept for hale_docker_restart_engine.
 hale_docker_start() {
-	local d
+	local d ns
 	if [ -n "${HALE_DOCKER_DIR:-}" ] && [ -d "$HALE_DOCKER_DIR" ]; then
 		fail "hale_docker_start: an engine already runs in $HALE_DOCKER_DIR"
 	fi
@@ -251,17 +279,25 @@ hale_docker_start() {
 	HALE_DOCKER_SOCK=$d/docker.sock
 	DOCKER_HOST=unix://$d/docker.sock
 	export HALE_DOCKER_DIR HALE_DOCKER_SOCK DOCKER_HOST
-	# The managed containerd gets its own namespace too, so even a dockerd
-	# that fell back on a system containerd could not see the system's
-	# "moby" containers.
+	# dockerd 20.10 starts a containerd of its own under exec/containerd
+	# unless /run/containerd/containerd.sock exists; then it attaches to
+	# that one.  A containerd namespace per engine keeps it apart from the
+	# system's "moby" containers and from other private engines either way.
+	# --init: docker-init as pid 1 passes SIGTERM on, so busybox
+	# containers stop at once (docker run --init=false to opt out).
+	ns=${d##*/}
+	if [ -S /run/containerd/containerd.sock ]; then
+		printf '# note: dockerd will use the system containerd (namespace %s)\n' \
+		    "$ns" >&2
+	fi
 	_HALE_DOCKERD_ARGS=(
 	    --host "unix://$d/docker.sock"
 	    --data-root "$d/data"
 	    --exec-root "$d/exec"
 	    --pidfile "$d/pid"
 	    --config-file "$d/daemon.json"
-	    --containerd-namespace hale-test
-	    --containerd-plugins-namespace hale-test-plugins
+	    --containerd-namespace "$ns"
+	    --containerd-plugins-namespace "$ns-plugins"
 	    --bridge=none
 	    --iptables=false
 	    --ip6tables=false
@@ -296,7 +332,13 @@ _hale_docker_launch() {
 	# writes its stack dumps (SIGUSR1 from dockerd before it kills a slow
 	# containerd) to TMPDIR: keep them in our dir.
 	mkdir -p "$d/tmp"
-	TMPDIR=$d/tmp dockerd "${args[@]}" </dev/null >>"$d/dockerd.log" 2>&1 &
+	# Keep a terminal's ^C away from dockerd so the EXIT trap tears it
+	# down in order.  Without job control the child is no group leader and
+	# setsid execs in place, so $! stays dockerd's pid; with job control it
+	# has a process group of its own already.
+	local detach=setsid
+	case $- in *m*) detach= ;; esac
+	TMPDIR=$d/tmp $detach dockerd "${args[@]}" </dev/null >>"$d/dockerd.log" 2>&1 &
 	pid=$!
 	if [ "$d" = "${HALE_DOCKER_DIR:-}" ]; then
 		HALE_DOCKER_PID=$pid
@@ -306,6 +348,11 @@ _hale_docker_launch() {
 		printf '# dockerd (pid %s) did not answer /_ping; log tail:\n' "$pid" >&2
 		grep -v module=grpc "$d/dockerd.log" | tail -n 30 | sed 's/^/# /' >&2
 		fail "private dockerd did not start"
+	fi
+	# The pidfile is the truth should setsid ever have forked.
+	pid=$(cat "$d/pid" 2>/dev/null || printf '%s' "$pid")
+	if [ "$d" = "${HALE_DOCKER_DIR:-}" ]; then
+		HALE_DOCKER_PID=$pid
 	fi
 	printf '# dockerd pid %s ready in %s ms (%s)\n' "$pid" \
 	    "$(hale_elapsed "$start")" "$d" >&2
