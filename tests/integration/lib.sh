@@ -50,6 +50,8 @@
 #   hale_busybox_image                   import hale-test/busybox once
 #   hale_httpd_container NAME none|host PORT BODY [RUN ARGS...]
 #                                        busybox httpd on 127.0.0.1:PORT
+#   hale_tcp_container NAME none|host PORT REPLY [RUN ARGS...]
+#                                        busybox nc on 127.0.0.1:PORT
 #   hale_container_pid NAME, hale_container_id NAME
 #   hale_netns_curl PID URL [CURL ARGS...]   curl inside PID's netns
 #   hale_tcp_open HOST PORT              TCP connect succeeds (predicate)
@@ -573,6 +575,22 @@ hale_httpd_container() {
 	docker run -d --name "$name" --network "$net" -e HALE_BODY="$body" \
 	    "$@" "$HALE_IMAGE" sh -c 'printf %s "$HALE_BODY" >/var/www/index.html &&
 	    exec httpd -f -p 127.0.0.1:'"$port"' -h /var/www'
+}
+
+# hale_tcp_container NAME none|host PORT REPLY [DOCKER RUN ARGS...]: a
+# busybox nc listening on 127.0.0.1:PORT that writes REPLY to every
+# connection and closes it; prints the container id.
+hale_tcp_container() {
+	local name=$1 net=$2 port=$3 reply=$4
+	shift 4
+	_hale_need_engine hale_tcp_container
+	case "$net" in
+	none|host) ;;
+	*) fail "hale_tcp_container: network must be none or host, not $net" ;;
+	esac
+	# -ll: keep listening; the address argument binds 127.0.0.1 only.
+	docker run -d --name "$name" --network "$net" "$@" "$HALE_IMAGE" \
+	    nc -ll -p "$port" 127.0.0.1 -e echo "$reply"
 }
 
 # hale_container_pid NAME: host pid of the container's first process.

@@ -124,9 +124,16 @@ phase "netns container" "$t"
 ok "--network none container reached inside its namespace"
 
 # ------------------------------------------------------------ --network host
-# Debian's busybox nc cannot bind an address (no -s), and with --network host
-# it would listen on every interface: httpd on 127.0.0.1 is the TCP server.
 t=$(hale_now_ms)
+port=$(hale_free_port)
+hale_tcp_container hostnc host "$port" "nc $port" >/dev/null
+wait_until 10 hale_tcp_open 127.0.0.1 "$port" || fail "nc never listened on 127.0.0.1:$port"
+# shellcheck disable=SC2016 # expanded by the inner bash
+reply=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; cat <&3' _ "$port")
+assert_eq "nc $port" "$reply" "reply of nc on the host network"
+grep -q "^ *[0-9]*: 0100007F:$(printf '%04X' "$port") 00000000:0000 0A" /proc/net/tcp ||
+    fail "nc does not listen on 127.0.0.1 only"
+ok "--network host nc reachable on 127.0.0.1:$port (and bound to it only)"
 port=$(hale_free_port)
 hale_httpd_container hostweb host "$port" "host $port" >/dev/null
 wait_until 10 hale_tcp_open 127.0.0.1 "$port" || fail "nothing listens on 127.0.0.1:$port"
