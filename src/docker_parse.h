@@ -52,6 +52,8 @@
  * counted, and the splitter skips to the next newline, so one oversized
  * event costs that event, not the stream.
  */
+typedef void docker_line_cb(const char *line, size_t len, void *arg);
+
 struct docker_lines {
 	char		*buf;		/* partial line carried between chunks */
 	size_t		 len;
@@ -60,9 +62,14 @@ struct docker_lines {
 	int		 skipping;	/* inside a dropped line, waiting for '\n' */
 	uint64_t	 lines;		/* lines delivered */
 	uint64_t	 dropped;	/* lines dropped (too long or out of memory) */
+	/*
+	 * Optional: called (with feed's `arg`) with the first `keep`
+	 * bytes of each line dropped for its length, so the caller can
+	 * salvage what it can (docker_event_salvage).
+	 */
+	docker_line_cb	*on_drop;
+	size_t		 keep;
 };
-
-typedef void docker_line_cb(const char *line, size_t len, void *arg);
 
 void	docker_lines_init(struct docker_lines *, size_t max);
 /* Returns how many lines this call dropped (0 normally). */
@@ -151,6 +158,16 @@ struct docker_event {
  */
 int	docker_parse_event(const char *json, size_t len, struct docker_event *,
 	    char *err, size_t errlen);
+/*
+ * Best effort on the start of an event line too long to parse. Docker's
+ * encoder writes status, id, from, Type, Action and Actor.ID before
+ * Actor.Attributes (the part that grows with the labels), so the id is
+ * normally in the first few hundred bytes. Returns 0 with ev->id and
+ * ev->action filled (action OTHER if not seen), 1 if the prefix says it
+ * is not a container event, -1 if no container id was found.
+ */
+int	docker_event_salvage(const char *prefix, size_t len,
+	    struct docker_event *);
 /* Normalises an Action string ("exec_start: sh -c x" -> EXEC_START). */
 enum docker_action docker_action_parse(const char *, size_t len);
 const char *docker_action_name(enum docker_action);
