@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+# report.py PARTS_DIR OUT.json: joins the pieces bench/run wrote, checks the
+# targets of issue 7 and prints the table.
+import glob
+import json
+import os
+import sys
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def fmt(v, nd=2):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return ("%." + str(nd) + "f") % v
+    return str(v)
+
+
+def find_number(obj, words):
+    """First numeric value whose key contains all of `words` (depth first)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and \
+                    all(w in k.lower() for w in words):
+                return v
+        for v in obj.values():
+            r = find_number(v, words)
+            if r is not None:
+                return r
+    elif isinstance(obj, list):
+        for v in obj:
+            r = find_number(v, words)
+            if r is not None:
+                return r
+    return None
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("HOLDS" if ok else "FAILS")
+
+
+def main():
+    parts, out = sys.argv[1], sys.argv[2]
+    res = {"machine": load(os.path.join(parts, "machine.json")),
+           "http_baseline": load(os.path.join(parts, "http_baseline.json")),
+           "sizes": [], "idle": load(os.path.join(parts, "idle.json")),
+           "probe": load(os.path.join(parts, "probe.json")),
+           "docker": load(os.path.join(parts, "docker.json"))}
+    for p in glob.glob(os.path.join(parts, "size_*.json")):
+        s = load(p)
+        if s:
+            res["sizes"].append(s)
+    res["sizes"].sort(key=lambda s: s["containers"])
+    bysize = {s["containers"]: s for s in res["sizes"]}
+
+    m = res["machine"] or {}
+    print()
+    print("hale benchmark  %s  %s  kernel %s  %d CPUs  haled %s (tree %s%s)" % (
+        m.get("date", "?"), m.get("cpu", "?"), m.get("kernel", "?"),
+        m.get("cpus", 0), m.get("haled", "?"), m.get("revision", "?"),
+        ", src/ modified" if m.get("src_files_uncommitted") else ""))
+    print()
+    hdr = ("containers", "in /metrics", "series", "floor ms", "walk ms",
+           "haled ms", "p99 ms", "x floor", "self ms", "cpu ms",
+           "MB out", "gzip ms", "gzip MB", "RSS MiB", "RSS growth KiB")
+    rows = []
+    for s in res["sizes"]:
+        f, sc, gz, rr = s["floor"], s["scrape"], s["gzip"], s.get("rss_run")
+        growth = None
+        if rr and rr.get("rss_kb_samples"):
+            growth = rr["rss_kb_end"] - rr["rss_kb_samples"][0]
+        s["x_floor"] = sc["median_ms"] / f["median_ms"] if f["median_ms"] else None
+        s["rss_growth_kb"] = growth
+        rows.append((
+            str(s["containers"]), str(s["containers_in_metrics"]),
+            str(s["series"]), fmt(f["median_ms"]), fmt(f.get("walk_median_ms")),
+            fmt(sc["median_ms"]), fmt(sc["p99_ms"]), fmt(s["x_floor"]),
+            fmt(sc.get("self_median_ms")), fmt(sc.get("haled_sched_cpu_ms")),
+            fmt(sc["bytes"] / 1e6, 3), fmt(gz["median_ms"]),
+            fmt(gz["bytes"] / 1e6, 3), fmt(sc.get("rss_kb_end", 0) / 1024.0, 1),
+            ("%d over %d" % (growth, rr["n"])) if growth is not None else "-"))
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(hdr)]
+    print("  ".join(h.rjust(w) for h, w in zip(hdr, widths)))
+    for r in rows:
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+    hb = res["http_baseline"]
+    if hb:
+        print("\nHTTP alone (GET /healthz, same client): median %.3f ms, "
+              "client CPU %.3f ms/request, keep-alive %s" % (
+                  hb["median_ms"], hb["client_cpu_ms"],
+                  "yes" if hb.get("keepalive") else "no (haled sends Connection: close)"))
+
+    d = res["docker"]
+    if d and not d.get("failed"):
+        hd = d["haled"]
+        api = d["stats_api"]["total_ms"]
+        d["ratio_stats_api"] = api / hd["median_ms"] if hd["median_ms"] else None
+        d["ratio_docker_stats"] = d["docker_stats_cli"]["total_ms"] / hd["median_ms"] \
+            if hd["median_ms"] else None
+        print("\nReal containers: %d busybox containers (--network none) on a "
+              "private Docker %s engine" % (d["containers"], d["docker_version"]))
+        print("  Docker stats API, one-shot, sequential  %10.1f ms  (%.1f ms per "
+              "container; engine CPU %d ms)" % (api,
+                                                d["stats_api"]["median_ms_per_container"],
+                                                d["stats_api"]["engine_cpu_ms"]))
+        print("  docker stats --no-stream                %10.1f ms  (engine CPU %d ms)" % (
+            d["docker_stats_cli"]["total_ms"], d["docker_stats_cli"]["engine_cpu_ms"]))
+        print("  haled, one scrape (median of %d)        %10.2f ms  (haled CPU %.2f ms; "
+              "memory of %d, cpu of %d containers)" % (
+                  hd["n"], hd["median_ms"], hd.get("haled_sched_cpu_ms", 0),
+                  hd["containers_with_memory"], hd["containers_with_cpu"]))
+        print("  floor, same files                       %10.2f ms" % d["floor"]["median_ms"])
+        print("  haled vs stats API: %.0fx faster; vs docker stats: %.0fx" % (
+            d["ratio_stats_api"], d["ratio_docker_stats"]))
+        di = d["idle"]
+        print("  idle %ds with %d containers known, checks %s: %.1f ms CPU = %.3f%% of a core" % (
+            di["seconds"], d["containers"],
+            "every 10s" if di["checks_configured"] else "not available",
+            di["sched_cpu_ms"], di["core_percent"]))
+    elif d:
+        print("\nReal containers: the Docker part failed (see its output above)")
+
+    i = res["idle"]
+    if i:
+        print("\nIdle, 100 synthetic containers, %ds, no scrape: %.1f ms CPU = "
+              "%.3f%% of a core, RSS %.1f MiB" % (
+                  i["seconds"], i["sched_cpu_ms"], i["core_percent"], i["rss_kb"] / 1024.0))
+
+    p = res["probe"]
+    pps = None
+    if p and not p.get("missing") and not p.get("failed"):
+        pps = find_number(p, ("per", "s")) or find_number(p, ("rate",))
+        print("\nProbe engine: %s" % (json.dumps(p)[:400]))
+    elif p:
+        print("\nProbe engine: %s" % ("no bench/probe_bench* in this tree"
+                                      if p.get("missing") else "its benchmark failed"))
+
+    # --- targets ---------------------------------------------------------
+    t = {}
+    s1k, s5k = bysize.get(1000), bysize.get(5000)
+    if s1k and s1k["containers_in_metrics"] >= 1000:
+        t["latency_1000_within_2x_floor"] = {
+            "value": s1k["x_floor"], "holds": s1k["x_floor"] <= 2.0}
+    else:
+        t["latency_1000_within_2x_floor"] = {
+            "value": s1k["x_floor"] if s1k else None, "holds": None,
+            "note": "haled did not export the containers" if s1k else "size not run"}
+    if s1k and s5k and s5k["containers_in_metrics"] >= 5000:
+        per1 = s1k["scrape"]["median_ms"] / 1000.0
+        per5 = s5k["scrape"]["median_ms"] / 5000.0
+        fper = (s5k["floor"]["median_ms"] / 5000.0) / (s1k["floor"]["median_ms"] / 1000.0)
+        t["linear_at_5000"] = {"value": per5 / per1, "floor_value": fper,
+                               "holds": per5 / per1 <= max(1.25, fper * 1.1)}
+    else:
+        t["linear_at_5000"] = {"value": None, "holds": None}
+    if d and not d.get("failed") and d["haled"]["containers_with_memory"] >= d["containers"]:
+        t["100x_faster_than_stats_api"] = {"value": d["ratio_stats_api"],
+                                           "holds": d["ratio_stats_api"] >= 100}
+    else:
+        t["100x_faster_than_stats_api"] = {
+            "value": d.get("ratio_stats_api") if d else None, "holds": None,
+            "note": "haled did not export every container" if d else "Docker part not run"}
+    if s1k and s1k["containers_in_metrics"] >= 1000:
+        rss = s1k["scrape"]["rss_kb_end"]
+        t["rss_under_16mib_at_1000"] = {"value_kib": rss, "holds": rss < 16 * 1024}
+    else:
+        t["rss_under_16mib_at_1000"] = {"holds": None}
+    flat = [s for s in res["sizes"] if s.get("rss_growth_kb") is not None]
+    if flat:
+        worst = max(flat, key=lambda s: s["rss_growth_kb"])
+        t["rss_flat"] = {
+            "runs": {str(s["containers"]): {"scrapes": s["rss_run"]["n"],
+                                            "growth_kb": s["rss_growth_kb"]} for s in flat},
+            "holds": worst["rss_growth_kb"] <= 64}
+    else:
+        t["rss_flat"] = {"holds": None}
+    t["2000_probes_per_second"] = {"value": pps, "holds": None if pps is None else pps >= 2000}
+    idle_pct = None
+    if d and not d.get("failed"):
+        idle_pct = d["idle"]["core_percent"]
+    elif i:
+        idle_pct = i["core_percent"]
+    t["idle_under_half_percent"] = {"value": idle_pct,
+                                    "holds": None if idle_pct is None else idle_pct < 0.5}
+    res["targets"] = t
+
+    print("\nTargets (issue 7)")
+    names = {
+        "latency_1000_within_2x_floor": "scrape latency at 1,000 within 2x the floor",
+        "linear_at_5000": "at 5,000 still linear (per-container cost vs 1,000)",
+        "100x_faster_than_stats_api": ">= 100x faster than the Docker stats API",
+        "rss_under_16mib_at_1000": "RSS < 16 MiB at 1,000 containers",
+        "rss_flat": "RSS flat across the long scrape runs",
+        "2000_probes_per_second": ">= 2,000 HTTP probes/s on one core",
+        "idle_under_half_percent": "idle CPU < 0.5% of a core",
+    }
+    for k, label in names.items():
+        v = t[k]
+        val = v.get("value", v.get("value_kib"))
+        extra = ""
+        if k == "rss_flat" and v.get("runs"):
+            extra = ", ".join("%s: %+d KiB/%d" % (c, r["growth_kb"], r["scrapes"])
+                              for c, r in v["runs"].items())
+        elif k == "linear_at_5000" and v.get("floor_value") is not None:
+            extra = "floor itself %.2f" % v["floor_value"]
+        elif v.get("note"):
+            extra = v["note"]
+        print("  %-52s %-6s %s %s" % (label, verdict(v["holds"]),
+                                      fmt(val) if val is not None else "", extra))
+
+    with open(out, "w") as f:
+        json.dump(res, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print("\nwrote %s" % out)
+
+
+if __name__ == "__main__":
+    main()
