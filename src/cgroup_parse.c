@@ -43,6 +43,11 @@ static const struct key *find_key(const struct key *, size_t,
 		    const struct span *);
 static int	 parse_keyed(const char *, size_t, const struct key *, size_t,
 		    void *, unsigned *, char *, size_t);
+static int	 io_stat_lines(const char *, size_t, struct cgroup_io_dev *,
+		    size_t, size_t *, char *, size_t);
+static int	 meminfo_lines(const char *, size_t, struct cgroup_meminfo *,
+		    char *, size_t);
+static int	 list_has(const char *, size_t, const char *);
 static int	 parse_majmin(const struct span *, unsigned *, unsigned *);
 static struct cgroup_io_dev *io_slot(struct cgroup_io_dev *, size_t,
 		    size_t *, unsigned, unsigned);
@@ -239,22 +244,32 @@ parse_keyed(const char *buf, size_t len, const struct key *keys,
 			continue;
 		if ((k = find_key(keys, nkeys, &tok)) == NULL)
 			continue;
-		if (!next_token(&rest, &val))
-			return perr(err, errlen, "line %u: %s has no value",
+		if (!next_token(&rest, &val)) {
+			perr(err, errlen, "line %u: %s has no value", lineno,
+			    k->name);
+			goto fail;
+		}
+		if (next_token(&rest, &extra)) {
+			perr(err, errlen, "line %u: trailing data after %s",
 			    lineno, k->name);
-		if (next_token(&rest, &extra))
-			return perr(err, errlen, "line %u: trailing data "
-			    "after %s", lineno, k->name);
-		if (cgroup_parse_dec(val.s, val.n, &v) == -1)
-			return perr(err, errlen, "line %u: %s: bad or too "
-			    "large number", lineno, k->name);
+			goto fail;
+		}
+		if (cgroup_parse_dec(val.s, val.n, &v) == -1) {
+			perr(err, errlen, "line %u: %s: bad or too large "
+			    "number", lineno, k->name);
+			goto fail;
+		}
 		memcpy((char *)out + k->off, &v, sizeof(v));
 		*have |= k->bit;
 	}
-	if (*have == 0)
-		return perr(err, errlen, len == 0 ? "empty file" :
-		    "none of the expected keys found");
-	return 0;
+	if (*have != 0)
+		return 0;
+	perr(err, errlen, len == 0 ? "empty file" :
+	    "none of the expected keys found");
+fail:
+	/* A malformed file contributes nothing, not half its values. */
+	*have = 0;
+	return -1;
 }
 
 #define KEY(name, type, field, bit) \
@@ -317,9 +332,16 @@ static const struct key memevents_keys[] = {
 	    CGROUP_EV_OOM_KILL),
 };
 
+/* memory.oom_control; the first two keys only prove the file is real. */
+struct oomctl {
+	uint64_t	disable;
+	uint64_t	under;
+	uint64_t	kill;
+};
 static const struct key oomctl_keys[] = {
-	KEY("oom_kill", struct cgroup_memory_events, oom_kill,
-	    CGROUP_EV_OOM_KILL),
+	KEY("oom_kill_disable", struct oomctl, disable, 0x1),
+	KEY("under_oom", struct oomctl, under, 0x2),
+	KEY("oom_kill", struct oomctl, kill, 0x4),
 };
 
 #define NKEYS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -382,9 +404,20 @@ int
 cgroup_parse_oom_control(const char *buf, size_t len,
     struct cgroup_memory_events *s, char *err, size_t errlen)
 {
+	struct oomctl	o;
+	unsigned	have;
+
 	memset(s, 0, sizeof(*s));
-	return parse_keyed(buf, len, oomctl_keys, NKEYS(oomctl_keys), s,
-	    &s->have, err, errlen);
+	memset(&o, 0, sizeof(o));
+	if (parse_keyed(buf, len, oomctl_keys, NKEYS(oomctl_keys), &o, &have,
+	    err, errlen) == -1)
+		return -1;
+	/* Kernels before 4.13 have no oom_kill line: valid, nothing to count. */
+	if (have & 0x4) {
+		s->oom_kill = o.kill;
+		s->have = CGROUP_EV_OOM_KILL;
+	}
+	return 0;
 }
 
 int
@@ -445,13 +478,17 @@ cgroup_parse_pressure(const char *buf, size_t len, struct cgroup_psi *psi,
 		while (next_token(&rest, &tok)) {
 			if (tok.n < 6 || memcmp(tok.s, "total=", 6) != 0)
 				continue;
-			if (cgroup_parse_dec(tok.s + 6, tok.n - 6, &v) == -1)
+			if (cgroup_parse_dec(tok.s + 6, tok.n - 6, &v) == -1) {
+				psi->have = 0;
 				return perr(err, errlen, "line %u: bad total",
 				    lineno);
+			}
 			found = 1;
 		}
-		if (!found)
+		if (!found) {
+			psi->have = 0;
 			return perr(err, errlen, "line %u: no total=", lineno);
+		}
 		*dst = v;
 		psi->have |= bit;
 	}
@@ -481,6 +518,17 @@ parse_majmin(const struct span *tok, unsigned *maj, unsigned *min)
 
 int
 cgroup_parse_io_stat(const char *buf, size_t len, struct cgroup_io_dev *devs,
+    size_t cap, size_t *n, char *err, size_t errlen)
+{
+	if (io_stat_lines(buf, len, devs, cap, n, err, errlen) == -1) {
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+io_stat_lines(const char *buf, size_t len, struct cgroup_io_dev *devs,
     size_t cap, size_t *n, char *err, size_t errlen)
 {
 	struct cursor		 c = { buf, buf + len };
@@ -659,6 +707,17 @@ int
 cgroup_parse_meminfo(const char *buf, size_t len, struct cgroup_meminfo *mi,
     char *err, size_t errlen)
 {
+	if (meminfo_lines(buf, len, mi, err, errlen) == -1) {
+		mi->have = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+meminfo_lines(const char *buf, size_t len, struct cgroup_meminfo *mi,
+    char *err, size_t errlen)
+{
 	struct cursor	 c = { buf, buf + len };
 	struct span	 line, rest, key, val, unit;
 	uint64_t	*dst, v;
@@ -776,4 +835,54 @@ cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,
 		return 0;
 	}
 	return perr(err, errlen, "no DEVNAME");
+}
+
+/* 1 if the comma-separated list `list` names `ctrl`. */
+static int
+list_has(const char *list, size_t n, const char *ctrl)
+{
+	const char	*end = list + n, *comma;
+	size_t		 clen = strlen(ctrl), ilen;
+
+	while (list < end) {
+		comma = memchr(list, ',', (size_t)(end - list));
+		ilen = comma ? (size_t)(comma - list) : (size_t)(end - list);
+		if (ilen == clen && memcmp(list, ctrl, clen) == 0)
+			return 1;
+		list += ilen + 1;
+	}
+	return 0;
+}
+
+int
+cgroup_parse_proc_cgroup(const char *buf, size_t len, const char *controller,
+    char *path, size_t pathlen, char *err, size_t errlen)
+{
+	struct cursor	 c = { buf, buf + len };
+	struct span	 line;
+	const char	*c1, *c2;
+	size_t		 n;
+
+	while (next_line(&c, &line)) {
+		if ((c1 = memchr(line.s, ':', line.n)) == NULL)
+			continue;
+		c2 = memchr(c1 + 1, ':', line.n - (size_t)(c1 + 1 - line.s));
+		if (c2 == NULL)
+			continue;
+		n = (size_t)(c2 - c1 - 1);
+		if (controller[0] == '\0' ? n != 0 :
+		    !list_has(c1 + 1, n, controller))
+			continue;
+		line.n -= (size_t)(c2 + 1 - line.s);
+		line.s = c2 + 1;
+		if (line.n == 0 || line.s[0] != '/' || line.n >= pathlen ||
+		    memchr(line.s, '\0', line.n) != NULL)
+			return perr(err, errlen, "bad path for %s",
+			    controller[0] ? controller : "cgroup2");
+		memcpy(path, line.s, line.n);
+		path[line.n] = '\0';
+		return 0;
+	}
+	return perr(err, errlen, "no line for %s",
+	    controller[0] ? controller : "cgroup2");
 }

@@ -202,6 +202,15 @@ int	cgroup_parse_cpulist(const char *buf, size_t len, unsigned *count,
 int	cgroup_parse_cpuinfo(const char *buf, size_t len, unsigned *count,
 	    char *err, size_t errlen);
 
+/*
+ * /proc/<pid>/cgroup ("ID:controller,list:/path" lines): the path of the
+ * hierarchy holding `controller` ("" selects the v2 line "0::/path").
+ * -1 when there is no such line or the path does not fit.
+ */
+int	cgroup_parse_proc_cgroup(const char *buf, size_t len,
+	    const char *controller, char *path, size_t pathlen,
+	    char *err, size_t errlen);
+
 /* DEVNAME= of a sysfs uevent file ("sda"); -1 when absent or too long. */
 int	cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,
 	    size_t namelen, char *err, size_t errlen);

@@ -1,0 +1,626 @@
+/*
+ * Parsers of cgroup v1/v2 and /proc files: documented formats, then every
+ * kind of garbage (empty, truncated, overflowing, missing newline).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "cgroup_parse.h"
+
+#define S(lit)	(lit), (sizeof(lit) - 1)
+
+static char	err[256];
+
+static void
+test_dec(void **state)
+{
+	uint64_t	v = 7;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_dec(S("0"), &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(cgroup_parse_dec(S("18446744073709551615"), &v), 0);
+	assert_true(v == UINT64_MAX);
+	v = 7;
+	assert_int_equal(cgroup_parse_dec(S("18446744073709551616"), &v), -1);
+	assert_int_equal(cgroup_parse_dec(S("99999999999999999999"), &v), -1);
+	assert_int_equal(cgroup_parse_dec(S(""), &v), -1);
+	assert_int_equal(cgroup_parse_dec(S("-1"), &v), -1);
+	assert_int_equal(cgroup_parse_dec(S("+1"), &v), -1);
+	assert_int_equal(cgroup_parse_dec(S("1 "), &v), -1);
+	assert_int_equal(cgroup_parse_dec(S("0x10"), &v), -1);
+	assert_int_equal(v, 7);
+	/* Not NUL-terminated: only `len` bytes count. */
+	assert_int_equal(cgroup_parse_dec("12345", 3, &v), 0);
+	assert_int_equal(v, 123);
+}
+
+static void
+test_single_values(void **state)
+{
+	uint64_t	v;
+	int64_t		i;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_u64(S("52428800\n"), &v, err,
+	    sizeof(err)), 0);
+	assert_int_equal(v, 52428800);
+	assert_int_equal(cgroup_parse_u64(S("73400320"), &v, err,
+	    sizeof(err)), 0);	/* no trailing newline */
+	assert_int_equal(v, 73400320);
+	assert_int_equal(cgroup_parse_u64(S(""), &v, err, sizeof(err)), -1);
+	assert_string_equal(err, "empty file");
+	assert_int_equal(cgroup_parse_u64(S("\n"), &v, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_u64(S("max\n"), &v, err, sizeof(err)),
+	    -1);
+	assert_int_equal(cgroup_parse_u64(S("12 34\n"), &v, err, sizeof(err)),
+	    -1);
+	assert_int_equal(cgroup_parse_u64(S("18446744073709551616\n"), &v, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_u64(S("\x01\xff\n"), &v, err,
+	    sizeof(err)), -1);
+
+	assert_int_equal(cgroup_parse_limit(S("max\n"), &v, err, sizeof(err)),
+	    0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(cgroup_parse_limit(S("536870912\n"), &v, err,
+	    sizeof(err)), 0);
+	assert_int_equal(v, 536870912);
+	assert_int_equal(cgroup_parse_limit(S("maxx\n"), &v, err, sizeof(err)),
+	    -1);
+	assert_int_equal(cgroup_parse_limit(S("ma"), &v, err, sizeof(err)), -1);
+
+	assert_int_equal(cgroup_parse_i64(S("-1\n"), &i, err, sizeof(err)), 0);
+	assert_int_equal(i, -1);
+	assert_int_equal(cgroup_parse_i64(S("200000\n"), &i, err, sizeof(err)),
+	    0);
+	assert_int_equal(i, 200000);
+	assert_int_equal(cgroup_parse_i64(S("-9223372036854775808"), &i, err,
+	    sizeof(err)), 0);
+	assert_true(i == INT64_MIN);
+	assert_int_equal(cgroup_parse_i64(S("9223372036854775808"), &i, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_i64(S("-9223372036854775809"), &i, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_i64(S("-"), &i, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_i64(S("--1"), &i, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_i64(S(""), &i, err, sizeof(err)), -1);
+}
+
+static void
+test_cpu_stat(void **state)
+{
+	struct cgroup_cpu_stat	cs;
+
+	(void)state;
+	/* cgroup-v2.rst cpu.stat, with keys newer kernels add. */
+	assert_int_equal(cgroup_parse_cpu_stat(S(
+	    "usage_usec 7500000\n"
+	    "user_usec 5000000\n"
+	    "system_usec 2500000\n"
+	    "core_sched.force_idle_usec 0\n"
+	    "nr_periods 345\n"
+	    "nr_throttled 67\n"
+	    "throttled_usec 8900000\n"
+	    "nr_bursts 0\n"
+	    "burst_usec 0\n"), &cs, err, sizeof(err)), 0);
+	assert_int_equal(cs.have, CGROUP_CPU_USAGE | CGROUP_CPU_USER |
+	    CGROUP_CPU_SYSTEM | CGROUP_CPU_PERIODS | CGROUP_CPU_THROTTLED |
+	    CGROUP_CPU_THR_TIME);
+	assert_int_equal(cs.usage_usec, 7500000);
+	assert_int_equal(cs.user_usec, 5000000);
+	assert_int_equal(cs.system_usec, 2500000);
+	assert_int_equal(cs.nr_periods, 345);
+	assert_int_equal(cs.nr_throttled, 67);
+	assert_int_equal(cs.throttled, 8900000);
+
+	/* The root and hybrid's unified/ have no CFS lines; no final newline. */
+	assert_int_equal(cgroup_parse_cpu_stat(S(
+	    "usage_usec 49447\nuser_usec 11449\nsystem_usec 37997\n"
+	    "nice_usec 0"), &cs, err, sizeof(err)), 0);
+	assert_int_equal(cs.have, CGROUP_CPU_USAGE | CGROUP_CPU_USER |
+	    CGROUP_CPU_SYSTEM);
+	assert_int_equal(cs.system_usec, 37997);
+
+	/* Blank lines and runs of blanks are tolerated. */
+	assert_int_equal(cgroup_parse_cpu_stat(S(
+	    "\n  usage_usec\t 12  \n\n"), &cs, err, sizeof(err)), 0);
+	assert_int_equal(cs.usage_usec, 12);
+
+	/* Garbage. */
+	assert_int_equal(cgroup_parse_cpu_stat(S(""), &cs, err, sizeof(err)),
+	    -1);
+	assert_string_equal(err, "empty file");
+	assert_int_equal(cgroup_parse_cpu_stat(S("hello world\nfoo bar\n"), &cs,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "none of the expected keys found");
+	assert_int_equal(cgroup_parse_cpu_stat(S("usage_usec lots\n"), &cs,
+	    err, sizeof(err)), -1);
+	assert_int_equal(cs.have, 0);
+	/* Truncated in the middle of a known line. */
+	assert_int_equal(cgroup_parse_cpu_stat(S("usage_usec 5\nuser_usec"),
+	    &cs, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 2: user_usec has no value");
+	/* A malformed file contributes nothing, not the lines before the error. */
+	assert_int_equal(cs.have, 0);
+	assert_int_equal(cgroup_parse_cpu_stat(S(
+	    "usage_usec 18446744073709551616\n"), &cs, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_cpu_stat(S("usage_usec 1 2\n"), &cs, err,
+	    sizeof(err)), -1);
+	/* Unknown keys with odd values are skipped, not judged. */
+	assert_int_equal(cgroup_parse_cpu_stat(S(
+	    "weird_key -5 x\nusage_usec 3\n"), &cs, err, sizeof(err)), 0);
+	assert_int_equal(cs.usage_usec, 3);
+	/* A key is matched whole, not by prefix. */
+	assert_int_equal(cgroup_parse_cpu_stat(S("usage_usecs 9\n"), &cs, err,
+	    sizeof(err)), -1);
+}
+
+static void
+test_cpu_stat_v1_and_cpuacct(void **state)
+{
+	struct cgroup_cpu_stat		cs;
+	struct cgroup_cpuacct_stat	as;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_cpu_stat_v1(S(
+	    "nr_periods 50\nnr_throttled 5\nthrottled_time 250000000\n"
+	    "nr_bursts 0\nburst_time 0\n"), &cs, err, sizeof(err)), 0);
+	assert_int_equal(cs.have, CGROUP_CPU_PERIODS | CGROUP_CPU_THROTTLED |
+	    CGROUP_CPU_THR_TIME);
+	assert_int_equal(cs.nr_periods, 50);
+	assert_int_equal(cs.nr_throttled, 5);
+	assert_int_equal(cs.throttled, 250000000);
+	/* v2 keys mean nothing in a v1 file. */
+	assert_int_equal(cgroup_parse_cpu_stat_v1(S("throttled_usec 5\n"), &cs,
+	    err, sizeof(err)), -1);
+
+	assert_int_equal(cgroup_parse_cpuacct_stat(S("user 3621\nsystem 3103\n"),
+	    &as, err, sizeof(err)), 0);
+	assert_int_equal(as.have, CGROUP_CPUACCT_USER | CGROUP_CPUACCT_SYSTEM);
+	assert_int_equal(as.user_ticks, 3621);
+	assert_int_equal(as.system_ticks, 3103);
+	assert_int_equal(cgroup_parse_cpuacct_stat(S("user\n"), &as, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_cpuacct_stat(S("usr 1\n"), &as, err,
+	    sizeof(err)), -1);
+}
+
+static void
+test_cpu_max_and_weight(void **state)
+{
+	struct cgroup_cpu_max	m;
+	uint64_t		sh;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_cpu_max(S("max 100000\n"), &m, err,
+	    sizeof(err)), 0);
+	assert_int_equal(m.quota_us, 0);
+	assert_int_equal(m.period_us, 100000);
+	assert_int_equal(cgroup_parse_cpu_max(S("150000 100000"), &m, err,
+	    sizeof(err)), 0);
+	assert_int_equal(m.quota_us, 150000);
+	assert_int_equal(m.period_us, 100000);
+	assert_int_equal(cgroup_parse_cpu_max(S(""), &m, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_cpu_max(S("max\n"), &m, err, sizeof(err)),
+	    -1);
+	assert_int_equal(cgroup_parse_cpu_max(S("max max\n"), &m, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_cpu_max(S("1 2 3\n"), &m, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_cpu_max(S("-1 100000\n"), &m, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_cpu_max(S(
+	    "99999999999999999999 100000\n"), &m, err, sizeof(err)), -1);
+
+	/* cAdvisor: 2 + ((w - 1) * 262142) / 9999. */
+	assert_int_equal(cgroup_weight_to_shares(100, &sh), 0);
+	assert_int_equal(sh, 2597);
+	assert_int_equal(cgroup_weight_to_shares(39, &sh), 0);
+	assert_int_equal(sh, 998);
+	assert_int_equal(cgroup_weight_to_shares(1, &sh), 0);
+	assert_int_equal(sh, 2);
+	assert_int_equal(cgroup_weight_to_shares(10000, &sh), 0);
+	assert_int_equal(sh, 262144);
+	assert_int_equal(cgroup_weight_to_shares(0, &sh), -1);
+	assert_int_equal(cgroup_weight_to_shares(10001, &sh), -1);
+}
+
+static void
+test_memory_stat(void **state)
+{
+	struct cgroup_memory_stat	ms;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_memory_stat(S(
+	    "anon 20971520\nfile 26214400\nkernel 1900544\n"
+	    "file_mapped 4194304\nfile_dirty 4096\ninactive_anon 20971520\n"
+	    "active_anon 4096\ninactive_file 10485760\nactive_file 15728640\n"
+	    "pgfault 5306\n"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.have, CGROUP_MEM_ANON | CGROUP_MEM_FILE |
+	    CGROUP_MEM_MAPPED | CGROUP_MEM_INACTIVE);
+	assert_int_equal(ms.anon, 20971520);
+	assert_int_equal(ms.file, 26214400);
+	assert_int_equal(ms.file_mapped, 4194304);
+	assert_int_equal(ms.inactive_file, 10485760);
+	/* "inactive_anon" must not be taken for "inactive_file". */
+	assert_int_equal(cgroup_parse_memory_stat(S("inactive_anon 5\n"), &ms,
+	    err, sizeof(err)), -1);
+
+	/* v1 reads the hierarchical totals, never the local values. */
+	assert_int_equal(cgroup_parse_memory_stat_v1(S(
+	    "cache 11\nrss 22\nmapped_file 33\nswap 55\ninactive_file 44\n"
+	    "hierarchical_memory_limit 9223372036854771712\n"
+	    "total_cache 62914560\ntotal_rss 146800640\n"
+	    "total_mapped_file 8388608\ntotal_swap 5242880\n"
+	    "total_inactive_file 20971520\ntotal_active_file 0\n"), &ms, err,
+	    sizeof(err)), 0);
+	assert_int_equal(ms.have, CGROUP_MEM_ANON | CGROUP_MEM_FILE |
+	    CGROUP_MEM_MAPPED | CGROUP_MEM_INACTIVE | CGROUP_MEM_SWAP);
+	assert_int_equal(ms.anon, 146800640);
+	assert_int_equal(ms.file, 62914560);
+	assert_int_equal(ms.file_mapped, 8388608);
+	assert_int_equal(ms.inactive_file, 20971520);
+	assert_int_equal(ms.swap, 5242880);
+	/* Without swap accounting there is no total_swap line. */
+	assert_int_equal(cgroup_parse_memory_stat_v1(S(
+	    "total_rss 1\ntotal_cache 2\n"), &ms, err, sizeof(err)), 0);
+	assert_int_equal(ms.have & CGROUP_MEM_SWAP, 0);
+	assert_int_equal(cgroup_parse_memory_stat_v1(S("rss 1\ncache 2\n"),
+	    &ms, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_memory_stat(S("anon 1\nfile x\n"), &ms,
+	    err, sizeof(err)), -1);
+	assert_int_equal(ms.have, 0);
+}
+
+static void
+test_memory_events(void **state)
+{
+	struct cgroup_memory_events	ev;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_memory_events(S(
+	    "low 0\nhigh 9\nmax 8\noom 6\noom_kill 4\noom_group_kill 0\n"), &ev,
+	    err, sizeof(err)), 0);
+	assert_int_equal(ev.have, CGROUP_EV_LOW | CGROUP_EV_HIGH |
+	    CGROUP_EV_MAX | CGROUP_EV_OOM | CGROUP_EV_OOM_KILL);
+	assert_int_equal(ev.high, 9);
+	assert_int_equal(ev.max, 8);
+	assert_int_equal(ev.oom, 6);
+	assert_int_equal(ev.oom_kill, 4);
+	assert_int_equal(cgroup_parse_memory_events(S(
+	    "this is not\na memory.events file\n"), &ev, err, sizeof(err)), -1);
+
+	assert_int_equal(cgroup_parse_oom_control(S(
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n"), &ev, err,
+	    sizeof(err)), 0);
+	assert_int_equal(ev.have, CGROUP_EV_OOM_KILL);
+	assert_int_equal(ev.oom_kill, 2);
+	/* Kernels before 4.13 have no oom_kill line: valid, just no count. */
+	assert_int_equal(cgroup_parse_oom_control(S(
+	    "oom_kill_disable 0\nunder_oom 0\n"), &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.have, 0);
+	assert_int_equal(cgroup_parse_oom_control(S("garbage\n"), &ev, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_oom_control(S(""), &ev, err,
+	    sizeof(err)), -1);
+}
+
+static void
+test_pressure(void **state)
+{
+	struct cgroup_psi	psi;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some avg10=1.56 avg60=1.34 avg300=1.26 total=7471771\n"
+	    "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"), &psi, err,
+	    sizeof(err)), 0);
+	assert_int_equal(psi.have, CGROUP_PSI_SOME | CGROUP_PSI_FULL);
+	assert_int_equal(psi.some_total_us, 7471771);
+	assert_int_equal(psi.full_total_us, 0);
+	/* cpu.pressure before 5.13: only "some". */
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some avg10=0.00 avg60=0.00 avg300=0.00 total=777000"), &psi, err,
+	    sizeof(err)), 0);
+	assert_int_equal(psi.have, CGROUP_PSI_SOME);
+	assert_int_equal(psi.some_total_us, 777000);
+	assert_int_equal(cgroup_parse_pressure(S(""), &psi, err, sizeof(err)),
+	    -1);
+	assert_string_equal(err, "empty file");
+	assert_int_equal(cgroup_parse_pressure(S("some avg10=0.00\n"), &psi,
+	    err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some avg10=0.00 avg60=0.00 avg300=0.00 total=12\n"
+	    "full avg10=0.00 total=1e5\n"), &psi, err, sizeof(err)), -1);
+	assert_int_equal(psi.have, 0);
+	assert_int_equal(cgroup_parse_pressure(S("nothing here\n"), &psi, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some total=18446744073709551616\n"), &psi, err, sizeof(err)), -1);
+}
+
+static void
+test_io_stat(void **state)
+{
+	struct cgroup_io_dev	d[2];
+	size_t			n = 99;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_io_stat(S(
+	    "8:0 rbytes=4096000 wbytes=8192000 rios=400 wios=800 dbytes=0 "
+	    "dios=0\n"
+	    "259:3 rbytes=1234 wbytes=5678 rios=12 wios=34 dbytes=0 dios=0 "
+	    "cost.usage=100 cost.wait=0 cost.indebt=0 cost.indelay=0\n"), d, 2,
+	    &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(d[0].major, 8);
+	assert_int_equal(d[0].minor, 0);
+	assert_int_equal(d[0].rbytes, 4096000);
+	assert_int_equal(d[0].wbytes, 8192000);
+	assert_int_equal(d[0].rios, 400);
+	assert_int_equal(d[0].wios, 800);
+	assert_int_equal(d[1].major, 259);
+	assert_int_equal(d[1].minor, 3);
+	assert_int_equal(d[1].rbytes, 1234);
+	assert_int_equal(d[1].wios, 34);
+	/* No I/O yet: an empty file is valid. */
+	assert_int_equal(cgroup_parse_io_stat(S(""), d, 2, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	/* More devices than room: validated, not stored. */
+	assert_int_equal(cgroup_parse_io_stat(S(
+	    "8:0 rbytes=1 wbytes=2 rios=3 wios=4\n"
+	    "8:16 rbytes=5 wbytes=6 rios=7 wios=8\n"
+	    "8:32 rbytes=9 wbytes=10 rios=11 wios=12"), d, 1, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].wios, 4);
+	assert_int_equal(cgroup_parse_io_stat(S(
+	    "8:0 rbytes=1\n8:16 rbytes=x\n"), d, 2, &n, err, sizeof(err)), -1);
+	assert_int_equal(n, 0);
+	assert_int_equal(cgroup_parse_io_stat(S("8:0\n"), d, 2, &n, err,
+	    sizeof(err)), -1);	/* truncated */
+	assert_int_equal(cgroup_parse_io_stat(S("8-0 rbytes=1\n"), d, 2, &n,
+	    err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_io_stat(S(":0 rbytes=1\n"), d, 2, &n,
+	    err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 rbytes\n"), d, 2, &n,
+	    err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_io_stat(S("4294967296:0 rbytes=1\n"), d,
+	    2, &n, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_io_stat(S(
+	    "8:0 wbytes=18446744073709551616\n"), d, 2, &n, err, sizeof(err)),
+	    -1);
+}
+
+static void
+test_blkio(void **state)
+{
+	struct cgroup_io_dev	d[3];
+	size_t			n = 0;
+	static const char	bytes[] =
+	    "8:0 Read 4194304\n8:0 Write 1048576\n8:0 Sync 5242880\n"
+	    "8:0 Async 0\n8:0 Discard 0\n8:0 Total 5242880\n"
+	    "253:1 Read 2048\n253:1 Write 1024\n253:1 Sync 3072\n"
+	    "253:1 Async 0\n253:1 Discard 0\n253:1 Total 3072\n"
+	    "Total 5245952\n";
+	static const char	ios[] =
+	    "253:1 Read 2\n253:1 Write 1\n8:0 Read 256\n8:0 Write 64\n"
+	    "8:0 Total 320\nTotal 323";
+
+	(void)state;
+	assert_int_equal(cgroup_parse_blkio(bytes, sizeof(bytes) - 1,
+	    CGROUP_BLKIO_BYTES, d, 3, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	/* The second file merges into the same devices, in any order. */
+	assert_int_equal(cgroup_parse_blkio(ios, sizeof(ios) - 1,
+	    CGROUP_BLKIO_IOS, d, 3, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(d[0].major, 8);
+	assert_int_equal(d[0].rbytes, 4194304);
+	assert_int_equal(d[0].wbytes, 1048576);
+	assert_int_equal(d[0].rios, 256);
+	assert_int_equal(d[0].wios, 64);
+	assert_int_equal(d[1].major, 253);
+	assert_int_equal(d[1].minor, 1);
+	assert_int_equal(d[1].rbytes, 2048);
+	assert_int_equal(d[1].wbytes, 1024);
+	assert_int_equal(d[1].rios, 2);
+	assert_int_equal(d[1].wios, 1);
+
+	n = 0;
+	assert_int_equal(cgroup_parse_blkio(S("Total 0\n"), CGROUP_BLKIO_BYTES,
+	    d, 3, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(cgroup_parse_blkio(S(""), CGROUP_BLKIO_BYTES, d, 3,
+	    &n, err, sizeof(err)), 0);
+	assert_int_equal(cgroup_parse_blkio(S("8:0 Read\n"),
+	    CGROUP_BLKIO_BYTES, d, 3, &n, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_blkio(S("8:0\n"), CGROUP_BLKIO_BYTES, d,
+	    3, &n, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_blkio(S("8:0 Read 1 2\n"),
+	    CGROUP_BLKIO_BYTES, d, 3, &n, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_blkio(S("8:0 Read -1\n"),
+	    CGROUP_BLKIO_BYTES, d, 3, &n, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_blkio(S("Total x\n"), CGROUP_BLKIO_BYTES,
+	    d, 3, &n, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_blkio(S("sda Read 1\n"),
+	    CGROUP_BLKIO_BYTES, d, 3, &n, err, sizeof(err)), -1);
+	/* Full: extra devices are dropped, known ones still update. */
+	n = 0;
+	assert_int_equal(cgroup_parse_blkio(S(
+	    "8:0 Read 1\n8:16 Read 2\n8:0 Write 3\n"), CGROUP_BLKIO_BYTES, d, 1,
+	    &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].rbytes, 1);
+	assert_int_equal(d[0].wbytes, 3);
+}
+
+static void
+test_linecount(void **state)
+{
+	struct cgroup_linecount	lc;
+	pid_t			pid;
+
+	(void)state;
+	cgroup_linecount_init(&lc);
+	assert_int_equal(cgroup_linecount_feed(&lc, S("4242\n42")), 0);
+	assert_int_equal(cgroup_linecount_feed(&lc, S("50\n4251")), 0);
+	assert_int_equal(cgroup_linecount_end(&lc), 3);	/* split across chunks */
+	cgroup_linecount_init(&lc);
+	assert_int_equal(cgroup_linecount_end(&lc), 0);
+	assert_int_equal(cgroup_linecount_feed(&lc, S("\n\n1\n\n")), 0);
+	assert_int_equal(cgroup_linecount_end(&lc), 1);
+	assert_int_equal(cgroup_linecount_feed(&lc, S("12 x\n")), -1);
+
+	assert_int_equal(cgroup_parse_first_pid(S("4242\n4250\n"), &pid, err,
+	    sizeof(err)), 0);
+	assert_int_equal(pid, 4242);
+	assert_int_equal(cgroup_parse_first_pid(S("999"), &pid, err,
+	    sizeof(err)), 0);
+	assert_int_equal(pid, 999);
+	assert_int_equal(cgroup_parse_first_pid(S(""), &pid, err, sizeof(err)),
+	    0);
+	assert_int_equal(pid, 0);
+	assert_int_equal(cgroup_parse_first_pid(S("0\n"), &pid, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_first_pid(S("2147483648\n"), &pid, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_first_pid(S("abc\n"), &pid, err,
+	    sizeof(err)), -1);
+}
+
+static void
+test_meminfo(void **state)
+{
+	struct cgroup_meminfo	mi;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_meminfo(S(
+	    "MemTotal:        8167004 kB\nMemFree:         1234567 kB\n"
+	    "SwapTotal:       2097152 kB\nSwapFree:        2096128 kB\n"
+	    "HugePages_Total:       0\nHugepagesize:       2048 kB\n"), &mi,
+	    err, sizeof(err)), 0);
+	assert_int_equal(mi.have, CGROUP_MI_MEMTOTAL | CGROUP_MI_SWAPTOTAL |
+	    CGROUP_MI_SWAPFREE);
+	assert_true(mi.mem_total == 8167004ULL * 1024);
+	assert_true(mi.swap_total == 2097152ULL * 1024);
+	assert_true(mi.swap_free == 2096128ULL * 1024);
+	assert_int_equal(cgroup_parse_meminfo(S("MemFree: 1 kB\n"), &mi, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_meminfo(S("MemTotal: 1\n"), &mi, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_meminfo(S("MemTotal: 1 MB\n"), &mi, err,
+	    sizeof(err)), -1);
+	/* kB that would overflow once multiplied by 1024. */
+	assert_int_equal(cgroup_parse_meminfo(S(
+	    "MemTotal: 18014398509481984 kB\n"), &mi, err, sizeof(err)), -1);
+	assert_int_equal(mi.have, 0);
+	assert_int_equal(cgroup_parse_meminfo(S(""), &mi, err, sizeof(err)),
+	    -1);
+}
+
+static void
+test_cpus(void **state)
+{
+	unsigned	n;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_cpulist(S("0-3\n"), &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(cgroup_parse_cpulist(S("0-5,8-9"), &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 8);
+	assert_int_equal(cgroup_parse_cpulist(S("0\n"), &n, err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(cgroup_parse_cpulist(S("0,2,4-5\n"), &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(cgroup_parse_cpulist(S(""), &n, err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_cpulist(S("3-1\n"), &n, err, sizeof(err)),
+	    -1);
+	assert_int_equal(cgroup_parse_cpulist(S("0-\n"), &n, err, sizeof(err)),
+	    -1);
+	assert_int_equal(cgroup_parse_cpulist(S("0,,1\n"), &n, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_cpulist(S("0-18446744073709551615\n"),
+	    &n, err, sizeof(err)), -1);
+
+	assert_int_equal(cgroup_parse_cpuinfo(S(
+	    "processor\t: 0\nvendor_id\t: GenuineIntel\n\n"
+	    "processor\t: 1\nmodel name\t: processor X\n\n"), &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(cgroup_parse_cpuinfo(S("model name: x\n"), &n, err,
+	    sizeof(err)), -1);
+}
+
+static void
+test_uevent_and_proc_cgroup(void **state)
+{
+	char	name[8], path[64];
+
+	(void)state;
+	assert_int_equal(cgroup_parse_uevent_devname(S(
+	    "MAJOR=8\nMINOR=0\nDEVNAME=sda\nDEVTYPE=disk\n"), name,
+	    sizeof(name), err, sizeof(err)), 0);
+	assert_string_equal(name, "sda");
+	assert_int_equal(cgroup_parse_uevent_devname(S("DEVNAME=nvme0n1p12"),
+	    name, sizeof(name), err, sizeof(err)), -1);	/* too long for 8 */
+	assert_int_equal(cgroup_parse_uevent_devname(S("MAJOR=8\n"), name,
+	    sizeof(name), err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_uevent_devname(S("DEVNAME=\n"), name,
+	    sizeof(name), err, sizeof(err)), -1);
+
+	static const char pc[] =
+	    "9:name=systemd:/\n4:memory:/process_api/x/hale-test/abc\n"
+	    "2:cpu,cpuacct:/hale-test/abc\n0::/hale-test/abc\n";
+	assert_int_equal(cgroup_parse_proc_cgroup(pc, sizeof(pc) - 1, "memory",
+	    path, sizeof(path), err, sizeof(err)), 0);
+	assert_string_equal(path, "/process_api/x/hale-test/abc");
+	assert_int_equal(cgroup_parse_proc_cgroup(pc, sizeof(pc) - 1,
+	    "cpuacct", path, sizeof(path), err, sizeof(err)), 0);
+	assert_string_equal(path, "/hale-test/abc");
+	assert_int_equal(cgroup_parse_proc_cgroup(pc, sizeof(pc) - 1, "", path,
+	    sizeof(path), err, sizeof(err)), 0);
+	assert_string_equal(path, "/hale-test/abc");
+	assert_int_equal(cgroup_parse_proc_cgroup(pc, sizeof(pc) - 1, "pids",
+	    path, sizeof(path), err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_proc_cgroup(pc, sizeof(pc) - 1, "cpuac",
+	    path, sizeof(path), err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_proc_cgroup(S("4:memory:relative\n"),
+	    "memory", path, sizeof(path), err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_proc_cgroup(S("garbage"), "memory", path,
+	    sizeof(path), err, sizeof(err)), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dec),
+		cmocka_unit_test(test_single_values),
+		cmocka_unit_test(test_cpu_stat),
+		cmocka_unit_test(test_cpu_stat_v1_and_cpuacct),
+		cmocka_unit_test(test_cpu_max_and_weight),
+		cmocka_unit_test(test_memory_stat),
+		cmocka_unit_test(test_memory_events),
+		cmocka_unit_test(test_pressure),
+		cmocka_unit_test(test_io_stat),
+		cmocka_unit_test(test_blkio),
+		cmocka_unit_test(test_linecount),
+		cmocka_unit_test(test_meminfo),
+		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_uevent_and_proc_cgroup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
