@@ -7,10 +7,12 @@
 
 #include <ev.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "scrape.h"
 
 struct httpd;
+struct collector;
 
 struct hale {
 	struct ev_loop		*loop;
@@ -18,6 +20,8 @@ struct hale {
 	struct config_flags	 flags;
 	struct httpd		*httpd;
 	struct scrape		 scrape;
+	struct cgroup_env	 cgenv;
+	struct collector	*collector;	/* NULL: no cgroup tree found */
 	int			 ready;		/* startup finished */
 	unsigned long		 reloads_ok;
 	unsigned long		 reloads_failed;

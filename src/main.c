@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collector.h"
 #include "config.h"
 #include "hale.h"
 #include "httpd.h"
@@ -170,6 +171,26 @@ start_httpd(struct hale *h)
 	return 0;
 }
 
+/* No cgroup tree is a state, not a failure: the daemon still serves. */
+static void
+start_collector(struct hale *h)
+{
+	char	 err[256];
+
+	if (cgroup_env_init(&h->cgenv, h->cfg->sysfs, h->cfg->procfs, err,
+	    sizeof(err)) == -1) {
+		log_warn("no cgroup tree found, container metrics disabled",
+		    LOG_S("sysfs", h->cfg->sysfs), LOG_S("err", err));
+		return;
+	}
+	if ((h->collector = collector_new(&h->cgenv)) == NULL) {
+		log_error("cannot create the collector (out of memory)");
+		return;
+	}
+	log_info("reading cgroups", LOG_S("layout",
+	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
+}
+
 static int
 run(struct hale *h)
 {
@@ -181,7 +202,9 @@ run(struct hale *h)
 		return 1;
 	}
 	watch_signals(h);
+	start_collector(h);
 	if (start_httpd(h) == -1) {
+		collector_free(h->collector);
 		unwatch_signals(h);
 		return 1;
 	}
@@ -192,6 +215,7 @@ run(struct hale *h)
 	    LOG_S("revision", HALE_REVISION));
 	ev_run(h->loop, 0);
 	httpd_stop(h->httpd);
+	collector_free(h->collector);
 	unwatch_signals(h);
 	ev_loop_destroy(h->loop);
 	log_info("haled stopped");

@@ -3,7 +3,9 @@
 
 #include <time.h>
 
+#include "collector.h"
 #include "config.h"
+#include "log.h"
 #include "hale.h"
 #include "selfstat.h"
 
@@ -79,6 +81,24 @@ write_duration(struct hale *h, struct metrics_writer *w, double seconds)
 	metrics_sample(w, "hale_scrape_duration_seconds", NULL, NULL, seconds);
 }
 
+/* Containers found by walking the cgroup tree (no Docker). */
+static void
+write_containers(struct hale *h, struct metrics_writer *w)
+{
+	const struct cgroup_target	*t;
+	size_t				 n;
+	char				 err[256];
+
+	if (h->collector == NULL)
+		return;
+	if (collector_discover(h->collector, &t, &n, err, sizeof(err)) == -1) {
+		log_debug("cgroup discovery failed", LOG_S("err", err));
+		return;
+	}
+	if (collector_write(h->collector, w, t, n, (double)time(NULL)) == -1)
+		w->out->oom = 1;
+}
+
 const struct buf *
 scrape_render(struct hale *h, enum metrics_format fmt)
 {
@@ -92,6 +112,7 @@ scrape_render(struct hale *h, enum metrics_format fmt)
 	buf_reset(&c->body);
 	metrics_writer_init(&w, &c->body, fmt);
 	write_self(h, &w);
+	write_containers(h, &w);
 	write_duration(h, &w, mono_now() - t0);
 	metrics_finish(&w);
 	c->at = t0;
