@@ -1,0 +1,554 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "log.h"
+#include "probe.h"
+
+#define S(s)	((char *)(uintptr_t)(s))
+
+/* ---- pure helpers ------------------------------------------------------- */
+
+static void
+test_rng_deterministic(void **state)
+{
+	uint64_t	 a = 7, b = 7, c = 8;
+
+	(void)state;
+	assert_true(probe_rng_next(&a) == probe_rng_next(&b));
+	assert_true(probe_rng_next(&a) == probe_rng_next(&b));
+	assert_false(probe_rng_next(&a) == probe_rng_next(&c));
+}
+
+/*
+ * 100000 draws from a fixed seed. Bounds are hard; the mean of a
+ * uniform over [9, 11] has a standard error of 0.577/sqrt(1e5) = 0.0018,
+ * so +-0.01 is over 5 sigma; each tenth of the range holds 10% +- 0.5%.
+ */
+static void
+test_jitter_bounds(void **state)
+{
+	uint64_t	 s = 42;
+	double		 v, sum = 0, lo = 1e9, hi = -1e9;
+	unsigned	 bins[10] = { 0 }, i;
+
+	(void)state;
+	for (i = 0; i < 100000; i++) {
+		v = probe_jitter(&s, 10.0, 0.1);
+		assert_true(v >= 9.0 && v <= 11.0);
+		sum += v;
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+		bins[(unsigned)((v - 9.0) / 0.2) % 10]++;
+	}
+	assert_true(fabs(sum / 100000 - 10.0) < 0.01);
+	assert_true(lo < 9.01 && hi > 10.99);
+	for (i = 0; i < 10; i++)
+		assert_true(bins[i] > 9500 && bins[i] < 10500);
+	/* First probe: anywhere in one interval, never at or past its end. */
+	for (sum = 0, i = 0; i < 100000; i++) {
+		v = probe_first_delay(&s, 10.0);
+		assert_true(v >= 0.0 && v < 10.0);
+		sum += v;
+	}
+	assert_true(fabs(sum / 100000 - 5.0) < 0.03);
+	/* No jitter asked: exactly the interval. */
+	assert_true(probe_jitter(&s, 3.0, 0.0) == 3.0);
+}
+
+static void
+test_classes(void **state)
+{
+	(void)state;
+	assert_int_equal(probe_class_of_errno(ECONNREFUSED), PROBE_REFUSED);
+	assert_int_equal(probe_class_of_errno(ECONNRESET), PROBE_RESET);
+	assert_int_equal(probe_class_of_errno(ETIMEDOUT), PROBE_TIMEOUT);
+	assert_int_equal(probe_class_of_errno(ENETUNREACH), PROBE_ERROR);
+	assert_int_equal(probe_class_of_curl(CURLE_OPERATION_TIMEDOUT, 0), PROBE_TIMEOUT);
+	assert_int_equal(probe_class_of_curl(CURLE_COULDNT_CONNECT, ECONNREFUSED),
+	    PROBE_REFUSED);
+	assert_int_equal(probe_class_of_curl(CURLE_COULDNT_CONNECT, 0), PROBE_ERROR);
+	assert_int_equal(probe_class_of_curl(CURLE_RECV_ERROR, ECONNRESET), PROBE_RESET);
+	assert_int_equal(probe_class_of_curl(CURLE_GOT_NOTHING, 0), PROBE_RESET);
+	assert_int_equal(probe_class_of_curl(CURLE_PEER_FAILED_VERIFICATION, 0),
+	    PROBE_TLS);
+	assert_int_equal(probe_class_of_curl(CURLE_SSL_CONNECT_ERROR, 0), PROBE_TLS);
+	assert_int_equal(probe_class_of_curl(CURLE_WEIRD_SERVER_REPLY, 0), PROBE_ERROR);
+	assert_string_equal(probe_class_name(PROBE_BODY), "body");
+	assert_string_equal(probe_class_name(PROBE_CLASS_COUNT), "error");
+}
+
+/* ---- target resolution -------------------------------------------------- */
+
+static void
+spec_port(struct checkspec *s, uint16_t port, enum checkspec_target t)
+{
+	checkspec_init(s);
+	s->kind = CHECKSPEC_HTTP;
+	s->port = port;
+	s->target = t;
+}
+
+static void
+test_target_resolve(void **state)
+{
+	struct docker_network	 net = { S("bridge"), S("172.17.0.5"), S("") };
+	struct docker_network	 net6 = { S("v6"), S(""), S("fd00::5") };
+	struct docker_port	 ports[2] = {
+		{ 8080, "tcp", "0.0.0.0", 32768 },
+		{ 9090, "tcp", "127.0.0.2", 9999 },
+	};
+	struct docker_inspect	 d;
+	struct checkspec	 s;
+	struct probe_target	 t;
+	char			 err[256];
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.network_mode = S("none");
+	spec_port(&s, 8080, CHECKSPEC_TARGET_AUTO);
+	/* auto: netns when allowed. */
+	assert_int_equal(probe_target_resolve(&s, &d, 1, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.how, CHECKSPEC_TARGET_NETNS);
+	assert_string_equal(t.host, "127.0.0.1");
+	assert_int_equal(t.port, 8080);
+	assert_int_equal(t.nsfd, -1);
+	assert_int_equal(ntohs(((struct sockaddr_in *)(void *)&t.addr)->sin_port), 8080);
+	/* auto without netns and nothing else: refused with a reason. */
+	assert_int_equal(probe_target_resolve(&s, &d, 0, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no way to reach port 8080"));
+	/* explicit netns without the right. */
+	s.target = CHECKSPEC_TARGET_NETNS;
+	assert_int_equal(probe_target_resolve(&s, &d, 0, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "CAP_SYS_ADMIN"));
+	/* ip, on a network. */
+	d.networks = &net;
+	d.nnetworks = 1;
+	s.target = CHECKSPEC_TARGET_AUTO;
+	assert_int_equal(probe_target_resolve(&s, &d, 0, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.how, CHECKSPEC_TARGET_IP);
+	assert_string_equal(t.host, "172.17.0.5");
+	d.networks = &net6;
+	assert_int_equal(probe_target_resolve(&s, &d, 0, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.host, "[fd00::5]");
+	assert_int_equal(t.addr.ss_family, AF_INET6);
+	/* host: the published port, on loopback when bound to all. */
+	s.target = CHECKSPEC_TARGET_HOST;
+	assert_int_equal(probe_target_resolve(&s, &d, 1, &t, err, sizeof(err)), -1);
+	assert_string_equal(err, "target host: port 8080/tcp is not published");
+	d.ports = ports;
+	d.nports = 2;
+	assert_int_equal(probe_target_resolve(&s, &d, 1, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.host, "127.0.0.1");
+	assert_int_equal(t.port, 32768);
+	s.port = 9090;
+	assert_int_equal(probe_target_resolve(&s, &d, 1, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.host, "127.0.0.2");
+	assert_int_equal(t.port, 9999);
+}
+
+/* ---- the engine against loopback servers --------------------------------- */
+
+struct server {
+	struct ev_loop	*loop;
+	ev_io		 lio;
+	int		 fd;
+	uint16_t	 port;
+	int		 http;		/* else: tcp greeting */
+	int		 status;
+	const char	*body;
+	unsigned	 served;
+};
+
+struct conn {
+	ev_io		 io;
+	struct server	*srv;
+	char		 buf[4096];
+	size_t		 len;
+};
+
+static void
+conn_close(struct conn *c)
+{
+	ev_io_stop(c->srv->loop, &c->io);
+	close(c->io.fd);
+	free(c);
+}
+
+static void
+conn_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct conn	*c = (struct conn *)w;
+	char		 resp[512];
+	ssize_t		 n;
+	int		 len;
+
+	(void)loop;
+	(void)revents;
+	n = recv(w->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
+	if (n <= 0) {
+		if (n == -1 && errno == EAGAIN)
+			return;
+		conn_close(c);
+		return;
+	}
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	if (strstr(c->buf, "\r\n\r\n") == NULL)
+		return;
+	len = snprintf(resp, sizeof(resp), "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n"
+	    "Connection: close\r\n\r\n%s", c->srv->status, strlen(c->srv->body),
+	    c->srv->body);
+	(void)!send(w->fd, resp, (size_t)len, MSG_NOSIGNAL);
+	c->srv->served++;
+	conn_close(c);
+}
+
+static void
+accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct server	*srv = w->data;
+	struct conn	*c;
+	int		 fd;
+
+	(void)revents;
+	if ((fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
+		return;
+	if (!srv->http) {
+		(void)!send(fd, "+OK ready\r\n", 11, MSG_NOSIGNAL);
+		srv->served++;
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	c->srv = srv;
+	ev_io_init(&c->io, conn_cb, fd, EV_READ);
+	ev_io_start(loop, &c->io);
+}
+
+static void
+server_start(struct server *srv, struct ev_loop *loop, int http)
+{
+	struct sockaddr_in	 a;
+	socklen_t		 len = sizeof(a);
+	int			 one = 1;
+
+	memset(srv, 0, sizeof(*srv));
+	srv->loop = loop;
+	srv->http = http;
+	srv->status = 200;
+	srv->body = "ok";
+	srv->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_true(srv->fd >= 0);
+	setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(srv->fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(srv->fd, 64), 0);
+	getsockname(srv->fd, (struct sockaddr *)&a, &len);
+	srv->port = ntohs(a.sin_port);
+	ev_io_init(&srv->lio, accept_cb, srv->fd, EV_READ);
+	srv->lio.data = srv;
+	ev_io_start(loop, &srv->lio);
+}
+
+static void
+server_stop(struct server *srv)
+{
+	if (srv->fd < 0)
+		return;
+	ev_io_stop(srv->loop, &srv->lio);
+	close(srv->fd);
+	srv->fd = -1;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char	*p = strdup(s);
+
+	assert_non_null(p);
+	return p;
+}
+
+/* A running container record with a published port and some labels. */
+static struct inv_container *
+add_container(struct inventory *inv, char idc, const char *name,
+    uint16_t cport, uint16_t hport, const char *const *kv, size_t nkv)
+{
+	struct docker_inspect	 d;
+	size_t			 i;
+
+	memset(&d, 0, sizeof(d));
+	memset(d.id, idc, DOCKER_ID_LEN);
+	d.name = xstrdup(name);
+	d.image = xstrdup("hale-test/busybox");
+	d.network_mode = xstrdup("none");
+	d.state = DOCKER_STATE_RUNNING;
+	d.stop_timeout = -1;
+	d.labels = calloc(nkv / 2 + 1, sizeof(*d.labels));
+	for (i = 0; i + 1 < nkv; i += 2) {
+		d.labels[d.nlabels].key = xstrdup(kv[i]);
+		d.labels[d.nlabels].value = xstrdup(kv[i + 1]);
+		d.nlabels++;
+	}
+	d.ports = calloc(1, sizeof(*d.ports));
+	d.ports[0].container_port = cport;
+	snprintf(d.ports[0].proto, sizeof(d.ports[0].proto), "tcp");
+	snprintf(d.ports[0].host_ip, sizeof(d.ports[0].host_ip), "127.0.0.1");
+	d.ports[0].host_port = hport;
+	d.nports = 1;
+	return inventory_upsert(inv, &d);
+}
+
+struct world {
+	struct ev_loop		*loop;
+	struct curlev		*cv;
+	struct inventory	*inv;
+	struct probe_engine	*eng;
+	struct server		 web, tcp;
+	unsigned		 transitions;
+};
+
+static void
+on_transition(void *arg, const char *id, const struct health_transition *tr,
+    const struct probe_result *r)
+{
+	struct world	*w = arg;
+
+	(void)id;
+	(void)tr;
+	(void)r;
+	w->transitions++;
+}
+
+static enum health_status
+status_of(struct world *w, char idc)
+{
+	char			 id[DOCKER_ID_LEN + 1];
+	struct inv_container	*c;
+
+	memset(id, idc, DOCKER_ID_LEN);
+	id[DOCKER_ID_LEN] = '\0';
+	if ((c = inventory_get(w->inv, id)) == NULL)
+		return HEALTH_NONE;
+	return probe_health_status(w->eng, c, NULL);
+}
+
+/* Runs the loop until container idc reaches `want` (at most `secs`). */
+static int
+run_until(struct world *w, char idc, enum health_status want, double secs)
+{
+	double	 end = ev_time() + secs;
+
+	while (ev_time() < end) {
+		if (status_of(w, idc) == want)
+			return 1;
+		ev_run(w->loop, EVRUN_ONCE);
+	}
+	return status_of(w, idc) == want;
+}
+
+static cJSON *
+health_of(struct world *w, char idc)
+{
+	char			 id[DOCKER_ID_LEN + 1];
+	cJSON			*h = cJSON_CreateObject();
+
+	memset(id, idc, DOCKER_ID_LEN);
+	id[DOCKER_ID_LEN] = '\0';
+	cJSON_AddStringToObject(h, "status", "none");
+	probe_health_json(w->eng, inventory_get(w->inv, id), h);
+	return h;
+}
+
+static const char *
+last_result(cJSON *h)
+{
+	cJSON	*r = cJSON_GetObjectItem(h, "last_results");
+	cJSON	*last = cJSON_GetArrayItem(r, cJSON_GetArraySize(r) - 1);
+
+	return cJSON_GetStringValue(cJSON_GetObjectItem(last, "result"));
+}
+
+static void
+test_engine(void **state)
+{
+	static const char *const web[] = { "hale.check", "http",
+	    "hale.check.port", "8080", "hale.check.target", "host",
+	    "hale.check.interval", "1s", "hale.check.fall", "1",
+	    "hale.check.expect_body", "ok" };
+	static const char *const db[] = { "hale.check", "tcp",
+	    "hale.check.port", "6379", "hale.check.target", "host",
+	    "hale.check.interval", "1s", "hale.check.rise", "2",
+	    "hale.check.expect", "+OK" };
+	static const char *const bad[] = { "hale.check", "http",
+	    "hale.check.port", "80", "hale.check.host", "10.0.0.1" };
+	struct probe_options	 o;
+	struct probe_stats	 st;
+	struct world		 w;
+	struct buf		 out;
+	struct metrics_writer	 mw;
+	char			 err[256], line[512];
+	cJSON			*h, *chk;
+
+	(void)state;
+	log_setup(LOG_LEVEL_ERROR, LOG_FORMAT_LOGFMT, 0);
+	memset(&w, 0, sizeof(w));
+	w.loop = ev_loop_new(EVFLAG_AUTO);
+	assert_non_null(w.loop);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	w.cv = curlev_new(w.loop, err, sizeof(err));
+	assert_non_null(w.cv);
+	w.inv = inventory_new("/proc", NULL, 0, err, sizeof(err));
+	assert_non_null(w.inv);
+	memset(&o, 0, sizeof(o));
+	o.loop = w.loop;
+	o.curlev = w.cv;
+	o.inv = w.inv;
+	o.seed = 1;
+	o.netns = -1;
+	w.eng = probe_engine_new(&o, err, sizeof(err));
+	assert_non_null(w.eng);
+	probe_set_transition_cb(w.eng, on_transition, &w);
+	assert_int_equal(inventory_add_observer(w.inv, probe_observe, w.eng), 0);
+	server_start(&w.web, w.loop, 1);
+	server_start(&w.tcp, w.loop, 0);
+	add_container(w.inv, 'a', "web", 8080, w.web.port, web, 12);
+	add_container(w.inv, 'b', "db", 6379, w.tcp.port, db, 12);
+	add_container(w.inv, 'c', "evil", 80, 1, bad, 6);
+	probe_sync(w.eng);
+
+	/* Before any probe: starting, from hale. */
+	assert_int_equal(status_of(&w, 'a'), HEALTH_STARTING);
+	assert_true(run_until(&w, 'a', HEALTH_HEALTHY, 5));
+	h = health_of(&w, 'a');
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "source")), "hale");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "status")), "healthy");
+	assert_string_equal(last_result(h), "ok");
+	chk = cJSON_GetObjectItem(h, "check");
+	snprintf(line, sizeof(line), "host 127.0.0.1:%u", w.web.port);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(chk, "target")), line);
+	cJSON_Delete(h);
+
+	/* 503: one failure is enough with fall 1. */
+	w.web.status = 503;
+	assert_true(run_until(&w, 'a', HEALTH_UNHEALTHY, 5));
+	h = health_of(&w, 'a');
+	assert_string_equal(last_result(h), "status");
+	cJSON_Delete(h);
+	/* 200 but the wrong body. */
+	w.web.status = 200;
+	w.web.body = "not yet";
+	{
+		double end = ev_time() + 5;
+		while (ev_time() < end) {
+			h = health_of(&w, 'a');
+			if (strcmp(last_result(h), "body") == 0)
+				break;
+			cJSON_Delete(h);
+			h = NULL;
+			ev_run(w.loop, EVRUN_ONCE);
+		}
+		assert_non_null(h);
+		cJSON_Delete(h);
+	}
+	w.web.body = "ok";
+	assert_true(run_until(&w, 'a', HEALTH_HEALTHY, 5));
+	/* Nothing listening any more: refused. */
+	server_stop(&w.web);
+	assert_true(run_until(&w, 'a', HEALTH_UNHEALTHY, 5));
+	h = health_of(&w, 'a');
+	assert_string_equal(last_result(h), "refused");
+	cJSON_Delete(h);
+
+	/* The TCP check needed two greetings (rise 2) and got them by now. */
+	assert_true(run_until(&w, 'b', HEALTH_HEALTHY, 5));
+	assert_true(w.tcp.served >= 2);
+
+	/* The hostile one: refused with a reason, counted, no probes. */
+	h = health_of(&w, 'c');
+	chk = cJSON_GetObjectItem(h, "check");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(chk, "state")), "refused");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(chk, "reason")), "target");
+	assert_non_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(chk, "error")),
+	    "hale.check.host: \"10.0.0.1\" is another address"));
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "status")), "none");
+	cJSON_Delete(h);
+	probe_get_stats(w.eng, &st);
+	assert_int_equal(st.active, 2);
+	assert_int_equal(st.refused, 1);
+	assert_int_equal(st.rejections[CHECKSPEC_REJECT_TARGET], 1);
+	assert_true(st.results[PROBE_OK] >= 4);
+	assert_true(st.results[PROBE_STATUS] >= 1);
+	assert_true(st.results[PROBE_BODY] >= 1);
+	assert_true(st.results[PROBE_REFUSED] >= 1);
+	/* web: s->h, h->u, u->h, h->u; db: s->h. */
+	assert_int_equal(w.transitions, 5);
+
+	/* Metrics: the pid-0 records have no cgroup: label sets still exist. */
+	buf_init(&out);
+	metrics_writer_init(&mw, &out, METRICS_TEXT);
+	probe_write_metrics(w.eng, &mw);
+	assert_false(out.oom);
+	assert_non_null(strstr(out.data, "# TYPE hale_check_duration_seconds histogram\n"));
+	assert_non_null(strstr(out.data, "hale_check_label_rejections_total{reason=\"target\"} 1\n"));
+	assert_non_null(strstr(out.data, "hale_checks{state=\"active\"} 2\n"));
+	assert_non_null(strstr(out.data, "hale_checks{state=\"refused\"} 1\n"));
+	snprintf(line, sizeof(line), "hale_check_total{result=\"refused\"} %llu\n",
+	    (unsigned long long)st.results[PROBE_REFUSED]);
+	assert_non_null(strstr(out.data, line));
+	assert_non_null(strstr(out.data, ",name=\"web\"} 0\n"));	/* hale_check_up */
+	assert_non_null(strstr(out.data, ",name=\"db\",le=\"+Inf\"} "));
+	buf_free(&out);
+
+	/* The container goes away: its check is cancelled and freed. */
+	{
+		char id[DOCKER_ID_LEN + 1];
+
+		memset(id, 'a', DOCKER_ID_LEN);
+		id[DOCKER_ID_LEN] = '\0';
+		assert_int_equal(inventory_remove(w.inv, id), 0);
+	}
+	ev_run(w.loop, EVRUN_NOWAIT);
+	ev_run(w.loop, EVRUN_NOWAIT);
+	probe_get_stats(w.eng, &st);
+	assert_int_equal(st.active, 1);
+
+	probe_engine_free(w.eng);
+	server_stop(&w.tcp);
+	curlev_free(w.cv);
+	inventory_free(w.inv);
+	ev_loop_destroy(w.loop);
+	curl_global_cleanup();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rng_deterministic),
+		cmocka_unit_test(test_jitter_bounds),
+		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_target_resolve),
+		cmocka_unit_test(test_engine),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
