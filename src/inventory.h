@@ -170,5 +170,17 @@ int	inventory_json_list(struct inventory *, struct buf *out);
  */
 int	inventory_json_one(struct inventory *, const char *id_or_name,
 	    struct buf *out);
+/*
+ * The same, with a hook that may amend each container's `health` object
+ * (a cJSON object; NULL if memory ran out) before it is printed: hale's
+ * own checks use it (probe_health_json). A NULL hook is the plain call.
+ */
+struct cJSON;
+typedef void inventory_health_json_fn(void *arg, const struct inv_container *,
+	    struct cJSON *health);
+int	inventory_json_list_hook(struct inventory *, inventory_health_json_fn *,
+	    void *arg, struct buf *out);
+int	inventory_json_one_hook(struct inventory *, const char *id_or_name,
+	    inventory_health_json_fn *, void *arg, struct buf *out);
 
 #endif

@@ -153,7 +153,8 @@ network_json(cJSON *o, const struct docker_inspect *d)
 }
 
 static cJSON *
-container_json(const struct inv_container *c)
+container_json(const struct inv_container *c, inventory_health_json_fn *hook,
+    void *hook_arg)
 {
 	const struct docker_inspect	*d = &c->d;
 	cJSON				*o, *labels, *rp;
@@ -194,6 +195,9 @@ container_json(const struct inv_container *c)
 		cJSON_AddStringToObject(labels, d->labels[i].key,
 		    d->labels[i].value);
 	cJSON_AddItemToObject(o, "health", health_json(c));
+	/* hale's own checks (issue 5) add their view to the health object. */
+	if (hook != NULL)
+		hook(hook_arg, c, cJSON_GetObjectItemCaseSensitive(o, "health"));
 	return o;
 }
 
@@ -233,6 +237,13 @@ by_name(const void *a, const void *b)
 int
 inventory_json_list(struct inventory *inv, struct buf *out)
 {
+	return inventory_json_list_hook(inv, NULL, NULL, out);
+}
+
+int
+inventory_json_list_hook(struct inventory *inv, inventory_health_json_fn *hook,
+    void *hook_arg, struct buf *out)
+{
 	struct inv_container	**v = NULL, *c;
 	cJSON			*arr, *o;
 	size_t			 n = inventory_count(inv), i = 0;
@@ -247,7 +258,7 @@ inventory_json_list(struct inventory *inv, struct buf *out)
 		qsort(v, n, sizeof(*v), by_name);
 	if ((arr = cJSON_CreateArray()) != NULL)
 		for (i = 0; i < n; i++) {
-			if ((o = container_json(v[i])) == NULL) {
+			if ((o = container_json(v[i], hook, hook_arg)) == NULL) {
 				cJSON_Delete(arr);
 				arr = NULL;
 				break;
@@ -261,10 +272,17 @@ inventory_json_list(struct inventory *inv, struct buf *out)
 int
 inventory_json_one(struct inventory *inv, const char *ref, struct buf *out)
 {
+	return inventory_json_one_hook(inv, ref, NULL, NULL, out);
+}
+
+int
+inventory_json_one_hook(struct inventory *inv, const char *ref,
+    inventory_health_json_fn *hook, void *hook_arg, struct buf *out)
+{
 	struct inv_container	*c;
 
 	if ((c = inventory_find(inv, ref)) == NULL)
 		return -1;
-	emit(container_json(c), out);
+	emit(container_json(c, hook, hook_arg), out);
 	return 0;
 }

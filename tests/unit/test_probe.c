@@ -518,6 +518,17 @@ test_engine(void **state)
 	assert_non_null(strstr(out.data, ",name=\"db\",le=\"+Inf\"} "));
 	buf_free(&out);
 
+	/* The JSON API document through the inventory's hook. */
+	buf_init(&out);
+	assert_int_equal(inventory_json_one_hook(w.inv, "db", probe_health_json,
+	    w.eng, &out), 0);
+	assert_non_null(strstr(out.data, "\"status\":\"healthy\",\"source\":\"hale\""));
+	assert_non_null(strstr(out.data, "\"check\":{\"state\":\"active\",\"check\":\"tcp\""));
+	buf_reset(&out);
+	assert_int_equal(inventory_json_one(w.inv, "db", &out), 0);
+	assert_null(strstr(out.data, "\"source\":\"hale\""));
+	buf_free(&out);
+
 	/* The container goes away: its check is cancelled and freed. */
 	{
 		char id[DOCKER_ID_LEN + 1];
