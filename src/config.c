@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkspec.h"
 #include "duration.h"
 
 #define CONFIG_FILE_MAX		(1024 * 1024)
@@ -422,6 +423,13 @@ apply_root(struct ctx *c, const cJSON *root)
 		return;
 	}
 	cJSON_ArrayForEach(v, root) {
+		/* `checks`: health-check rules, parsed by checkspec.c (issue 5). */
+		if (strcmp(v->string, "checks") == 0) {
+			checkspec_rules_free(c->cfg->checks);
+			c->nerrors += checkspec_rules_from_json(v, v->string,
+			    &c->cfg->checks, c->errors);
+			continue;
+		}
 		for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 			if (strcmp(sections[i].name, v->string) == 0)
 				break;
@@ -490,6 +498,7 @@ config_free(struct config *cfg)
 	free(cfg->sysfs);
 	free(cfg->procfs);
 	free(cfg->docker_host);
+	checkspec_rules_free(cfg->checks);
 	free(cfg);
 }
 

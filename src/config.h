@@ -20,6 +20,8 @@
 #define CONFIG_LISTEN_MAX	8
 #define CONFIG_LABELS_MAX	64
 
+struct checkspec_rules;
+
 #define EX_CONFIG_ERROR		78	/* sysexits.h EX_CONFIG */
 #define EX_USAGE_ERROR		64	/* sysexits.h EX_USAGE */
 
@@ -41,6 +43,8 @@ struct config {
 	char		*label_allow[CONFIG_LABELS_MAX];	/* glob patterns */
 	size_t		 nlabel_allow;
 	uint64_t	 metrics_min_interval_ms;
+	/* health-check rules (issue 5): the `checks` array; NULL = none */
+	struct checkspec_rules	*checks;
 };
 
 /* What the command line said; NULL/0 means "not given". Kept for reloads. */

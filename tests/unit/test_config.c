@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkspec.h"
 #include "config.h"
 
 static struct config_flags no_flags;
@@ -243,6 +244,37 @@ test_listen_syntax(void **state)
 	assert_int_equal(config_check_listen("h:80x", err, sizeof(err)), -1);
 }
 
+/* `checks` (issue 5): rules parsed by checkspec.c, errors with their path. */
+static void
+test_checks_rules(void **state)
+{
+	struct config	*c;
+	const char	*e;
+
+	(void)state;
+	unsetenv("DOCKER_HOST");
+	c = load_ok("{\"checks\":[{\"match\":{\"name\":\"web-*\"},"
+	    "\"check\":\"http\",\"port\":8080,\"interval\":\"5s\"},"
+	    "{\"match\":{},\"check\":\"none\"}]}", &no_flags);
+	assert_non_null(c->checks);
+	assert_int_equal(c->checks->n, 2);
+	assert_string_equal(c->checks->v[0].name, "web-*");
+	assert_int_equal(c->checks->v[0].spec.port, 8080);
+	assert_int_equal(c->checks->v[0].spec.interval_ms, 5000);
+	config_free(c);
+	c = load_ok("{\"checks\":[]}", &no_flags);
+	assert_null(c->checks);
+	config_free(c);
+	e = errors_of("{\"checks\":[{\"match\":{},\"port\":80},"
+	    "{\"match\":{},\"check\":\"http\",\"interval\":\"10x\"}],"
+	    "\"log\":{\"level\":\"x\"}}");
+	assert_string_equal(e, "checks[1].interval: \"10x\" is not a duration "
+	    "(like 10s, 500ms, 1m)\n"
+	    "log.level: \"x\" is not one of debug, info, warn, error\n");
+	e = errors_of("{\"checks\":{\"match\":{}}}");
+	assert_string_equal(e, "checks: must be an array of rules\n");
+}
+
 int
 main(void)
 {
@@ -256,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_bad_flags),
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_listen_syntax),
+		cmocka_unit_test(test_checks_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
