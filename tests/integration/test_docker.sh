@@ -8,7 +8,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 hale_require_root
 hale_require python3 promtool jq
-python3 -c 'import prometheus_client' 2>/dev/null ||
+# Debian's python3 has python3-prometheus-client; a pyenv shim first in
+# PATH would not see it.
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+"$py" -c 'import prometheus_client' 2>/dev/null ||
 	hale_skip "needs python3-prometheus-client"
 hale_tmpdir
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +21,7 @@ hale_busybox_image
 
 # compare [--metrics]: haled agrees with docker inspect (prints diffs).
 compare() {
-	python3 "$here/docker_compare.py" "$HALE_DOCKER_SOCK" "$HALE_URL" "$@"
+	"$py" "$here/docker_compare.py" "$HALE_DOCKER_SOCK" "$HALE_URL" "$@"
 }
 # within SECONDS CMD...: CMD succeeds within SECONDS (fractions allowed,
 # scaled by HALE_SLOW); prints how long it took.
@@ -133,7 +137,7 @@ compare --metrics || fail "metrics after unhealthy"
 ok "Docker HEALTHCHECK: healthy then unhealthy, in the API and as container_health_state"
 
 # --- hostile labels: quotes, newlines, a 1.2 MiB value (event lines over the cap) ---
-python3 - "$HALE_DOCKER_SOCK" <<'EOF'
+"$py" - "$HALE_DOCKER_SOCK" <<'EOF'
 import http.client, json, socket, sys
 class C(http.client.HTTPConnection):
     def connect(self):
@@ -163,11 +167,13 @@ within 1 gone huge2 || fail "huge2 not removed"
 ok "hostile labels (quotes, newlines, 1.2 MiB values) break nothing"
 
 # --- a burst ---
+pids=()
 for i in $(seq 1 15); do
 	docker run -d --name "b$i" --network none -l "com.docker.compose.service=b$i" \
 	    hale-test/busybox sleep 100000 >/dev/null &
+	pids+=($!)
 done
-wait
+wait "${pids[@]}"	# not a bare wait: dockerd is our child too
 within 2 exact || { compare; fail "burst of 15 starts"; }
 compare --metrics || fail "metrics after the burst"
 # shellcheck disable=SC2046 # one name per word
