@@ -1,7 +1,7 @@
 /*
  * probe_bench: the probe engine on its own, against a loopback server.
  *
- *	probe_bench [-n CHECKS] [-t SECONDS] [-w WARMUP] [-k http|tcp]
+ *	probe_bench [-n CHECKS] [-t SECONDS] [-w WARMUP] [-k http|tcp] [-N]
  *
  * A forked child serves HTTP (or a TCP greeting) on 127.0.0.1; the parent
  * runs the real engine (libhale.a: inventory, checkspec, probe, curlev)
@@ -10,6 +10,9 @@
  *	hale.check.interval=1s
  * and publishing port 80 on the server's port. No Docker involved: the
  * records go straight into the inventory, as docker.c would put them.
+ * With -N (root) the checks use target=netns with the bench's own pid,
+ * so every socket goes through setns -> socket -> setns back into our
+ * own namespace, and the server listens on the port the label names.
  *
  * After WARMUP seconds (the first probes spread over one interval) it
  * counts completed probes and the parent's CPU time (getrusage: the
@@ -46,6 +49,21 @@ struct conn {
 	size_t	 len;
 };
 
+/*
+ * The server closes first, so TIME_WAIT would pile up on its side: tens of
+ * thousands per run, all in one namespace (real containers each have
+ * their own), and the next run's connects would collide with them. A
+ * reset after the reply keeps runs independent.
+ */
+static void
+close_rst(int fd)
+{
+	struct linger	 lg = { 1, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
 static const char response[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
     "Content-Type: text/plain\r\nConnection: close\r\n\r\nok";
 
@@ -67,7 +85,7 @@ conn_cb(struct ev_loop *loop, ev_io *w, int revents)
 		(void)!send(w->fd, response, sizeof(response) - 1, MSG_NOSIGNAL);
 	}
 	ev_io_stop(loop, w);
-	close(w->fd);
+	close_rst(w->fd);
 	free(c);
 }
 
@@ -86,7 +104,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			return;
 		if (tcp_mode) {
 			(void)!send(fd, "+OK\r\n", 5, MSG_NOSIGNAL);
-			close(fd);
+			close_rst(fd);
 			continue;
 		}
 		if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -149,17 +167,25 @@ dup_or_die(const char *s)
 
 static void
 add_container(struct inventory *inv, unsigned i, uint16_t hport,
-    const char *kind)
+    const char *kind, int netns)
 {
 	static const char *const keys[] = { "hale.check", "hale.check.port",
 	    "hale.check.target", "hale.check.interval" };
+	char			 port[8];
 	const char		*vals[] = { kind, "80", "host", "1s" };
 	struct docker_inspect	 d;
 	char			 name[32];
 	size_t			 k;
 
+	if (netns) {
+		/* Inside "its" namespace (ours): the port the server has. */
+		snprintf(port, sizeof(port), "%u", hport);
+		vals[1] = port;
+		vals[2] = "netns";
+	}
 	memset(&d, 0, sizeof(d));
 	snprintf(d.id, sizeof(d.id), "%064x", i + 1);
+	d.pid = netns ? getpid() : 0;
 	snprintf(name, sizeof(name), "bench-%u", i);
 	d.name = dup_or_die(name);
 	d.image = dup_or_die("bench/server");
@@ -233,11 +259,14 @@ main(int argc, char **argv)
 	uint16_t		 port;
 	pid_t			 child;
 	char			 err[256];
-	int			 ch, lfd;
+	int			 ch, lfd, netns = 0;
 	uint64_t		 done;
 
-	while ((ch = getopt(argc, argv, "n:t:w:k:")) != -1)
+	while ((ch = getopt(argc, argv, "n:t:w:k:N")) != -1)
 		switch (ch) {
+		case 'N':
+			netns = 1;
+			break;
 		case 'n':
 			n = (unsigned)strtoul(optarg, NULL, 10);
 			break;
@@ -252,7 +281,7 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: probe_bench [-n checks] [-t seconds] "
-			    "[-w warmup] [-k http|tcp]\n");
+			    "[-w warmup] [-k http|tcp] [-N]\n");
 			return 64;
 		}
 	tcp_mode = strcmp(kind, "tcp") == 0;
@@ -277,13 +306,13 @@ main(int argc, char **argv)
 	o.curlev = cv;
 	o.inv = inv;
 	o.seed = 1;
-	o.netns = -1;
+	o.netns = netns ? 1 : -1;
 	if ((eng = probe_engine_new(&o, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "engine: %s\n", err);
 		return 1;
 	}
 	for (i = 0; i < n; i++)
-		add_container(inv, i, port, kind);
+		add_container(inv, i, port, kind, netns);
 	probe_sync(eng);
 	run_for(loop, warm);
 	probe_get_stats(eng, &st0);
@@ -294,19 +323,26 @@ main(int argc, char **argv)
 	cpu = cpu_seconds() - c0;
 	probe_get_stats(eng, &st1);
 	done = completed(&st1) - completed(&st0);
-	printf("# %s: %u checks at 1s, %.1f s: %llu probes, %.0f probes/s, "
-	    "%.1f%% of a core, %.1f us CPU per probe, %llu not ok\n", kind, n,
+	printf("# %s%s: %u checks at 1s, %.1f s: %llu probes, %.0f probes/s, "
+	    "%.1f%% of a core, %.1f us CPU per probe, %llu not ok\n", kind,
+	    netns ? " (netns)" : "", n,
 	    wall, (unsigned long long)done, (double)done / wall,
 	    100.0 * cpu / wall, done > 0 ? cpu * 1e6 / (double)done : 0.0,
 	    (unsigned long long)(done - (st1.results[PROBE_OK] - st0.results[PROBE_OK])));
-	printf("{\"%s_probes_per_second\": %.1f, \"kind\": \"%s\", \"checks\": %u, "
+	printf("{\"%s_probes_per_second\": %.1f, \"kind\": \"%s\", \"netns\": %s, \"checks\": %u, "
 	    "\"seconds\": %.2f, \"probes\": %llu, \"not_ok\": %llu, "
 	    "\"cpu_seconds\": %.3f, \"core_percent\": %.2f, "
 	    "\"cpu_us_each\": %.2f, \"capacity_one_core\": %.0f}\n",
-	    kind, (double)done / wall, kind, n, wall, (unsigned long long)done,
+	    kind, (double)done / wall, kind, netns ? "true" : "false", n, wall,
+	    (unsigned long long)done,
 	    (unsigned long long)(done - (st1.results[PROBE_OK] - st0.results[PROBE_OK])),
 	    cpu, 100.0 * cpu / wall, done > 0 ? cpu * 1e6 / (double)done : 0.0,
 	    cpu > 0 ? (double)done / cpu : 0.0);
+	for (i = 1; i < PROBE_CLASS_COUNT; i++)
+		if (st1.results[i] != st0.results[i])
+			fprintf(stderr, "#   %s: %llu\n",
+			    probe_class_name((enum probe_class)i),
+			    (unsigned long long)(st1.results[i] - st0.results[i]));
 	probe_engine_free(eng);
 	curlev_free(cv);
 	inventory_free(inv);

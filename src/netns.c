@@ -60,9 +60,10 @@ int
 netns_open(const struct netns *ns, pid_t pid, char *err, size_t errlen)
 {
 	char	 path[4096];
-	int	 fd;
+	int	 fd, saved;
 
 	if (pid <= 0) {
+		errno = ESRCH;
 		snprintf(err, errlen, "no process to find the namespace of");
 		return -1;
 	}
@@ -72,7 +73,9 @@ netns_open(const struct netns *ns, pid_t pid, char *err, size_t errlen)
 		return -1;
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		saved = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+		errno = saved;	/* the caller tells "process gone" apart */
 		return -1;
 	}
 	return fd;

@@ -38,7 +38,10 @@ struct netns	*netns_new(const char *procfs, char *err, size_t errlen);
 void		 netns_free(struct netns *);
 /* 1 if setns works here (root or CAP_SYS_ADMIN, no seccomp in the way). */
 int		 netns_can_enter(const struct netns *);
-/* An O_CLOEXEC fd of the pid's network namespace; -1 with a message. */
+/*
+ * An O_CLOEXEC fd of the pid's network namespace; -1 with a message and
+ * errno kept (ENOENT: the process is gone).
+ */
 int		 netns_open(const struct netns *, pid_t, char *err, size_t errlen);
 /*
  * socket(domain, type, protocol) inside the namespace `nsfd` (-1: our

@@ -19,6 +19,7 @@
  * probe is over, and the timeout is always shorter than the interval.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,18 +445,54 @@ new_run(struct check *ck, const struct docker_inspect *d)
 	schedule_first(ck);
 }
 
-static void
+/* 1 if two specs would probe the same way (their API form is equal). */
+static int
+same_spec(const struct checkspec *a, const struct checkspec *b)
+{
+	cJSON	*ja = cJSON_CreateObject(), *jb = cJSON_CreateObject();
+	char	*sa = NULL, *sb = NULL;
+	int	 same = 0;
+
+	if (ja != NULL && jb != NULL) {
+		checkspec_to_json(a, ja);
+		checkspec_to_json(b, jb);
+		sa = cJSON_PrintUnformatted(ja);
+		sb = cJSON_PrintUnformatted(jb);
+		same = sa != NULL && sb != NULL && strcmp(sa, sb) == 0;
+	}
+	free(sa);
+	free(sb);
+	cJSON_Delete(ja);
+	cJSON_Delete(jb);
+	return same;
+}
+
+static int
+same_target(const struct probe_target *a, const struct probe_target *b)
+{
+	return a->how == b->how && a->port == b->port &&
+	    strcmp(a->host, b->host) == 0;
+}
+
+/*
+ * Resolves the container's check from its current labels, the rules and
+ * its addresses. Returns 0 if it is the check already in place (a rename,
+ * a reload that changed nothing for it: health and history are kept),
+ * 1 if it changed (the caller starts over).
+ */
+static int
 configure(struct check *ck, const struct docker_inspect *d)
 {
 	struct probe_engine	*eng = ck->eng;
 	struct checkspec_input	 in;
+	struct checkspec	 spec;
+	struct probe_target	 t;
 	const char		*ips[2 * DOCKER_NETWORKS_MAX];
-	char			 err[CHECKSPEC_ERR_MAX];
+	char			 err[CHECKSPEC_ERR_MAX] = "";
 	enum checkspec_reject	 why;
 	size_t			 i;
 	int			 rc;
 
-	clear_spec(ck);
 	free(ck->name);
 	ck->name = strdup(d->name != NULL ? d->name : "");
 	memset(&in, 0, sizeof(in));
@@ -468,26 +505,38 @@ configure(struct check *ck, const struct docker_inspect *d)
 		ips[in.nips++] = d->networks[i].ip6;
 	}
 	in.ips = ips;
-	rc = checkspec_resolve(eng->rules, &in, &ck->spec, err, sizeof(err), &why);
+	rc = checkspec_resolve(eng->rules, &in, &spec, err, sizeof(err), &why);
+	if (rc == 1 && probe_target_resolve(&spec, d, eng->can_netns, &t, err,
+	    sizeof(err)) == -1) {
+		checkspec_free(&spec);
+		rc = -2;	/* valid, but no way to reach it */
+		why = CHECKSPEC_REJECT_NONE;
+	}
+	if (ck->configured && (rc == 1 ? ck->active && same_spec(&spec,
+	    &ck->spec) && same_target(&t, &ck->target) : !ck->active &&
+	    strcmp(err, ck->error) == 0 && why == ck->reject)) {
+		checkspec_free(&spec);
+		return 0;
+	}
+	clear_spec(ck);
 	if (rc == 0)
-		return;
-	if (rc == -1) {
+		return 1;
+	if (rc < 0) {
 		snprintf(ck->error, sizeof(ck->error), "%s", err);
 		ck->reject = why;
+		if (rc == -2) {
+			log_warn("check has no target", LOG_S("name", ck->name),
+			    LOG_S("id", ck->id), LOG_S("reason", err));
+			return 1;
+		}
 		eng->st.rejections[why]++;
 		log_warn("check refused", LOG_S("name", ck->name),
 		    LOG_S("id", ck->id), LOG_S("class", checkspec_reject_name(why)),
 		    LOG_S("reason", err));
-		return;
+		return 1;
 	}
-	if (probe_target_resolve(&ck->spec, d, eng->can_netns, &ck->target,
-	    err, sizeof(err)) == -1) {
-		snprintf(ck->error, sizeof(ck->error), "%s", err);
-		log_warn("check has no target", LOG_S("name", ck->name),
-		    LOG_S("id", ck->id), LOG_S("reason", err));
-		checkspec_free(&ck->spec);
-		return;
-	}
+	ck->spec = spec;
+	ck->target = t;
 	ck->active = 1;
 	ck->params.start_period_ms = ck->spec.start_period_ms;
 	ck->params.rise = ck->spec.rise;
@@ -498,6 +547,7 @@ configure(struct check *ck, const struct docker_inspect *d)
 	    LOG_S("target", checkspec_target_name(ck->target.how)),
 	    LOG_U("interval_ms", ck->spec.interval_ms),
 	    LOG_U("rise", ck->spec.rise), LOG_U("fall", ck->spec.fall));
+	return 1;
 }
 
 static void
@@ -507,6 +557,7 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 	struct check			*ck;
 	uint64_t			 fp;
 	int				 paused = d->state == DOCKER_STATE_PAUSED;
+	int				 changed;
 
 	if ((ck = find_check(eng, d->id)) == NULL &&
 	    (ck = check_new(eng, d)) == NULL)
@@ -514,12 +565,14 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 	ck->seen = eng->epoch;
 	fp = fingerprint(eng, d);
 	if (!ck->configured || fp != ck->fp) {
-		configure(ck, d);
+		changed = configure(ck, d);
 		ck->fp = fp;
 		ck->configured = 1;
-		ck->paused = paused;
-		new_run(ck, d);
-		return;
+		if (changed) {
+			ck->paused = paused;
+			new_run(ck, d);
+			return;
+		}
 	}
 	if (d->started_at != ck->started_at ||
 	    (d->pid > 0 && d->pid != ck->pid)) {
@@ -633,7 +686,15 @@ on_check_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	if (ck->target.how == CHECKSPEC_TARGET_NETNS && ck->target.nsfd < 0 &&
 	    (ck->target.nsfd = netns_open(eng->env.netns, ck->pid, err,
 	    sizeof(err))) == -1) {
-		record_error(ck, err);
+		/*
+		 * The process is gone: the container is stopping and the
+		 * inventory will say so in a moment. Not a probe failure.
+		 */
+		if (errno == ENOENT || errno == ESRCH)
+			log_debug("probe skipped", LOG_S("name", ck->name),
+			    LOG_S("reason", err));
+		else
+			record_error(ck, err);
 		schedule_next(ck);
 		return;
 	}

@@ -6,17 +6,22 @@
  *
  * Construction and wiring (main.c):
  *
+ *	curl_global_init(CURL_GLOBAL_DEFAULT)
  *	cv  = curlev_new(loop)
- *	inv = inventory_new(...)
- *	eng = probe_engine_new(&(struct probe_options){ loop, cv, inv,
- *	          cfg->procfs, cfg->checks, ... })
- *	inventory_set_observer(inv, probe_observe, eng)   (or call it from
- *	          the lead's own observer: it only defers a probe_sync)
- *	docker  = docker_new(loop, cv, inv, ...)
+ *	inv = inventory_new(cfg->procfs, ...)
+ *	eng = probe_engine_new(&(struct probe_options){ .loop = loop,
+ *	          .curlev = cv, .inv = inv, .procfs = cfg->procfs,
+ *	          .rules = cfg->checks })
+ *	inventory_add_observer(inv, probe_observe, eng)
+ *	docker = docker_new(loop, cv, inv, ...); docker_start(docker)
+ *	API:      inventory_json_{list,one}_hook(inv, ..., probe_health_json, eng, out)
+ *	metrics:  probe_write_metrics(eng, w) next to inventory_write_metrics;
+ *	          container_health_state must come from probe_health_value
+ *	          (an inventory health hook; see the report)
  *	reload:   probe_set_rules(eng, newcfg->checks) before freeing the old
  *	          config (the engine keeps a pointer to the rules)
  *	shutdown: docker_free → probe_engine_free → curlev_free →
- *	          inventory_free → netns closed with the engine
+ *	          inventory_free (the loop still exists throughout)
  *
  * The probe kinds (probe_http.c, probe_tcp.c) are separate from the
  * scheduler: each takes a spec and a resolved target and reports one
@@ -126,7 +131,12 @@ struct probe_options {
 	int				 netns;		/* 0 detect, 1 assume yes, -1 never */
 };
 
-/* Called once per health transition of a hale check (for remediation). */
+/*
+ * Called once per health transition of a hale check (for remediation),
+ * from the loop, while the check is being updated: it may read the
+ * engine (probe_health_status, probe_health_json) but must not call
+ * probe_sync, probe_set_rules or probe_engine_free; defer those.
+ */
 typedef void probe_transition_cb(void *arg, const char *id,
 	    const struct health_transition *, const struct probe_result *last);
 

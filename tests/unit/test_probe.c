@@ -481,6 +481,12 @@ test_engine(void **state)
 	/* The TCP check needed two greetings (rise 2) and got them by now. */
 	assert_true(run_until(&w, 'b', HEALTH_HEALTHY, 5));
 	assert_true(w.tcp.served >= 2);
+	/* A reload that changes nothing for it keeps its state and history. */
+	probe_set_rules(w.eng, NULL);
+	assert_int_equal(status_of(&w, 'b'), HEALTH_HEALTHY);
+	h = health_of(&w, 'b');
+	assert_string_equal(last_result(h), "ok");
+	cJSON_Delete(h);
 
 	/* The hostile one: refused with a reason, counted, no probes. */
 	h = health_of(&w, 'c');
