@@ -237,7 +237,7 @@ f_port(struct checkspec *s, const char *v, struct pctx *p, char *err,
 
 	show(v, q, sizeof(q));
 	if (parse_uint(v, 1, 65535, &port) == -1) {
-		if (strchr(v, ':') != NULL || strchr(v, '/') != NULL ||
+		if (strchr(v, ':') != NULL ||
 		    (strchr(v, '.') != NULL && looks_like_address(v, strlen(v)))) {
 			if (p->label)
 				p->why = CHECKSPEC_REJECT_TARGET;
@@ -877,6 +877,11 @@ cross_check(const struct checkspec *s, int only_set, char *where,
 				return fail(err, errlen, "only for %s checks",
 				    s->kind == CHECKSPEC_HTTP ? "tcp" : "http");
 			}
+	}
+	if (s->kind == CHECKSPEC_HTTP && s->body != NULL && s->method != NULL &&
+	    strcmp(s->method, "HEAD") == 0) {
+		field_path(s, CSF_EXPECT_BODY, where, wherelen);
+		return fail(err, errlen, "a HEAD request has no body to match");
 	}
 	if ((!only_set || (s->set & both) == both) &&
 	    s->timeout_ms >= s->interval_ms) {

@@ -124,7 +124,7 @@ test_labels_full(void **state)
 	fx_label(&f, "hale.check", "http");
 	fx_label(&f, "hale.check.port", "8080");
 	fx_label(&f, "hale.check.path", "/health?full=1");
-	fx_label(&f, "hale.check.method", "HEAD");
+	fx_label(&f, "hale.check.method", "POST");
 	fx_label(&f, "hale.check.host", "web:8080");
 	fx_label(&f, "hale.check.expect_status", "200,204");
 	fx_label(&f, "hale.check.expect_body", "ok");
@@ -140,7 +140,7 @@ test_labels_full(void **state)
 	assert_false(s.https);
 	assert_int_equal(s.port, 8080);
 	assert_string_equal(s.path, "/health?full=1");
-	assert_string_equal(s.method, "HEAD");
+	assert_string_equal(s.method, "POST");
 	assert_string_equal(s.host, "web:8080");
 	assert_int_equal(s.nstatus, 2);
 	assert_int_equal(s.status[1].lo, 204);
@@ -281,6 +281,8 @@ test_reject_invalid(void **state)
 	    "not a port");
 	expect_reject("hale.check.port", "-1", CHECKSPEC_REJECT_INVALID,
 	    "not a port");
+	expect_reject("hale.check.port", "8080/tcp", CHECKSPEC_REJECT_INVALID,
+	    "not a port (1-65535)");
 	expect_reject("hale.check.port", "", CHECKSPEC_REJECT_INVALID,
 	    "not a port");
 	expect_reject("hale.check.interval", "banana", CHECKSPEC_REJECT_INVALID,
@@ -352,6 +354,14 @@ test_reject_missing(void **state)
 	fx_label(&f, "hale.check.scheme", "http");
 	assert_int_equal(resolve(NULL, &f, &s), -1);
 	assert_non_null(strstr(err, "conflicts"));
+	fx_init(&f, "web", "busybox");
+	fx_label(&f, "hale.check", "http");
+	fx_label(&f, "hale.check.port", "80");
+	fx_label(&f, "hale.check.method", "HEAD");
+	fx_label(&f, "hale.check.expect_body", "ok");
+	assert_int_equal(resolve(NULL, &f, &s), -1);
+	assert_string_equal(err, "hale.check.expect_body: a HEAD request has "
+	    "no body to match");
 }
 
 /* The Host header may name the container itself, nothing else. */

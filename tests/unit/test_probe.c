@@ -210,11 +210,24 @@ conn_cb(struct ev_loop *loop, ev_io *w, int revents)
 	c->buf[c->len] = '\0';
 	if (strstr(c->buf, "\r\n\r\n") == NULL)
 		return;
-	len = snprintf(resp, sizeof(resp), "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n%s", c->srv->status, strlen(c->srv->body),
-	    c->srv->body);
-	(void)!send(w->fd, resp, (size_t)len, MSG_NOSIGNAL);
 	c->srv->served++;
+	/* A few fixed paths for the redirect and timeout cases. */
+	if (strncmp(c->buf, "GET /hang ", 10) == 0)
+		return;		/* never answers; the client gives up */
+	if (strncmp(c->buf, "GET /r ", 7) == 0)
+		len = snprintf(resp, sizeof(resp), "HTTP/1.1 302 Found\r\n"
+		    "Location: /ok\r\nContent-Length: 0\r\n\r\n");
+	else if (strncmp(c->buf, "GET /x ", 7) == 0)
+		len = snprintf(resp, sizeof(resp), "HTTP/1.1 302 Found\r\n"
+		    "Location: http://10.0.0.1:9/evil\r\nContent-Length: 0\r\n\r\n");
+	else if (strncmp(c->buf, "GET /loop ", 10) == 0)
+		len = snprintf(resp, sizeof(resp), "HTTP/1.1 302 Found\r\n"
+		    "Location: /loop\r\nContent-Length: 0\r\n\r\n");
+	else
+		len = snprintf(resp, sizeof(resp), "HTTP/1.1 %d X\r\n"
+		    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+		    c->srv->status, strlen(c->srv->body), c->srv->body);
+	(void)!send(w->fd, resp, (size_t)len, MSG_NOSIGNAL);
 	conn_close(c);
 }
 
@@ -556,6 +569,127 @@ test_engine(void **state)
 	curl_global_cleanup();
 }
 
+/* ---- one HTTP probe at a time: redirects, timeouts, body ----------------- */
+
+struct one {
+	int			 done;
+	struct probe_result	 r;
+};
+
+static void
+one_done(void *arg, const struct probe_result *r)
+{
+	struct one	*o = arg;
+
+	o->done++;
+	o->r = *r;
+}
+
+static void
+http_once(struct probe_env *env, struct server *srv, const char *path,
+    const char *status, const char *body, uint64_t timeout_ms, struct one *o)
+{
+	struct checkspec	 s;
+	struct probe_target	 t;
+	struct probe_http	*p;
+	struct docker_port	 port = { 80, "tcp", "127.0.0.1", srv->port };
+	struct docker_inspect	 d;
+	char			 err[256];
+	double			 end = ev_time() + 5;
+
+	memset(&d, 0, sizeof(d));
+	d.ports = &port;
+	d.nports = 1;
+	checkspec_init(&s);
+	s.kind = CHECKSPEC_HTTP;
+	s.port = 80;
+	s.target = CHECKSPEC_TARGET_HOST;
+	s.path = S(path);
+	s.method = S("GET");
+	assert_int_equal(checkspec_status_parse(status, s.status,
+	    CHECKSPEC_STATUS_MAX, &s.nstatus, err, sizeof(err)), 0);
+	if (body != NULL) {
+		s.body = S(body);
+		s.body_regex = 1;
+		assert_int_equal(regcomp(&s.re, body, REG_EXTENDED | REG_NOSUB), 0);
+		s.re_ok = 1;
+	}
+	s.timeout_ms = timeout_ms;
+	assert_int_equal(probe_target_resolve(&s, &d, 0, &t, err, sizeof(err)), 0);
+	memset(o, 0, sizeof(*o));
+	p = probe_http_start(env, &s, &t, one_done, o, err, sizeof(err));
+	assert_non_null(p);
+	while (!o->done && ev_time() < end)
+		ev_run(env->loop, EVRUN_ONCE);
+	assert_int_equal(o->done, 1);
+	if (s.re_ok)
+		regfree(&s.re);
+}
+
+static void
+test_http_probe(void **state)
+{
+	struct probe_env	 env;
+	struct server		 srv;
+	struct one		 o;
+	char			 err[256];
+
+	(void)state;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	memset(&env, 0, sizeof(env));
+	env.loop = ev_loop_new(EVFLAG_AUTO);
+	env.curlev = curlev_new(env.loop, err, sizeof(err));
+	env.netns = netns_new("/proc", err, sizeof(err));
+	env.body_max = 16;
+	assert_non_null(env.curlev);
+	assert_non_null(env.netns);
+	server_start(&srv, env.loop, 1);
+
+	/* Same-origin redirect: followed, the final answer counts. */
+	http_once(&env, &srv, "/r", "200", NULL, 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_OK);
+	assert_int_equal(o.r.http_status, 200);
+	assert_int_equal(srv.served, 2);
+	/* To another host: not followed; the 302 is judged as it is. */
+	srv.served = 0;
+	http_once(&env, &srv, "/x", "200", NULL, 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_STATUS);
+	assert_int_equal(o.r.http_status, 302);
+	assert_int_equal(srv.served, 1);
+	http_once(&env, &srv, "/x", "200-399", NULL, 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_OK);
+	/* A loop stops after PROBE_REDIRECTS_MAX hops. */
+	srv.served = 0;
+	http_once(&env, &srv, "/loop", "200", NULL, 2000, &o);
+	assert_int_equal(o.r.cls, PROBE_STATUS);
+	assert_int_equal(srv.served, PROBE_REDIRECTS_MAX + 1);
+	/* No answer within the timeout. */
+	http_once(&env, &srv, "/hang", "200", NULL, 200, &o);
+	assert_int_equal(o.r.cls, PROBE_TIMEOUT);
+	assert_true(o.r.duration >= 0.19 && o.r.duration < 2.0);
+	/* The body: matched on at most body_max (16) bytes. */
+	srv.body = "ok";
+	http_once(&env, &srv, "/", "200", "^o[k]$", 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_OK);
+	srv.body = "nope";
+	http_once(&env, &srv, "/", "200", "^o[k]$", 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_BODY);
+	srv.body = "0123456789abcdefREADY";
+	http_once(&env, &srv, "/", "200", "READY", 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_BODY);
+	srv.body = "0123456789READY-tail";
+	http_once(&env, &srv, "/", "200", "READY", 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_OK);
+
+	server_stop(&srv);
+	/* Let the hung connection's watcher go with its close. */
+	ev_run(env.loop, EVRUN_NOWAIT);
+	curlev_free(env.curlev);
+	netns_free(env.netns);
+	ev_loop_destroy(env.loop);
+	curl_global_cleanup();
+}
+
 int
 main(void)
 {
@@ -564,6 +698,7 @@ main(void)
 		cmocka_unit_test(test_jitter_bounds),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_target_resolve),
+		cmocka_unit_test(test_http_probe),
 		cmocka_unit_test(test_engine),
 	};
 
