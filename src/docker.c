@@ -829,9 +829,12 @@ req_done(CURL *easy, CURLcode rc, void *arg)
 		inspect_done(d, r, rc);
 		break;
 	case REQ_CTL:
+		/* 304 is stop's "already stopped": the wanted end state. */
 		fail = req_failure(r, rc, &status, msg, sizeof(msg), NULL);
-		r->ctl_cb(r->ctl_arg, fail == NULL || status == 304, status,
-		    fail != NULL ? fail : "");
+		if (fail == NULL || status == 304)
+			r->ctl_cb(r->ctl_arg, 1, status, "");
+		else
+			r->ctl_cb(r->ctl_arg, 0, status, fail);
 		break;
 	}
 	req_free(r);
