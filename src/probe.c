@@ -48,7 +48,7 @@ struct check {
 	/* The spec, or why there is none. */
 	int			 active;
 	struct checkspec	 spec;
-	char			 error[CHECKSPEC_ERR_MAX];
+	char			*error;		/* why not, or NULL */
 	enum checkspec_reject	 reject;
 	struct probe_target	 target;
 	/* The run of the container the health belongs to. */
@@ -335,8 +335,12 @@ clear_spec(struct check *ck)
 	close_ns(ck);
 	checkspec_free(&ck->spec);
 	ck->active = 0;
-	ck->error[0] = '\0';
+	free(ck->error);
+	ck->error = NULL;
 	ck->reject = CHECKSPEC_REJECT_NONE;
+	/* Most containers have no check: the history exists only for those that do. */
+	free(ck->ring);
+	ck->ring = NULL;
 	ck->nring = ck->head = 0;
 	memset(ck->hist, 0, sizeof(ck->hist));
 	ck->dsum = 0;
@@ -351,7 +355,6 @@ check_free(struct check *ck)
 
 	clear_spec(ck);
 	HASH_DEL(eng->checks, ck);
-	free(ck->ring);
 	free(ck->name);
 	free(ck);
 }
@@ -361,9 +364,7 @@ check_new(struct probe_engine *eng, const struct docker_inspect *d)
 {
 	struct check	*ck;
 
-	if ((ck = calloc(1, sizeof(*ck))) == NULL ||
-	    (ck->ring = calloc(eng->history, sizeof(*ck->ring))) == NULL) {
-		free(ck);
+	if ((ck = calloc(1, sizeof(*ck))) == NULL) {
 		log_error("probe: out of memory");
 		return NULL;
 	}
@@ -514,7 +515,8 @@ configure(struct check *ck, const struct docker_inspect *d)
 	}
 	if (ck->configured && (rc == 1 ? ck->active && same_spec(&spec,
 	    &ck->spec) && same_target(&t, &ck->target) : !ck->active &&
-	    strcmp(err, ck->error) == 0 && why == ck->reject)) {
+	    strcmp(err, ck->error != NULL ? ck->error : "") == 0 &&
+	    why == ck->reject)) {
 		checkspec_free(&spec);
 		return 0;
 	}
@@ -522,7 +524,7 @@ configure(struct check *ck, const struct docker_inspect *d)
 	if (rc == 0)
 		return 1;
 	if (rc < 0) {
-		snprintf(ck->error, sizeof(ck->error), "%s", err);
+		ck->error = strdup(err);
 		ck->reject = why;
 		if (rc == -2) {
 			log_warn("check has no target", LOG_S("name", ck->name),
@@ -533,6 +535,12 @@ configure(struct check *ck, const struct docker_inspect *d)
 		log_warn("check refused", LOG_S("name", ck->name),
 		    LOG_S("id", ck->id), LOG_S("class", checkspec_reject_name(why)),
 		    LOG_S("reason", err));
+		return 1;
+	}
+	if ((ck->ring = calloc(eng->history, sizeof(*ck->ring))) == NULL) {
+		checkspec_free(&spec);
+		ck->error = strdup("out of memory");
+		log_error("probe: out of memory");
 		return 1;
 	}
 	ck->spec = spec;
@@ -798,7 +806,7 @@ probe_get_stats(const struct probe_engine *eng, struct probe_stats *st)
 	for (ck = eng->checks; ck != NULL; ck = ck->hh.next) {
 		if (ck->active)
 			st->active++;
-		else if (ck->error[0] != '\0')
+		else if (ck->error != NULL)
 			st->refused++;
 	}
 }
@@ -934,7 +942,7 @@ probe_health_json(void *engine, const struct inv_container *c, cJSON *h)
 	enum health_source	 src;
 	enum health_status	 st;
 
-	if (h == NULL || ck == NULL || (!ck->active && ck->error[0] == '\0'))
+	if (h == NULL || ck == NULL || (!ck->active && ck->error == NULL))
 		return;
 	put(h, "check", check_json(ck));
 	if (!ck->active)
