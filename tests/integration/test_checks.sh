@@ -22,7 +22,6 @@ hale_tmpdir
 hale_docker_start
 hale_busybox_image
 
-interval_ms=1000
 hale_start
 if [ "$(http_status /api/v1/containers)" != 200 ]; then
 	hale_skip "haled does not serve /api/v1/containers yet (daemon wiring)"
@@ -234,7 +233,10 @@ ok "web: healthy again after the restart ($t ms)"
 docker stop -t 0 web >/dev/null
 START_MS=$(hale_now_ms)
 await 3 web '.state == "exited" and .health.check == null and .health.status == "none"' >/dev/null
-wait_until 5 eval '[ -z "$(metric_value hale_check_up web)" ]' ||
+no_series() {
+	[ -z "$(metric_value "$1" "$2")" ]
+}
+wait_until 5 no_series hale_check_up web ||
 	fail "hale_check_up still has a series for the stopped web"
 ok "web: stopped, its check is gone from the API and /metrics"
 
