@@ -15,8 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "checkspec.h"
 #include "duration.h"
+#include "notify.h"
+#include "remedy.h"
 
 #define CONFIG_FILE_MAX		(1024 * 1024)
 #define MAX_CONNECTIONS_LIMIT	10000
@@ -259,6 +262,40 @@ web_timeout(struct ctx *c, const char *path, const cJSON *v)
 	want_duration(c, path, v, 1000, 3600 * 1000, &c->cfg->conn_timeout_ms);
 }
 
+/* web.admin_*: the admin endpoints' credentials (checked in auth.c). */
+static void
+web_secret(struct ctx *c, const char *path, const cJSON *v, char **dst,
+    int (*check)(const char *, char *, size_t))
+{
+	char	 err[128];
+
+	if (want_string(c, path, v) == -1)
+		return;
+	if (check(v->valuestring, err, sizeof(err)) == -1) {
+		problem(c, path, "%s", err);	/* never echo a secret */
+		return;
+	}
+	set_str(c, dst, v->valuestring);
+}
+
+static void
+web_admin_token(struct ctx *c, const char *path, const cJSON *v)
+{
+	web_secret(c, path, v, &c->cfg->admin_token, auth_check_token);
+}
+
+static void
+web_admin_user(struct ctx *c, const char *path, const cJSON *v)
+{
+	web_secret(c, path, v, &c->cfg->admin_user, auth_check_user);
+}
+
+static void
+web_admin_hash(struct ctx *c, const char *path, const cJSON *v)
+{
+	web_secret(c, path, v, &c->cfg->admin_password_hash, auth_check_hash);
+}
+
 static void
 log_level(struct ctx *c, const char *path, const cJSON *v)
 {
@@ -355,6 +392,9 @@ static const struct key web_keys[] = {
 	{ "listen_addresses", web_listen },
 	{ "max_connections", web_max_conn },
 	{ "timeout", web_timeout },
+	{ "admin_token", web_admin_token },
+	{ "admin_user", web_admin_user },
+	{ "admin_password_hash", web_admin_hash },
 	{ NULL, NULL },
 };
 static const struct key log_keys[] = {
@@ -430,6 +470,19 @@ apply_root(struct ctx *c, const cJSON *root)
 			    &c->cfg->checks, c->errors);
 			continue;
 		}
+		/* Sections parsed by their own modules (issue 6). */
+		if (strcmp(v->string, "remediation") == 0) {
+			remedy_config_free(c->cfg->remediation);
+			c->nerrors += remedy_config_from_json(v, v->string,
+			    &c->cfg->remediation, c->errors);
+			continue;
+		}
+		if (strcmp(v->string, "notify") == 0) {
+			notify_config_free(c->cfg->notify);
+			c->nerrors += notify_config_from_json(v, v->string,
+			    &c->cfg->notify, c->errors);
+			continue;
+		}
 		for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 			if (strcmp(sections[i].name, v->string) == 0)
 				break;
@@ -486,6 +539,18 @@ apply_flags(struct ctx *c, const struct config_flags *f)
 	FLAG_STR(f->log_level, "--log.level", log_level);
 	FLAG_STR(f->log_format, "--log.format", log_format);
 #undef FLAG_STR
+	c->cfg->dry_run = f->dry_run || (c->cfg->remediation != NULL &&
+	    c->cfg->remediation->dry_run);
+}
+
+/* Basic auth needs both halves. */
+static void
+check_admin(struct ctx *c)
+{
+	if ((c->cfg->admin_user != NULL) != (c->cfg->admin_password_hash != NULL))
+		problem(c, c->cfg->admin_user != NULL ?
+		    "web.admin_password_hash" : "web.admin_user",
+		    "web.admin_user and web.admin_password_hash go together");
 }
 
 void
@@ -498,7 +563,12 @@ config_free(struct config *cfg)
 	free(cfg->sysfs);
 	free(cfg->procfs);
 	free(cfg->docker_host);
+	free(cfg->admin_token);
+	free(cfg->admin_user);
+	free(cfg->admin_password_hash);
 	checkspec_rules_free(cfg->checks);
+	remedy_config_free(cfg->remediation);
+	notify_config_free(cfg->notify);
 	free(cfg);
 }
 
@@ -526,6 +596,7 @@ config_from_json(const char *json, size_t len, const struct config_flags *f,
 		cJSON_Delete(root);
 	}
 	apply_flags(&c, f);
+	check_admin(&c);
 	if (c.nerrors > 0 || errors->oom) {
 		config_free(c.cfg);
 		return NULL;
@@ -622,6 +693,8 @@ static const struct flag flags[] = {
 	{ "log.level", FLAG_VALUE, "debug, info, warn or error (default info)" },
 	{ "log.format", FLAG_VALUE, "logfmt or json (default logfmt)" },
 	{ "check-config", FLAG_BOOL, "validate the configuration and exit (0 ok, 78 invalid)" },
+	{ "dry-run", FLAG_BOOL,
+	    "remediation only logs and counts what it would do; no container is touched" },
 	{ "version", FLAG_BOOL, "print the version and exit" },
 	{ "help", FLAG_BOOL, "print this help and exit" },
 };
@@ -665,6 +738,8 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 		f->log_format = val;
 	else if (strcmp(n, "check-config") == 0)
 		f->check_config = 1;
+	else if (strcmp(n, "dry-run") == 0)
+		f->dry_run = 1;
 	else if (strcmp(n, "version") == 0)
 		f->version = 1;
 	else if (strcmp(n, "help") == 0)

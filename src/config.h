@@ -21,6 +21,8 @@
 #define CONFIG_LABELS_MAX	64
 
 struct checkspec_rules;
+struct notify_config;
+struct remedy_config;
 
 #define EX_CONFIG_ERROR		78	/* sysexits.h EX_CONFIG */
 #define EX_USAGE_ERROR		64	/* sysexits.h EX_USAGE */
@@ -43,8 +45,16 @@ struct config {
 	char		*label_allow[CONFIG_LABELS_MAX];	/* glob patterns */
 	size_t		 nlabel_allow;
 	uint64_t	 metrics_min_interval_ms;
+	/* admin endpoints (issue 6): off unless a token or a user is set */
+	char		*admin_token;		/* web.admin_token */
+	char		*admin_user;		/* web.admin_user */
+	char		*admin_password_hash;	/* web.admin_password_hash, crypt(3) */
 	/* health-check rules (issue 5): the `checks` array; NULL = none */
 	struct checkspec_rules	*checks;
+	/* remediation and webhooks (issue 6); NULL = section absent */
+	struct remedy_config	*remediation;
+	struct notify_config	*notify;
+	int		 dry_run;	/* --dry-run or remediation.dry_run */
 };
 
 /* What the command line said; NULL/0 means "not given". Kept for reloads. */
@@ -58,6 +68,7 @@ struct config_flags {
 	const char	*log_level;
 	const char	*log_format;
 	int		 check_config;
+	int		 dry_run;
 	int		 help;
 	int		 version;
 };

@@ -214,9 +214,18 @@ has_hale_check(struct rx_ctr *c, const struct inv_container *ic)
 {
 	enum health_source	 src = HEALTH_SOURCE_NONE;
 
-	if (c->rx->probe != NULL && ic != NULL) {
+	size_t			 i;
+
+	/* Before the engine's first sync: a hale.check label says it all. */
+	for (i = 0; !c->hale_check && ic != NULL && i < ic->d.nlabels; i++)
+		if (strcmp(ic->d.labels[i].key, "hale.check") == 0 &&
+		    strcmp(ic->d.labels[i].value, "none") != 0)
+			c->hale_check = 1;
+	/* Sticky: right after a restart the engine may not have resynced yet. */
+	if (!c->hale_check && c->rx->probe != NULL && ic != NULL) {
 		probe_health_status(c->rx->probe, ic, &src);
-		return src == HEALTH_SOURCE_HALE;
+		if (src == HEALTH_SOURCE_HALE)
+			c->hale_check = 1;
 	}
 	return c->hale_check;
 }
@@ -425,13 +434,14 @@ finish(struct rx_ctr *c, struct attempt *a, enum remedy_result r,
 		    LOG_S("result", remedy_result_name(r)),
 		    LOG_S("err", err != NULL ? err : ""),
 		    LOG_F("duration_seconds", a != NULL ? a->duration : 0));
-	send_doc(c, NOTIFY_EV_ACTION, a, a != NULL && a->dependent ?
-	    "the container it depends on was restarted" : "unhealthy",
-	    r == REMEDY_RESULT_DRY_RUN);
 	memset(&in, 0, sizeof(in));
 	in.kind = REMEDY_IN_RESULT;
 	in.result = r;
 	evaluate(c, &in);
+	/* After the result is booked, so the document has the next allowed time. */
+	send_doc(c, NOTIFY_EV_ACTION, a, a != NULL && a->dependent ?
+	    "the container it depends on was restarted" : "unhealthy",
+	    r == REMEDY_RESULT_DRY_RUN);
 	if ((r == REMEDY_RESULT_OK || r == REMEDY_RESULT_DRY_RUN) && a != NULL &&
 	    a->action == REMEDY_ACTION_RESTART)
 		cascade(c, chain);
