@@ -69,6 +69,7 @@ struct rx_ctr {
 	double			 last_started_at;
 	enum docker_health	 docker_seen;
 	int			 hale_check;	/* a hale check reported for it */
+	unsigned		 not_sent;	/* sends failed in a row */
 	unsigned		 chain;		/* last restart chain it took part in */
 	const char		*last_reason;	/* last verdict's reason (static) */
 	struct attempt		 hist[REMEDY_HISTORY];	/* oldest first */
@@ -485,8 +486,14 @@ not_sent(struct rx_ctr *c, const char *err)
 	struct attempt		*a;
 
 	c->rx->not_sent++;
-	log_warn("remediation action could not be sent, retrying",
-	    LOG_S("id", c->id), LOG_S("err", err));
+	/* Once per outage, not every retry. */
+	if (c->not_sent++ == 0)
+		log_warn("remediation action could not be sent, retrying",
+		    LOG_S("id", c->id), LOG_S("err", err));
+	else
+		log_debug("remediation action could not be sent, retrying",
+		    LOG_S("id", c->id), LOG_S("err", err),
+		    LOG_U("tries", c->not_sent));
 	/* It never happened: forget the attempt as the decision does. */
 	if ((a = hist_pending(c)) != NULL)
 		c->nhist--;
@@ -551,6 +558,7 @@ execute(struct rx_ctr *c)
 	}
 	TAILQ_INSERT_TAIL(&rx->tickets, t, entry);
 	c->ticket = t;
+	c->not_sent = 0;
 }
 
 static void

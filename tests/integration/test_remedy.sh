@@ -102,9 +102,15 @@ HOOKS=$HALE_TMP/hooks.jsonl
 cat >"$HALE_TMP/hook.py" <<'EOF'
 import http.server, json, sys
 port, path = int(sys.argv[1]), sys.argv[2]
+fails = {"/flaky": 2}        # answer 500 this many times first
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if fails.get(self.path, 0) > 0:
+            fails[self.path] -= 1
+            self.send_response(500)
+            self.end_headers()
+            return
         rec = {"path": self.path, "auth": self.headers.get("Authorization"),
                "type": self.headers.get("Content-Type"),
                "body": json.loads(body)}
@@ -125,7 +131,9 @@ cat >"$HALE_TMP/hale.json" <<EOF
 {
   "web": {"admin_token": "$TOKEN"},
   "notify": {"webhooks": [{"url": "http://127.0.0.1:$HOOK_PORT/hook",
-                           "headers": {"Authorization": "Bearer hook-secret"}}]}
+                           "headers": {"Authorization": "Bearer hook-secret"}},
+                          {"url": "http://127.0.0.1:$HOOK_PORT/flaky",
+                           "events": ["gave_up"]}]}
 }
 EOF
 
@@ -152,8 +160,11 @@ docker run -d --name rm-hostile --network none --health-cmd false \
 x' "$HALE_IMAGE" sh -c 'exec sleep 100000' >/dev/null
 hale_start --config.file="$HALE_TMP/hale.json"
 # Until main.c wires remediation in, there is nothing to test.
-curl -sf "$HALE_URL/metrics" | grep -q '^hale_remediation_dry_run ' ||
-    hale_skip "haled has no remediation wired in (main.c, scrape.c)"
+m=$(curl -sf "$HALE_URL/metrics" || true)
+case "$m" in
+*"hale_remediation_dry_run "*) ;;
+*) hale_skip "haled has no remediation wired in (main.c, scrape.c)" ;;
+esac
 wait_until $((15 * HALE_SLOW)) is rm-flap .health.status healthy ||
     fail "rm-flap never became healthy: $(field rm-flap .health)"
 assert_eq "ok" "$(field rm-flap .remediation.state)" "rm-flap starts ok"
@@ -206,7 +217,17 @@ assert_eq "application/json" "$(jq -r .type <<<"$doc")" "content type"
 gdoc=$(jq -s -c '[.[] | select(.body.event == "gave_up")][0]' "$HOOKS")
 assert_eq "2" "$(jq -r .body.budget.used <<<"$gdoc")" "gave_up budget.used"
 assert_eq "2" "$(jq -r .body.budget.max <<<"$gdoc")" "gave_up budget.max"
-ok "webhooks: two restart documents and one give-up, with the configured header"
+# The second webhook only wants give-ups, and fails twice before taking one.
+flaky() {
+	jq -s '[.[] | select(.path == "/flaky")] | length' "$HOOKS"
+}
+wait_until $((15 * HALE_SLOW)) eval '[ "$(flaky)" -ge 1 ]' ||
+    fail "the flaky webhook never got its document"
+assert_eq 0 "$(jq -s '[.[] | select(.path == "/flaky" and .body.event != "gave_up")] | length' "$HOOKS")" \
+    "events filter"
+[ "$(metric 'hale_webhook_deliveries_total{result="retry"}')" -ge 2 ] ||
+    fail "retries not counted"
+ok "webhooks: two restart documents and one give-up, with the configured header; retried until delivered"
 
 # The admin reset: off without credentials, then clears the give-up.
 assert_eq 401 "$(post_reset rm-flap)" "reset without a token"
