@@ -13,6 +13,9 @@
 
 struct httpd;
 struct collector;
+struct curlev;
+struct inventory;
+struct docker;
 
 struct hale {
 	struct ev_loop		*loop;
@@ -22,6 +25,9 @@ struct hale {
 	struct scrape		 scrape;
 	struct cgroup_env	 cgenv;
 	struct collector	*collector;	/* NULL: no cgroup tree found */
+	struct curlev		*cv;		/* the one curl multi handle */
+	struct inventory	*inv;		/* containers, kept by docker */
+	struct docker		*docker;	/* Engine API client */
 	int			 ready;		/* startup finished */
 	unsigned long		 reloads_ok;
 	unsigned long		 reloads_failed;

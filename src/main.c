@@ -14,8 +14,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <curl/curl.h>
+
 #include "collector.h"
 #include "config.h"
+#include "curlev.h"
+#include "docker.h"
+#include "inventory.h"
 #include "hale.h"
 #include "httpd.h"
 #include "log.h"
@@ -71,6 +76,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct hale	*h = w->data;
 	struct config	*cfg;
 	struct buf	 errors;
+	char		 err[128];
 
 	(void)loop;
 	(void)revents;
@@ -92,6 +98,11 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	h->last_reload_success = 1;
 	h->last_reload_ok = (double)time(NULL);
 	apply_log_config(cfg);
+	if (inventory_set_label_globs(h->inv,
+	    (const char *const *)cfg->label_allow, cfg->nlabel_allow, err,
+	    sizeof(err)) == -1)
+		log_warn("metrics.container_labels not applied",
+		    LOG_S("err", err));
 	scrape_invalidate(&h->scrape);
 	log_info("config reloaded", LOG_S("file", config_file_path(&h->flags)));
 }
@@ -191,6 +202,47 @@ start_collector(struct hale *h)
 	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
 }
 
+/*
+ * curlev, then the inventory, then the Docker client (which feeds the
+ * inventory through curlev); stop_docker undoes it in reverse. Docker
+ * being down is a state, not a failure: only a bad host string or no
+ * memory stops the start.
+ */
+static int
+start_docker(struct hale *h)
+{
+	struct docker_config	 dc;
+	char			 err[256];
+
+	if ((h->cv = curlev_new(h->loop, err, sizeof(err))) == NULL ||
+	    (h->inv = inventory_new(h->cfg->procfs,
+	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
+	    err, sizeof(err))) == NULL) {
+		log_error("cannot start the Docker client", LOG_S("err", err));
+		return -1;
+	}
+	memset(&dc, 0, sizeof(dc));
+	dc.host = h->cfg->docker_host;
+	if ((h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
+	    sizeof(err))) == NULL) {
+		log_error("cannot start the Docker client", LOG_S("err", err));
+		return -1;
+	}
+	docker_start(h->docker);
+	return 0;
+}
+
+static void
+stop_docker(struct hale *h)
+{
+	docker_free(h->docker);		/* cancels its transfers and timers */
+	curlev_free(h->cv);		/* nothing else may still use curl */
+	inventory_free(h->inv);		/* last: everyone reads it */
+	h->docker = NULL;
+	h->cv = NULL;
+	h->inv = NULL;
+}
+
 static int
 run(struct hale *h)
 {
@@ -203,7 +255,8 @@ run(struct hale *h)
 	}
 	watch_signals(h);
 	start_collector(h);
-	if (start_httpd(h) == -1) {
+	if (start_docker(h) == -1 || start_httpd(h) == -1) {
+		stop_docker(h);
 		collector_free(h->collector);
 		unwatch_signals(h);
 		return 1;
@@ -215,6 +268,7 @@ run(struct hale *h)
 	    LOG_S("revision", HALE_REVISION));
 	ev_run(h->loop, 0);
 	httpd_stop(h->httpd);
+	stop_docker(h);
 	collector_free(h->collector);
 	unwatch_signals(h);
 	ev_loop_destroy(h->loop);
@@ -259,7 +313,9 @@ main(int argc, char **argv)
 	h.last_reload_success = 1;
 	h.last_reload_ok = (double)time(NULL);
 	scrape_init(&h.scrape);
+	curl_global_init(CURL_GLOBAL_DEFAULT);	/* once, before any thread */
 	rc = run(&h);
+	curl_global_cleanup();
 	scrape_free(&h.scrape);
 	config_free(h.cfg);
 	return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hale.h"
+#include "inventory.h"
 #include "log.h"
 #include "metrics.h"
 #include "scrape.h"
@@ -79,10 +80,35 @@ metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	buf_append(&r->body, doc->data, doc->len);
 }
 
+/* GET /api/v1/containers and /api/v1/containers/{id, name or id prefix} */
+static void
+containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct hale	*h = ctx;
+	const char	*ref = httpd_request_path(req) + strlen("/api/v1/containers");
+
+	if (*ref == '/')
+		ref++;
+	r->status = 200;
+	r->content_type = "application/json";
+	if (*ref == '\0')
+		inventory_json_list(h->inv, &r->body);
+	else if (inventory_json_one(h->inv, ref, &r->body) == -1) {
+		r->status = 404;
+		buf_puts(&r->body, "{\"error\":\"no such container\"}");
+	}
+	if (r->body.oom) {
+		buf_free(&r->body);
+		httpd_text(r, 500, "out of memory");
+	}
+}
+
 const struct httpd_route routes_table[] = {
 	{ "GET", "/", 0, landing },
 	{ "GET", "/healthz", 0, healthz },
 	{ "GET", "/readyz", 0, readyz },
 	{ "GET", "/metrics", 0, metrics },
+	{ "GET", "/api/v1/containers", 0, containers },
+	{ "GET", "/api/v1/containers/", 1, containers },
 	{ NULL, NULL, 0, NULL },
 };

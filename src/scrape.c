@@ -3,8 +3,12 @@
 
 #include <time.h>
 
+#include <stdlib.h>
+
 #include "collector.h"
 #include "config.h"
+#include "docker.h"
+#include "inventory.h"
 #include "log.h"
 #include "hale.h"
 #include "selfstat.h"
@@ -81,22 +85,49 @@ write_duration(struct hale *h, struct metrics_writer *w, double seconds)
 	metrics_sample(w, "hale_scrape_duration_seconds", NULL, NULL, seconds);
 }
 
-/* Containers found by walking the cgroup tree (no Docker). */
+/*
+ * The host ("/") and the containers of the inventory once Docker has been
+ * listed (names, images, labels); before that, the containers found by
+ * walking the cgroup tree, labelled by id only.
+ */
 static void
 write_containers(struct hale *h, struct metrics_writer *w)
 {
 	const struct cgroup_target	*t;
+	struct cgroup_target		*own = NULL;
+	struct docker_stats		 ds;
 	size_t				 n;
 	char				 err[256];
 
 	if (h->collector == NULL)
 		return;
-	if (collector_discover(h->collector, &t, &n, err, sizeof(err)) == -1) {
+	docker_get_stats(h->docker, &ds);
+	if (ds.resyncs > 0) {
+		n = inventory_count(h->inv) + 1;
+		if ((own = calloc(n, sizeof(*own))) == NULL) {
+			w->out->oom = 1;
+			return;
+		}
+		own[0].id = "/";
+		own[0].labels = "id=\"/\"";
+		own[0].pid = 1;
+		n = 1 + inventory_targets(h->inv, own + 1, n - 1);
+		t = own;
+	} else if (collector_discover(h->collector, &t, &n, err,
+	    sizeof(err)) == -1) {
 		log_debug("cgroup discovery failed", LOG_S("err", err));
 		return;
 	}
 	if (collector_write(h->collector, w, t, n, (double)time(NULL)) == -1)
 		w->out->oom = 1;
+	free(own);
+}
+
+static void
+write_docker(struct hale *h, struct metrics_writer *w)
+{
+	docker_write_metrics(h->docker, w);
+	inventory_write_metrics(h->inv, w);
 }
 
 const struct buf *
@@ -113,6 +144,7 @@ scrape_render(struct hale *h, enum metrics_format fmt)
 	metrics_writer_init(&w, &c->body, fmt);
 	write_self(h, &w);
 	write_containers(h, &w);
+	write_docker(h, &w);
 	write_duration(h, &w, mono_now() - t0);
 	metrics_finish(&w);
 	c->at = t0;
