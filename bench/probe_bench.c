@@ -50,7 +50,7 @@ struct conn {
 };
 
 /*
- * The server closes first, so TIME_WAIT would pile up on its side: tens of
+ * HTTP: the server closes first, so TIME_WAIT would pile up on its side: tens of
  * thousands per run, all in one namespace (real containers each have
  * their own), and the next run's connects would collide with them. A
  * reset after the reply keeps runs independent.
@@ -103,8 +103,13 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
 			return;
 		if (tcp_mode) {
+			/*
+			 * A plain close: the probe resets its end itself
+			 * (SO_LINGER 0), so no TIME_WAIT is left, and a reset
+			 * from here could beat the probe's connect check.
+			 */
 			(void)!send(fd, "+OK\r\n", 5, MSG_NOSIGNAL);
-			close_rst(fd);
+			close(fd);
 			continue;
 		}
 		if ((c = calloc(1, sizeof(*c))) == NULL) {
