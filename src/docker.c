@@ -127,7 +127,16 @@ struct docker {
 
 	struct docker_stats	 st;
 	char			 last_err[256];	/* what we last logged */
+	docker_event_cb		*event_cb;	/* sees every container event */
+	void			*event_arg;
 };
+
+void
+docker_set_event_cb(struct docker *d, docker_event_cb *cb, void *arg)
+{
+	d->event_cb = cb;
+	d->event_arg = arg;
+}
 
 static void	 connect_start(struct docker *);
 static void	 kick(struct docker *);
@@ -564,6 +573,8 @@ on_line(const char *line, size_t len, void *arg)
 		return;
 	d->st.events[ev.action]++;
 	bits = inventory_apply_event(d->inv, &ev);
+	if (d->event_cb != NULL)
+		d->event_cb(d->event_arg, &ev);
 	if (bits & INV_EVENT_REMOVED)
 		cancel_inspect(d, ev.id);
 	else if (bits & INV_EVENT_INSPECT)
@@ -591,6 +602,8 @@ on_dropped_line(const char *prefix, size_t len, void *arg)
 	}
 	d->st.events[ev.action]++;
 	bits = inventory_apply_event(d->inv, &ev);
+	if (d->event_cb != NULL)
+		d->event_cb(d->event_arg, &ev);
 	if (bits & INV_EVENT_REMOVED)
 		cancel_inspect(d, ev.id);
 	else if ((bits & INV_EVENT_INSPECT) || ev.action == DOCKER_ACTION_OTHER)

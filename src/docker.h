@@ -59,6 +59,15 @@ void		 docker_get_stats(const struct docker *, struct docker_stats *);
  */
 void		 docker_write_metrics(struct docker *, struct metrics_writer *);
 
+/*
+ * Called for every parsed container event, after the inventory applied
+ * it: remediation tells an operator's stop or kill from a failure this
+ * way. Runs inside libcurl's write callback: the callee must defer any
+ * transfer it starts to the loop.
+ */
+typedef void docker_event_cb(void *arg, const struct docker_event *);
+void		 docker_set_event_cb(struct docker *, docker_event_cb *, void *arg);
+
 /* ---- actions (for remediation) ---------------------------------------- */
 
 enum docker_ctl {
