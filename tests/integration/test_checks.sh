@@ -26,6 +26,11 @@ hale_start
 if [ "$(http_status /api/v1/containers)" != 200 ]; then
 	hale_skip "haled does not serve /api/v1/containers yet (daemon wiring)"
 fi
+# probe_write_metrics always writes hale_checks: without it the engine is
+# not wired into haled yet.
+if ! http_get /metrics | grep -q '^# TYPE hale_checks gauge'; then
+	hale_skip "the probe engine is not wired into haled yet (main.c)"
+fi
 
 # ---- helpers ------------------------------------------------------------
 
