@@ -13,7 +13,8 @@
  * field of /proc/PID/schedstat (ns on the CPU). The client's own CPU
  * (getrusage) is reported apart so it is never counted as haled's.
  * With -e, RSS (VmRSS of /proc/PID/status) is sampled every EVERY
- * requests. If the body holds hale_scrape_duration_seconds, its median is
+ * requests; at the end RssAnon and RssFile split it into the daemon's own
+ * memory and the pages of shared libraries. If the body holds hale_scrape_duration_seconds, its median is
  * reported too: haled's own collect-and-render time, without HTTP.
  */
 #define _GNU_SOURCE	/* memmem */
@@ -114,21 +115,31 @@ pid_sched_ns(long pid)
 	return ok ? (long long)ns : -1;
 }
 
+/* A "Key: N kB" line of /proc/PID/status (VmRSS, RssAnon), -1 if none. */
 static long
-pid_rss_kb(long pid)
+pid_status_kb(long pid, const char *key)
 {
 	char	 path[64], line[256];
 	long	 kb = -1;
+	size_t	 klen = strlen(key);
 	FILE	*f;
 
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+			kb = strtol(line + klen + 1, NULL, 10);
 			break;
+		}
 	fclose(f);
 	return kb;
+}
+
+static long
+pid_rss_kb(long pid)
+{
+	return pid_status_kb(pid, "VmRSS");
 }
 
 static void
@@ -436,7 +447,9 @@ main(int argc, char **argv)
 			printf(", \"haled_sched_cpu_ms\": %.4f",
 			    (double)(ns1 - ns0) / 1e6 / (double)n);
 		printf(", \"rss_kb_start\": %ld, \"rss_kb_end\": %ld, "
-		    "\"rss_kb_max\": %ld", rss0, rss1, rssmax);
+		    "\"rss_kb_max\": %ld, \"rss_anon_kb_end\": %ld, "
+		    "\"rss_file_kb_end\": %ld", rss0, rss1, rssmax,
+		    pid_status_kb(pid, "RssAnon"), pid_status_kb(pid, "RssFile"));
 		if (nrss > 0) {
 			printf(", \"rss_kb_samples\": [");
 			for (i = 0; i < nrss; i++)
