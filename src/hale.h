@@ -13,9 +13,13 @@
 
 struct httpd;
 struct collector;
+struct notify;
+struct remedy_exec;
 struct curlev;
 struct inventory;
 struct docker;
+
+struct probe_engine;
 
 struct hale {
 	struct ev_loop		*loop;
@@ -28,6 +32,9 @@ struct hale {
 	struct curlev		*cv;		/* the one curl multi handle */
 	struct inventory	*inv;		/* containers, kept by docker */
 	struct docker		*docker;	/* Engine API client */
+	struct probe_engine	*probes;	/* hale's own health checks */
+	struct notify		*notify;	/* webhooks */
+	struct remedy_exec	*rx;		/* acts on unhealthy containers */
 	int			 ready;		/* startup finished */
 	unsigned long		 reloads_ok;
 	unsigned long		 reloads_failed;

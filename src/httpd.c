@@ -134,25 +134,38 @@ method_matches(const struct httpd_route *rt, const char *method)
 	    (strcmp(rt->method, "GET") == 0 && strcmp(method, "HEAD") == 0);
 }
 
+/* Appends a method to a 405's Allow list once. */
+static void
+allow_add(struct httpd_response *resp, const char *method)
+{
+	size_t	 len = strlen(resp->allow);
+
+	if (strstr(resp->allow, method) != NULL)
+		return;
+	snprintf(resp->allow + len, sizeof(resp->allow) - len, "%s%s",
+	    len > 0 ? ", " : "", method);
+}
+
 /* Finds the handler, or answers 404/405 itself. */
 static void
 dispatch(struct httpd *h, const struct httpd_request *req,
     struct httpd_response *resp)
 {
 	const struct httpd_route	*rt;
-	int				 path_known = 0;
 
 	for (rt = h->routes; rt->path != NULL; rt++) {
 		if (!route_matches(rt, req->path))
 			continue;
-		path_known = 1;
 		if (method_matches(rt, req->method)) {
 			rt->fn(h->ctx, req, resp);
 			return;
 		}
+		allow_add(resp, rt->method);
+		if (strcmp(rt->method, "GET") == 0)
+			allow_add(resp, "HEAD");
 	}
-	if (path_known) {
-		httpd_add_header(resp, "Allow", "GET, HEAD");
+	if (resp->allow[0] != '\0') {
+		httpd_add_header(resp, "Allow", resp->allow);
 		httpd_text(resp, 405, "method not allowed");
 	} else
 		httpd_text(resp, 404, "not found");

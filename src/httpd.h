@@ -31,6 +31,7 @@ struct httpd_response {
 		const char	*value;
 	}		 headers[HTTPD_MAX_HEADERS];
 	unsigned	 nheaders;
+	char		 allow[48];	/* the Allow header of a 405 */
 };
 
 typedef void	httpd_handler(void *ctx, const struct httpd_request *,

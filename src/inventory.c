@@ -25,6 +25,8 @@ struct inventory {
 		void			*arg;
 	}			 obs[INVENTORY_OBSERVERS_MAX];
 	size_t			 nobs;
+	inventory_health_fn	*health_fn;	/* NULL: Docker's own health */
+	void			*health_arg;
 };
 
 static const char *const default_globs[] = {
@@ -33,6 +35,14 @@ static const char *const default_globs[] = {
 };
 
 /* ---- construction ----------------------------------------------------- */
+
+void
+inventory_set_health_fn(struct inventory *inv, inventory_health_fn *fn,
+    void *arg)
+{
+	inv->health_fn = fn;
+	inv->health_arg = arg;
+}
 
 static void
 globs_clear(struct inventory *inv)
@@ -659,7 +669,9 @@ inventory_write_metrics(struct inventory *inv, struct metrics_writer *mw)
 	for (c = inv->table; c != NULL; c = c->hh.next)
 		if (inventory_is_live(c) && c->metric_labels != NULL)
 			metrics_sample_i64(mw, "container_health_state",
-			    c->metric_labels, NULL, inventory_health_value(c));
+			    c->metric_labels, NULL, inv->health_fn != NULL ?
+			    inv->health_fn(inv->health_arg, c) :
+			    inventory_health_value(c));
 	inventory_get_stats(inv, &st);
 	metrics_family(mw, "hale_containers", METRICS_GAUGE,
 	    "Containers known to the Docker engine, by state.");

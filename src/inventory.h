@@ -118,6 +118,13 @@ size_t	inventory_sweep(struct inventory *, unsigned long epoch);
 int	inventory_is_live(const struct inv_container *);
 /* cAdvisor's container_health_state: 1 healthy, 0 unhealthy/starting, -1 none. */
 int	inventory_health_value(const struct inv_container *);
+/*
+ * Where container_health_state comes from: hale's own checks combine
+ * their state with Docker's. NULL restores Docker's alone.
+ */
+typedef int inventory_health_fn(void *arg, const struct inv_container *);
+void	inventory_set_health_fn(struct inventory *, inventory_health_fn *,
+	    void *arg);
 
 /*
  * container_health_state and hale_containers{state}. Callers keep
@@ -171,16 +178,16 @@ int	inventory_json_list(struct inventory *, struct buf *out);
 int	inventory_json_one(struct inventory *, const char *id_or_name,
 	    struct buf *out);
 /*
- * The same, with a hook that may amend each container's `health` object
- * (a cJSON object; NULL if memory ran out) before it is printed: hale's
- * own checks use it (probe_health_json). A NULL hook is the plain call.
+ * The same, with a hook that may amend each container's object before it
+ * is printed: hale's own checks fill its `health` object, remediation adds
+ * `remediation`. A NULL hook is the plain call.
  */
 struct cJSON;
-typedef void inventory_health_json_fn(void *arg, const struct inv_container *,
-	    struct cJSON *health);
-int	inventory_json_list_hook(struct inventory *, inventory_health_json_fn *,
+typedef void inventory_json_fn(void *arg, const struct inv_container *,
+	    struct cJSON *container);
+int	inventory_json_list_hook(struct inventory *, inventory_json_fn *,
 	    void *arg, struct buf *out);
 int	inventory_json_one_hook(struct inventory *, const char *id_or_name,
-	    inventory_health_json_fn *, void *arg, struct buf *out);
+	    inventory_json_fn *, void *arg, struct buf *out);
 
 #endif

@@ -153,7 +153,7 @@ network_json(cJSON *o, const struct docker_inspect *d)
 }
 
 static cJSON *
-container_json(const struct inv_container *c, inventory_health_json_fn *hook,
+container_json(const struct inv_container *c, inventory_json_fn *hook,
     void *hook_arg)
 {
 	const struct docker_inspect	*d = &c->d;
@@ -197,7 +197,7 @@ container_json(const struct inv_container *c, inventory_health_json_fn *hook,
 	cJSON_AddItemToObject(o, "health", health_json(c));
 	/* hale's own checks (issue 5) add their view to the health object. */
 	if (hook != NULL)
-		hook(hook_arg, c, cJSON_GetObjectItemCaseSensitive(o, "health"));
+		hook(hook_arg, c, o);
 	return o;
 }
 
@@ -241,7 +241,7 @@ inventory_json_list(struct inventory *inv, struct buf *out)
 }
 
 int
-inventory_json_list_hook(struct inventory *inv, inventory_health_json_fn *hook,
+inventory_json_list_hook(struct inventory *inv, inventory_json_fn *hook,
     void *hook_arg, struct buf *out)
 {
 	struct inv_container	**v = NULL, *c;
@@ -277,7 +277,7 @@ inventory_json_one(struct inventory *inv, const char *ref, struct buf *out)
 
 int
 inventory_json_one_hook(struct inventory *inv, const char *ref,
-    inventory_health_json_fn *hook, void *hook_arg, struct buf *out)
+    inventory_json_fn *hook, void *hook_arg, struct buf *out)
 {
 	struct inv_container	*c;
 

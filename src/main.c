@@ -19,11 +19,14 @@
 #include "collector.h"
 #include "config.h"
 #include "curlev.h"
+#include "probe.h"
 #include "docker.h"
 #include "inventory.h"
 #include "hale.h"
 #include "httpd.h"
 #include "log.h"
+#include "notify.h"
+#include "remedy_exec.h"
 #include "routes.h"
 #include "scrape.h"
 
@@ -92,6 +95,11 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	buf_free(&errors);
 	warn_restart_only(h->cfg, cfg);
+	/* These point into the config: hand over the new one first. */
+	probe_set_rules(h->probes, cfg->checks);
+	remedy_exec_reconfigure(h->rx, cfg);
+	if (notify_reconfigure(h->notify, cfg->notify, err, sizeof(err)) == -1)
+		log_warn("notify.webhooks not applied", LOG_S("err", err));
 	config_free(h->cfg);
 	h->cfg = cfg;
 	h->reloads_ok++;
@@ -202,11 +210,53 @@ start_collector(struct hale *h)
 	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
 }
 
+/* Every inventory change reaches the checks and the remediation. */
+static void
+inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
+{
+	struct hale	*h = arg;
+
+	probe_observe(h->probes, c, ch);
+	remedy_exec_observe(h->rx, c, ch);
+}
+
+static int
+start_probes(struct hale *h, char *err, size_t errlen)
+{
+	struct probe_options	 po;
+
+	memset(&po, 0, sizeof(po));
+	po.loop = h->loop;
+	po.curlev = h->cv;
+	po.inv = h->inv;
+	po.procfs = h->cfg->procfs;
+	po.rules = h->cfg->checks;
+	if ((h->probes = probe_engine_new(&po, err, errlen)) == NULL)
+		return -1;
+	/* container_health_state: hale's check when there is one, else Docker's. */
+	inventory_set_health_fn(h->inv, probe_health_value, h->probes);
+	return 0;
+}
+
+/* Remediation needs the Docker client (actions) and the probes (health). */
+static int
+start_remedy(struct hale *h, char *err, size_t errlen)
+{
+	if ((h->rx = remedy_exec_new(h->loop, h->docker, h->inv, h->notify,
+	    h->cfg, err, errlen)) == NULL)
+		return -1;
+	remedy_exec_set_probe(h->rx, h->probes);
+	probe_set_transition_cb(h->probes, remedy_exec_transition, h->rx);
+	docker_set_event_cb(h->docker, remedy_exec_event, h->rx);
+	return 0;
+}
+
 /*
- * curlev, then the inventory, then the Docker client (which feeds the
- * inventory through curlev); stop_docker undoes it in reverse. Docker
- * being down is a state, not a failure: only a bad host string or no
- * memory stops the start.
+ * curlev and the inventory first, then everything that reads the
+ * inventory (checks, webhooks, the Docker client that feeds it,
+ * remediation); the Docker client starts last, when all observers are in
+ * place. stop_docker undoes it in reverse. Docker being down is a state,
+ * not a failure: only a bad setting or no memory stops the start.
  */
 static int
 start_docker(struct hale *h)
@@ -214,20 +264,23 @@ start_docker(struct hale *h)
 	struct docker_config	 dc;
 	char			 err[256];
 
+	memset(&dc, 0, sizeof(dc));
+	dc.host = h->cfg->docker_host;
 	if ((h->cv = curlev_new(h->loop, err, sizeof(err))) == NULL ||
 	    (h->inv = inventory_new(h->cfg->procfs,
 	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
-	    err, sizeof(err))) == NULL) {
-		log_error("cannot start the Docker client", LOG_S("err", err));
+	    err, sizeof(err))) == NULL ||
+	    start_probes(h, err, sizeof(err)) == -1 ||
+	    (h->notify = notify_new(h->loop, h->cv, h->cfg->notify, err,
+	    sizeof(err))) == NULL ||
+	    (h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
+	    sizeof(err))) == NULL ||
+	    start_remedy(h, err, sizeof(err)) == -1) {
+		log_error("cannot start", LOG_S("err", err));
 		return -1;
 	}
-	memset(&dc, 0, sizeof(dc));
-	dc.host = h->cfg->docker_host;
-	if ((h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
-	    sizeof(err))) == NULL) {
-		log_error("cannot start the Docker client", LOG_S("err", err));
-		return -1;
-	}
+	/* Only defer work to the loop: safe inside libcurl callbacks. */
+	inventory_add_observer(h->inv, inventory_changed, h);
 	docker_start(h->docker);
 	return 0;
 }
@@ -235,10 +288,16 @@ start_docker(struct hale *h)
 static void
 stop_docker(struct hale *h)
 {
-	docker_free(h->docker);		/* cancels its transfers and timers */
+	docker_free(h->docker);		/* first: its callbacks point into rx */
+	remedy_exec_free(h->rx);
+	probe_engine_free(h->probes);	/* cancels its probes and timers */
+	notify_free(h->notify);		/* cancels deliveries in flight */
 	curlev_free(h->cv);		/* nothing else may still use curl */
 	inventory_free(h->inv);		/* last: everyone reads it */
 	h->docker = NULL;
+	h->rx = NULL;
+	h->probes = NULL;
+	h->notify = NULL;
 	h->cv = NULL;
 	h->inv = NULL;
 }

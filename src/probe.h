@@ -14,7 +14,7 @@
  *	          .rules = cfg->checks })
  *	inventory_add_observer(inv, probe_observe, eng)
  *	docker = docker_new(loop, cv, inv, ...); docker_start(docker)
- *	API:      inventory_json_{list,one}_hook(inv, ..., probe_health_json, eng, out)
+ *	API:      inventory_json_{list,one}_hook(inv, ..., hook, ...) -> probe_health_json
  *	metrics:  probe_write_metrics(eng, w) next to inventory_write_metrics;
  *	          container_health_state must come from probe_health_value
  *	          (an inventory health hook; see the report)

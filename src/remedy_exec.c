@@ -1327,9 +1327,9 @@ remedy_exec_write_metrics(struct remedy_exec *rx, struct metrics_writer *w)
 	write_actions(rx, w, &l);
 	write_states(rx, w, &l);
 	buf_free(&l);
-	metrics_family(w, "hale_remediation_dry_run", METRICS_GAUGE,
+	metrics_family(w, "hale_remediation_dry_run_enabled", METRICS_GAUGE,
 	    "1 if remediation only pretends (--dry-run or remediation.dry_run).");
-	metrics_sample_u64(w, "hale_remediation_dry_run", NULL, NULL,
+	metrics_sample_u64(w, "hale_remediation_dry_run_enabled", NULL, NULL,
 	    (uint64_t)rx->dry_run);
 }
 

@@ -98,7 +98,7 @@ void	remedy_exec_json(struct remedy_exec *, const char *id, cJSON *container);
  * hale_restarts_total{name,result}, hale_remediation_actions_total,
  * hale_remediation_state{name,state}, hale_remediation_next_allowed_
  * timestamp_seconds{name}, hale_remediation_give_ups_total{name},
- * hale_remediation_dry_run_total{name,action}, hale_remediation_dry_run,
+ * hale_remediation_dry_run_total{name,action}, hale_remediation_dry_run_enabled,
  * hale_remediation_policy_invalid{name}.
  */
 void	remedy_exec_write_metrics(struct remedy_exec *, struct metrics_writer *);

@@ -9,7 +9,9 @@
 
 #include "hale.h"
 #include "inventory.h"
+#include "probe.h"
 #include "log.h"
+#include "remedy_exec.h"
 #include "metrics.h"
 #include "scrape.h"
 
@@ -81,6 +83,17 @@ metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 }
 
 /* GET /api/v1/containers and /api/v1/containers/{id, name or id prefix} */
+/* Each container's API object: hale's check fills `health`, remediation adds its own. */
+static void
+container_json(void *ctx, const struct inv_container *c, cJSON *o)
+{
+	struct hale	*h = ctx;
+
+	probe_health_json(h->probes, c, cJSON_GetObjectItemCaseSensitive(o,
+	    "health"));
+	remedy_exec_json(h->rx, c->d.id, o);
+}
+
 static void
 containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
@@ -92,8 +105,9 @@ containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	r->status = 200;
 	r->content_type = "application/json";
 	if (*ref == '\0')
-		inventory_json_list(h->inv, &r->body);
-	else if (inventory_json_one(h->inv, ref, &r->body) == -1) {
+		inventory_json_list_hook(h->inv, container_json, h, &r->body);
+	else if (inventory_json_one_hook(h->inv, ref, container_json, h,
+	    &r->body) == -1) {
 		r->status = 404;
 		buf_puts(&r->body, "{\"error\":\"no such container\"}");
 	}
@@ -103,6 +117,17 @@ containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	}
 }
 
+/* POST /api/v1/containers/{ref}/reset: clears a give-up (admin only). */
+static void
+reset(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct hale		*h = ctx;
+	struct auth_config	 a;
+
+	remedy_exec_auth_config(h->cfg, &a);
+	remedy_exec_http_reset(h->rx, &a, req, r);
+}
+
 const struct httpd_route routes_table[] = {
 	{ "GET", "/", 0, landing },
 	{ "GET", "/healthz", 0, healthz },
@@ -110,5 +135,6 @@ const struct httpd_route routes_table[] = {
 	{ "GET", "/metrics", 0, metrics },
 	{ "GET", "/api/v1/containers", 0, containers },
 	{ "GET", "/api/v1/containers/", 1, containers },
+	{ "POST", "/api/v1/containers/", 1, reset },
 	{ NULL, NULL, 0, NULL },
 };

@@ -9,7 +9,10 @@
 #include "config.h"
 #include "docker.h"
 #include "inventory.h"
+#include "probe.h"
 #include "log.h"
+#include "notify.h"
+#include "remedy_exec.h"
 #include "hale.h"
 #include "selfstat.h"
 
@@ -128,6 +131,9 @@ write_docker(struct hale *h, struct metrics_writer *w)
 {
 	docker_write_metrics(h->docker, w);
 	inventory_write_metrics(h->inv, w);
+	probe_write_metrics(h->probes, w);
+	remedy_exec_write_metrics(h->rx, w);
+	notify_write_metrics(h->notify, w);
 }
 
 const struct buf *

@@ -752,3 +752,13 @@ http_status() {
 	shift
 	curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$@" "$HALE_URL$p" || true
 }
+
+# http_grep PATH GREP-ARGS...: grep the body of GET PATH. Use it instead of
+# `http_get PATH | grep -q`: grep's early exit SIGPIPEs curl, and under
+# pipefail that pipeline then fails even though the text was there.
+http_grep() {
+	local p=$1 body
+	shift
+	body=$(http_get "$p") || return 1
+	grep "$@" <<<"$body"
+}

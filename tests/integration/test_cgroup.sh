@@ -57,7 +57,7 @@ docker run -d --name cpu --network none --cpus 0.3 hale-test/busybox \
     sh -c 'while :; do :; done' >/dev/null
 printf '{"metrics": {"min_interval": "0s"}}\n' >"$HALE_TMP/zero.json"
 hale_start --config.file="$HALE_TMP/zero.json"
-wait_until 10 eval 'http_get /metrics | grep -q "name=\"cpu\""' || fail "containers named in /metrics"
+wait_until 10 http_grep /metrics -q 'name="cpu"' || fail "containers named in /metrics"
 
 stats() {	# stats NAME -> "usage inactive_file cpu_ns" from the Docker stats API
 	curl -s --unix-socket "$HALE_DOCKER_SOCK" \
@@ -112,7 +112,7 @@ grep -q '^container_cpu_cfs_periods_total{.*name="cpu"' "$HALE_TMP/live.txt" || 
 ok "CPU quota and cfs counters on the live hybrid host"
 
 docker rm -f mem >/dev/null
-wait_until 5 eval '! http_get /metrics | grep -q "name=\"mem\""' || fail "a removed container is gone from the next scrape"
+wait_until 5 eval '! http_grep /metrics -q "name=\"mem\""' || fail "a removed container is gone from the next scrape"
 ok "a removed container is gone from the next scrape"
 hale_stop
 echo "# test_cgroup: all passed"

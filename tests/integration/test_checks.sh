@@ -28,7 +28,7 @@ if [ "$(http_status /api/v1/containers)" != 200 ]; then
 fi
 # probe_write_metrics always writes hale_checks: without it the engine is
 # not wired into haled yet.
-if ! http_get /metrics | grep -q '^# TYPE hale_checks gauge'; then
+if ! http_grep /metrics -q '^# TYPE hale_checks gauge'; then
 	hale_skip "the probe engine is not wired into haled yet (main.c)"
 fi
 
@@ -77,7 +77,7 @@ metrics() {
 metric_value() {
 	local m=$1 name=$2 extra=${3:-}
 	metrics | grep -E "^$m\{" | grep -F "name=\"$name\"" |
-	    grep -F -- "$extra" | awk '{ print $NF }' | head -n 1
+	    grep -F -- "$extra" | awk '{ print $NF }' | sed -n 1p
 }
 # metric_is METRIC CONTAINER [EXTRA] VALUE
 metric_is() {

@@ -51,7 +51,10 @@ gone() {
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "$HALE_URL/api/v1/containers/$1")" = 404 ]
 }
 metric_has() {
-	curl -sf "$HALE_URL/metrics" | grep -qF -- "$1"
+	# Not curl | grep -q: grep's early exit SIGPIPEs curl, and pipefail fails it.
+	local m
+	m=$(curl -sf "$HALE_URL/metrics") || return 1
+	grep -qF -- "$1" <<<"$m"
 }
 exact() {
 	compare --quiet

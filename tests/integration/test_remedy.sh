@@ -162,7 +162,7 @@ hale_start --config.file="$HALE_TMP/hale.json"
 # Until main.c wires remediation in, there is nothing to test.
 m=$(curl -sf "$HALE_URL/metrics" || true)
 case "$m" in
-*"hale_remediation_dry_run "*) ;;
+*"hale_remediation_dry_run_enabled "*) ;;
 *) hale_skip "haled has no remediation wired in (main.c, scrape.c)" ;;
 esac
 wait_until $((15 * HALE_SLOW)) is rm-flap .health.status healthy ||
@@ -175,7 +175,7 @@ ok "a container with hale.restart=on-unhealthy is watched (state ok, policy from
 t_break=$(hale_now_ms)
 break_it rm-flap
 wait_until $((20 * HALE_SLOW)) nrestarts_is rm-flap 1 || fail "rm-flap was not restarted"
-t1=$(restarts rm-flap | head -n 1)
+t1=$(restarts rm-flap | sed -n 1p)
 d1=$(( t1 / 1000000 - t_break ))
 # fall=2 at interval 1s: at least ~1 s of failures before acting.
 [ "$d1" -ge 900 ] || fail "restarted after only $d1 ms, before fall failures"
@@ -339,7 +339,7 @@ wait_until $((20 * HALE_SLOW)) metric_is \
 sleep 3
 assert_eq 0 "$(nrestarts rm-dry)" "dry-run restarted nothing"
 assert_eq "$dry_started" "$(docker inspect -f '{{.State.StartedAt}}' rm-dry)" "same run"
-assert_eq 1 "$(metric 'hale_remediation_dry_run ')" "dry-run gauge"
+assert_eq 1 "$(metric 'hale_remediation_dry_run_enabled ')" "dry-run gauge"
 grep -q 'dry-run: would act on container' "$HALE_LOG" || fail "no dry-run log line"
 ok "--dry-run: the action is logged and counted, the container untouched"
 hale_stop || fail "haled did not exit cleanly"
