@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "confjson.h"
 #include "duration.h"
 
 #define LABEL_PREFIX	"hale.check"
@@ -1160,28 +1161,6 @@ bad:
 
 /* ---- config rules ------------------------------------------------------- */
 
-struct jctx {
-	struct buf	*errors;
-	int		 n;
-};
-
-static void
-problem(struct jctx *j, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-problem(struct jctx *j, const char *path, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	buf_puts(j->errors, path);
-	buf_puts(j->errors, ": ");
-	va_start(ap, fmt);
-	buf_vprintf(j->errors, fmt, ap);
-	va_end(ap);
-	buf_putc(j->errors, '\n');
-	j->n++;
-}
 
 /* A JSON scalar as the text a label would hold. */
 static int
@@ -1216,20 +1195,20 @@ join_path(char *dst, size_t dstlen, const char *path, const char *key)
 }
 
 static void
-rule_glob(struct jctx *j, const char *path, const cJSON *v, char **dst)
+rule_glob(struct confjson *j, const char *path, const cJSON *v, char **dst)
 {
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0' ||
 	    strlen(v->valuestring) > 255) {
-		problem(j, path, "must be a pattern of 1 to 255 characters");
+		confjson_problem(j, path, "must be a pattern of 1 to 255 characters");
 		return;
 	}
 	free(*dst);
 	if ((*dst = strdup(v->valuestring)) == NULL)
-		problem(j, path, "out of memory");
+		confjson_problem(j, path, "out of memory");
 }
 
 static void
-rule_match(struct jctx *j, const char *path, const cJSON *m,
+rule_match(struct confjson *j, const char *path, const cJSON *m,
     struct checkspec_rule *r)
 {
 	const cJSON	*v;
@@ -1237,7 +1216,7 @@ rule_match(struct jctx *j, const char *path, const cJSON *m,
 	const char	*eq;
 
 	if (!cJSON_IsObject(m)) {
-		problem(j, path, "must be an object with name, image or label");
+		confjson_problem(j, path, "must be an object with name, image or label");
 		return;
 	}
 	cJSON_ArrayForEach(v, m) {
@@ -1252,14 +1231,14 @@ rule_match(struct jctx *j, const char *path, const cJSON *m,
 			    (eq = strchr(r->label_key, '=')) == NULL)
 				continue;
 			if (eq == r->label_key) {
-				problem(j, kp, "\"=value\" needs a label key");
+				confjson_problem(j, kp, "\"=value\" needs a label key");
 				continue;
 			}
 			if ((r->label_value = strdup(eq + 1)) == NULL)
-				problem(j, kp, "out of memory");
+				confjson_problem(j, kp, "out of memory");
 			r->label_key[eq - r->label_key] = '\0';
 		} else
-			problem(j, kp, "unknown key (name, image, label)");
+			confjson_problem(j, kp, "unknown key (name, image, label)");
 	}
 }
 
@@ -1278,7 +1257,7 @@ header_name_ok(const char *s, size_t n)
 }
 
 static void
-rule_headers(struct jctx *j, const char *path, const cJSON *h,
+rule_headers(struct confjson *j, const char *path, const cJSON *h,
     struct checkspec *s)
 {
 	const cJSON	*v;
@@ -1287,33 +1266,33 @@ rule_headers(struct jctx *j, const char *path, const cJSON *h,
 	struct buf	 line;
 
 	if (!cJSON_IsObject(h)) {
-		problem(j, path, "must be an object of header names to values");
+		confjson_problem(j, path, "must be an object of header names to values");
 		return;
 	}
 	free_headers(s);
 	if ((s->headers = calloc(CHECKSPEC_HEADERS_MAX, sizeof(char *))) == NULL) {
-		problem(j, path, "out of memory");
+		confjson_problem(j, path, "out of memory");
 		return;
 	}
 	cJSON_ArrayForEach(v, h) {
 		join_path(kp, sizeof(kp), path, v->string);
 		if (n++ == CHECKSPEC_HEADERS_MAX) {
-			problem(j, path, "at most %d headers", CHECKSPEC_HEADERS_MAX);
+			confjson_problem(j, path, "at most %d headers", CHECKSPEC_HEADERS_MAX);
 			return;
 		}
 		if (!header_name_ok(v->string, strlen(v->string))) {
-			problem(j, kp, "is not a header name");
+			confjson_problem(j, kp, "is not a header name");
 			continue;
 		}
 		if (strcasecmp(v->string, "Host") == 0 ||
 		    strcasecmp(v->string, "Content-Length") == 0 ||
 		    strcasecmp(v->string, "Transfer-Encoding") == 0 ||
 		    strcasecmp(v->string, "Connection") == 0) {
-			problem(j, kp, "is set by hale (use the host key for Host)");
+			confjson_problem(j, kp, "is set by hale (use the host key for Host)");
 			continue;
 		}
 		if (!cJSON_IsString(v) || strlen(v->valuestring) > HEADER_VALUE_MAX) {
-			problem(j, kp, "must be a string of at most %d bytes",
+			confjson_problem(j, kp, "must be a string of at most %d bytes",
 			    HEADER_VALUE_MAX);
 			continue;
 		}
@@ -1322,13 +1301,13 @@ rule_headers(struct jctx *j, const char *path, const cJSON *h,
 			    v->valuestring[i] != '\t')
 				break;
 		if (v->valuestring[i] != '\0' || strchr(v->valuestring, 0x7f)) {
-			problem(j, kp, "holds a control character");
+			confjson_problem(j, kp, "holds a control character");
 			continue;
 		}
 		buf_init(&line);
 		buf_printf(&line, "%s: %s", v->string, v->valuestring);
 		if (line.oom) {
-			problem(j, kp, "out of memory");
+			confjson_problem(j, kp, "out of memory");
 			buf_free(&line);
 			continue;
 		}
@@ -1360,7 +1339,7 @@ status_text(const cJSON *v, char *dst, size_t dstlen)
 }
 
 static void
-rule_field(struct jctx *j, const char *path, const cJSON *v,
+rule_field(struct confjson *j, const char *path, const cJSON *v,
     struct checkspec_rule *r)
 {
 	struct pctx	 p = { 0, NULL, CHECKSPEC_REJECT_NONE };
@@ -1368,7 +1347,7 @@ rule_field(struct jctx *j, const char *path, const cJSON *v,
 	int		 f, rc;
 
 	if ((f = field_by_name(v->string)) == -1) {
-		problem(j, path, "unknown key");
+		confjson_problem(j, path, "unknown key");
 		return;
 	}
 	if (f == CSF_HEADERS) {
@@ -1378,12 +1357,12 @@ rule_field(struct jctx *j, const char *path, const cJSON *v,
 	rc = f == CSF_EXPECT_STATUS ? status_text(v, text, sizeof(text)) :
 	    json_text(v, text, sizeof(text));
 	if (rc == -1) {
-		problem(j, path, "must be a string or a whole number of at "
+		confjson_problem(j, path, "must be a string or a whole number of at "
 		    "most %d characters", CHECKSPEC_VALUE_MAX);
 		return;
 	}
 	if (fields[f].fn(&r->spec, text, &p, msg, sizeof(msg)) == -1) {
-		problem(j, path, "%s", msg);
+		confjson_problem(j, path, "%s", msg);
 		return;
 	}
 	r->spec.set |= 1u << f;
@@ -1400,7 +1379,7 @@ rule_free(struct checkspec_rule *r)
 }
 
 static void
-rule_parse(struct jctx *j, const char *path, const cJSON *o,
+rule_parse(struct confjson *j, const char *path, const cJSON *o,
     struct checkspec_rule *r, int index)
 {
 	const cJSON	*v;
@@ -1411,7 +1390,7 @@ rule_parse(struct jctx *j, const char *path, const cJSON *o,
 	checkspec_init(&r->spec);
 	r->spec.rule = index;
 	if (!cJSON_IsObject(o)) {
-		problem(j, path, "must be an object");
+		confjson_problem(j, path, "must be an object");
 		return;
 	}
 	cJSON_ArrayForEach(v, o) {
@@ -1423,18 +1402,18 @@ rule_parse(struct jctx *j, const char *path, const cJSON *o,
 			rule_field(j, kp, v, r);
 	}
 	if (!has_match)
-		problem(j, path, "needs \"match\" (an empty object matches "
+		confjson_problem(j, path, "needs \"match\" (an empty object matches "
 		    "every container)");
 	if (cross_check(&r->spec, 1, where, sizeof(where), msg,
 	    sizeof(msg)) == -1)
-		problem(j, where, "%s", msg);
+		confjson_problem(j, where, "%s", msg);
 }
 
 int
 checkspec_rules_from_json(const cJSON *arr, const char *path,
     struct checkspec_rules **out, struct buf *errors)
 {
-	struct jctx		 j = { errors, 0 };
+	struct confjson		 j = { errors, 0 };
 	struct checkspec_rules	*rs;
 	const cJSON		*e;
 	char			 ep[64];
@@ -1442,19 +1421,19 @@ checkspec_rules_from_json(const cJSON *arr, const char *path,
 
 	*out = NULL;
 	if (!cJSON_IsArray(arr)) {
-		problem(&j, path, "must be an array of rules");
+		confjson_problem(&j, path, "must be an array of rules");
 		return j.n;
 	}
 	if ((n = cJSON_GetArraySize(arr)) == 0)
 		return 0;
 	if (n > CHECKSPEC_RULES_MAX) {
-		problem(&j, path, "at most %d rules", CHECKSPEC_RULES_MAX);
+		confjson_problem(&j, path, "at most %d rules", CHECKSPEC_RULES_MAX);
 		return j.n;
 	}
 	if ((rs = calloc(1, sizeof(*rs))) == NULL ||
 	    (rs->v = calloc((size_t)n, sizeof(*rs->v))) == NULL) {
 		free(rs);
-		problem(&j, path, "out of memory");
+		confjson_problem(&j, path, "out of memory");
 		return j.n;
 	}
 	cJSON_ArrayForEach(e, arr) {

@@ -17,6 +17,7 @@
 
 #include "auth.h"
 #include "checkspec.h"
+#include "confjson.h"
 #include "duration.h"
 #include "notify.h"
 #include "remedy.h"
@@ -26,39 +27,9 @@
 
 struct ctx {
 	struct config	*cfg;
-	struct buf	*errors;
-	int		 nerrors;
+	struct confjson	 j;	/* every problem, with its JSON path */
 };
 
-static void
-problem(struct ctx *c, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-problem(struct ctx *c, const char *path, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	buf_puts(c->errors, path);
-	buf_puts(c->errors, ": ");
-	va_start(ap, fmt);
-	buf_vprintf(c->errors, fmt, ap);
-	va_end(ap);
-	buf_putc(c->errors, '\n');
-	c->nerrors++;
-}
-
-/* A JSON value for an error message: compact, and cut so a huge value can't flood. */
-static void
-show(const cJSON *v, char *dst, size_t dstlen)
-{
-	char	*s = cJSON_PrintUnformatted(v);
-
-	snprintf(dst, dstlen, "%s", s != NULL ? s : "?");
-	if (s != NULL && strlen(s) >= dstlen && dstlen > 4)
-		memcpy(dst + dstlen - 4, "...", 4);
-	free(s);
-}
 
 static char *
 xstrdup(struct ctx *c, const char *s)
@@ -66,7 +37,7 @@ xstrdup(struct ctx *c, const char *s)
 	char	*p = strdup(s);
 
 	if (p == NULL)
-		problem(c, "config", "out of memory");
+		confjson_problem(&c->j, "config", "out of memory");
 	return p;
 }
 
@@ -118,11 +89,11 @@ add_listen(struct ctx *c, const char *path, const char *val)
 	char	 err[64];
 
 	if (config_check_listen(val, err, sizeof(err)) == -1) {
-		problem(c, path, "\"%.200s\" %s", val, err);
+		confjson_problem(&c->j, path, "\"%.200s\" %s", val, err);
 		return;
 	}
 	if (c->cfg->nlisten == CONFIG_LISTEN_MAX) {
-		problem(c, path, "at most %d listen addresses", CONFIG_LISTEN_MAX);
+		confjson_problem(&c->j, path, "at most %d listen addresses", CONFIG_LISTEN_MAX);
 		return;
 	}
 	if ((c->cfg->listen[c->cfg->nlisten] = xstrdup(c, val)) != NULL)
@@ -147,11 +118,11 @@ static void
 add_label_glob(struct ctx *c, const char *path, const char *val)
 {
 	if (*val == '\0' || strlen(val) > 255) {
-		problem(c, path, "label pattern must be 1 to 255 characters");
+		confjson_problem(&c->j, path, "label pattern must be 1 to 255 characters");
 		return;
 	}
 	if (c->cfg->nlabel_allow == CONFIG_LABELS_MAX) {
-		problem(c, path, "at most %d label patterns", CONFIG_LABELS_MAX);
+		confjson_problem(&c->j, path, "at most %d label patterns", CONFIG_LABELS_MAX);
 		return;
 	}
 	if ((c->cfg->label_allow[c->cfg->nlabel_allow] = xstrdup(c, val)) != NULL)
@@ -165,8 +136,8 @@ want_string(struct ctx *c, const char *path, const cJSON *v)
 
 	if (cJSON_IsString(v))
 		return 0;
-	show(v, tmp, sizeof(tmp));
-	problem(c, path, "%s is not a string", tmp);
+	confjson_show(v, tmp, sizeof(tmp));
+	confjson_problem(&c->j, path, "%s is not a string", tmp);
 	return -1;
 }
 
@@ -179,14 +150,14 @@ want_duration(struct ctx *c, const char *path, const cJSON *v,
 	if (want_string(c, path, v) == -1)
 		return -1;
 	if (duration_parse(v->valuestring, out) == -1) {
-		problem(c, path, "\"%.100s\" is not a duration (like 10s, 5m, 1h30m)",
+		confjson_problem(&c->j, path, "\"%.100s\" is not a duration (like 10s, 5m, 1h30m)",
 		    v->valuestring);
 		return -1;
 	}
 	if (*out < min || *out > max) {
 		duration_format(min, lo, sizeof(lo));
 		duration_format(max, hi, sizeof(hi));
-		problem(c, path, "\"%s\" is out of range (%s to %s)",
+		confjson_problem(&c->j, path, "\"%s\" is out of range (%s to %s)",
 		    v->valuestring, lo, hi);
 		return -1;
 	}
@@ -200,12 +171,12 @@ want_uint(struct ctx *c, const char *path, const cJSON *v, double min,
 	char	 tmp[80];
 
 	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble) {
-		show(v, tmp, sizeof(tmp));
-		problem(c, path, "%s is not an integer", tmp);
+		confjson_show(v, tmp, sizeof(tmp));
+		confjson_problem(&c->j, path, "%s is not an integer", tmp);
 		return -1;
 	}
 	if (v->valuedouble < min || v->valuedouble > max) {
-		problem(c, path, "%.0f is out of range (%.0f to %.0f)",
+		confjson_problem(&c->j, path, "%.0f is out of range (%.0f to %.0f)",
 		    v->valuedouble, min, max);
 		return -1;
 	}
@@ -223,8 +194,8 @@ each_string(struct ctx *c, const char *path, const cJSON *arr,
 	int		 i = 0;
 
 	if (!cJSON_IsArray(arr)) {
-		show(arr, tmp, sizeof(tmp));
-		problem(c, path, "%s is not an array", tmp);
+		confjson_show(arr, tmp, sizeof(tmp));
+		confjson_problem(&c->j, path, "%s is not an array", tmp);
 		return;
 	}
 	cJSON_ArrayForEach(e, arr) {
@@ -247,7 +218,7 @@ web_listen(struct ctx *c, const char *path, const cJSON *v)
 	clear_listen(c->cfg);
 	each_string(c, path, v, add_listen);
 	if (c->cfg->nlisten == 0 && cJSON_IsArray(v))
-		problem(c, path, "needs at least one address");
+		confjson_problem(&c->j, path, "needs at least one address");
 }
 
 static void
@@ -272,7 +243,7 @@ web_secret(struct ctx *c, const char *path, const cJSON *v, char **dst,
 	if (want_string(c, path, v) == -1)
 		return;
 	if (check(v->valuestring, err, sizeof(err)) == -1) {
-		problem(c, path, "%s", err);	/* never echo a secret */
+		confjson_problem(&c->j, path, "%s", err);	/* never echo a secret */
 		return;
 	}
 	set_str(c, dst, v->valuestring);
@@ -301,7 +272,7 @@ log_level(struct ctx *c, const char *path, const cJSON *v)
 {
 	if (want_string(c, path, v) == 0 &&
 	    log_level_parse(v->valuestring, &c->cfg->log_level) == -1)
-		problem(c, path, "\"%.100s\" is not one of debug, info, warn, error",
+		confjson_problem(&c->j, path, "\"%.100s\" is not one of debug, info, warn, error",
 		    v->valuestring);
 }
 
@@ -310,7 +281,7 @@ log_format(struct ctx *c, const char *path, const cJSON *v)
 {
 	if (want_string(c, path, v) == 0 &&
 	    log_format_parse(v->valuestring, &c->cfg->log_format) == -1)
-		problem(c, path, "\"%.100s\" is not one of logfmt, json",
+		confjson_problem(&c->j, path, "\"%.100s\" is not one of logfmt, json",
 		    v->valuestring);
 }
 
@@ -320,7 +291,7 @@ want_dir_string(struct ctx *c, const char *path, const cJSON *v, char **dst)
 	if (want_string(c, path, v) == -1)
 		return;
 	if (v->valuestring[0] != '/' || strlen(v->valuestring) > 1024) {
-		problem(c, path, "\"%.100s\" is not an absolute path", v->valuestring);
+		confjson_problem(&c->j, path, "\"%.100s\" is not an absolute path", v->valuestring);
 		return;
 	}
 	set_str(c, dst, v->valuestring);
@@ -369,7 +340,7 @@ docker_host(struct ctx *c, const char *path, const cJSON *v)
 	if (want_string(c, path, v) == -1)
 		return;
 	if (config_check_docker_host(v->valuestring, err, sizeof(err)) == -1) {
-		problem(c, path, "\"%.200s\" %s", v->valuestring, err);
+		confjson_problem(&c->j, path, "\"%.200s\" %s", v->valuestring, err);
 		return;
 	}
 	set_str(c, &c->cfg->docker_host, v->valuestring);
@@ -436,8 +407,8 @@ apply_object(struct ctx *c, const char *path, const cJSON *obj,
 	char		 kpath[160], tmp[80];
 
 	if (!cJSON_IsObject(obj)) {
-		show(obj, tmp, sizeof(tmp));
-		problem(c, path, "%s is not an object", tmp);
+		confjson_show(obj, tmp, sizeof(tmp));
+		confjson_problem(&c->j, path, "%s is not an object", tmp);
 		return;
 	}
 	cJSON_ArrayForEach(v, obj) {
@@ -446,7 +417,7 @@ apply_object(struct ctx *c, const char *path, const cJSON *obj,
 			if (strcmp(k->name, v->string) == 0)
 				break;
 		if (k->name == NULL)
-			problem(c, kpath, "unknown key");
+			confjson_problem(&c->j, kpath, "unknown key");
 		else
 			k->fn(c, kpath, v);
 	}
@@ -459,35 +430,35 @@ apply_root(struct ctx *c, const cJSON *root)
 	size_t		 i;
 
 	if (!cJSON_IsObject(root)) {
-		problem(c, "(root)", "the config file must hold a JSON object");
+		confjson_problem(&c->j, "(root)", "the config file must hold a JSON object");
 		return;
 	}
 	cJSON_ArrayForEach(v, root) {
 		/* `checks`: health-check rules, parsed by checkspec.c (issue 5). */
 		if (strcmp(v->string, "checks") == 0) {
 			checkspec_rules_free(c->cfg->checks);
-			c->nerrors += checkspec_rules_from_json(v, v->string,
-			    &c->cfg->checks, c->errors);
+			c->j.n += checkspec_rules_from_json(v, v->string,
+			    &c->cfg->checks, c->j.errors);
 			continue;
 		}
 		/* Sections parsed by their own modules (issue 6). */
 		if (strcmp(v->string, "remediation") == 0) {
 			remedy_config_free(c->cfg->remediation);
-			c->nerrors += remedy_config_from_json(v, v->string,
-			    &c->cfg->remediation, c->errors);
+			c->j.n += remedy_config_from_json(v, v->string,
+			    &c->cfg->remediation, c->j.errors);
 			continue;
 		}
 		if (strcmp(v->string, "notify") == 0) {
 			notify_config_free(c->cfg->notify);
-			c->nerrors += notify_config_from_json(v, v->string,
-			    &c->cfg->notify, c->errors);
+			c->j.n += notify_config_from_json(v, v->string,
+			    &c->cfg->notify, c->j.errors);
 			continue;
 		}
 		for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 			if (strcmp(sections[i].name, v->string) == 0)
 				break;
 		if (i == sizeof(sections) / sizeof(sections[0]))
-			problem(c, v->string, "unknown key");
+			confjson_problem(&c->j, v->string, "unknown key");
 		else
 			apply_object(c, v->string, v, sections[i].keys);
 	}
@@ -548,7 +519,7 @@ static void
 check_admin(struct ctx *c)
 {
 	if ((c->cfg->admin_user != NULL) != (c->cfg->admin_password_hash != NULL))
-		problem(c, c->cfg->admin_user != NULL ?
+		confjson_problem(&c->j, c->cfg->admin_user != NULL ?
 		    "web.admin_password_hash" : "web.admin_user",
 		    "web.admin_user and web.admin_password_hash go together");
 }
@@ -576,7 +547,7 @@ struct config *
 config_from_json(const char *json, size_t len, const struct config_flags *f,
     struct buf *errors)
 {
-	struct ctx	 c = { NULL, errors, 0 };
+	struct ctx	 c = { NULL, { errors, 0 } };
 	cJSON		*root = NULL;
 
 	if ((c.cfg = calloc(1, sizeof(*c.cfg))) == NULL) {
@@ -589,7 +560,7 @@ config_from_json(const char *json, size_t len, const struct config_flags *f,
 
 		root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 		if (root == NULL)
-			problem(&c, "(root)", "invalid JSON near byte %ld",
+			confjson_problem(&c.j, "(root)", "invalid JSON near byte %ld",
 			    end != NULL ? (long)(end - json) : 0L);
 		else
 			apply_root(&c, root);
@@ -597,7 +568,7 @@ config_from_json(const char *json, size_t len, const struct config_flags *f,
 	}
 	apply_flags(&c, f);
 	check_admin(&c);
-	if (c.nerrors > 0 || errors->oom) {
+	if (c.j.n > 0 || errors->oom) {
 		config_free(c.cfg);
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include <sys/queue.h>
 #include <time.h>
 
+#include "confjson.h"
 #include "duration.h"
 #include "log.h"
 #include "notify.h"
@@ -57,56 +58,6 @@ notify_event_name(unsigned bit)
 
 /* ---- config ------------------------------------------------------------ */
 
-/* A JSON path for messages: cut rather than overflow when very deep. */
-static void
-subpath(char *dst, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-subpath(char *dst, size_t len, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	if (vsnprintf(dst, len, fmt, ap) < 0)
-		dst[0] = '\0';
-	va_end(ap);
-}
-
-struct jctx {
-	struct buf	*errors;
-	int		 n;
-};
-
-static void
-problem(struct jctx *j, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-problem(struct jctx *j, const char *path, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	buf_puts(j->errors, path);
-	buf_puts(j->errors, ": ");
-	va_start(ap, fmt);
-	buf_vprintf(j->errors, fmt, ap);
-	va_end(ap);
-	buf_putc(j->errors, '\n');
-	j->n++;
-}
-
-static void
-show(const cJSON *v, char *dst, size_t len)
-{
-	char	*s = cJSON_PrintUnformatted(v);
-
-	snprintf(dst, len, "%s", s != NULL ? s : "?");
-	if (s != NULL && strlen(s) >= len && len > 4)
-		memcpy(dst + len - 4, "...", 4);
-	free(s);
-}
-
 /* http:// or https://, a host, no whitespace or control bytes. */
 static int
 url_ok(const char *u)
@@ -140,7 +91,7 @@ token_char(char c)
 }
 
 static void
-hook_header(struct jctx *j, const char *path, const cJSON *v,
+hook_header(struct confjson *j, const char *path, const cJSON *v,
     struct notify_webhook *h)
 {
 	const char	*k = v->string, *p;
@@ -148,19 +99,19 @@ hook_header(struct jctx *j, const char *path, const cJSON *v,
 	size_t		 kl = strlen(k), vl;
 
 	if (!cJSON_IsString(v)) {
-		show(v, tmp, sizeof(tmp));
-		problem(j, path, "%s is not a string", tmp);
+		confjson_show(v, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not a string", tmp);
 		return;
 	}
 	for (p = k; *p != '\0' && token_char(*p); p++)
 		;
 	if (kl == 0 || *p != '\0') {
-		problem(j, path, "is not a valid header name");
+		confjson_problem(j, path, "is not a valid header name");
 		return;
 	}
 	if (strcasecmp(k, "Content-Type") == 0 ||
 	    strcasecmp(k, "Content-Length") == 0 || strcasecmp(k, "Host") == 0) {
-		problem(j, path, "is set by hale");
+		confjson_problem(j, path, "is set by hale");
 		return;
 	}
 	vl = strlen(v->valuestring);
@@ -168,16 +119,16 @@ hook_header(struct jctx *j, const char *path, const cJSON *v,
 		if ((unsigned char)*p < 0x20 && *p != '\t')
 			break;
 	if (*p != '\0' || *v->valuestring == '\0' || kl + 2 + vl > NOTIFY_HEADER_MAX) {
-		problem(j, path, "must be 1 to %d printable characters",
+		confjson_problem(j, path, "must be 1 to %d printable characters",
 		    NOTIFY_HEADER_MAX);
 		return;
 	}
 	if (h->nheaders == NOTIFY_HEADERS_MAX) {
-		problem(j, path, "at most %d headers", NOTIFY_HEADERS_MAX);
+		confjson_problem(j, path, "at most %d headers", NOTIFY_HEADERS_MAX);
 		return;
 	}
 	if ((line = malloc(kl + 2 + vl + 1)) == NULL) {
-		problem(j, path, "out of memory");
+		confjson_problem(j, path, "out of memory");
 		return;
 	}
 	snprintf(line, kl + 2 + vl + 1, "%s: %s", k, v->valuestring);
@@ -185,7 +136,7 @@ hook_header(struct jctx *j, const char *path, const cJSON *v,
 }
 
 static void
-hook_events(struct jctx *j, const char *path, const cJSON *v,
+hook_events(struct confjson *j, const char *path, const cJSON *v,
     struct notify_webhook *h)
 {
 	const cJSON	*e;
@@ -194,28 +145,28 @@ hook_events(struct jctx *j, const char *path, const cJSON *v,
 	int		 i = 0;
 
 	if (!cJSON_IsArray(v)) {
-		show(v, tmp, sizeof(tmp));
-		problem(j, path, "%s is not an array", tmp);
+		confjson_show(v, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not an array", tmp);
 		return;
 	}
 	h->events = 0;
 	cJSON_ArrayForEach(e, v) {
-		subpath(epath, sizeof(epath), "%s[%d]", path, i++);
+		confjson_path(epath, sizeof(epath), "%s[%d]", path, i++);
 		if (!cJSON_IsString(e) ||
 		    (bit = notify_event_parse(e->valuestring)) == 0) {
-			show(e, tmp, sizeof(tmp));
-			problem(j, epath, "%s is not one of action, gave_up, "
+			confjson_show(e, tmp, sizeof(tmp));
+			confjson_problem(j, epath, "%s is not one of action, gave_up, "
 			    "recovered, reset", tmp);
 			continue;
 		}
 		h->events |= bit;
 	}
 	if (h->events == 0 && i == 0)
-		problem(j, path, "is empty (leave it out for every event)");
+		confjson_problem(j, path, "is empty (leave it out for every event)");
 }
 
 static void
-hook_from_json(struct jctx *j, const char *path, const cJSON *o,
+hook_from_json(struct confjson *j, const char *path, const cJSON *o,
     struct notify_webhook *h)
 {
 	const cJSON	*v, *hv;
@@ -224,29 +175,29 @@ hook_from_json(struct jctx *j, const char *path, const cJSON *o,
 	h->events = NOTIFY_EV_ALL;
 	h->timeout_ms = NOTIFY_TIMEOUT_DEFAULT_MS;
 	if (!cJSON_IsObject(o)) {
-		show(o, tmp, sizeof(tmp));
-		problem(j, path, "%s is not an object", tmp);
+		confjson_show(o, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not an object", tmp);
 		return;
 	}
 	cJSON_ArrayForEach(v, o) {
-		subpath(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
+		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "url") == 0) {
 			if (!cJSON_IsString(v) || !url_ok(v->valuestring)) {
-				show(v, tmp, sizeof(tmp));
-				problem(j, kpath, "%s is not an http:// or https:// "
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(j, kpath, "%s is not an http:// or https:// "
 				    "URL", tmp);
 			} else if ((h->url = strdup(v->valuestring)) == NULL)
-				problem(j, kpath, "out of memory");
+				confjson_problem(j, kpath, "out of memory");
 		} else if (strcmp(v->string, "events") == 0)
 			hook_events(j, kpath, v, h);
 		else if (strcmp(v->string, "headers") == 0) {
 			if (!cJSON_IsObject(v)) {
-				show(v, tmp, sizeof(tmp));
-				problem(j, kpath, "%s is not an object", tmp);
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(j, kpath, "%s is not an object", tmp);
 				continue;
 			}
 			cJSON_ArrayForEach(hv, v) {
-				subpath(hpath, sizeof(hpath), "%s.%.60s", kpath,
+				confjson_path(hpath, sizeof(hpath), "%s.%.60s", kpath,
 				    hv->string);
 				hook_header(j, hpath, hv, h);
 			}
@@ -254,28 +205,28 @@ hook_from_json(struct jctx *j, const char *path, const cJSON *o,
 			if (!cJSON_IsString(v) ||
 			    duration_parse(v->valuestring, &h->timeout_ms) == -1 ||
 			    h->timeout_ms < 100 || h->timeout_ms > 300000) {
-				show(v, tmp, sizeof(tmp));
-				problem(j, kpath, "%s is not a duration from "
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(j, kpath, "%s is not a duration from "
 				    "100ms to 5m", tmp);
 			}
 		} else
-			problem(j, kpath, "unknown key (url, events, headers, "
+			confjson_problem(j, kpath, "unknown key (url, events, headers, "
 			    "timeout)");
 	}
 	if (h->url == NULL && j->n == 0)
-		problem(j, path, "needs a \"url\"");
+		confjson_problem(j, path, "needs a \"url\"");
 }
 
 static void
-want_count(struct jctx *j, const char *path, const cJSON *v, unsigned max,
+want_count(struct confjson *j, const char *path, const cJSON *v, unsigned max,
     unsigned *out)
 {
 	char	 tmp[80];
 
 	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > max ||
 	    v->valuedouble != (double)(unsigned)v->valuedouble) {
-		show(v, tmp, sizeof(tmp));
-		problem(j, path, "%s is not a whole number from 0 to %u", tmp,
+		confjson_show(v, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not a whole number from 0 to %u", tmp,
 		    max);
 		return;
 	}
@@ -286,42 +237,42 @@ int
 notify_config_from_json(const cJSON *obj, const char *path,
     struct notify_config **out, struct buf *errors)
 {
-	struct jctx		 j = { errors, 0 };
+	struct confjson		 j = { errors, 0 };
 	struct notify_config	*cfg;
 	const cJSON		*v, *e;
 	char			 kpath[160], epath[180], tmp[80];
 
 	*out = NULL;
 	if (!cJSON_IsObject(obj)) {
-		show(obj, tmp, sizeof(tmp));
-		problem(&j, path, "%s is not an object", tmp);
+		confjson_show(obj, tmp, sizeof(tmp));
+		confjson_problem(&j, path, "%s is not an object", tmp);
 		return j.n;
 	}
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
-		problem(&j, path, "out of memory");
+		confjson_problem(&j, path, "out of memory");
 		return j.n;
 	}
 	cfg->retries = NOTIFY_RETRIES_DEFAULT;
 	cfg->queue_max = NOTIFY_QUEUE_DEFAULT;
 	cJSON_ArrayForEach(v, obj) {
-		subpath(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
+		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "retries") == 0)
 			want_count(&j, kpath, v, RETRIES_MAX, &cfg->retries);
 		else if (strcmp(v->string, "queue_max") == 0) {
 			want_count(&j, kpath, v, QUEUE_MAX, &cfg->queue_max);
 			if (cfg->queue_max == 0)
-				problem(&j, kpath, "must be at least 1");
+				confjson_problem(&j, kpath, "must be at least 1");
 		} else if (strcmp(v->string, "webhooks") == 0) {
 			if (!cJSON_IsArray(v)) {
-				show(v, tmp, sizeof(tmp));
-				problem(&j, kpath, "%s is not an array", tmp);
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(&j, kpath, "%s is not an array", tmp);
 				continue;
 			}
 			cJSON_ArrayForEach(e, v) {
-				subpath(epath, sizeof(epath), "%s[%zu]", kpath,
+				confjson_path(epath, sizeof(epath), "%s[%zu]", kpath,
 				    cfg->nhooks);
 				if (cfg->nhooks == NOTIFY_WEBHOOKS_MAX) {
-					problem(&j, kpath, "at most %d webhooks",
+					confjson_problem(&j, kpath, "at most %d webhooks",
 					    NOTIFY_WEBHOOKS_MAX);
 					break;
 				}
@@ -329,7 +280,7 @@ notify_config_from_json(const cJSON *obj, const char *path,
 				    &cfg->hooks[cfg->nhooks++]);
 			}
 		} else
-			problem(&j, kpath, "unknown key (webhooks, retries, "
+			confjson_problem(&j, kpath, "unknown key (webhooks, retries, "
 			    "queue_max)");
 	}
 	if (j.n > 0 || errors->oom) {

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "confjson.h"
 #include "duration.h"
 #include "remedy.h"
 
@@ -758,63 +759,13 @@ remedy_config_free(struct remedy_config *cfg)
 
 /* ---- the `remediation` section of the config file ------------------------- */
 
-/* A JSON path for messages: cut rather than overflow when very deep. */
-static void
-subpath(char *dst, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-subpath(char *dst, size_t len, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	if (vsnprintf(dst, len, fmt, ap) < 0)
-		dst[0] = '\0';
-	va_end(ap);
-}
-
-struct jctx {
-	struct buf	*errors;
-	int		 n;
-};
-
-static void
-jproblem(struct jctx *j, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-jproblem(struct jctx *j, const char *path, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	buf_puts(j->errors, path);
-	buf_puts(j->errors, ": ");
-	va_start(ap, fmt);
-	buf_vprintf(j->errors, fmt, ap);
-	va_end(ap);
-	buf_putc(j->errors, '\n');
-	j->n++;
-}
-
-/* A JSON value shown in a message, compact and cut. */
-static void
-jshow(const cJSON *v, char *dst, size_t len)
-{
-	char	*s = cJSON_PrintUnformatted(v);	/* escapes control bytes */
-
-	snprintf(dst, len, "%s", s != NULL ? s : "?");
-	if (s != NULL && strlen(s) >= len && len > 4)
-		memcpy(dst + len - 4, "...", 4);
-	free(s);
-}
 
 /*
  * One setting from JSON: strings as they are, whole numbers (max,
  * stop_timeout) as their decimal text. Checked, then stored.
  */
 static void
-json_setting(struct jctx *j, const char *path, const cJSON *v,
+json_setting(struct confjson *j, const char *path, const cJSON *v,
     struct remedy_setting *set, size_t *nset)
 {
 	char	 num[32], err[REMEDY_ERR_MAX], tmp[64];
@@ -829,16 +780,16 @@ json_setting(struct jctx *j, const char *path, const cJSON *v,
 		snprintf(num, sizeof(num), "%ld", (long)v->valuedouble);
 		text = num;
 	} else {
-		jshow(v, tmp, sizeof(tmp));
-		jproblem(j, path, "%s is not a string or a whole number", tmp);
+		confjson_show(v, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not a string or a whole number", tmp);
 		return;
 	}
 	if (remedy_setting_check(v->string, text, err, sizeof(err)) == -1) {
-		jproblem(j, path, "%s", err);
+		confjson_problem(j, path, "%s", err);
 		return;
 	}
 	if (*nset == REMEDY_SETTINGS_MAX) {
-		jproblem(j, path, "too many settings");
+		confjson_problem(j, path, "too many settings");
 		return;
 	}
 	key = strdup(v->string);
@@ -846,7 +797,7 @@ json_setting(struct jctx *j, const char *path, const cJSON *v,
 	if (key == NULL || val == NULL) {
 		free(key);
 		free(val);
-		jproblem(j, path, "out of memory");
+		confjson_problem(j, path, "out of memory");
 		return;
 	}
 	set[*nset].key = key;
@@ -855,19 +806,19 @@ json_setting(struct jctx *j, const char *path, const cJSON *v,
 }
 
 static int
-json_glob(struct jctx *j, const char *path, const cJSON *v, char **out)
+json_glob(struct confjson *j, const char *path, const cJSON *v, char **out)
 {
 	char	 tmp[64];
 
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0' ||
 	    strlen(v->valuestring) > REMEDY_VALUE_MAX) {
-		jshow(v, tmp, sizeof(tmp));
-		jproblem(j, path, "%s is not a pattern of 1 to %d characters",
+		confjson_show(v, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not a pattern of 1 to %d characters",
 		    tmp, REMEDY_VALUE_MAX);
 		return -1;
 	}
 	if ((*out = strdup(v->valuestring)) == NULL) {
-		jproblem(j, path, "out of memory");
+		confjson_problem(j, path, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -875,7 +826,7 @@ json_glob(struct jctx *j, const char *path, const cJSON *v, char **out)
 
 /* "match": {"name": glob, "image": glob, "label": "key" | "key=glob"} */
 static void
-json_match(struct jctx *j, const char *path, const cJSON *m,
+json_match(struct confjson *j, const char *path, const cJSON *m,
     struct remedy_rule *r)
 {
 	const cJSON	*v;
@@ -883,12 +834,12 @@ json_match(struct jctx *j, const char *path, const cJSON *m,
 	int		 any = 0;
 
 	if (!cJSON_IsObject(m)) {
-		jshow(m, tmp, sizeof(tmp));
-		jproblem(j, path, "%s is not an object", tmp);
+		confjson_show(m, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not an object", tmp);
 		return;
 	}
 	cJSON_ArrayForEach(v, m) {
-		subpath(kpath, sizeof(kpath), "%s.%.40s", path,
+		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path,
 		    v->string);
 		if (strcmp(v->string, "name") == 0)
 			any += json_glob(j, kpath, v, &r->name) == 0;
@@ -902,20 +853,20 @@ json_match(struct jctx *j, const char *path, const cJSON *m,
 				continue;
 			*eq = '\0';
 			if (r->label_key[0] == '\0') {
-				jproblem(j, kpath, "the label key is empty");
+				confjson_problem(j, kpath, "the label key is empty");
 				continue;
 			}
 			if ((r->label_value = strdup(eq + 1)) == NULL)
-				jproblem(j, kpath, "out of memory");
+				confjson_problem(j, kpath, "out of memory");
 		} else
-			jproblem(j, kpath, "unknown key (name, image, label)");
+			confjson_problem(j, kpath, "unknown key (name, image, label)");
 	}
 	if (any == 0)
-		jproblem(j, path, "needs at least one of name, image, label");
+		confjson_problem(j, path, "needs at least one of name, image, label");
 }
 
 static void
-json_rule(struct jctx *j, const char *path, const cJSON *o,
+json_rule(struct confjson *j, const char *path, const cJSON *o,
     struct remedy_rule *r)
 {
 	const cJSON	*v;
@@ -923,26 +874,26 @@ json_rule(struct jctx *j, const char *path, const cJSON *o,
 	int		 matched = 0;
 
 	if (!cJSON_IsObject(o)) {
-		jshow(o, tmp, sizeof(tmp));
-		jproblem(j, path, "%s is not an object", tmp);
+		confjson_show(o, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not an object", tmp);
 		return;
 	}
 	cJSON_ArrayForEach(v, o) {
-		subpath(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
+		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "match") == 0) {
 			json_match(j, kpath, v, r);
 			matched = 1;
 		} else if (remedy_setting_known(v->string))
 			json_setting(j, kpath, v, r->set, &r->nset);
 		else
-			jproblem(j, kpath, "unknown key");
+			confjson_problem(j, kpath, "unknown key");
 	}
 	if (!matched)
-		jproblem(j, path, "needs a \"match\" object");
+		confjson_problem(j, path, "needs a \"match\" object");
 }
 
 static void
-json_rules(struct jctx *j, const char *path, const cJSON *arr,
+json_rules(struct confjson *j, const char *path, const cJSON *arr,
     struct remedy_config *cfg)
 {
 	const cJSON	*e;
@@ -950,22 +901,22 @@ json_rules(struct jctx *j, const char *path, const cJSON *arr,
 	int		 n = cJSON_GetArraySize(arr);
 
 	if (!cJSON_IsArray(arr)) {
-		jshow(arr, tmp, sizeof(tmp));
-		jproblem(j, path, "%s is not an array", tmp);
+		confjson_show(arr, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not an array", tmp);
 		return;
 	}
 	if (n > REMEDY_RULES_MAX) {
-		jproblem(j, path, "at most %d rules", REMEDY_RULES_MAX);
+		confjson_problem(j, path, "at most %d rules", REMEDY_RULES_MAX);
 		return;
 	}
 	if (n == 0)
 		return;
 	if ((cfg->rules = calloc((size_t)n, sizeof(*cfg->rules))) == NULL) {
-		jproblem(j, path, "out of memory");
+		confjson_problem(j, path, "out of memory");
 		return;
 	}
 	cJSON_ArrayForEach(e, arr) {
-		subpath(epath, sizeof(epath), "%s[%zu]", path,
+		confjson_path(epath, sizeof(epath), "%s[%zu]", path,
 		    cfg->nrules);
 		json_rule(j, epath, e, &cfg->rules[cfg->nrules++]);
 	}
@@ -975,27 +926,27 @@ int
 remedy_config_from_json(const cJSON *obj, const char *path,
     struct remedy_config **out, struct buf *errors)
 {
-	struct jctx		 j = { errors, 0 };
+	struct confjson		 j = { errors, 0 };
 	struct remedy_config	*cfg;
 	const cJSON		*v;
 	char			 kpath[160], tmp[64], err[REMEDY_ERR_MAX];
 
 	*out = NULL;
 	if (!cJSON_IsObject(obj)) {
-		jshow(obj, tmp, sizeof(tmp));
-		jproblem(&j, path, "%s is not an object", tmp);
+		confjson_show(obj, tmp, sizeof(tmp));
+		confjson_problem(&j, path, "%s is not an object", tmp);
 		return j.n;
 	}
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
-		jproblem(&j, path, "out of memory");
+		confjson_problem(&j, path, "out of memory");
 		return j.n;
 	}
 	cJSON_ArrayForEach(v, obj) {
-		subpath(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
+		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "dry_run") == 0) {
 			if (!cJSON_IsBool(v)) {
-				jshow(v, tmp, sizeof(tmp));
-				jproblem(&j, kpath, "%s is not true or false", tmp);
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(&j, kpath, "%s is not true or false", tmp);
 			} else
 				cfg->dry_run = cJSON_IsTrue(v);
 		} else if (strcmp(v->string, "rules") == 0)
@@ -1004,7 +955,7 @@ remedy_config_from_json(const cJSON *obj, const char *path,
 			json_setting(&j, kpath, v, cfg->defaults,
 			    &cfg->ndefaults);
 		else
-			jproblem(&j, kpath, "unknown key");
+			confjson_problem(&j, kpath, "unknown key");
 	}
 	/* Its message names the full path already. */
 	if (j.n == 0 && remedy_config_check(cfg, err, sizeof(err)) == -1) {
