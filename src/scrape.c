@@ -27,6 +27,7 @@ scrape_init(struct scrape *s)
 	buf_init(&s->cache[1].body);
 	s->cache[0].at = s->cache[1].at = 0;
 	s->last_duration = 0;
+	s->cgroup_failing = 0;
 }
 
 void
@@ -89,6 +90,22 @@ write_duration(struct hale *h, struct metrics_writer *w, double seconds)
 }
 
 /*
+ * Read errors are counted every scrape but logged once when they start and
+ * once when they stop, so a bad file can't flood the log at scrape rate.
+ */
+static void
+note_read_errors(struct scrape *s, uint64_t errors)
+{
+	if (errors > 0 && !s->cgroup_failing)
+		log_warn("cgroup files unreadable or malformed; values left out "
+		    "(see hale_cgroup_read_errors_total, details at debug level)",
+		    LOG_U("errors", errors));
+	else if (errors == 0 && s->cgroup_failing)
+		log_info("cgroup files read without errors again");
+	s->cgroup_failing = errors > 0;
+}
+
+/*
  * The host ("/") and the containers of the inventory once Docker has been
  * listed (names, images, labels); before that, the containers found by
  * walking the cgroup tree, labelled by id only.
@@ -100,6 +117,7 @@ write_containers(struct hale *h, struct metrics_writer *w)
 	struct cgroup_target		*own = NULL;
 	struct docker_stats		 ds;
 	size_t				 n;
+	uint64_t			 before;
 	char				 err[256];
 
 	if (h->collector == NULL)
@@ -121,9 +139,11 @@ write_containers(struct hale *h, struct metrics_writer *w)
 		log_debug("cgroup discovery failed", LOG_S("err", err));
 		return;
 	}
+	before = collector_read_errors(h->collector);
 	if (collector_write(h->collector, w, t, n, (double)time(NULL)) == -1)
 		w->out->oom = 1;
 	free(own);
+	note_read_errors(&h->scrape, collector_read_errors(h->collector) - before);
 }
 
 static void

@@ -19,6 +19,7 @@ struct scrape_cache {
 struct scrape {
 	struct scrape_cache	 cache[2];	/* by enum metrics_format */
 	double			 last_duration;
+	int			 cgroup_failing;	/* the last scrape had read errors */
 };
 
 void	scrape_init(struct scrape *);

@@ -20,8 +20,10 @@ PY
 }
 
 # --- fixture trees: every layout, text and OpenMetrics ---
+# min_interval 0s: every scrape reads the files again.
+printf '{"metrics": {"min_interval": "0s"}}\n' >"$HALE_TMP/zero.json"
 for tree in v2-systemd v2-cgroupfs v1 hybrid; do
-	hale_start --path.sysfs="$fixtures/$tree/sys" --path.procfs="$fixtures/$tree/proc" \
+	hale_start --config.file="$HALE_TMP/zero.json" --path.sysfs="$fixtures/$tree/sys" --path.procfs="$fixtures/$tree/proc" \
 	    --docker.host=unix:///nonexistent/docker.sock
 	http_get /metrics >"$HALE_TMP/$tree.txt"
 	promtool check metrics <"$HALE_TMP/$tree.txt" || fail "$tree: promtool check metrics"
@@ -32,6 +34,15 @@ for tree in v2-systemd v2-cgroupfs v1 hybrid; do
 	grep -q '^machine_cpu_cores ' "$HALE_TMP/$tree.txt" || fail "$tree: machine_cpu_cores"
 	curl -s -H "Accept: $om_accept" "$HALE_URL/metrics" >"$HALE_TMP/$tree.om"
 	om_check "$HALE_TMP/$tree.om" || fail "$tree: strict OpenMetrics parse"
+	if [ "$tree" = v2-systemd ]; then
+		# Its garbage and empty files: counted every scrape, logged once.
+		for _ in 1 2 3; do http_get /metrics >/dev/null; done
+		errs=$(http_get /metrics | awk '$1 == "hale_cgroup_read_errors_total" { print $2 }')
+		[ "${errs:-0}" -ge 4 ] || fail "read errors counted every scrape (got ${errs:-none})"
+		nlog=$(grep -c 'cgroup files unreadable or malformed' "$HALE_LOG" || true)
+		assert_eq 1 "$nlog" "bad cgroup files logged once, not per scrape"
+		ok "bad cgroup files: counted in hale_cgroup_read_errors_total ($errs), logged once"
+	fi
 	hale_stop
 	ok "$tree tree: promtool and the strict OpenMetrics parser accept the output ($n working sets)"
 done
@@ -55,7 +66,6 @@ docker run -d --name mem --network none hale-test/busybox \
     sh -c 'mkdir /m && mount -t tmpfs tmpfs /m 2>/dev/null; dd if=/dev/zero of=/tmp/fill bs=1M count=24 2>/dev/null; exec sleep 3600' >/dev/null
 docker run -d --name cpu --network none --cpus 0.3 hale-test/busybox \
     sh -c 'while :; do :; done' >/dev/null
-printf '{"metrics": {"min_interval": "0s"}}\n' >"$HALE_TMP/zero.json"
 hale_start --config.file="$HALE_TMP/zero.json"
 wait_until 10 http_grep /metrics -q 'name="cpu"' || fail "containers named in /metrics"
 
