@@ -1,9 +1,13 @@
 /*
  * haled: startup, signals, reload and shutdown order.
  *
- *	main --> load config --> start httpd --> ready --> ev_run
+ *	main --> load config --> collector (cgroups) --> start_docker:
+ *	         curlev, inventory, probes, notify, docker, remedy (in that
+ *	         order; observers in place before docker_start) --> httpd
+ *	         --> ready --> ev_run
  *	SIGHUP  --> reload_cb: new config or keep the old one
  *	SIGTERM --> stop_cb: quiesce httpd --> drain_cb until idle --> ev_break
+ *	         --> httpd, then stop_docker in reverse order, collector
  *
  * Only this file decides to exit; everything else reports errors up.
  */
@@ -19,13 +23,13 @@
 #include "collector.h"
 #include "config.h"
 #include "curlev.h"
-#include "probe.h"
 #include "docker.h"
-#include "inventory.h"
 #include "hale.h"
 #include "httpd.h"
 #include "log.h"
+#include "inventory.h"
 #include "notify.h"
+#include "probe.h"
 #include "remedy_exec.h"
 #include "routes.h"
 #include "scrape.h"
