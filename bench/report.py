@@ -64,7 +64,8 @@ def main():
     print()
     print("hale benchmark  %s  %s  kernel %s  %d CPUs  haled %s (tree %s%s)" % (
         m.get("date", "?"), m.get("cpu", "?"), m.get("kernel", "?"),
-        m.get("cpus", 0), m.get("haled", "?"), m.get("revision", "?"),
+        m.get("cpus", 0), m.get("haled", "?").replace("haled ", "", 1),
+        m.get("revision", "?"),
         ", src/ modified" if m.get("src_files_uncommitted") else ""))
     print()
     hdr = ("containers", "in /metrics", "series", "floor ms", "walk ms",
