@@ -137,7 +137,8 @@ def main():
             else "not available (this haled has no \"checks\" config)",
             di["sched_cpu_ms"], di["core_percent"]))
     elif d:
-        print("\nReal containers: the Docker part failed (see its output above)")
+        print("\nReal containers: the Docker part %s (see its output above)" % (
+            "was skipped" if d.get("skipped") else "failed"))
 
     i = res["idle"]
     if i:
@@ -181,7 +182,10 @@ def main():
     else:
         t["100x_faster_than_stats_api"] = {
             "value": d.get("ratio_stats_api") if d else None, "holds": None,
-            "note": "haled did not export every container" if d else "Docker part not run"}
+            "note": ("Docker part not run" if not d else
+                     "Docker part skipped" if d.get("skipped") else
+                     "Docker part failed" if d.get("failed") else
+                     "haled did not export every container")}
     if s1k and s1k["containers_in_metrics"] >= 1000:
         rss = s1k["rss_kb"]
         t["rss_under_16mib_at_1000"] = {"value_kib": rss, "holds": rss < 16 * 1024,
