@@ -455,12 +455,12 @@ write_scalar(struct collector *c, struct metrics_writer *w,
 		v = field(&e->st, f->off);
 		switch (f->kind) {
 		case V_NS:
-			metrics_sample(w, f->name, e->t->labels, f->extra,
-			    (double)v / 1e9);
+			metrics_sample_scaled(w, f->name, e->t->labels,
+			    f->extra, v, 9);
 			break;
 		case V_US:
-			metrics_sample(w, f->name, e->t->labels, f->extra,
-			    (double)v / 1e6);
+			metrics_sample_scaled(w, f->name, e->t->labels,
+			    f->extra, v, 6);
 			break;
 		case V_MEMLIMIT:
 			metrics_sample_u64(w, f->name, e->t->labels, f->extra,

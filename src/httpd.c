@@ -213,12 +213,20 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	(void)upload_data;
-	/* A body is never needed: answer on the first call and skip any upload. */
-	if (*con_cls != NULL) {
+	/*
+	 * The first call only announces the request. Answering then would make
+	 * libmicrohttpd close the connection after the response; answering on
+	 * a later call keeps it alive for the next scrape. A request body is
+	 * never needed: it is skipped.
+	 */
+	if (*con_cls == NULL) {
+		*con_cls = h;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	*con_cls = h;
 	memset(&resp, 0, sizeof(resp));
 	buf_init(&resp.body);
 	dispatch(h, &req, &resp);

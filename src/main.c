@@ -12,6 +12,7 @@
  * Only this file decides to exit; everything else reports errors up.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,6 +349,12 @@ main(int argc, char **argv)
 	int		 rc;
 
 	memset(&h, 0, sizeof(h));
+	/*
+	 * A scrape of thousands of containers renders megabytes. Without a fixed
+	 * threshold glibc raises it to the largest block freed and then keeps
+	 * those megabytes in the heap between scrapes.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	if (config_parse_flags(argc, argv, &h.flags, err, sizeof(err)) == -1) {
 		fprintf(stderr, "haled: %s (see --help)\n", err);
 		return EX_USAGE_ERROR;

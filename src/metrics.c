@@ -5,6 +5,7 @@
 #include "metrics.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,36 @@ metrics_sample_i64(struct metrics_writer *w, const char *name,
 {
 	put_name_labels(w, name, labels, extra);
 	buf_put_i64(w->out, value);
+	buf_putc(w->out, '\n');
+}
+
+void
+metrics_sample_scaled(struct metrics_writer *w, const char *name,
+    const char *labels, const char *extra, uint64_t value, unsigned decimals)
+{
+	char		 frac[20];
+	uint64_t	 div = 1;
+	uint64_t	 rem;
+	unsigned	 i;
+
+	if (decimals > 18)
+		decimals = 18;
+	for (i = 0; i < decimals; i++)
+		div *= 10;
+	put_name_labels(w, name, labels, extra);
+	buf_put_u64(w->out, value / div);
+	rem = value % div;
+	if (rem != 0) {
+		/* The fraction with its leading zeros, trailing zeros dropped. */
+		for (i = decimals; i > 0; i--) {
+			frac[i - 1] = (char)('0' + rem % 10);
+			rem /= 10;
+		}
+		for (i = decimals; i > 0 && frac[i - 1] == '0'; i--)
+			;
+		buf_putc(w->out, '.');
+		buf_append(w->out, frac, i);
+	}
 	buf_putc(w->out, '\n');
 }
 
@@ -330,8 +361,16 @@ metrics_gzip(const char *in, size_t len, struct buf *out, char *err,
 	int		 rc;
 
 	memset(&zs, 0, sizeof(zs));
-	/* 15 + 16: a gzip wrapper instead of zlib's. */
-	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+	/*
+	 * Level 1: on a 6 MB exposition it is 2.6x faster than the default 6
+	 * for a body 6% larger; the scrape's cost is the point of hale.
+	 * 15 + 16: a gzip wrapper instead of zlib's.
+	 */
+	if (len > UINT_MAX) {
+		snprintf(err, errlen, "document too large to compress");
+		return -1;
+	}
+	if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK) {
 		snprintf(err, errlen, "deflateInit2 failed");
 		return -1;

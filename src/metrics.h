@@ -52,6 +52,13 @@ void	metrics_sample_u64(struct metrics_writer *, const char *name,
 	    const char *labels, const char *extra, uint64_t value);
 void	metrics_sample_i64(struct metrics_writer *, const char *name,
 	    const char *labels, const char *extra, int64_t value);
+/*
+ * value / 10^decimals printed exactly, without going through a double:
+ * counters kept in ns or us are exported in seconds at integer cost.
+ */
+void	metrics_sample_scaled(struct metrics_writer *, const char *name,
+	    const char *labels, const char *extra, uint64_t value,
+	    unsigned decimals);
 /* Ends the exposition ("# EOF" for OpenMetrics). */
 void	metrics_finish(struct metrics_writer *);
 

@@ -62,7 +62,15 @@ metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	char			 err[128];
 
 	fmt = metrics_negotiate(httpd_request_header(req, "Accept"));
-	doc = scrape_render(h, fmt);
+	doc = NULL;
+	if (metrics_accepts_gzip(httpd_request_header(req, "Accept-Encoding"))) {
+		if ((doc = scrape_render_gzip(h, fmt, err, sizeof(err))) != NULL)
+			httpd_add_header(r, "Content-Encoding", "gzip");
+		else
+			log_warn("gzip failed, sending identity", LOG_S("err", err));
+	}
+	if (doc == NULL)
+		doc = scrape_render(h, fmt);
 	if (doc->oom) {
 		httpd_text(r, 500, "out of memory while rendering metrics");
 		return;
@@ -70,15 +78,6 @@ metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	r->status = 200;
 	r->content_type = metrics_content_type(fmt);
 	httpd_add_header(r, "Vary", "Accept, Accept-Encoding");
-	if (metrics_accepts_gzip(httpd_request_header(req, "Accept-Encoding"))) {
-		if (metrics_gzip(doc->data, doc->len, &r->body, err,
-		    sizeof(err)) == 0) {
-			httpd_add_header(r, "Content-Encoding", "gzip");
-			return;
-		}
-		log_warn("gzip failed, sending identity", LOG_S("err", err));
-		buf_reset(&r->body);
-	}
 	buf_append(&r->body, doc->data, doc->len);
 }
 

@@ -25,6 +25,9 @@ scrape_init(struct scrape *s)
 {
 	buf_init(&s->cache[0].body);
 	buf_init(&s->cache[1].body);
+	buf_init(&s->cache[0].gz);
+	buf_init(&s->cache[1].gz);
+	s->cache[0].gz_ok = s->cache[1].gz_ok = 0;
 	s->cache[0].at = s->cache[1].at = 0;
 	s->last_duration = 0;
 	s->cgroup_failing = 0;
@@ -35,6 +38,8 @@ scrape_free(struct scrape *s)
 {
 	buf_free(&s->cache[0].body);
 	buf_free(&s->cache[1].body);
+	buf_free(&s->cache[0].gz);
+	buf_free(&s->cache[1].gz);
 }
 
 void
@@ -167,6 +172,7 @@ scrape_render(struct hale *h, enum metrics_format fmt)
 	if (c->at > 0 && t0 - c->at < ttl && !c->body.oom)
 		return &c->body;
 	buf_reset(&c->body);
+	c->gz_ok = 0;
 	metrics_writer_init(&w, &c->body, fmt);
 	write_self(h, &w);
 	write_containers(h, &w);
@@ -176,4 +182,21 @@ scrape_render(struct hale *h, enum metrics_format fmt)
 	c->at = t0;
 	h->scrape.last_duration = mono_now() - t0;
 	return &c->body;
+}
+
+const struct buf *
+scrape_render_gzip(struct hale *h, enum metrics_format fmt, char *err,
+    size_t errlen)
+{
+	struct scrape_cache	*c = &h->scrape.cache[fmt];
+	const struct buf	*doc = scrape_render(h, fmt);
+
+	/* Compressing costs more than collecting: do it once per document. */
+	if (!c->gz_ok) {
+		if (doc->oom || metrics_gzip(doc->data, doc->len, &c->gz, err,
+		    errlen) == -1)
+			return NULL;
+		c->gz_ok = 1;
+	}
+	return &c->gz;
 }

@@ -13,7 +13,9 @@ struct hale;
 
 struct scrape_cache {
 	struct buf	 body;
-	double		 at;		/* ev_now() of the render, 0 = empty */
+	struct buf	 gz;		/* body gzipped, once per render */
+	int		 gz_ok;		/* gz matches body */
+	double		 at;		/* monotonic time of the render, 0 = empty */
 };
 
 struct scrape {
@@ -28,5 +30,8 @@ void	scrape_free(struct scrape *);
 void	scrape_invalidate(struct scrape *);
 /* The document for `fmt`; points into the cache, valid until the next call. */
 const struct buf *scrape_render(struct hale *, enum metrics_format);
+/* The same, gzipped; NULL with a message if compression failed. */
+const struct buf *scrape_render_gzip(struct hale *, enum metrics_format,
+	    char *err, size_t errlen);
 
 #endif

@@ -117,6 +117,29 @@ test_doubles(void **state)
 }
 
 static void
+test_scaled(void **state)
+{
+	struct buf		 b;
+	struct metrics_writer	 w;
+
+	(void)state;
+	buf_init(&b);
+	metrics_writer_init(&w, &b, METRICS_TEXT);
+	metrics_sample_scaled(&w, "a", NULL, NULL, 0, 9);
+	metrics_sample_scaled(&w, "a", NULL, NULL, 1500000000, 9);
+	metrics_sample_scaled(&w, "a", NULL, NULL, 1, 9);
+	metrics_sample_scaled(&w, "a", NULL, NULL, 123456789012, 9);
+	metrics_sample_scaled(&w, "a", NULL, NULL, 42000000, 6);
+	metrics_sample_scaled(&w, "a", NULL, NULL, 1000010, 6);
+	metrics_sample_scaled(&w, "a", NULL, NULL, UINT64_MAX, 9);
+	metrics_sample_scaled(&w, "a", NULL, NULL, 7, 0);
+	assert_string_equal(b.data,
+	    "a 0\na 1.5\na 0.000000001\na 123.456789012\na 42\na 1.00001\n"
+	    "a 18446744073.709551615\na 7\n");
+	buf_free(&b);
+}
+
+static void
 test_negotiate(void **state)
 {
 	(void)state;
@@ -181,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_doubles),
+		cmocka_unit_test(test_scaled),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_gzip_roundtrip),
 	};
