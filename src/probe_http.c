@@ -33,6 +33,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "probe.h"
 
 #define USER_AGENT	"hale-probe/" PACKAGE_VERSION
@@ -56,14 +57,6 @@ struct probe_http {
 	void			*arg;
 };
 
-static double
-mono(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 http_free(struct probe_http *p)
@@ -89,7 +82,7 @@ http_done(struct probe_http *p, enum probe_class cls, long status,
 
 	p->res.cls = cls;
 	p->res.http_status = status;
-	p->res.duration = mono() - p->t0;
+	p->res.duration = clock_mono() - p->t0;
 	va_start(ap, fmt);
 	vsnprintf(p->res.msg, sizeof(p->res.msg), fmt, ap);
 	va_end(ap);
@@ -232,7 +225,7 @@ set_method(CURL *e, const char *m)
 static long
 ms_left(const struct probe_http *p)
 {
-	double	 left = (double)p->spec->timeout_ms - (mono() - p->t0) * 1000.0;
+	double	 left = (double)p->spec->timeout_ms - (clock_mono() - p->t0) * 1000.0;
 
 	return left < 1 ? 0 : (long)left;
 }
@@ -383,7 +376,7 @@ probe_http_start(const struct probe_env *env, const struct checkspec *spec,
 	p->t = *t;
 	p->done = done;
 	p->arg = arg;
-	p->t0 = mono();
+	p->t0 = clock_mono();
 	p->res.time = ev_now(env->loop);
 	buf_init(&p->body);
 	if (setup(p, err, errlen) == -1 ||

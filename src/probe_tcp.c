@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "clock.h"
 
 enum tcp_state {
 	TCP_CONNECTING,
@@ -49,14 +50,6 @@ struct probe_tcp {
 	void			*arg;
 };
 
-static double
-mono(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 tcp_close(struct probe_tcp *p)
@@ -86,7 +79,7 @@ tcp_done(struct probe_tcp *p, enum probe_class cls, const char *fmt, ...)
 
 	tcp_close(p);
 	p->res.cls = cls;
-	p->res.duration = mono() - p->t0;
+	p->res.duration = clock_mono() - p->t0;
 	va_start(ap, fmt);
 	vsnprintf(p->res.msg, sizeof(p->res.msg), fmt, ap);
 	va_end(ap);
@@ -260,7 +253,7 @@ probe_tcp_start(const struct probe_env *env, const struct checkspec *spec,
 	p->spec = spec;
 	p->done = done;
 	p->arg = arg;
-	p->t0 = mono();
+	p->t0 = clock_mono();
 	p->res.time = ev_now(env->loop);
 	p->fd = netns_socket(env->netns, t->nsfd, t->addr.ss_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, err, errlen);

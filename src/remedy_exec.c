@@ -19,6 +19,7 @@
 
 #include <uthash.h>
 
+#include "clock.h"
 #include "log.h"
 #include "probe.h"
 #include "remedy_exec.h"
@@ -99,14 +100,6 @@ static void	evaluate(struct rx_ctr *, struct remedy_input *);
 
 /* ---- clocks ------------------------------------------------------------ */
 
-static double
-mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double
 wall_now(void)
@@ -123,7 +116,7 @@ wall_of(double mono)
 {
 	if (mono <= 0)
 		return 0;
-	return wall_now() - (mono_now() - mono);
+	return wall_now() - (clock_mono() - mono);
 }
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -265,7 +258,7 @@ arm(struct rx_ctr *c)
 	if (c->todo)
 		delay = 0;
 	else if (c->wake_at > 0)
-		delay = c->wake_at - mono_now();
+		delay = c->wake_at - clock_mono();
 	else
 		return;
 	/* A hair late rather than early: decide() compares with `now`. */
@@ -316,7 +309,7 @@ send_doc(struct rx_ctr *c, unsigned event, const struct attempt *a,
 	struct notify_doc	 d;
 	struct buf		 b;
 	cJSON			*health;
-	double			 now = mono_now(), next;
+	double			 now = clock_mono(), next;
 
 	if (rx->notify == NULL || notify_webhooks(rx->notify) == 0)
 		return;
@@ -413,7 +406,7 @@ finish(struct rx_ctr *c, struct attempt *a, enum remedy_result r,
 	if (a != NULL) {
 		a->pending = 0;
 		a->result = r;
-		a->duration = mono_now() - started;
+		a->duration = clock_mono() - started;
 		snprintf(a->error, sizeof(a->error), "%s", err != NULL ? err : "");
 	}
 	c->counts[a != NULL ? a->action : c->pol.action][r]++;
@@ -511,7 +504,7 @@ execute(struct rx_ctr *c)
 	struct attempt		*a;
 	struct ticket		*t;
 	char			 sig[8], err[256];
-	double			 started = mono_now();
+	double			 started = clock_mono();
 
 	c->todo = 0;
 	a = hist_push(c);
@@ -588,7 +581,7 @@ evaluate(struct rx_ctr *c, struct remedy_input *in)
 	struct remedy_exec	*rx = c->rx;
 	struct inv_container	*ic = inventory_get(rx->inv, c->id);
 	struct remedy_decision	 d;
-	double			 now = mono_now();
+	double			 now = clock_mono();
 
 	in->state = ic != NULL ? ic->d.state : DOCKER_STATE_UNKNOWN;
 	in->is_self = c->is_self;
@@ -1043,7 +1036,7 @@ state_text(const struct rx_ctr *c)
 static void
 ctr_json(struct rx_ctr *c, cJSON *o)
 {
-	double	 now = mono_now(), next;
+	double	 now = clock_mono(), next;
 	cJSON	*p, *b;
 
 	cJSON_AddBoolToObject(o, "enabled", c->pol.valid &&
@@ -1268,7 +1261,7 @@ write_states(struct remedy_exec *rx, struct metrics_writer *w, struct buf *l)
 {
 	struct rx_ctr	*c, *tmp;
 	char		 extra[32];
-	double		 now = mono_now(), next;
+	double		 now = clock_mono(), next;
 	int		 p;
 
 	metrics_family(w, "hale_remediation_state", METRICS_GAUGE,

@@ -1,19 +1,19 @@
 /* scrape: the /metrics document, assembled from each module's writer. */
 #include "scrape.h"
 
+#include <stdlib.h>
 #include <time.h>
 
-#include <stdlib.h>
-
+#include "clock.h"
 #include "collector.h"
 #include "config.h"
 #include "docker.h"
+#include "hale.h"
 #include "inventory.h"
-#include "probe.h"
 #include "log.h"
 #include "notify.h"
+#include "probe.h"
 #include "remedy_exec.h"
-#include "hale.h"
 #include "selfstat.h"
 
 #ifndef HALE_REVISION
@@ -48,14 +48,6 @@ scrape_invalidate(struct scrape *s)
 	s->cache[0].at = s->cache[1].at = 0;
 }
 
-static double
-mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 write_self(struct hale *h, struct metrics_writer *w)
@@ -166,7 +158,7 @@ scrape_render(struct hale *h, enum metrics_format fmt)
 {
 	struct scrape_cache	*c = &h->scrape.cache[fmt];
 	struct metrics_writer	 w;
-	double			 t0 = mono_now();
+	double			 t0 = clock_mono();
 	double			 ttl = (double)h->cfg->metrics_min_interval_ms / 1000.0;
 
 	if (c->at > 0 && t0 - c->at < ttl && !c->body.oom)
@@ -177,10 +169,10 @@ scrape_render(struct hale *h, enum metrics_format fmt)
 	write_self(h, &w);
 	write_containers(h, &w);
 	write_docker(h, &w);
-	write_duration(h, &w, mono_now() - t0);
+	write_duration(h, &w, clock_mono() - t0);
 	metrics_finish(&w);
 	c->at = t0;
-	h->scrape.last_duration = mono_now() - t0;
+	h->scrape.last_duration = clock_mono() - t0;
 	return &c->body;
 }
 
