@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,16 @@ httpd_add_header(struct httpd_response *resp, const char *name,
 }
 
 void
+httpd_shared_body(struct httpd_response *resp, const char *data, size_t len,
+    void (*release)(void *), void *arg)
+{
+	resp->shared = data;
+	resp->shared_len = len;
+	resp->shared_release = release;
+	resp->shared_arg = arg;
+}
+
+void
 httpd_text(struct httpd_response *resp, unsigned status, const char *text)
 {
 	resp->status = status;
@@ -184,11 +195,23 @@ queue(struct MHD_Connection *conn, struct httpd_response *resp)
 		buf_free(&resp->body);
 		httpd_text(resp, 500, "out of memory");
 	}
-	body = buf_steal(&resp->body, &len);
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return MHD_NO;
+	if (resp->shared != NULL) {
+		/* MHD calls the release callback when it is done, or now on failure. */
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+		    resp->shared_len, (void *)(uintptr_t)resp->shared,
+		    resp->shared_release, resp->shared_arg);
+		if (r == NULL) {
+			resp->shared_release(resp->shared_arg);
+			return MHD_NO;
+		}
+	} else {
+		body = buf_steal(&resp->body, &len);
+		r = MHD_create_response_from_buffer(len, body,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL) {
+			free(body);
+			return MHD_NO;
+		}
 	}
 	if (resp->content_type != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,

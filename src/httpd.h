@@ -32,6 +32,11 @@ struct httpd_response {
 	}		 headers[HTTPD_MAX_HEADERS];
 	unsigned	 nheaders;
 	char		 allow[48];	/* the Allow header of a 405 */
+	/* A body owned elsewhere, sent without a copy (httpd_shared_body). */
+	const char	*shared;
+	size_t		 shared_len;
+	void		(*shared_release)(void *);
+	void		*shared_arg;
 };
 
 typedef void	httpd_handler(void *ctx, const struct httpd_request *,
@@ -68,6 +73,12 @@ const char	*httpd_request_header(const struct httpd_request *,
 
 void		 httpd_add_header(struct httpd_response *, const char *name,
 		    const char *value);
+/*
+ * Sends `len` bytes at `data` instead of resp->body, without copying them;
+ * release(arg) is called once they are no longer needed (also on error).
+ */
+void		 httpd_shared_body(struct httpd_response *, const char *data,
+		    size_t len, void (*release)(void *), void *arg);
 /* Plain-text response with a trailing newline. */
 void		 httpd_text(struct httpd_response *, unsigned status,
 		    const char *text);

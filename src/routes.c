@@ -58,27 +58,26 @@ metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
 	struct hale		*h = ctx;
 	enum metrics_format	 fmt;
-	const struct buf	*doc;
+	struct scrape_doc	*doc = NULL;
 	char			 err[128];
 
 	fmt = metrics_negotiate(httpd_request_header(req, "Accept"));
-	doc = NULL;
 	if (metrics_accepts_gzip(httpd_request_header(req, "Accept-Encoding"))) {
 		if ((doc = scrape_render_gzip(h, fmt, err, sizeof(err))) != NULL)
 			httpd_add_header(r, "Content-Encoding", "gzip");
 		else
 			log_warn("gzip failed, sending identity", LOG_S("err", err));
 	}
-	if (doc == NULL)
-		doc = scrape_render(h, fmt);
-	if (doc->oom) {
+	if (doc == NULL && (doc = scrape_render(h, fmt)) == NULL) {
 		httpd_text(r, 500, "out of memory while rendering metrics");
 		return;
 	}
 	r->status = 200;
 	r->content_type = metrics_content_type(fmt);
 	httpd_add_header(r, "Vary", "Accept, Accept-Encoding");
-	buf_append(&r->body, doc->data, doc->len);
+	/* The cached document itself, held until libmicrohttpd has sent it. */
+	httpd_shared_body(r, doc->text.data, doc->text.len, scrape_doc_release,
+	    scrape_doc_ref(doc));
 }
 
 /* GET /api/v1/containers and /api/v1/containers/{id, name or id prefix} */

@@ -1,7 +1,9 @@
 /* scrape: the /metrics document, assembled from each module's writer. */
 #include "scrape.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "clock.h"
@@ -20,14 +22,47 @@
 #define HALE_REVISION "unknown"
 #endif
 
+struct scrape_doc *
+scrape_doc_ref(struct scrape_doc *d)
+{
+	d->refs++;
+	return d;
+}
+
+void
+scrape_doc_release(void *arg)
+{
+	struct scrape_doc	*d = arg;
+
+	if (d == NULL || --d->refs > 0)
+		return;
+	buf_free(&d->text);
+	free(d);
+}
+
+/*
+ * Makes *slot a document nobody else holds, ready to be written: the old
+ * one is reused when only the cache holds it, else left to its readers.
+ */
+static int
+doc_writable(struct scrape_doc **slot)
+{
+	if (*slot != NULL && (*slot)->refs == 1) {
+		buf_reset(&(*slot)->text);
+		return 0;
+	}
+	scrape_doc_release(*slot);
+	if ((*slot = calloc(1, sizeof(**slot))) == NULL)
+		return -1;
+	buf_init(&(*slot)->text);
+	(*slot)->refs = 1;
+	return 0;
+}
+
 void
 scrape_init(struct scrape *s)
 {
-	buf_init(&s->cache[0].body);
-	buf_init(&s->cache[1].body);
-	buf_init(&s->cache[0].gz);
-	buf_init(&s->cache[1].gz);
-	s->cache[0].gz_ok = s->cache[1].gz_ok = 0;
+	memset(s->cache, 0, sizeof(s->cache));
 	s->cache[0].at = s->cache[1].at = 0;
 	s->last_duration = 0;
 	s->cgroup_failing = 0;
@@ -36,10 +71,13 @@ scrape_init(struct scrape *s)
 void
 scrape_free(struct scrape *s)
 {
-	buf_free(&s->cache[0].body);
-	buf_free(&s->cache[1].body);
-	buf_free(&s->cache[0].gz);
-	buf_free(&s->cache[1].gz);
+	size_t	 i;
+
+	for (i = 0; i < 2; i++) {
+		scrape_doc_release(s->cache[i].body);
+		scrape_doc_release(s->cache[i].gz);
+		s->cache[i].body = s->cache[i].gz = NULL;
+	}
 }
 
 void
@@ -153,7 +191,7 @@ write_docker(struct hale *h, struct metrics_writer *w)
 	notify_write_metrics(h->notify, w);
 }
 
-const struct buf *
+struct scrape_doc *
 scrape_render(struct hale *h, enum metrics_format fmt)
 {
 	struct scrape_cache	*c = &h->scrape.cache[fmt];
@@ -161,34 +199,49 @@ scrape_render(struct hale *h, enum metrics_format fmt)
 	double			 t0 = clock_mono();
 	double			 ttl = (double)h->cfg->metrics_min_interval_ms / 1000.0;
 
-	if (c->at > 0 && t0 - c->at < ttl && !c->body.oom)
-		return &c->body;
-	buf_reset(&c->body);
-	c->gz_ok = 0;
-	metrics_writer_init(&w, &c->body, fmt);
+	if (c->body != NULL && c->at > 0 && t0 - c->at < ttl)
+		return c->body;
+	scrape_doc_release(c->gz);
+	c->gz = NULL;
+	c->at = 0;
+	if (doc_writable(&c->body) == -1)
+		return NULL;
+	metrics_writer_init(&w, &c->body->text, fmt);
 	write_self(h, &w);
 	write_containers(h, &w);
 	write_docker(h, &w);
 	write_duration(h, &w, clock_mono() - t0);
 	metrics_finish(&w);
+	if (c->body->text.oom)
+		return NULL;
 	c->at = t0;
 	h->scrape.last_duration = clock_mono() - t0;
-	return &c->body;
+	return c->body;
 }
 
-const struct buf *
+struct scrape_doc *
 scrape_render_gzip(struct hale *h, enum metrics_format fmt, char *err,
     size_t errlen)
 {
 	struct scrape_cache	*c = &h->scrape.cache[fmt];
-	const struct buf	*doc = scrape_render(h, fmt);
+	struct scrape_doc	*doc = scrape_render(h, fmt);
 
-	/* Compressing costs more than collecting: do it once per document. */
-	if (!c->gz_ok) {
-		if (doc->oom || metrics_gzip(doc->data, doc->len, &c->gz, err,
-		    errlen) == -1)
-			return NULL;
-		c->gz_ok = 1;
+	if (doc == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
 	}
-	return &c->gz;
+	/* Compressing costs more than collecting: do it once per document. */
+	if (c->gz == NULL) {
+		if (doc_writable(&c->gz) == -1) {
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		if (metrics_gzip(doc->text.data, doc->text.len, &c->gz->text,
+		    err, errlen) == -1) {
+			scrape_doc_release(c->gz);
+			c->gz = NULL;
+			return NULL;
+		}
+	}
+	return c->gz;
 }
