@@ -36,8 +36,6 @@ struct hale {
 	struct notify		*notify;	/* webhooks */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
 	int			 ready;		/* startup finished */
-	unsigned long		 reloads_ok;
-	unsigned long		 reloads_failed;
 	double			 last_reload_ok;	/* unix seconds */
 	int			 last_reload_success;
 };

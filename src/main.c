@@ -90,7 +90,6 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	buf_init(&errors);
 	if ((cfg = config_load(&h->flags, &errors)) == NULL) {
-		h->reloads_failed++;
 		h->last_reload_success = 0;
 		log_error("config reload failed, keeping the running config",
 		    LOG_S("file", config_file_path(&h->flags)),
@@ -107,7 +106,6 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		log_warn("notify.webhooks not applied", LOG_S("err", err));
 	config_free(h->cfg);
 	h->cfg = cfg;
-	h->reloads_ok++;
 	h->last_reload_success = 1;
 	h->last_reload_ok = (double)time(NULL);
 	apply_log_config(cfg);

@@ -64,7 +64,6 @@ scrape_init(struct scrape *s)
 {
 	memset(s->cache, 0, sizeof(s->cache));
 	s->cache[0].at = s->cache[1].at = 0;
-	s->last_duration = 0;
 	s->cgroup_failing = 0;
 }
 
@@ -215,7 +214,6 @@ scrape_render(struct hale *h, enum metrics_format fmt)
 	if (c->body->text.oom)
 		return NULL;
 	c->at = t0;
-	h->scrape.last_duration = clock_mono() - t0;
 	return c->body;
 }
 

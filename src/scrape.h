@@ -33,7 +33,6 @@ struct scrape_cache {
 
 struct scrape {
 	struct scrape_cache	 cache[2];	/* by enum metrics_format */
-	double			 last_duration;
 	int			 cgroup_failing;	/* the last scrape had read errors */
 };
 
