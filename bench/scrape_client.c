@@ -42,6 +42,7 @@ struct conn {
 	size_t	 cap;
 	size_t	 len;
 	size_t	 body_len;
+	size_t	 ck_in, ck_out;	/* chunked: decoded up to ck_out, read from ck_in */
 	int	 status;
 	int	 must_close;	/* the response said Connection: close */
 	unsigned connects;	/* TCP connections opened */
@@ -188,34 +189,34 @@ fill(struct conn *c)
 }
 
 /*
- * Decodes a chunked body in place, from `start`; returns 1 when complete,
- * 0 when more bytes are needed.
+ * Decodes a chunked body in place as it arrives: the body so far is
+ * buf[start..ck_out), the undecoded rest starts at ck_in. Returns 1 when
+ * the last chunk is in, 0 when more bytes are needed.
  */
 static int
 dechunk(struct conn *c, size_t start)
 {
-	size_t	in = start, out = start, sz;
-	char	*end;
+	size_t	sz, hdr;
+	char	*end, *nl;
 
 	for (;;) {
-		char	*nl = memchr(c->buf + in, '\n', c->len - in);
-
-		if (nl == NULL)
+		if ((nl = memchr(c->buf + c->ck_in, '\n', c->len - c->ck_in)) ==
+		    NULL)
 			return 0;
-		sz = strtoul(c->buf + in, &end, 16);
-		in = (size_t)(nl - c->buf) + 1;
+		sz = strtoul(c->buf + c->ck_in, &end, 16);
+		hdr = (size_t)(nl - c->buf) + 1;
 		if (sz == 0) {
 			/* Trailer: must end with an empty line. */
-			if (c->len - in < 2)
+			if (c->len - hdr < 2)
 				return 0;
-			c->body_len = out - start;
+			c->body_len = c->ck_out - start;
 			return 1;
 		}
-		if (c->len - in < sz + 2)
+		if (c->len - hdr < sz + 2)
 			return 0;
-		memmove(c->buf + out, c->buf + in, sz);
-		out += sz;
-		in += sz + 2;
+		memmove(c->buf + c->ck_out, c->buf + hdr, sz);
+		c->ck_out += sz;
+		c->ck_in = hdr + sz + 2;
 	}
 }
 
@@ -277,12 +278,13 @@ retry:
 		if (strncasecmp(p + 2, "Content-Length:", 15) == 0)
 			clen = strtoul(p + 17, NULL, 10);
 		else if (strncasecmp(p + 2, "Transfer-Encoding:", 18) == 0 &&
-		    strncmp(p + 20, "chunked", 7) == 0)
+		    strncmp(p + 20 + strspn(p + 20, " \t"), "chunked", 7) == 0)
 			chunked = 1;
 		else if (strncasecmp(p + 2, "Connection: close", 17) == 0)
 			c->must_close = 1;
 	}
 	if (chunked) {
+		c->ck_in = c->ck_out = hlen;
 		while (!dechunk(c, hlen))
 			if (fill(c) == 0)
 				die("eof in chunked body");

@@ -1,12 +1,17 @@
 /*
  * collector: cgroup stats -> cAdvisor metric families.
  *
- *	collector_write
- *	  ├─ read_all      cgroup_read_stats per target -> c->ent[]; the
- *	  │                per-device and per-interface rows go to two pools
- *	  │                with their label text formatted once
- *	  └─ per family    HELP/TYPE once, then that family's samples for
- *	                   every entry (scalar families from a table)
+ *	collector_collect
+ *	  └─ read_target   cgroup_read_stats per target -> snap->ent[]; the
+ *	                   per-device and per-interface rows go to two pools
+ *	                   with their label text formatted once; the target's
+ *	                   labels are copied, so the snapshot outlives them
+ *	collector_snap_write (as the response is sent, a piece at a time)
+ *	  └─ per step      HELP/TYPE once, then that family's samples for
+ *	                   every entry, resumable at any entry; steps are the
+ *	                   scalar families of two tables, the network and
+ *	                   disk families, start and last-seen times, and a
+ *	                   tail (machine_*, read errors)
  *
  * Emission rules that differ from "always": cfs counters and
  * spec_cpu_quota only with a quota; a value whose file is absent (swap,
@@ -40,11 +45,33 @@ struct net_row {
 };
 
 struct entry {
-	const struct cgroup_target	*t;
-	struct cgroup_stats		 st;
-	uint32_t			 emit;
-	size_t				 io_off;
-	size_t				 net_off;
+	struct cgroup_stats	 st;
+	uint32_t		 emit;
+	size_t			 labels;	/* offset in snap->labels */
+	double			 start_time;
+	size_t			 io_off;
+	size_t			 net_off;
+};
+
+/*
+ * One collection. Immutable once collector_collect has returned it, so a
+ * response can write it out long after, while the next one is collected.
+ */
+struct collector_snap {
+	unsigned		 refs;
+	struct entry		*ent;
+	size_t			 nent, ent_cap;
+	struct io_row		*io;
+	size_t			 nio, io_cap;
+	struct net_row		*net;
+	size_t			 nnet, net_cap;
+	struct buf		 labels;	/* every entry's, NUL-separated */
+	uint32_t		 any;		/* union of the entries' emit */
+	double			 now;
+	int			 have_machine;
+	struct cgroup_machine	 machine;
+	uint64_t		 read_errors;	/* the counter after this collection */
+	int			 oom;
 };
 
 struct disc {
@@ -56,16 +83,10 @@ struct disc {
 struct collector {
 	const struct cgroup_env	*env;
 	struct cgroup_devnames	 devnames;
-	struct entry		*ent;
-	size_t			 nent, ent_cap;
-	struct io_row		*io;
-	size_t			 nio, io_cap;
-	struct net_row		*net;
-	size_t			 nnet, net_cap;
+	struct collector_snap	*last;		/* reused when nobody else holds it */
 	struct cgroup_io_dev	 scratch_io[CGROUP_IO_MAX];
 	struct procnet_iface	 scratch_net[PROCNET_MAX_IFACES];
 	uint64_t		 read_errors;
-	int			 oom;
 	/* collector_discover's results */
 	struct disc		*disc;
 	size_t			 ndisc, disc_cap;
@@ -249,20 +270,38 @@ static const struct {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The order of the families in a scrape: each step writes one family
+ * (or, for the tail, the host's few), in this order.
+ */
+#define STEP_CPU	0
+#define STEP_NET	(STEP_CPU + NELEM(cpu_families))
+#define STEP_IO		(STEP_NET + NELEM(net_families))
+#define STEP_PROC	(STEP_IO + NELEM(io_families))
+#define STEP_START	(STEP_PROC + NELEM(proc_families))
+#define STEP_SEEN	(STEP_START + 1)
+#define STEP_TAIL	(STEP_SEEN + 1)
+#define STEP_DONE	(STEP_TAIL + 1)
+
 static int	grow(void **, size_t *, size_t, size_t);
 static uint64_t	field(const void *, size_t);
 static void	net_label(char *, size_t, const char *);
-static int	keep_rows(struct collector *, struct entry *);
+static struct collector_snap *snap_writable(struct collector *);
+static int	keep_rows(struct collector *, struct collector_snap *,
+		    struct entry *);
 static uint32_t	emit_mask(const struct entry *);
-static uint32_t	read_all(struct collector *, const struct cgroup_target *,
-		    size_t);
-static void	write_scalar(struct collector *, struct metrics_writer *,
-		    const struct family *, uint32_t);
-static void	write_net(struct collector *, struct metrics_writer *);
-static void	write_io(struct collector *, struct metrics_writer *);
-static void	write_times(struct collector *, struct metrics_writer *,
-		    uint32_t, double);
-static void	write_machine(struct collector *, struct metrics_writer *);
+static void	read_target(struct collector *, struct collector_snap *,
+		    const struct cgroup_target *);
+static void	read_machine(struct collector *, struct collector_snap *);
+static int	step_wanted(const struct collector_snap *, size_t);
+static void	step_header(struct metrics_writer *, size_t);
+static void	step_entry(const struct collector_snap *,
+		    struct metrics_writer *, size_t, const struct entry *);
+static void	write_scalar(const struct collector_snap *,
+		    struct metrics_writer *, const struct family *,
+		    const struct entry *);
+static void	write_tail(const struct collector_snap *,
+		    struct metrics_writer *);
 static void	disc_clear(struct collector *);
 static int	disc_add(const struct cgroup_found *, void *);
 static int	disc_cmp(const void *, const void *);
@@ -287,9 +326,7 @@ collector_free(struct collector *c)
 	disc_clear(c);
 	free(c->disc);
 	free(c->dtargets);
-	free(c->ent);
-	free(c->io);
-	free(c->net);
+	collector_snap_release(c->last);
 	free(c);
 }
 
@@ -297,6 +334,25 @@ uint64_t
 collector_read_errors(const struct collector *c)
 {
 	return c->read_errors;
+}
+
+struct collector_snap *
+collector_snap_ref(struct collector_snap *s)
+{
+	s->refs++;
+	return s;
+}
+
+void
+collector_snap_release(struct collector_snap *s)
+{
+	if (s == NULL || --s->refs > 0)
+		return;
+	free(s->ent);
+	free(s->io);
+	free(s->net);
+	buf_free(&s->labels);
+	free(s);
 }
 
 /* Makes room for `need` elements of `size` bytes in *p. */
@@ -343,28 +399,54 @@ net_label(char *dst, size_t len, const char *name)
 	dst[i] = '\0';
 }
 
+/*
+ * An empty snapshot to collect into: the last one again when only the
+ * collector holds it (its arrays are already the right size), else a
+ * new one, leaving the old to the responses still sending it.
+ */
+static struct collector_snap *
+snap_writable(struct collector *c)
+{
+	struct collector_snap	*s = c->last;
+
+	if (s == NULL || s->refs > 1) {
+		collector_snap_release(s);
+		if ((c->last = s = calloc(1, sizeof(*s))) == NULL)
+			return NULL;
+		buf_init(&s->labels);
+		s->refs = 1;
+	}
+	s->nent = s->nio = s->nnet = 0;
+	buf_reset(&s->labels);
+	s->labels.oom = 0;
+	s->any = 0;
+	s->have_machine = 0;
+	s->oom = 0;
+	return s;
+}
+
 /* Moves an entry's scratch rows into the pools, labels formatted once. */
 static int
-keep_rows(struct collector *c, struct entry *e)
+keep_rows(struct collector *c, struct collector_snap *s, struct entry *e)
 {
 	size_t	i;
 
-	if (grow((void **)&c->io, &c->io_cap, c->nio + e->st.nio,
-	    sizeof(*c->io)) == -1 || grow((void **)&c->net, &c->net_cap,
-	    c->nnet + e->st.nnet, sizeof(*c->net)) == -1)
+	if (grow((void **)&s->io, &s->io_cap, s->nio + e->st.nio,
+	    sizeof(*s->io)) == -1 || grow((void **)&s->net, &s->net_cap,
+	    s->nnet + e->st.nnet, sizeof(*s->net)) == -1)
 		return -1;
-	e->io_off = c->nio;
+	e->io_off = s->nio;
 	for (i = 0; i < e->st.nio; i++) {
-		struct io_row	*r = &c->io[c->nio++];
+		struct io_row	*r = &s->io[s->nio++];
 
 		r->d = c->scratch_io[i];
 		snprintf(r->label, sizeof(r->label), "%s",
 		    cgroup_devnames_label(&c->devnames, c->env, r->d.major,
 		    r->d.minor));
 	}
-	e->net_off = c->nnet;
+	e->net_off = s->nnet;
 	for (i = 0; i < e->st.nnet; i++) {
-		struct net_row	*r = &c->net[c->nnet++];
+		struct net_row	*r = &s->net[s->nnet++];
 
 		r->i = c->scratch_net[i];
 		net_label(r->label, sizeof(r->label), r->i.name);
@@ -386,214 +468,261 @@ emit_mask(const struct entry *e)
 		m |= EMIT_NET;
 	if (e->st.nio > 0)
 		m |= EMIT_IO;
-	if (e->t->start_time > 0)
+	if (e->start_time > 0)
 		m |= EMIT_START;
 	return m;
 }
 
-/* Reads every target; returns the union of the emission masks. */
-static uint32_t
-read_all(struct collector *c, const struct cgroup_target *t, size_t n)
+static void
+read_target(struct collector *c, struct collector_snap *s,
+    const struct cgroup_target *t)
 {
-	struct entry	*e;
+	struct entry	*e = &s->ent[s->nent];
 	char		 err[256];
-	uint32_t	 any = 0;
-	size_t		 i;
 
-	c->nent = c->nio = c->nnet = 0;
-	if (grow((void **)&c->ent, &c->ent_cap, n, sizeof(*c->ent)) == -1) {
-		c->oom = 1;
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		e = &c->ent[c->nent];
-		memset(e, 0, sizeof(*e));
-		e->t = &t[i];
-		e->st.io = c->scratch_io;
-		e->st.io_cap = CGROUP_IO_MAX;
-		e->st.net = c->scratch_net;
-		e->st.net_cap = PROCNET_MAX_IFACES;
-		if (cgroup_read_stats(c->env, t[i].id, t[i].pid, &e->st, err,
-		    sizeof(err)) == -1) {
-			c->read_errors++;
-			log_debug("cgroup skipped", LOG_S("id", t[i].id),
-			    LOG_S("error", err));
-			continue;
-		}
-		if (e->st.nerrors > 0) {
-			c->read_errors += e->st.nerrors;
-			log_debug("cgroup file unreadable", LOG_S("id",
-			    t[i].id), LOG_S("error", err),
-			    LOG_U("files", e->st.nerrors));
-		}
-		if (keep_rows(c, e) == -1) {
-			c->oom = 1;
-			break;
-		}
-		e->emit = emit_mask(e);
-		any |= e->emit;
-		c->nent++;
-	}
-	return any;
-}
-
-static void
-write_scalar(struct collector *c, struct metrics_writer *w,
-    const struct family *f, uint32_t any)
-{
-	const struct entry	*e;
-	uint64_t		 v;
-	size_t			 i;
-
-	if ((any & f->need) != f->need)
+	/* Only the fields the parser does not overwrite need a value. */
+	e->st.io = c->scratch_io;
+	e->st.io_cap = CGROUP_IO_MAX;
+	e->st.net = c->scratch_net;
+	e->st.net_cap = PROCNET_MAX_IFACES;
+	if (cgroup_read_stats(c->env, t->id, t->pid, &e->st, err,
+	    sizeof(err)) == -1) {
+		c->read_errors++;
+		log_debug("cgroup skipped", LOG_S("id", t->id),
+		    LOG_S("error", err));
 		return;
-	metrics_family(w, f->name, f->type, f->help);
-	for (i = 0; i < c->nent; i++) {
-		e = &c->ent[i];
-		if ((e->emit & f->need) != f->need)
-			continue;
-		v = field(&e->st, f->off);
-		switch (f->kind) {
-		case V_NS:
-			metrics_sample_scaled(w, f->name, e->t->labels,
-			    f->extra, v, 9);
-			break;
-		case V_US:
-			metrics_sample_scaled(w, f->name, e->t->labels,
-			    f->extra, v, 6);
-			break;
-		case V_MEMLIMIT:
-			metrics_sample_u64(w, f->name, e->t->labels, f->extra,
-			    v > ((uint64_t)1 << 62) ? 0 : v);
-			break;
-		case V_PIDSMAX:
-			metrics_sample_u64(w, f->name, e->t->labels, f->extra,
-			    v == UINT64_MAX ? 0 : v);
-			break;
-		case V_U64:
-			metrics_sample_u64(w, f->name, e->t->labels, f->extra,
-			    v);
-			break;
-		}
 	}
-}
-
-static void
-write_net(struct collector *c, struct metrics_writer *w)
-{
-	const struct entry	*e;
-	const struct net_row	*r;
-	size_t			 f, i, k;
-
-	for (f = 0; f < NELEM(net_families); f++) {
-		metrics_family(w, net_families[f].name, METRICS_COUNTER,
-		    net_families[f].help);
-		for (i = 0; i < c->nent; i++) {
-			e = &c->ent[i];
-			for (k = 0; k < e->st.nnet; k++) {
-				r = &c->net[e->net_off + k];
-				metrics_sample_u64(w, net_families[f].name,
-				    e->t->labels, r->label,
-				    field(&r->i, net_families[f].off));
-			}
-		}
+	if (e->st.nerrors > 0) {
+		c->read_errors += e->st.nerrors;
+		log_debug("cgroup file unreadable", LOG_S("id", t->id),
+		    LOG_S("error", err), LOG_U("files", e->st.nerrors));
 	}
-}
-
-static void
-write_io(struct collector *c, struct metrics_writer *w)
-{
-	const struct entry	*e;
-	const struct io_row	*r;
-	size_t			 f, i, k;
-
-	for (f = 0; f < NELEM(io_families); f++) {
-		metrics_family(w, io_families[f].name, METRICS_COUNTER,
-		    io_families[f].help);
-		for (i = 0; i < c->nent; i++) {
-			e = &c->ent[i];
-			for (k = 0; k < e->st.nio; k++) {
-				r = &c->io[e->io_off + k];
-				metrics_sample_u64(w, io_families[f].name,
-				    e->t->labels, r->label,
-				    field(&r->d, io_families[f].off));
-			}
-		}
-	}
-}
-
-static void
-write_times(struct collector *c, struct metrics_writer *w, uint32_t any,
-    double now)
-{
-	size_t	i;
-
-	if (any & EMIT_START) {
-		metrics_family(w, "container_start_time_seconds",
-		    METRICS_GAUGE,
-		    "Start time of the container since unix epoch in seconds.");
-		for (i = 0; i < c->nent; i++)
-			if (c->ent[i].emit & EMIT_START)
-				metrics_sample(w,
-				    "container_start_time_seconds",
-				    c->ent[i].t->labels, NULL,
-				    c->ent[i].t->start_time);
-	}
-	if (c->nent == 0)
+	e->labels = s->labels.len;
+	buf_append(&s->labels, t->labels, strlen(t->labels) + 1);
+	e->start_time = t->start_time;
+	if (s->labels.oom || keep_rows(c, s, e) == -1) {
+		s->oom = 1;
 		return;
-	/* cAdvisor writes whole seconds (time.Now().Unix()). */
-	metrics_family(w, "container_last_seen", METRICS_GAUGE,
-	    "Last time a container was seen by the exporter");
-	for (i = 0; i < c->nent; i++)
-		metrics_sample_i64(w, "container_last_seen",
-		    c->ent[i].t->labels, NULL, (int64_t)now);
+	}
+	e->emit = emit_mask(e);
+	s->any |= e->emit;
+	s->nent++;
 }
 
 static void
-write_machine(struct collector *c, struct metrics_writer *w)
+read_machine(struct collector *c, struct collector_snap *s)
 {
-	struct cgroup_machine	m;
-	char			err[256];
+	char	err[256];
 
-	if (cgroup_read_machine(c->env, &m, err, sizeof(err)) == -1) {
+	if (cgroup_read_machine(c->env, &s->machine, err, sizeof(err)) == -1) {
 		c->read_errors++;
 		log_debug("machine info unreadable", LOG_S("error", err));
 		return;
 	}
-	metrics_family(w, "machine_cpu_cores", METRICS_GAUGE,
-	    "Number of logical CPU cores.");
-	metrics_sample_u64(w, "machine_cpu_cores", NULL, NULL, m.cpu_cores);
-	metrics_family(w, "machine_memory_bytes", METRICS_GAUGE,
-	    "Amount of memory installed on the machine.");
-	metrics_sample_u64(w, "machine_memory_bytes", NULL, NULL,
-	    m.memory_bytes);
+	s->have_machine = 1;
+}
+
+struct collector_snap *
+collector_collect(struct collector *c, const struct cgroup_target *t,
+    size_t n, double now)
+{
+	struct collector_snap	*s;
+	size_t			 i;
+
+	if ((s = snap_writable(c)) == NULL)
+		return NULL;
+	if (grow((void **)&s->ent, &s->ent_cap, n, sizeof(*s->ent)) == -1)
+		return NULL;
+	for (i = 0; i < n && !s->oom; i++)
+		read_target(c, s, &t[i]);
+	if (s->oom)
+		return NULL;
+	read_machine(c, s);
+	s->now = now;
+	s->read_errors = c->read_errors;
+	return s;
+}
+
+static const char *
+labels_of(const struct collector_snap *s, const struct entry *e)
+{
+	return s->labels.data + e->labels;
+}
+
+static void
+write_scalar(const struct collector_snap *s, struct metrics_writer *w,
+    const struct family *f, const struct entry *e)
+{
+	const char	*l = labels_of(s, e);
+	uint64_t	 v;
+
+	if ((e->emit & f->need) != f->need)
+		return;
+	v = field(&e->st, f->off);
+	switch (f->kind) {
+	case V_NS:
+		metrics_sample_scaled(w, f->name, l, f->extra, v, 9);
+		break;
+	case V_US:
+		metrics_sample_scaled(w, f->name, l, f->extra, v, 6);
+		break;
+	case V_MEMLIMIT:
+		metrics_sample_u64(w, f->name, l, f->extra,
+		    v > ((uint64_t)1 << 62) ? 0 : v);
+		break;
+	case V_PIDSMAX:
+		metrics_sample_u64(w, f->name, l, f->extra,
+		    v == UINT64_MAX ? 0 : v);
+		break;
+	case V_U64:
+		metrics_sample_u64(w, f->name, l, f->extra, v);
+		break;
+	}
+}
+
+/* The scalar family of a step, or NULL. */
+static const struct family *
+step_scalar(size_t step)
+{
+	if (step < STEP_NET)
+		return &cpu_families[step - STEP_CPU];
+	if (step >= STEP_PROC && step < STEP_START)
+		return &proc_families[step - STEP_PROC];
+	return NULL;
+}
+
+/* Whether a step's family has a sample in this snapshot at all. */
+static int
+step_wanted(const struct collector_snap *s, size_t step)
+{
+	const struct family	*f = step_scalar(step);
+
+	if (f != NULL)
+		return (s->any & f->need) == f->need;
+	if (step < STEP_IO)
+		return (s->any & EMIT_NET) != 0;
+	if (step < STEP_PROC)
+		return (s->any & EMIT_IO) != 0;
+	if (step == STEP_START)
+		return (s->any & EMIT_START) != 0;
+	return s->nent > 0;
+}
+
+static void
+step_header(struct metrics_writer *w, size_t step)
+{
+	const struct family	*f = step_scalar(step);
+
+	if (f != NULL)
+		metrics_family(w, f->name, f->type, f->help);
+	else if (step < STEP_IO)
+		metrics_family(w, net_families[step - STEP_NET].name,
+		    METRICS_COUNTER, net_families[step - STEP_NET].help);
+	else if (step < STEP_PROC)
+		metrics_family(w, io_families[step - STEP_IO].name,
+		    METRICS_COUNTER, io_families[step - STEP_IO].help);
+	else if (step == STEP_START)
+		metrics_family(w, "container_start_time_seconds",
+		    METRICS_GAUGE,
+		    "Start time of the container since unix epoch in seconds.");
+	else
+		metrics_family(w, "container_last_seen", METRICS_GAUGE,
+		    "Last time a container was seen by the exporter");
+}
+
+/* One entry's samples of a step's family. */
+static void
+step_entry(const struct collector_snap *s, struct metrics_writer *w,
+    size_t step, const struct entry *e)
+{
+	const struct family	*f = step_scalar(step);
+	size_t			 k, i;
+
+	if (f != NULL)
+		write_scalar(s, w, f, e);
+	else if (step < STEP_IO) {
+		i = step - STEP_NET;
+		for (k = 0; k < e->st.nnet; k++)
+			metrics_sample_u64(w, net_families[i].name,
+			    labels_of(s, e), s->net[e->net_off + k].label,
+			    field(&s->net[e->net_off + k].i,
+			    net_families[i].off));
+	} else if (step < STEP_PROC) {
+		i = step - STEP_IO;
+		for (k = 0; k < e->st.nio; k++)
+			metrics_sample_u64(w, io_families[i].name,
+			    labels_of(s, e), s->io[e->io_off + k].label,
+			    field(&s->io[e->io_off + k].d,
+			    io_families[i].off));
+	} else if (step == STEP_START) {
+		if (e->emit & EMIT_START)
+			metrics_sample(w, "container_start_time_seconds",
+			    labels_of(s, e), NULL, e->start_time);
+	} else	/* cAdvisor writes whole seconds (time.Now().Unix()). */
+		metrics_sample_i64(w, "container_last_seen", labels_of(s, e),
+		    NULL, (int64_t)s->now);
+}
+
+static void
+write_tail(const struct collector_snap *s, struct metrics_writer *w)
+{
+	if (s->have_machine) {
+		metrics_family(w, "machine_cpu_cores", METRICS_GAUGE,
+		    "Number of logical CPU cores.");
+		metrics_sample_u64(w, "machine_cpu_cores", NULL, NULL,
+		    s->machine.cpu_cores);
+		metrics_family(w, "machine_memory_bytes", METRICS_GAUGE,
+		    "Amount of memory installed on the machine.");
+		metrics_sample_u64(w, "machine_memory_bytes", NULL, NULL,
+		    s->machine.memory_bytes);
+	}
+	metrics_family(w, "hale_cgroup_read_errors_total", METRICS_COUNTER,
+	    "Cgroup and /proc files that could not be read or parsed, plus "
+	    "containers skipped because their cgroup was gone.");
+	metrics_sample_u64(w, "hale_cgroup_read_errors_total", NULL, NULL,
+	    s->read_errors);
+}
+
+int
+collector_snap_write(const struct collector_snap *s, struct metrics_writer *w,
+    struct collector_cursor *cur, size_t budget)
+{
+	size_t	 stop = w->out->len + budget;
+
+	if (stop < budget)
+		stop = SIZE_MAX;
+	for (; cur->step < STEP_TAIL; cur->step++, cur->ent = 0,
+	    cur->began = 0) {
+		if (!step_wanted(s, cur->step))
+			continue;
+		if (!cur->began) {
+			step_header(w, cur->step);
+			cur->began = 1;
+		}
+		for (; cur->ent < s->nent; cur->ent++) {
+			if (w->out->len >= stop)
+				return 0;
+			step_entry(s, w, cur->step, &s->ent[cur->ent]);
+		}
+	}
+	if (cur->step == STEP_TAIL) {
+		write_tail(s, w);
+		cur->step = STEP_DONE;
+	}
+	return 1;
 }
 
 int
 collector_write(struct collector *c, struct metrics_writer *w,
     const struct cgroup_target *t, size_t n, double now)
 {
-	uint32_t	any;
-	size_t		i;
+	struct collector_snap	*s = collector_collect(c, t, n, now);
+	struct collector_cursor	 cur = { 0, 0, 0 };
 
-	c->oom = 0;
-	any = read_all(c, t, n);
-	for (i = 0; i < NELEM(cpu_families); i++)
-		write_scalar(c, w, &cpu_families[i], any);
-	if (any & EMIT_NET)
-		write_net(c, w);
-	if (any & EMIT_IO)
-		write_io(c, w);
-	for (i = 0; i < NELEM(proc_families); i++)
-		write_scalar(c, w, &proc_families[i], any);
-	write_times(c, w, any, now);
-	write_machine(c, w);
-	metrics_family(w, "hale_cgroup_read_errors_total", METRICS_COUNTER,
-	    "Cgroup and /proc files that could not be read or parsed, plus "
-	    "containers skipped because their cgroup was gone.");
-	metrics_sample_u64(w, "hale_cgroup_read_errors_total", NULL, NULL,
-	    c->read_errors);
-	return c->oom ? -1 : 0;
+	if (s == NULL)
+		return -1;
+	collector_snap_write(s, w, &cur, SIZE_MAX);
+	return 0;
 }
 
 /* Discovery --------------------------------------------------------- */

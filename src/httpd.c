@@ -24,6 +24,14 @@
 
 #include "log.h"
 
+/* The most a streamed body's reader is asked for at once. */
+#define STREAM_BLOCK	(32 * 1024)
+
+_Static_assert(HTTPD_STREAM_END == MHD_CONTENT_READER_END_OF_STREAM,
+    "httpd's end-of-stream is libmicrohttpd's");
+_Static_assert(HTTPD_STREAM_ERROR == MHD_CONTENT_READER_END_WITH_ERROR,
+    "httpd's stream error is libmicrohttpd's");
+
 struct listener {
 	struct httpd		*httpd;
 	struct MHD_Daemon	*mhd;
@@ -111,13 +119,12 @@ httpd_add_header(struct httpd_response *resp, const char *name,
 }
 
 void
-httpd_shared_body(struct httpd_response *resp, const char *data, size_t len,
-    void (*release)(void *), void *arg)
+httpd_stream_body(struct httpd_response *resp, httpd_reader *read,
+    void *arg, void (*release)(void *))
 {
-	resp->shared = data;
-	resp->shared_len = len;
-	resp->shared_release = release;
-	resp->shared_arg = arg;
+	resp->stream = read;
+	resp->stream_arg = arg;
+	resp->stream_free = release;
 }
 
 void
@@ -195,13 +202,13 @@ queue(struct MHD_Connection *conn, struct httpd_response *resp)
 		buf_free(&resp->body);
 		httpd_text(resp, 500, "out of memory");
 	}
-	if (resp->shared != NULL) {
-		/* MHD calls the release callback when it is done, or now on failure. */
-		r = MHD_create_response_from_buffer_with_free_callback_cls(
-		    resp->shared_len, (void *)(uintptr_t)resp->shared,
-		    resp->shared_release, resp->shared_arg);
+	if (resp->stream != NULL) {
+		/* Chunked; MHD calls stream_free when done, not on failure. */
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
+		    STREAM_BLOCK, resp->stream, resp->stream_arg,
+		    resp->stream_free);
 		if (r == NULL) {
-			resp->shared_release(resp->shared_arg);
+			resp->stream_free(resp->stream_arg);
 			return MHD_NO;
 		}
 	} else {

@@ -14,6 +14,9 @@
 
 #include <ev.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <sys/types.h>
 
 #include "buf.h"
 
@@ -21,6 +24,16 @@ struct httpd;
 struct httpd_request;
 
 #define HTTPD_MAX_HEADERS	4
+
+/*
+ * A streamed body's source: fills buf[0..max) with the bytes from offset
+ * `pos` on and returns how many it wrote (> 0), HTTPD_STREAM_END when the
+ * body is complete, or HTTPD_STREAM_ERROR to abort the response (the
+ * client sees a truncated chunked body, never a complete-looking one).
+ */
+typedef ssize_t	httpd_reader(void *arg, uint64_t pos, char *buf, size_t max);
+#define HTTPD_STREAM_END	((ssize_t)-1)
+#define HTTPD_STREAM_ERROR	((ssize_t)-2)
 
 struct httpd_response {
 	unsigned	 status;
@@ -32,11 +45,10 @@ struct httpd_response {
 	}		 headers[HTTPD_MAX_HEADERS];
 	unsigned	 nheaders;
 	char		 allow[48];	/* the Allow header of a 405 */
-	/* A body owned elsewhere, sent without a copy (httpd_shared_body). */
-	const char	*shared;
-	size_t		 shared_len;
-	void		(*shared_release)(void *);
-	void		*shared_arg;
+	/* A body produced while it is sent (httpd_stream_body). */
+	httpd_reader	*stream;
+	void		*stream_arg;
+	void		(*stream_free)(void *);
 };
 
 typedef void	httpd_handler(void *ctx, const struct httpd_request *,
@@ -74,11 +86,12 @@ const char	*httpd_request_header(const struct httpd_request *,
 void		 httpd_add_header(struct httpd_response *, const char *name,
 		    const char *value);
 /*
- * Sends `len` bytes at `data` instead of resp->body, without copying them;
- * release(arg) is called once they are no longer needed (also on error).
+ * Sends what read(arg, ...) produces instead of resp->body, with chunked
+ * transfer encoding, as the socket takes it; release(arg) is called once
+ * the response is done with (also when it could not be queued).
  */
-void		 httpd_shared_body(struct httpd_response *, const char *data,
-		    size_t len, void (*release)(void *), void *arg);
+void		 httpd_stream_body(struct httpd_response *, httpd_reader *read,
+		    void *arg, void (*release)(void *));
 /* Plain-text response with a trailing newline. */
 void		 httpd_text(struct httpd_response *, unsigned status,
 		    const char *text);

@@ -78,8 +78,5 @@ void	metrics_put_double(struct buf *, double);
 enum metrics_format metrics_negotiate(const char *accept);
 const char *metrics_content_type(enum metrics_format);
 int	metrics_accepts_gzip(const char *accept_encoding);
-/* gzip `in` into `out`; -1 with a message on failure. */
-int	metrics_gzip(const char *in, size_t len, struct buf *out,
-	    char *err, size_t errlen);
 
 #endif

@@ -14,6 +14,7 @@
 #include "remedy_exec.h"
 #include "metrics.h"
 #include "scrape.h"
+#include "scrape_stream.h"
 
 static void
 landing(void *ctx, const struct httpd_request *req, struct httpd_response *r)
@@ -53,31 +54,58 @@ readyz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 		httpd_text(r, 503, "starting");
 }
 
+/* The stream's reader in libmicrohttpd's terms; a failure is logged here. */
+static ssize_t
+metrics_read(void *arg, uint64_t pos, char *out, size_t max)
+{
+	struct scrape_stream	*st = arg;
+	ssize_t			 n;
+
+	(void)pos;
+	if ((n = scrape_stream_read(st, out, max)) > 0)
+		return n;
+	if (n == 0)
+		return HTTPD_STREAM_END;
+	log_warn("metrics response aborted",
+	    LOG_S("err", scrape_stream_error(st)));
+	return HTTPD_STREAM_ERROR;
+}
+
+static void
+metrics_free(void *arg)
+{
+	scrape_stream_free(arg);
+}
+
 static void
 metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
 	struct hale		*h = ctx;
 	enum metrics_format	 fmt;
-	struct scrape_doc	*doc = NULL;
+	struct scrape_doc	*doc;
+	struct scrape_stream	*st = NULL;
 	char			 err[128];
+	int			 gzip;
 
 	fmt = metrics_negotiate(httpd_request_header(req, "Accept"));
-	if (metrics_accepts_gzip(httpd_request_header(req, "Accept-Encoding"))) {
-		if ((doc = scrape_render_gzip(h, fmt, err, sizeof(err))) != NULL)
-			httpd_add_header(r, "Content-Encoding", "gzip");
-		else
-			log_warn("gzip failed, sending identity", LOG_S("err", err));
+	gzip = metrics_accepts_gzip(httpd_request_header(req,
+	    "Accept-Encoding"));
+	if ((doc = scrape_render(h, fmt)) == NULL) {
+		httpd_text(r, 500, "out of memory while collecting metrics");
+		return;
 	}
-	if (doc == NULL && (doc = scrape_render(h, fmt)) == NULL) {
-		httpd_text(r, 500, "out of memory while rendering metrics");
+	if (gzip && (st = scrape_stream_new(doc, 1, err, sizeof(err))) == NULL)
+		log_warn("gzip failed, sending identity", LOG_S("err", err));
+	if (st != NULL)
+		httpd_add_header(r, "Content-Encoding", "gzip");
+	else if ((st = scrape_stream_new(doc, 0, err, sizeof(err))) == NULL) {
+		httpd_text(r, 500, "out of memory while sending metrics");
 		return;
 	}
 	r->status = 200;
 	r->content_type = metrics_content_type(fmt);
 	httpd_add_header(r, "Vary", "Accept, Accept-Encoding");
-	/* The cached document itself, held until libmicrohttpd has sent it. */
-	httpd_shared_body(r, doc->text.data, doc->text.len, scrape_doc_release,
-	    scrape_doc_ref(doc));
+	httpd_stream_body(r, metrics_read, st, metrics_free);
 }
 
 /* GET /api/v1/containers and /api/v1/containers/{id, name or id prefix} */

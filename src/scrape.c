@@ -30,32 +30,40 @@ scrape_doc_ref(struct scrape_doc *d)
 }
 
 void
-scrape_doc_release(void *arg)
+scrape_doc_release(struct scrape_doc *d)
 {
-	struct scrape_doc	*d = arg;
-
 	if (d == NULL || --d->refs > 0)
 		return;
-	buf_free(&d->text);
+	buf_free(&d->head);
+	collector_snap_release(d->snap);
+	buf_free(&d->tail);
 	free(d);
 }
 
 /*
- * Makes *slot a document nobody else holds, ready to be written: the old
- * one is reused when only the cache holds it, else left to its readers.
+ * Makes *slot an empty document nobody else holds: the old one is reused
+ * when only the cache holds it, else left to the responses sending it.
+ * Its snapshot is let go first, so the collector may reuse that too.
  */
 static int
-doc_writable(struct scrape_doc **slot)
+doc_writable(struct scrape_doc **slot, enum metrics_format fmt)
 {
-	if (*slot != NULL && (*slot)->refs == 1) {
-		buf_reset(&(*slot)->text);
-		return 0;
+	struct scrape_doc	*d = *slot;
+
+	if (d == NULL || d->refs > 1) {
+		scrape_doc_release(d);
+		if ((*slot = d = calloc(1, sizeof(*d))) == NULL)
+			return -1;
+		buf_init(&d->head);
+		buf_init(&d->tail);
+		d->refs = 1;
 	}
-	scrape_doc_release(*slot);
-	if ((*slot = calloc(1, sizeof(**slot))) == NULL)
-		return -1;
-	buf_init(&(*slot)->text);
-	(*slot)->refs = 1;
+	buf_reset(&d->head);
+	buf_reset(&d->tail);
+	d->head.oom = d->tail.oom = 0;
+	collector_snap_release(d->snap);
+	d->snap = NULL;
+	d->fmt = fmt;
 	return 0;
 }
 
@@ -73,9 +81,8 @@ scrape_free(struct scrape *s)
 	size_t	 i;
 
 	for (i = 0; i < 2; i++) {
-		scrape_doc_release(s->cache[i].body);
-		scrape_doc_release(s->cache[i].gz);
-		s->cache[i].body = s->cache[i].gz = NULL;
+		scrape_doc_release(s->cache[i].doc);
+		s->cache[i].doc = NULL;
 	}
 }
 
@@ -84,7 +91,6 @@ scrape_invalidate(struct scrape *s)
 {
 	s->cache[0].at = s->cache[1].at = 0;
 }
-
 
 static void
 write_self(struct hale *h, struct metrics_writer *w)
@@ -119,7 +125,8 @@ write_duration(struct hale *h, struct metrics_writer *w, double seconds)
 {
 	(void)h;
 	metrics_family(w, "hale_scrape_duration_seconds", METRICS_GAUGE,
-	    "Time haled took to collect and render this scrape.");
+	    "Time haled took to read this scrape's values; the containers' "
+	    "families are rendered while the response is sent.");
 	metrics_sample(w, "hale_scrape_duration_seconds", NULL, NULL, seconds);
 }
 
@@ -142,27 +149,27 @@ note_read_errors(struct scrape *s, uint64_t errors)
 /*
  * The host ("/") and the containers of the inventory once Docker has been
  * listed (names, images, labels); before that, the containers found by
- * walking the cgroup tree, labelled by id only.
+ * walking the cgroup tree, labelled by id only. Their values are read now
+ * and rendered as the response is sent.
  */
-static void
-write_containers(struct hale *h, struct metrics_writer *w)
+static int
+collect_containers(struct hale *h, struct scrape_doc *doc)
 {
 	const struct cgroup_target	*t;
 	struct cgroup_target		*own = NULL;
+	struct collector_snap		*snap;
 	struct docker_stats		 ds;
 	size_t				 n;
 	uint64_t			 before;
 	char				 err[256];
 
 	if (h->collector == NULL)
-		return;
+		return 0;
 	docker_get_stats(h->docker, &ds);
 	if (ds.resyncs > 0) {
 		n = inventory_count(h->inv) + 1;
-		if ((own = calloc(n, sizeof(*own))) == NULL) {
-			w->out->oom = 1;
-			return;
-		}
+		if ((own = calloc(n, sizeof(*own))) == NULL)
+			return -1;
 		own[0].id = "/";
 		own[0].labels = "id=\"/\"";
 		own[0].pid = 1;
@@ -171,13 +178,16 @@ write_containers(struct hale *h, struct metrics_writer *w)
 	} else if (collector_discover(h->collector, &t, &n, err,
 	    sizeof(err)) == -1) {
 		log_debug("cgroup discovery failed", LOG_S("err", err));
-		return;
+		return 0;
 	}
 	before = collector_read_errors(h->collector);
-	if (collector_write(h->collector, w, t, n, (double)time(NULL)) == -1)
-		w->out->oom = 1;
+	snap = collector_collect(h->collector, t, n, (double)time(NULL));
 	free(own);
+	if (snap == NULL)
+		return -1;
+	doc->snap = collector_snap_ref(snap);
 	note_read_errors(&h->scrape, collector_read_errors(h->collector) - before);
+	return 0;
 }
 
 static void
@@ -194,52 +204,27 @@ struct scrape_doc *
 scrape_render(struct hale *h, enum metrics_format fmt)
 {
 	struct scrape_cache	*c = &h->scrape.cache[fmt];
+	struct scrape_doc	*d;
 	struct metrics_writer	 w;
 	double			 t0 = clock_mono();
 	double			 ttl = (double)h->cfg->metrics_min_interval_ms / 1000.0;
 
-	if (c->body != NULL && c->at > 0 && t0 - c->at < ttl)
-		return c->body;
-	scrape_doc_release(c->gz);
-	c->gz = NULL;
+	if (c->doc != NULL && c->at > 0 && t0 - c->at < ttl)
+		return c->doc;
 	c->at = 0;
-	if (doc_writable(&c->body) == -1)
+	if (doc_writable(&c->doc, fmt) == -1)
 		return NULL;
-	metrics_writer_init(&w, &c->body->text, fmt);
+	d = c->doc;
+	metrics_writer_init(&w, &d->head, fmt);
 	write_self(h, &w);
-	write_containers(h, &w);
+	if (collect_containers(h, d) == -1)
+		return NULL;
+	metrics_writer_init(&w, &d->tail, fmt);
 	write_docker(h, &w);
 	write_duration(h, &w, clock_mono() - t0);
 	metrics_finish(&w);
-	if (c->body->text.oom)
+	if (d->head.oom || d->tail.oom)
 		return NULL;
 	c->at = t0;
-	return c->body;
-}
-
-struct scrape_doc *
-scrape_render_gzip(struct hale *h, enum metrics_format fmt, char *err,
-    size_t errlen)
-{
-	struct scrape_cache	*c = &h->scrape.cache[fmt];
-	struct scrape_doc	*doc = scrape_render(h, fmt);
-
-	if (doc == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	/* Compressing costs more than collecting: do it once per document. */
-	if (c->gz == NULL) {
-		if (doc_writable(&c->gz) == -1) {
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
-		if (metrics_gzip(doc->text.data, doc->text.len, &c->gz->text,
-		    err, errlen) == -1) {
-			scrape_doc_release(c->gz);
-			c->gz = NULL;
-			return NULL;
-		}
-	}
-	return c->gz;
+	return d;
 }

@@ -1,34 +1,39 @@
 /*
- * scrape: builds the /metrics document from every module that has
- * something to say, and caches it for metrics.min_interval so several
- * scrapers don't multiply the cost.
+ * scrape: the /metrics document from every module that has something to
+ * say, cached for metrics.min_interval so several scrapers don't multiply
+ * the cost of reading the kernel's files.
  */
 #ifndef HALE_SCRAPE_H
 #define HALE_SCRAPE_H
 
 #include "buf.h"
+#include "collector.h"
 #include "metrics.h"
 
 struct hale;
 
 /*
- * A rendered document, shared by the cache and by the responses still
- * sending it, so a scrape of megabytes is never copied. The cache renders
- * into a new one when an old one is still being sent.
+ * One scrape's document: hale's own families rendered, the containers'
+ * values collected but not yet rendered (they are written out piece by
+ * piece while the response is sent, see scrape_stream.h), and the rest
+ * rendered. Shared by the cache and the responses still sending it;
+ * immutable once made.
  */
 struct scrape_doc {
-	struct buf	 text;
-	unsigned	 refs;
+	enum metrics_format	 fmt;
+	struct buf		 head;	/* build info, reload state, process_* */
+	struct collector_snap	*snap;	/* the containers; NULL: none */
+	struct buf		 tail;	/* Docker, checks, remediation, webhooks,
+					   the scrape's duration, "# EOF" */
+	unsigned		 refs;
 };
 
 struct scrape_doc *scrape_doc_ref(struct scrape_doc *);
-/* Drops one reference; the signature of a libmicrohttpd free callback. */
-void	scrape_doc_release(void *doc);
+void	scrape_doc_release(struct scrape_doc *);
 
 struct scrape_cache {
-	struct scrape_doc	*body;	/* NULL until rendered */
-	struct scrape_doc	*gz;	/* body gzipped, once per render; NULL until asked */
-	double			 at;	/* monotonic time of the render, 0 = empty */
+	struct scrape_doc	*doc;	/* NULL until made */
+	double			 at;	/* monotonic time it was made, 0 = empty */
 };
 
 struct scrape {
@@ -45,8 +50,5 @@ void	scrape_invalidate(struct scrape *);
  * past the next call. NULL when memory ran out.
  */
 struct scrape_doc *scrape_render(struct hale *, enum metrics_format);
-/* The same, gzipped; NULL with a message if that failed. */
-struct scrape_doc *scrape_render_gzip(struct hale *, enum metrics_format,
-	    char *err, size_t errlen);
 
 #endif

@@ -941,6 +941,85 @@ test_vanished_mid_read(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Everything a snapshot holds, written in one go or piece by piece. */
+static char *
+write_snap(const struct collector_snap *s, size_t budget, size_t *pieces)
+{
+	struct buf		b;
+	struct metrics_writer	w;
+	struct collector_cursor	cur = { 0, 0, 0 };
+
+	buf_init(&b);
+	metrics_writer_init(&w, &b, METRICS_TEXT);
+	for (*pieces = 1; !collector_snap_write(s, &w, &cur, budget);
+	    (*pieces)++)
+		assert_true(*pieces < 100000);
+	assert_false(b.oom);
+	return buf_steal(&b, NULL);
+}
+
+/*
+ * A response writes the snapshot a piece at a time, while later scrapes
+ * collect again and the targets' labels change: the pieces must join into
+ * exactly the whole, and a snapshot still held must not change.
+ */
+static void
+test_snapshot_pieces(void **state)
+{
+	struct cgroup_env	 env;
+	struct collector	*c;
+	struct collector_snap	*held, *next;
+	struct cgroup_target	 t[4];
+	char			*labels[4], *whole, *part, *again;
+	size_t			 budgets[] = { 1, 7, 300, 4096 };
+	size_t			 i, pieces;
+
+	(void)state;
+	env_for(&env, "v2-systemd");
+	assert_non_null(c = collector_new(&env));
+	for (i = 0; i < 4; i++) {
+		t[i] = v2s_targets[i];
+		assert_non_null(labels[i] = strdup(v2s_targets[i].labels));
+		t[i].labels = labels[i];
+	}
+	assert_non_null(held = collector_collect(c, t, 4, NOW));
+	collector_snap_ref(held);
+	whole = write_snap(held, SIZE_MAX, &pieces);
+	assert_int_equal(pieces, 1);
+	assert_non_null(strstr(whole, "container_cpu_usage_seconds_total{name=\"a\""
+	    ",cpu=\"total\"} 5.123456\n"));
+	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+		part = write_snap(held, budgets[i], &pieces);
+		assert_string_equal(part, whole);
+		if (budgets[i] < 300)
+			assert_true(pieces > 10);
+		free(part);
+	}
+
+	/* The next collection may not reuse what a response still holds. */
+	for (i = 0; i < 4; i++) {
+		memset(labels[i], 'x', strlen(labels[i]));
+		free(labels[i]);
+	}
+	t[1].labels = "name=\"renamed\"";
+	t[0].labels = t[2].labels = t[3].labels = "name=\"other\"";
+	assert_non_null(next = collector_collect(c, t, 4, NOW + 10));
+	assert_ptr_not_equal(next, held);
+	again = write_snap(held, 64, &pieces);
+	assert_string_equal(again, whole);
+	free(again);
+	collector_snap_release(held);
+
+	/* Once nobody else holds it, the collector reuses its snapshot. */
+	assert_ptr_equal(collector_collect(c, t, 4, NOW + 20), next);
+	again = write_snap(next, SIZE_MAX, &pieces);
+	assert_non_null(strstr(again, "name=\"renamed\""));
+	assert_null(strstr(again, "name=\"a\""));
+	free(again);
+	free(whole);
+	collector_free(c);
+}
+
 static void
 test_discover_targets(void **state)
 {
@@ -982,6 +1061,7 @@ main(void)
 		cmocka_unit_test(test_hybrid),
 		cmocka_unit_test(test_no_targets),
 		cmocka_unit_test(test_vanished_mid_read),
+		cmocka_unit_test(test_snapshot_pieces),
 		cmocka_unit_test(test_discover_targets),
 	};
 

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "metrics.h"
 
@@ -165,34 +164,14 @@ test_negotiate(void **state)
 }
 
 static void
-test_gzip_roundtrip(void **state)
+test_accepts_gzip(void **state)
 {
-	struct buf	 z;
-	char		 err[64], out[256];
-	const char	*in = "# HELP a b\n# TYPE a gauge\na 1\n";
-	z_stream	 zs;
-
 	(void)state;
 	assert_true(metrics_accepts_gzip("gzip, deflate"));
 	assert_true(metrics_accepts_gzip("br;q=1, gzip;q=0.5"));
 	assert_false(metrics_accepts_gzip("gzip;q=0"));
 	assert_false(metrics_accepts_gzip("identity"));
 	assert_false(metrics_accepts_gzip(NULL));
-	buf_init(&z);
-	assert_int_equal(metrics_gzip(in, strlen(in), &z, err, sizeof(err)), 0);
-	assert_int_equal((unsigned char)z.data[0], 0x1f);	/* gzip magic */
-	assert_int_equal((unsigned char)z.data[1], 0x8b);
-	memset(&zs, 0, sizeof(zs));
-	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
-	zs.next_in = (Bytef *)z.data;
-	zs.avail_in = (uInt)z.len;
-	zs.next_out = (Bytef *)out;
-	zs.avail_out = sizeof(out);
-	assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
-	assert_int_equal(zs.total_out, strlen(in));
-	assert_memory_equal(out, in, strlen(in));
-	inflateEnd(&zs);
-	buf_free(&z);
 }
 
 int
@@ -206,7 +185,7 @@ main(void)
 		cmocka_unit_test(test_doubles),
 		cmocka_unit_test(test_scaled),
 		cmocka_unit_test(test_negotiate),
-		cmocka_unit_test(test_gzip_roundtrip),
+		cmocka_unit_test(test_accepts_gzip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
