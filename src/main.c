@@ -348,9 +348,9 @@ main(int argc, char **argv)
 
 	memset(&h, 0, sizeof(h));
 	/*
-	 * A scrape of thousands of containers renders megabytes. Without a fixed
-	 * threshold glibc raises it to the largest block freed and then keeps
-	 * those megabytes in the heap between scrapes.
+	 * A scrape of thousands of containers collects into arrays of
+	 * megabytes. Without a fixed threshold glibc raises it to the largest
+	 * block freed and then keeps those megabytes in the heap for good.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	if (config_parse_flags(argc, argv, &h.flags, err, sizeof(err)) == -1) {
