@@ -47,6 +47,8 @@ static int	 psi_line(const struct span *, uint64_t *);
 static int	 parse_keyed(const char *, size_t, const struct key *, size_t,
 		    void *, unsigned *, char *, size_t);
 static uint64_t	*io_field(struct cgroup_io_dev *, const struct span *);
+static int	 io_token(const char **, const char *, struct cgroup_io_dev *,
+		    const char **);
 static int	 io_stat_lines(const char *, size_t, struct cgroup_io_dev *,
 		    size_t, size_t *, char *, size_t);
 static int	 meminfo_lines(const char *, size_t, struct cgroup_meminfo *,
@@ -618,17 +620,68 @@ io_field(struct cgroup_io_dev *d, const struct span *key)
 	return NULL;
 }
 
+/*
+ * One "key=value" token of an io.stat line, starting at *pp on a non-blank
+ * byte; *pp ends up past it. The counter the key names is stored in d;
+ * other keys (dbytes, dios, cost.* ...) are skipped, their values unread.
+ * Key and value are scanned once, the value converted on the way.
+ * Returns 1 for a stored counter, 0 for a skipped key, -1 with *why.
+ */
+static int
+io_token(const char **pp, const char *end, struct cgroup_io_dev *d,
+    const char **why)
+{
+	const char	*p = *pp, *val;
+	struct span	 key;
+	uint64_t	*dst, acc = 0, big;
+	unsigned	 dg;
+
+	while (p < end && *p != '=' && !is_blank(*p))
+		p++;
+	if (p == end || *p != '=') {
+		*why = "token without '='";
+		return -1;
+	}
+	key.s = *pp;
+	key.n = (size_t)(p - *pp);
+	val = ++p;
+	if ((dst = io_field(d, &key)) == NULL) {
+		while (p < end && !is_blank(*p))
+			p++;
+		*pp = p;
+		return 0;
+	}
+	while (p < end && (dg = (unsigned)(unsigned char)*p - '0') <= 9) {
+		acc = acc * 10 + dg;
+		p++;
+	}
+	/* Empty, another byte in it, or past 19 digits and over 2^64 - 1. */
+	if (p == val || (p < end && !is_blank(*p))) {
+		*why = "bad number";
+		return -1;
+	}
+	if (p - val > 19) {
+		if (cgroup_parse_dec(val, (size_t)(p - val), &big) == -1) {
+			*why = "bad number";
+			return -1;
+		}
+		acc = big;
+	}
+	*dst = acc;
+	*pp = p;
+	return 1;
+}
+
 static int
 io_stat_lines(const char *buf, size_t len, struct cgroup_io_dev *devs,
     size_t cap, size_t *n, char *err, size_t errlen)
 {
 	struct cursor		 c = { buf, buf + len };
-	struct span		 line, rest, tok, key;
+	struct span		 line, rest, tok;
 	struct cgroup_io_dev	 d;
-	const char		*eq;
-	uint64_t		 v, *dst;
+	const char		*p, *end, *why;
 	unsigned		 lineno = 0;
-	int			 known;
+	int			 known, r;
 
 	*n = 0;
 	while (next_line(&c, &line)) {
@@ -641,20 +694,15 @@ io_stat_lines(const char *buf, size_t len, struct cgroup_io_dev *devs,
 			return perr(err, errlen, "line %u: bad MAJ:MIN",
 			    lineno);
 		known = 0;
-		while (next_token(&rest, &tok)) {
-			if ((eq = memchr(tok.s, '=', tok.n)) == NULL)
-				return perr(err, errlen, "line %u: token "
-				    "without '='", lineno);
-			key.s = tok.s;
-			key.n = (size_t)(eq - tok.s);
-			if ((dst = io_field(&d, &key)) == NULL)
-				continue;	/* dbytes, dios, cost.* ... */
-			if (cgroup_parse_dec(eq + 1, tok.n - key.n - 1,
-			    &v) == -1)
-				return perr(err, errlen, "line %u: bad "
-				    "number", lineno);
-			*dst = v;
-			known++;
+		for (p = rest.s, end = rest.s + rest.n;;) {
+			while (p < end && is_blank(*p))
+				p++;
+			if (p == end)
+				break;
+			if ((r = io_token(&p, end, &d, &why)) == -1)
+				return perr(err, errlen, "line %u: %s", lineno,
+				    why);
+			known += r;
 		}
 		if (known == 0)
 			return perr(err, errlen, "line %u: no counters",

@@ -742,6 +742,27 @@ test_io_stat_keys(void **state)
 	assert_int_equal(cgroup_parse_io_stat(S("8:0 rios=1x\n"), d, 1, &n, err,
 	    sizeof(err)), -1);
 	assert_string_equal(err, "line 1: bad number");
+	/* Key and value are scanned in one pass: their edges. */
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 rios=\n"), d, 1, &n, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad number");
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 rios==1\n"), d, 1, &n, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad number");
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 wios=1 dios\n"), d, 1, &n,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: token without '='");
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 =5 cost.x=y=z\n"), d, 1,
+	    &n, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: no counters");
+	assert_int_equal(cgroup_parse_io_stat(S(
+	    "8:0\trios=000000000000000000000007\r wios=18446744073709551615"),
+	    d, 1, &n, err, sizeof(err)), 0);
+	assert_int_equal(d[0].rios, 7);
+	assert_true(d[0].wios == UINT64_MAX);
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 wios=18446744073709551616"),
+	    d, 1, &n, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad number");
 }
 
 int
