@@ -67,7 +67,9 @@ static const char *const psi_files[CGROUP_PSI_N] = {
 
 static int	 perr(char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+static int	 put(char *, size_t, size_t *, const char *);
 static int	 join(char *, size_t, const char *, const char *);
+static int	 pid_path(char *, size_t, const char *, pid_t, const char *);
 static int	 exists(const char *);
 static int	 isdir(const char *);
 static void	 strip_slashes(char *);
@@ -115,14 +117,65 @@ perr(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* dst = a + b; -1 if it does not fit. */
+/*
+ * Paths are built with strlen and memcpy: a scrape builds a few per
+ * container, and snprintf's format machinery cost more than the rest of
+ * the path handling together.
+ *
+ * Appends s at dst[*n], keeping dst[0..len) NUL-terminated; -1 if it
+ * does not fit.
+ */
+static int
+put(char *dst, size_t len, size_t *n, const char *s)
+{
+	size_t	sl = strlen(s);
+
+	if (sl >= len - *n)
+		return -1;
+	memcpy(dst + *n, s, sl + 1);
+	*n += sl;
+	return 0;
+}
+
+/* dst = a + b; -1 (and dst "") if it does not fit. */
 static int
 join(char *dst, size_t len, const char *a, const char *b)
 {
-	int	n;
+	size_t	n = 0;
 
-	n = snprintf(dst, len, "%s%s", a, b);
-	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+	if (len == 0)
+		return -1;
+	dst[0] = '\0';
+	if (put(dst, len, &n, a) == -1 || put(dst, len, &n, b) == -1) {
+		dst[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+/* dst = <procfs>/<pid><suffix>; -1 if it does not fit or pid <= 0. */
+static int
+pid_path(char *dst, size_t len, const char *procfs, pid_t pid,
+    const char *suffix)
+{
+	char		 num[24], *p = num + sizeof(num);
+	unsigned long	 v = (unsigned long)pid;
+	size_t		 n = 0;
+
+	if (pid <= 0 || len == 0)
+		return -1;
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	dst[0] = '\0';
+	if (put(dst, len, &n, procfs) == -1 || put(dst, len, &n, "/") == -1 ||
+	    put(dst, len, &n, p) == -1 || put(dst, len, &n, suffix) == -1) {
+		dst[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -284,8 +337,8 @@ dir_open(struct dir *d, const char *root, const char *id)
 		errno = ENOENT;
 		return -1;
 	}
-	if (snprintf(path, sizeof(path), "%s%s", root,
-	    strcmp(id, "/") == 0 ? "" : id) >= (int)sizeof(path)) {
+	if (join(path, sizeof(path), root, strcmp(id, "/") == 0 ? "" :
+	    id) == -1) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -322,9 +375,9 @@ dir_open_ctrl(struct rctx *x, struct dir *d, const char *root,
 		return d->fd == -1 ? -1 : 0;
 	if (x->procstate == 0) {
 		x->procstate = -1;
-		snprintf(path, sizeof(path), "%s/%ld/cgroup", x->env->procfs,
-		    (long)x->pid);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (pid_path(path, sizeof(path), x->env->procfs, x->pid,
+		    "/cgroup") == 0 &&
+		    (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 			rc = read_fd(fd, x->proc, sizeof(x->proc), &x->proclen);
 			close(fd);
 			if (rc == 0)
@@ -1010,8 +1063,11 @@ read_net(struct rctx *x, pid_t pid)
 	size_t			 len = 0, cap;
 	int			 rc;
 
-	snprintf(path, sizeof(path), "%s/%ld/net/dev", x->env->procfs,
-	    (long)pid);
+	if (pid_path(path, sizeof(path), x->env->procfs, pid,
+	    "/net/dev") == -1) {
+		bad(x, "net/dev", "path too long");
+		return;
+	}
 	buf_init(&big);
 	rc = read_file_path(path, x->buf, CGROUP_READ_MAX, &len);
 	for (cap = 4 * CGROUP_READ_MAX; rc == -1 && errno == EFBIG &&
@@ -1060,12 +1116,19 @@ cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
 	if (!id_valid(id))
 		return perr(err, errlen, "invalid cgroup id");
 
-	memset(&x, 0, sizeof(x));
+	/*
+	 * Field by field, not memset: proc[] is 8 KiB, filled only when a
+	 * hierarchy needs the pid's path (procstate says when), and zeroing
+	 * it for every container was a tenth of a scrape's instructions.
+	 */
 	x.env = env;
 	x.id = id;
 	x.pid = pid;
+	x.procstate = 0;
+	x.proclen = 0;
 	x.st = out;
 	x.buf = buf;
+	x.len = 0;
 	x.err = err;
 	x.errlen = errlen;
 	if (env->layout == CGROUP_LAYOUT_V2)
@@ -1224,10 +1287,11 @@ found_one(struct walk *w, int dirfd, const char *name, const char *id,
 	int			 fd;
 
 	memset(&f, 0, sizeof(f));
-	snprintf(f.id, sizeof(f.id), "%s", id);
+	/* Both fit: walk_dir bounds the id, and a name is at most NAME_MAX. */
+	join(f.id, sizeof(f.id), id, "");
 	memcpy(f.container_id, cid, 64);
-	snprintf(path, sizeof(path), "%s/cgroup.procs", name);
-	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) != -1) {
+	if (join(path, sizeof(path), name, "/cgroup.procs") == 0 &&
+	    (fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) != -1) {
 		/* Only the first line matters; a partial read is fine. */
 		if ((r = read(fd, buf, sizeof(buf) - 1)) > 0) {
 			len = (size_t)r;

@@ -28,6 +28,7 @@ struct span {
 
 struct key {
 	const char	*name;
+	size_t		 len;	/* strlen(name) */
 	size_t		 off;	/* of a uint64_t inside the output struct */
 	unsigned	 bit;
 };
@@ -39,10 +40,15 @@ static int	 next_token(struct span *, struct span *);
 static int	 span_eq(const struct span *, const char *);
 static int	 is_blank(char);
 static void	 trim(struct span *);
-static const struct key *find_key(const struct key *, size_t,
-		    const struct span *);
+static uint64_t	 key_heads(const struct key *, size_t);
+static const struct key *match_key(const struct key *, size_t,
+		    const char *, size_t);
+static int	 psi_line(const struct span *, uint64_t *);
 static int	 parse_keyed(const char *, size_t, const struct key *, size_t,
 		    void *, unsigned *, char *, size_t);
+static uint64_t	*io_field(struct cgroup_io_dev *, const struct span *);
+static int	 io_token(const char **, const char *, struct cgroup_io_dev *,
+		    const char **);
 static int	 io_stat_lines(const char *, size_t, struct cgroup_io_dev *,
 		    size_t, size_t *, char *, size_t);
 static int	 meminfo_lines(const char *, size_t, struct cgroup_meminfo *,
@@ -65,10 +71,16 @@ perr(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* ' ', '\t' or '\r'; one compare settles every printable byte. */
+#define BLANKS	((UINT64_C(1) << ' ') | (UINT64_C(1) << '\t') | \
+		    (UINT64_C(1) << '\r'))
+
 static int
 is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r';
+	unsigned char	u = (unsigned char)c;
+
+	return u <= ' ' && ((UINT64_C(1) << u) & BLANKS) != 0;
 }
 
 /* Next line without its '\n'; 0 at the end of the input. */
@@ -95,18 +107,20 @@ next_line(struct cursor *c, struct span *line)
 static int
 next_token(struct span *rest, struct span *tok)
 {
-	while (rest->n > 0 && is_blank(*rest->s)) {
-		rest->s++;
-		rest->n--;
-	}
-	if (rest->n == 0)
+	const char	*p = rest->s, *end = rest->s + rest->n;
+
+	while (p < end && is_blank(*p))
+		p++;
+	rest->s = p;
+	rest->n = (size_t)(end - p);
+	if (p == end)
 		return 0;
-	tok->s = rest->s;
-	while (rest->n > 0 && !is_blank(*rest->s)) {
-		rest->s++;
-		rest->n--;
-	}
-	tok->n = (size_t)(rest->s - tok->s);
+	tok->s = p;
+	while (p < end && !is_blank(*p))
+		p++;
+	tok->n = (size_t)(p - tok->s);
+	rest->s = p;
+	rest->n = (size_t)(end - p);
 	return 1;
 }
 
@@ -139,6 +153,20 @@ cgroup_parse_dec(const char *s, size_t len, uint64_t *v)
 
 	if (len == 0)
 		return -1;
+	/*
+	 * 19 digits stay below 2^64 (10^19 - 1 < 1.8 * 10^19): counters,
+	 * almost every number we read, need no per-digit overflow check.
+	 */
+	if (len <= 19) {
+		for (i = 0; i < len; i++) {
+			d = (unsigned)(unsigned char)s[i] - '0';
+			if (d > 9)
+				return -1;
+			acc = acc * 10 + d;
+		}
+		*v = acc;
+		return 0;
+	}
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
@@ -209,14 +237,36 @@ cgroup_parse_i64(const char *buf, size_t len, int64_t *v, char *err,
 	return 0;
 }
 
-static const struct key *
-find_key(const struct key *keys, size_t nkeys, const struct span *tok)
+/* Bit (c & 63) set for the first byte c of every key: a cheap "maybe". */
+static uint64_t
+key_heads(const struct key *keys, size_t nkeys)
 {
-	size_t	i;
+	uint64_t	m = 0;
+	size_t		i;
 
 	for (i = 0; i < nkeys; i++)
-		if (span_eq(tok, keys[i].name))
-			return &keys[i];
+		m |= UINT64_C(1) << ((unsigned char)keys[i].name[0] & 63);
+	return m;
+}
+
+/*
+ * The key that is the first token of s[0..n), where s[0] is not blank, or
+ * NULL. The token is not cut out first: the first byte and the byte after
+ * the key's length rule out nearly every line nobody asked for (most of
+ * memory.stat) before any memcmp.
+ */
+static const struct key *
+match_key(const struct key *keys, size_t nkeys, const char *s, size_t n)
+{
+	const struct key	*k, *end = keys + nkeys;
+
+	for (k = keys; k < end; k++) {
+		if (s[0] != k->name[0] || n < k->len)
+			continue;
+		if ((n == k->len || is_blank(s[k->len])) &&
+		    memcmp(s, k->name, k->len) == 0)
+			return k;
+	}
 	return NULL;
 }
 
@@ -231,19 +281,26 @@ parse_keyed(const char *buf, size_t len, const struct key *keys,
     size_t nkeys, void *out, unsigned *have, char *err, size_t errlen)
 {
 	struct cursor	 c = { buf, buf + len };
-	struct span	 line, rest, tok, val, extra;
+	struct span	 line, rest, val, extra;
 	const struct key *k;
-	uint64_t	 v;
+	uint64_t	 v, heads = key_heads(keys, nkeys);
 	unsigned	 lineno = 0;
 
 	*have = 0;
 	while (next_line(&c, &line)) {
 		lineno++;
-		rest = line;
-		if (!next_token(&rest, &tok))
+		while (line.n > 0 && is_blank(*line.s)) {
+			line.s++;
+			line.n--;
+		}
+		if (line.n == 0)
 			continue;
-		if ((k = find_key(keys, nkeys, &tok)) == NULL)
+		/* Most lines hold keys nobody asked for: the first byte tells. */
+		if ((heads & (UINT64_C(1) << ((unsigned char)line.s[0] & 63))) ==
+		    0 || (k = match_key(keys, nkeys, line.s, line.n)) == NULL)
 			continue;
+		rest.s = line.s + k->len;
+		rest.n = line.n - k->len;
 		if (!next_token(&rest, &val)) {
 			perr(err, errlen, "line %u: %s has no value", lineno,
 			    k->name);
@@ -273,7 +330,7 @@ fail:
 }
 
 #define KEY(name, type, field, bit) \
-	{ name, offsetof(type, field), bit }
+	{ name, sizeof(name) - 1, offsetof(type, field), bit }
 
 static const struct key cpu_stat_keys[] = {
 	KEY("usage_usec", struct cgroup_cpu_stat, usage_usec, CGROUP_CPU_USAGE),
@@ -450,15 +507,43 @@ cgroup_weight_to_shares(uint64_t weight, uint64_t *shares)
 	return 0;
 }
 
+/*
+ * The tail of a "some"/"full" line, after the kind: the value of its last
+ * total= token in *v. 1 when there is one, 0 when there is none, -1 when
+ * one is not a number. A token is a run of non-blanks, so "total=" only
+ * counts where a 't' starts a token: memchr hops over the avg fields
+ * instead of cutting every one of them out.
+ */
+static int
+psi_line(const struct span *rest, uint64_t *v)
+{
+	const char	*p = rest->s, *end = rest->s + rest->n, *t, *e;
+	int		 found = 0;
+
+	while ((t = memchr(p, 't', (size_t)(end - p))) != NULL) {
+		p = t + 1;
+		if ((t > rest->s && !is_blank(t[-1])) ||
+		    (size_t)(end - t) < 6 || memcmp(t, "total=", 6) != 0)
+			continue;
+		for (e = t + 6; e < end && !is_blank(*e); e++)
+			;
+		if (cgroup_parse_dec(t + 6, (size_t)(e - t - 6), v) == -1)
+			return -1;
+		found = 1;
+		p = e;
+	}
+	return found;
+}
+
 int
 cgroup_parse_pressure(const char *buf, size_t len, struct cgroup_psi *psi,
     char *err, size_t errlen)
 {
 	struct cursor	 c = { buf, buf + len };
-	struct span	 line, rest, kind, tok;
+	struct span	 line, rest, kind;
 	uint64_t	*dst, v = 0;
 	unsigned	 bit, lineno = 0;
-	int		 found;
+	int		 r;
 
 	memset(psi, 0, sizeof(*psi));
 	while (next_line(&c, &line)) {
@@ -474,20 +559,10 @@ cgroup_parse_pressure(const char *buf, size_t len, struct cgroup_psi *psi,
 			bit = CGROUP_PSI_FULL;
 		} else
 			continue;
-		found = 0;
-		while (next_token(&rest, &tok)) {
-			if (tok.n < 6 || memcmp(tok.s, "total=", 6) != 0)
-				continue;
-			if (cgroup_parse_dec(tok.s + 6, tok.n - 6, &v) == -1) {
-				psi->have = 0;
-				return perr(err, errlen, "line %u: bad total",
-				    lineno);
-			}
-			found = 1;
-		}
-		if (!found) {
+		if ((r = psi_line(&rest, &v)) != 1) {
 			psi->have = 0;
-			return perr(err, errlen, "line %u: no total=", lineno);
+			return perr(err, errlen, r == -1 ? "line %u: bad total" :
+			    "line %u: no total=", lineno);
 		}
 		*dst = v;
 		psi->have |= bit;
@@ -527,17 +602,86 @@ cgroup_parse_io_stat(const char *buf, size_t len, struct cgroup_io_dev *devs,
 	return 0;
 }
 
+/* The counter of d an io.stat key names; NULL for the keys we skip. */
+static uint64_t *
+io_field(struct cgroup_io_dev *d, const struct span *key)
+{
+	if (key->n == 6 && memcmp(key->s + 1, "bytes", 5) == 0) {
+		if (key->s[0] == 'r')
+			return &d->rbytes;
+		if (key->s[0] == 'w')
+			return &d->wbytes;
+	} else if (key->n == 4 && memcmp(key->s + 1, "ios", 3) == 0) {
+		if (key->s[0] == 'r')
+			return &d->rios;
+		if (key->s[0] == 'w')
+			return &d->wios;
+	}
+	return NULL;
+}
+
+/*
+ * One "key=value" token of an io.stat line, starting at *pp on a non-blank
+ * byte; *pp ends up past it. The counter the key names is stored in d;
+ * other keys (dbytes, dios, cost.* ...) are skipped, their values unread.
+ * Key and value are scanned once, the value converted on the way.
+ * Returns 1 for a stored counter, 0 for a skipped key, -1 with *why.
+ */
+static int
+io_token(const char **pp, const char *end, struct cgroup_io_dev *d,
+    const char **why)
+{
+	const char	*p = *pp, *val;
+	struct span	 key;
+	uint64_t	*dst, acc = 0, big;
+	unsigned	 dg;
+
+	while (p < end && *p != '=' && !is_blank(*p))
+		p++;
+	if (p == end || *p != '=') {
+		*why = "token without '='";
+		return -1;
+	}
+	key.s = *pp;
+	key.n = (size_t)(p - *pp);
+	val = ++p;
+	if ((dst = io_field(d, &key)) == NULL) {
+		while (p < end && !is_blank(*p))
+			p++;
+		*pp = p;
+		return 0;
+	}
+	while (p < end && (dg = (unsigned)(unsigned char)*p - '0') <= 9) {
+		acc = acc * 10 + dg;
+		p++;
+	}
+	/* Empty, another byte in it, or past 19 digits and over 2^64 - 1. */
+	if (p == val || (p < end && !is_blank(*p))) {
+		*why = "bad number";
+		return -1;
+	}
+	if (p - val > 19) {
+		if (cgroup_parse_dec(val, (size_t)(p - val), &big) == -1) {
+			*why = "bad number";
+			return -1;
+		}
+		acc = big;
+	}
+	*dst = acc;
+	*pp = p;
+	return 1;
+}
+
 static int
 io_stat_lines(const char *buf, size_t len, struct cgroup_io_dev *devs,
     size_t cap, size_t *n, char *err, size_t errlen)
 {
 	struct cursor		 c = { buf, buf + len };
-	struct span		 line, rest, tok, key;
+	struct span		 line, rest, tok;
 	struct cgroup_io_dev	 d;
-	const char		*eq;
-	uint64_t		 v, *dst;
+	const char		*p, *end, *why;
 	unsigned		 lineno = 0;
-	int			 known;
+	int			 known, r;
 
 	*n = 0;
 	while (next_line(&c, &line)) {
@@ -550,28 +694,15 @@ io_stat_lines(const char *buf, size_t len, struct cgroup_io_dev *devs,
 			return perr(err, errlen, "line %u: bad MAJ:MIN",
 			    lineno);
 		known = 0;
-		while (next_token(&rest, &tok)) {
-			if ((eq = memchr(tok.s, '=', tok.n)) == NULL)
-				return perr(err, errlen, "line %u: token "
-				    "without '='", lineno);
-			key.s = tok.s;
-			key.n = (size_t)(eq - tok.s);
-			if (span_eq(&key, "rbytes"))
-				dst = &d.rbytes;
-			else if (span_eq(&key, "wbytes"))
-				dst = &d.wbytes;
-			else if (span_eq(&key, "rios"))
-				dst = &d.rios;
-			else if (span_eq(&key, "wios"))
-				dst = &d.wios;
-			else
-				continue;	/* dbytes, dios, cost.* ... */
-			if (cgroup_parse_dec(eq + 1, tok.n - key.n - 1,
-			    &v) == -1)
-				return perr(err, errlen, "line %u: bad "
-				    "number", lineno);
-			*dst = v;
-			known++;
+		for (p = rest.s, end = rest.s + rest.n;;) {
+			while (p < end && is_blank(*p))
+				p++;
+			if (p == end)
+				break;
+			if ((r = io_token(&p, end, &d, &why)) == -1)
+				return perr(err, errlen, "line %u: %s", lineno,
+				    why);
+			known += r;
 		}
 		if (known == 0)
 			return perr(err, errlen, "line %u: no counters",

@@ -17,13 +17,19 @@
 
 #define NET_FIELDS	16
 
-static const char *const ignored_prefixes[] = {
-	"lo", "veth", "docker", "nerdctl",
+static const struct {
+	const char	*s;
+	size_t		 len;
+} ignored_prefixes[] = {
+#define PREFIX(lit)	{ lit, sizeof(lit) - 1 }
+	PREFIX("lo"), PREFIX("veth"), PREFIX("docker"), PREFIX("nerdctl"),
+#undef PREFIX
 };
 
 static int	perr(char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static int	is_blank(char);
+static const char *skip_blanks(const char *, const char *);
 static int	parse_line(const char *, size_t, struct procnet_iface *,
 		    char *, size_t);
 
@@ -40,10 +46,39 @@ perr(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* ' ' first: the kernel pads the columns with runs of spaces. */
 static int
 is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * The first non-blank of s[0..end), or end. net/dev pads its columns with
+ * runs of spaces (about ten on average), so where the byte order allows
+ * it eight bytes are looked at together, the first non-space among them
+ * found by counting trailing zero bits.
+ */
+static const char *
+skip_blanks(const char *s, const char *end)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t	w;
+
+	while (end - s >= 8) {
+		memcpy(&w, s, sizeof(w));
+		w ^= UINT64_C(0x2020202020202020);
+		if (w != 0) {
+			s += __builtin_ctzll(w) / 8;
+			break;
+		}
+		s += 8;
+	}
+#endif
+	while (s < end && is_blank(*s))
+		s++;
+	return s;
 }
 
 int
@@ -54,12 +89,12 @@ procnet_ignored(const char *name)
 
 	for (i = 0; i < sizeof(ignored_prefixes) / sizeof(*ignored_prefixes);
 	    i++) {
-		plen = strlen(ignored_prefixes[i]);
+		plen = ignored_prefixes[i].len;
 		for (j = 0; j < plen; j++) {
 			c = name[j];
 			if (c >= 'A' && c <= 'Z')
 				c = (char)(c - 'A' + 'a');
-			if (c != ignored_prefixes[i][j])
+			if (c != ignored_prefixes[i].s[j])
 				break;
 		}
 		if (j == plen)
@@ -74,8 +109,9 @@ parse_line(const char *s, size_t n, struct procnet_iface *ifc, char *err,
     size_t errlen)
 {
 	const char	*end = s + n, *colon, *tok;
-	uint64_t	 v[NET_FIELDS];
+	uint64_t	 v[NET_FIELDS], acc, big;
 	size_t		 nf = 0, nlen;
+	unsigned	 d;
 
 	while (s < end && is_blank(*s))
 		s++;
@@ -91,19 +127,33 @@ parse_line(const char *s, size_t n, struct procnet_iface *ifc, char *err,
 	ifc->name[nlen] = '\0';
 	s = colon + 1;
 	for (;;) {
-		while (s < end && is_blank(*s))
-			s++;
+		s = skip_blanks(s, end);
 		if (s == end)
 			break;
-		tok = s;
-		while (s < end && !is_blank(*s))
-			s++;
 		if (nf == NET_FIELDS)
 			return perr(err, errlen, "%s: more than %d fields",
 			    ifc->name, NET_FIELDS);
-		if (cgroup_parse_dec(tok, (size_t)(s - tok), &v[nf]) == -1)
+		/*
+		 * Scan and convert in one pass: 32 counters a container.
+		 * Any other byte than a digit or a blank spoils the token;
+		 * past 19 digits cgroup_parse_dec judges the overflow.
+		 */
+		tok = s;
+		acc = 0;
+		while (s < end && (d = (unsigned)(unsigned char)*s - '0') <= 9) {
+			acc = acc * 10 + d;
+			s++;
+		}
+		if (s < end && !is_blank(*s))
 			return perr(err, errlen, "%s: bad counter", ifc->name);
-		nf++;
+		if (s - tok > 19) {
+			if (cgroup_parse_dec(tok, (size_t)(s - tok), &big) ==
+			    -1)
+				return perr(err, errlen, "%s: bad counter",
+				    ifc->name);
+			acc = big;
+		}
+		v[nf++] = acc;
 	}
 	if (nf != NET_FIELDS)
 		return perr(err, errlen, "%s: %zu fields, want %d", ifc->name,

@@ -602,6 +602,169 @@ test_uevent_and_proc_cgroup(void **state)
 	    sizeof(path), err, sizeof(err)), -1);
 }
 
+/*
+ * The keyed files are matched by first byte and length before any memcmp,
+ * and numbers of up to 19 digits skip the overflow check: the edges of
+ * both.
+ */
+static void
+test_keyed_matching(void **state)
+{
+	struct cgroup_memory_stat	ms;
+	struct cgroup_memory_events	ev;
+	uint64_t			v;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_dec(S("9999999999999999999"), &v), 0);
+	assert_true(v == UINT64_C(9999999999999999999));
+	assert_int_equal(cgroup_parse_dec(S("00000000000000000000042"), &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(cgroup_parse_dec(S("1\xb0"), &v), -1);
+	assert_int_equal(cgroup_parse_dec("1\0", 2, &v), -1);
+	assert_int_equal(cgroup_parse_dec(S("/"), &v), -1);
+	assert_int_equal(cgroup_parse_dec(S(":"), &v), -1);
+
+	/* Blanks of every kind around the key and the value. */
+	assert_int_equal(cgroup_parse_memory_stat(S(
+	    "\t anon\t7\r\n\rfile 8 \nfile_mapped\t\t9"), &ms, err,
+	    sizeof(err)), 0);
+	assert_int_equal(ms.have, CGROUP_MEM_ANON | CGROUP_MEM_FILE |
+	    CGROUP_MEM_MAPPED);
+	assert_int_equal(ms.anon, 7);
+	assert_int_equal(ms.file, 8);
+	assert_int_equal(ms.file_mapped, 9);
+	/* Same first byte, longer or shorter token: not the key. */
+	assert_int_equal(cgroup_parse_memory_stat(S(
+	    "anonx 1\nano 2\nfil 3\nfile_mappe 4\nfile_mappedx 5\n"
+	    "inactive_filx 6\n"), &ms, err, sizeof(err)), -1);
+	assert_string_equal(err, "none of the expected keys found");
+	/* '!' & 63 == 'a' & 63: the first-byte filter only says "maybe". */
+	assert_int_equal(cgroup_parse_memory_stat(S("!non 1\n"), &ms, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "none of the expected keys found");
+	/* A NUL is not a blank: "anon\0" is another token. */
+	assert_int_equal(cgroup_parse_memory_stat("anon\0 5\n", 8, &ms, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "none of the expected keys found");
+	/* The key alone at the very end of the buffer has no value. */
+	assert_int_equal(cgroup_parse_memory_stat(S("file 1\nanon"), &ms, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "line 2: anon has no value");
+	assert_int_equal(ms.have, 0);
+	/* Every line is checked, not just until all keys were seen. */
+	assert_int_equal(cgroup_parse_memory_stat(S(
+	    "anon 1\nfile 2\nfile_mapped 3\ninactive_file 4\npgfault 5\n"
+	    "anon 6 7\n"), &ms, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 6: trailing data after anon");
+	/* A repeated key: the last one counts. */
+	assert_int_equal(cgroup_parse_memory_stat(S("anon 1\nanon 2\n"), &ms,
+	    err, sizeof(err)), 0);
+	assert_int_equal(ms.anon, 2);
+	/* oom and oom_kill share their start. */
+	assert_int_equal(cgroup_parse_memory_events(S(
+	    "oom_kill 3\noom 2\noom_group_kill 9\n"), &ev, err, sizeof(err)),
+	    0);
+	assert_int_equal(ev.have, CGROUP_EV_OOM | CGROUP_EV_OOM_KILL);
+	assert_int_equal(ev.oom, 2);
+	assert_int_equal(ev.oom_kill, 3);
+	assert_int_equal(cgroup_parse_memory_events(S("oom_kill 99999999999"
+	    "999999999\n"), &ev, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: oom_kill: bad or too large number");
+}
+
+/* total= is found by looking for a 't' that starts a token. */
+static void
+test_pressure_tokens(void **state)
+{
+	struct cgroup_psi	psi;
+
+	(void)state;
+	/* Tabs, total first, another token after it. */
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some\ttotal=5\tavg10=0.00\n"), &psi, err, sizeof(err)), 0);
+	assert_int_equal(psi.some_total_us, 5);
+	/* Several total= tokens: the last one counts; all must be numbers. */
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "full total=5 total=6\n"), &psi, err, sizeof(err)), 0);
+	assert_int_equal(psi.have, CGROUP_PSI_FULL);
+	assert_int_equal(psi.full_total_us, 6);
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some total=x total=6\n"), &psi, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad total");
+	/* total= inside a token is not a total. */
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some xtotal=5 avg=total=3\n"), &psi, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: no total=");
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some total=5total=6\n"), &psi, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad total");
+	assert_int_equal(cgroup_parse_pressure(S("some total=\n"), &psi, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad total");
+	/* 't' tokens that are not total=, and a cut-off "tota" at the end. */
+	assert_int_equal(cgroup_parse_pressure(S(
+	    "some t tt total=8 tota"), &psi, err, sizeof(err)), 0);
+	assert_int_equal(psi.some_total_us, 8);
+	/* The kind must be a whole token. */
+	assert_int_equal(cgroup_parse_pressure(S("sometotal=5\n"), &psi, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "no some/full line");
+	assert_int_equal(cgroup_parse_pressure(S("  full total=1\n"), &psi,
+	    err, sizeof(err)), 0);
+	assert_int_equal(psi.have, CGROUP_PSI_FULL);
+	assert_int_equal(psi.full_total_us, 1);
+}
+
+/* io.stat keys are told apart by length and first byte. */
+static void
+test_io_stat_keys(void **state)
+{
+	struct cgroup_io_dev	d[1];
+	size_t			n;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_io_stat(S(
+	    "8:0 xbytes=1 rbyte=2 rbytess=3 Rbytes=4 xios=5 rio=6 wios=7 "
+	    "dios=8 rbytes=9 wbytes=10 rios=11\n"), d, 1, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].rbytes, 9);
+	assert_int_equal(d[0].wbytes, 10);
+	assert_int_equal(d[0].rios, 11);
+	assert_int_equal(d[0].wios, 7);
+	/* Only look-alikes: no counter on the line. */
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 Rbytes=1 wio=2\n"), d, 1,
+	    &n, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: no counters");
+	/* A skipped key's value is not judged, a kept one's is. */
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 dbytes=x rios=1\n"), d, 1,
+	    &n, err, sizeof(err)), 0);
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 rios=1x\n"), d, 1, &n, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad number");
+	/* Key and value are scanned in one pass: their edges. */
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 rios=\n"), d, 1, &n, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad number");
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 rios==1\n"), d, 1, &n, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad number");
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 wios=1 dios\n"), d, 1, &n,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: token without '='");
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 =5 cost.x=y=z\n"), d, 1,
+	    &n, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: no counters");
+	assert_int_equal(cgroup_parse_io_stat(S(
+	    "8:0\trios=000000000000000000000007\r wios=18446744073709551615"),
+	    d, 1, &n, err, sizeof(err)), 0);
+	assert_int_equal(d[0].rios, 7);
+	assert_true(d[0].wios == UINT64_MAX);
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 wios=18446744073709551616"),
+	    d, 1, &n, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad number");
+}
+
 int
 main(void)
 {
@@ -620,6 +783,9 @@ main(void)
 		cmocka_unit_test(test_meminfo),
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_uevent_and_proc_cgroup),
+		cmocka_unit_test(test_keyed_matching),
+		cmocka_unit_test(test_pressure_tokens),
+		cmocka_unit_test(test_io_stat_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

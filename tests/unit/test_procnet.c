@@ -143,6 +143,72 @@ test_headers_only_and_bound(void **state)
 	assert_string_equal(ifc[0].name, "abcdefghijklmno");
 }
 
+/*
+ * Counters are scanned and converted in one pass, and runs of spaces are
+ * skipped eight bytes at a time: blanks of every kind at every offset,
+ * numbers at the 19/20-digit edge, a bad byte hidden in a run.
+ */
+static void
+test_padding_and_digits(void **state)
+{
+	struct procnet_iface	ifc[2];
+	size_t			n, len, i, pad;
+	char			buf[2048];
+	static const char *const bad[] = {
+		HDR "eth0:        x 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n",
+		HDR "eth0: 1 1 0 0 0 0 0 0\t\t\t\t\t\t\t\t\t1x 1 0 0 0 0 0 0\n",
+		HDR "eth0: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0        \x01\n",
+		HDR "eth0: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\x00\n",
+		HDR "eth0: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 -0\n",
+	};
+
+	(void)state;
+	/* Every run length from 1 to 20, on both sides of each counter. */
+	for (pad = 1; pad <= 20; pad++) {
+		len = (size_t)snprintf(buf, sizeof(buf), "%s%*seth0:", HDR,
+		    (int)pad, "");
+		for (i = 0; i < 16; i++)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+			    "%*s%zu", (int)(pad + i % 3), "", i + 100 * pad);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%*s",
+		    (int)pad, "");
+		assert_int_equal(procnet_parse(buf, len, ifc, 2, &n, err,
+		    sizeof(err)), 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(ifc[0].name, "eth0");
+		assert_int_equal(ifc[0].rx_bytes, 100 * pad);
+		assert_int_equal(ifc[0].rx_dropped, 3 + 100 * pad);
+		assert_int_equal(ifc[0].tx_bytes, 8 + 100 * pad);
+		assert_int_equal(ifc[0].tx_dropped, 11 + 100 * pad);
+	}
+	/* Tabs and CRs inside runs of spaces. */
+	len = (size_t)snprintf(buf, sizeof(buf), "%s%s", HDR,
+	    "eth1:    \t   7 \r      1 0 0 0 0 0 0\t      \t 9 1 0 0 0 0 0 "
+	    "\t   5   \r\n");
+	assert_int_equal(procnet_parse(buf, len, ifc, 2, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ifc[0].rx_bytes, 7);
+	assert_int_equal(ifc[0].tx_bytes, 9);
+	assert_int_equal(ifc[0].tx_dropped, 0);
+	/* 2^64 - 1 fits; leading zeros past 19 digits are still a number. */
+	len = (size_t)snprintf(buf, sizeof(buf), "%s%s", HDR,
+	    "eth2: 18446744073709551615 000000000000000000000000042 0 0 0 0 0 "
+	    "0 9999999999999999999 1 0 0 0 0 0 0\n");
+	assert_int_equal(procnet_parse(buf, len, ifc, 2, &n, err,
+	    sizeof(err)), 0);
+	assert_true(ifc[0].rx_bytes == UINT64_MAX);
+	assert_int_equal(ifc[0].rx_packets, 42);
+	assert_true(ifc[0].tx_bytes == UINT64_C(9999999999999999999));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* strlen would stop at the NUL of the fourth case. */
+		len = i == 3 ? strlen(bad[i]) + 2 : strlen(bad[i]);
+		assert_int_equal(procnet_parse(bad[i], len, ifc, 2, &n, err,
+		    sizeof(err)), -1);
+		assert_string_equal(err, "eth0: bad counter");
+	}
+}
+
 int
 main(void)
 {
@@ -151,6 +217,7 @@ main(void)
 		cmocka_unit_test(test_ignored),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_headers_only_and_bound),
+		cmocka_unit_test(test_padding_and_digits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
