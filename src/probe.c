@@ -13,13 +13,21 @@
  *        ├─ ring of the last results, duration histogram, counters
  *        ├─ health_observe ─► on a transition: one log line + callback
  *        └─ re-arm the timer: probe start + interval ± jitter
- *           (start_interval while the start period lasts)
+ *           (start_interval while the start period lasts), rounded to
+ *           the slack grid
  *
  * One probe in flight per check: the timer is re-armed only when the
  * probe is over, and the timeout is always shorter than the interval.
+ *
+ * Due times are rounded to a grid (probe_align) so that checks due within
+ * a fraction of a second of each other fire in the same loop iteration: a
+ * probe that wakes an idle CPU on its own costs about twice as much as
+ * one of a batch (bench/README.md, idle cost), and the jitter still
+ * spreads the checks over the slots of their interval.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +41,9 @@
 
 #define JITTER_DEFAULT	0.1
 #define MIN_DELAY	0.001
+#define SLACK_MAX	1.0		/* s */
+#define SLACK_MIN	(1.0 / 1024)	/* s; below this, no grid */
+#define SLACK_DIV	8		/* at most 1/8 of the interval */
 
 /* hale_check_duration_seconds buckets: loopback probes take about 1 ms. */
 static const double buckets[] = { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5 };
@@ -120,6 +131,41 @@ double
 probe_first_delay(uint64_t *s, double interval)
 {
 	return interval * probe_rng_unit(s);
+}
+
+/*
+ * The grid of an interval: the largest power-of-two fraction of a second
+ * up to 1 s and up to interval / 8 (1 s -> 125 ms, 4 s -> 500 ms, 8 s and
+ * up -> 1 s), so a probe moves by at most 1/16 of its interval, less
+ * than the ±10% jitter. Powers of two nest, so checks of different
+ * intervals still share slots, and they are exact in binary: rounding a
+ * time to them adds no error.
+ */
+double
+probe_slack(double interval)
+{
+	double	 q;
+
+	for (q = SLACK_MAX; q >= SLACK_MIN; q /= 2)
+		if (q <= interval / SLACK_DIV)
+			return q;
+	return 0;
+}
+
+/*
+ * t to the nearest point of the interval's grid. Nearest, not up: the
+ * next due time is measured from the moment the probe really started,
+ * a little after its grid point, and rounding that up would add a step
+ * to every period. With nearest, an interval that is a multiple of the
+ * grid (whole seconds, and 1, 1.5, 2, 2.5 s...) keeps its period: exactly
+ * without jitter, on average with it.
+ */
+double
+probe_align(double t, double interval)
+{
+	double	 q = probe_slack(interval);
+
+	return q > 0 ? floor(t / q + 0.5) * q : t;
 }
 
 const char *
@@ -387,10 +433,12 @@ current_interval(const struct check *ck, double now)
 	return (double)ms / 1000.0;
 }
 
+/* The timer for `when` (ev_now time) on the interval's grid. */
 static void
-arm(struct check *ck, double delay)
+arm(struct check *ck, double when, double interval)
 {
 	struct ev_loop	*loop = ck->eng->env.loop;
+	double		 delay = probe_align(when, interval) - ev_now(loop);
 
 	ev_timer_stop(loop, &ck->timer);
 	ev_timer_set(&ck->timer, delay > MIN_DELAY ? delay : MIN_DELAY, 0.);
@@ -409,26 +457,26 @@ static void
 schedule_first(struct check *ck)
 {
 	struct probe_engine	*eng = ck->eng;
+	double			 now = ev_now(eng->env.loop);
+	double			 iv;
 
 	ev_timer_stop(eng->env.loop, &ck->timer);
 	if (!can_probe(ck))
 		return;
-	arm(ck, probe_first_delay(&eng->rng,
-	    current_interval(ck, ev_now(eng->env.loop))));
+	iv = current_interval(ck, now);
+	arm(ck, now + probe_first_delay(&eng->rng, iv), iv);
 }
 
 static void
 schedule_next(struct check *ck)
 {
 	struct probe_engine	*eng = ck->eng;
-	double			 now = ev_now(eng->env.loop);
-	double			 next;
+	double			 iv;
 
 	if (!can_probe(ck))
 		return;
-	next = ck->probe_start + probe_jitter(&eng->rng,
-	    current_interval(ck, now), eng->jitter);
-	arm(ck, next - now);
+	iv = current_interval(ck, ev_now(eng->env.loop));
+	arm(ck, ck->probe_start + probe_jitter(&eng->rng, iv, eng->jitter), iv);
 }
 
 static void
