@@ -13,13 +13,21 @@
  *        ├─ ring of the last results, duration histogram, counters
  *        ├─ health_observe ─► on a transition: one log line + callback
  *        └─ re-arm the timer: probe start + interval ± jitter
- *           (start_interval while the start period lasts)
+ *           (start_interval while the start period lasts), rounded to
+ *           the slack grid
  *
  * One probe in flight per check: the timer is re-armed only when the
  * probe is over, and the timeout is always shorter than the interval.
+ *
+ * Due times are rounded to a grid (probe_align) so that checks due within
+ * a fraction of a second of each other fire in the same loop iteration: a
+ * probe that wakes an idle CPU on its own costs about twice as much as
+ * one of a batch (bench/README.md, idle cost), and the jitter still
+ * spreads the checks over the slots of their interval.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +41,10 @@
 
 #define JITTER_DEFAULT	0.1
 #define MIN_DELAY	0.001
+#define SLACK_MAX	1.0		/* s */
+#define SLACK_MIN	(1.0 / 1024)	/* s; below this, no grid */
+#define SLACK_DIV	8		/* at most 1/8 of the interval */
+#define SLACK_BATCH	16		/* about this many probes a step, at most */
 
 /* hale_check_duration_seconds buckets: loopback probes take about 1 ms. */
 static const double buckets[] = { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5 };
@@ -79,6 +91,7 @@ struct probe_engine {
 	struct check			*checks;	/* uthash by id */
 	ev_timer			 sync_timer;
 	uint64_t			 rng;
+	double				 rate;		/* probes/s of the active checks */
 	double				 jitter;
 	size_t				 history;
 	int				 can_netns;
@@ -120,6 +133,48 @@ double
 probe_first_delay(uint64_t *s, double interval)
 {
 	return interval * probe_rng_unit(s);
+}
+
+/*
+ * The grid of an interval: the largest power-of-two fraction of a second
+ * up to 1 s and up to interval / 8 (1 s -> 125 ms, 4 s -> 500 ms, 8 s and
+ * up -> 1 s), so a probe moves by at most 1/16 of its interval, less
+ * than the ±10% jitter. Powers of two nest, so checks of different
+ * intervals still share slots, and they are exact in binary: rounding a
+ * time to them adds no error.
+ *
+ * And small enough that a step holds about SLACK_BATCH probes at the
+ * engine's rate: past a dozen probes a wakeup is shared well enough,
+ * while a larger batch only makes its probes wait for each other (their
+ * durations include it) and blocks the loop longer (1,000 checks every
+ * 10 s: 125 ms steps of ~12 probes, not 1 s steps of 100).
+ */
+double
+probe_slack(double interval, double rate)
+{
+	double	 q, most = interval / SLACK_DIV;
+
+	if (rate > 0 && SLACK_BATCH / rate < most)
+		most = SLACK_BATCH / rate;
+	for (q = SLACK_MAX; q >= SLACK_MIN; q /= 2)
+		if (q <= most)
+			return q;
+	return 0;
+}
+
+/*
+ * t to the nearest point of a grid (a step from probe_slack; 0 = none).
+ * Nearest, not up: the
+ * next due time is measured from the moment the probe really started,
+ * a little after its grid point, and rounding that up would add a step
+ * to every period. With nearest, an interval that is a multiple of the
+ * grid (whole seconds, and 1, 1.5, 2, 2.5 s...) keeps its period: exactly
+ * without jitter, on average with it.
+ */
+double
+probe_align(double t, double step)
+{
+	return step > 0 ? floor(t / step + 0.5) * step : t;
 }
 
 const char *
@@ -327,9 +382,21 @@ close_ns(struct check *ck)
 	}
 }
 
+/* 1/interval: what the check adds to the engine's probe rate. */
+static double
+check_rate(const struct check *ck)
+{
+	return ck->spec.interval_ms > 0 ? 1000.0 / (double)ck->spec.interval_ms : 0;
+}
+
 static void
 clear_spec(struct check *ck)
 {
+	if (ck->active) {
+		ck->eng->rate -= check_rate(ck);
+		if (ck->eng->rate < 1e-9)
+			ck->eng->rate = 0;
+	}
 	cancel_probe(ck);
 	ev_timer_stop(ck->eng->env.loop, &ck->timer);
 	close_ns(ck);
@@ -387,10 +454,13 @@ current_interval(const struct check *ck, double now)
 	return (double)ms / 1000.0;
 }
 
+/* The timer for `when` (ev_now time) on the interval's grid. */
 static void
-arm(struct check *ck, double delay)
+arm(struct check *ck, double when, double interval)
 {
 	struct ev_loop	*loop = ck->eng->env.loop;
+	double		 delay = probe_align(when,
+	    probe_slack(interval, ck->eng->rate)) - ev_now(loop);
 
 	ev_timer_stop(loop, &ck->timer);
 	ev_timer_set(&ck->timer, delay > MIN_DELAY ? delay : MIN_DELAY, 0.);
@@ -409,26 +479,26 @@ static void
 schedule_first(struct check *ck)
 {
 	struct probe_engine	*eng = ck->eng;
+	double			 now = ev_now(eng->env.loop);
+	double			 iv;
 
 	ev_timer_stop(eng->env.loop, &ck->timer);
 	if (!can_probe(ck))
 		return;
-	arm(ck, probe_first_delay(&eng->rng,
-	    current_interval(ck, ev_now(eng->env.loop))));
+	iv = current_interval(ck, now);
+	arm(ck, now + probe_first_delay(&eng->rng, iv), iv);
 }
 
 static void
 schedule_next(struct check *ck)
 {
 	struct probe_engine	*eng = ck->eng;
-	double			 now = ev_now(eng->env.loop);
-	double			 next;
+	double			 iv;
 
 	if (!can_probe(ck))
 		return;
-	next = ck->probe_start + probe_jitter(&eng->rng,
-	    current_interval(ck, now), eng->jitter);
-	arm(ck, next - now);
+	iv = current_interval(ck, ev_now(eng->env.loop));
+	arm(ck, ck->probe_start + probe_jitter(&eng->rng, iv, eng->jitter), iv);
 }
 
 static void
@@ -546,6 +616,7 @@ configure(struct check *ck, const struct docker_inspect *d)
 	ck->spec = spec;
 	ck->target = t;
 	ck->active = 1;
+	eng->rate += check_rate(ck);
 	ck->params.start_period_ms = ck->spec.start_period_ms;
 	ck->params.rise = ck->spec.rise;
 	ck->params.fall = ck->spec.fall;

@@ -207,6 +207,14 @@ double	probe_jitter(uint64_t *state, double interval, double frac);
 /* The first probe: uniform in [0, interval). */
 double	probe_first_delay(uint64_t *state, double interval);
 /*
+ * Timer slack: the grid step for checks of this interval when all checks
+ * together probe `rate` times a second (seconds, a power of two up to
+ * 1 s, up to interval / 8 and up to 16 / rate; 0 = no grid; rate 0 =
+ * unknown), and a time rounded to the nearest point of a grid.
+ */
+double	probe_slack(double interval, double rate);
+double	probe_align(double t, double step);
+/*
  * Where the spec's probe goes for this container: -1 with a message if
  * nowhere (no IP, port not published, netns not allowed). nsfd is set
  * to -1; the engine opens the namespace itself.

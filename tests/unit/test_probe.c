@@ -78,6 +78,151 @@ test_jitter_bounds(void **state)
 	assert_true(probe_jitter(&s, 3.0, 0.0) == 3.0);
 }
 
+/*
+ * The grid: a power-of-two fraction of a second, at most interval / 8,
+ * 1 s and 16 / rate.
+ */
+static void
+test_slack_grid(void **state)
+{
+	double		 iv, q, r;
+
+	(void)state;
+	assert_true(probe_slack(1.0, 0) == 0.125);
+	assert_true(probe_slack(1.5, 0) == 0.125);
+	assert_true(probe_slack(2.0, 0) == 0.25);
+	assert_true(probe_slack(4.0, 0) == 0.5);
+	assert_true(probe_slack(7.9, 0) == 0.5);
+	assert_true(probe_slack(8.0, 0) == 1.0);
+	assert_true(probe_slack(10.0, 0) == 1.0);
+	assert_true(probe_slack(86400.0, 0) == 1.0);
+	assert_true(probe_slack(0.01, 0) == 1.0 / 1024);
+	/* Too short for any step: no grid, and align leaves the time alone. */
+	assert_true(probe_slack(0.001, 0) == 0);
+	assert_true(probe_align(1795450080.1234, probe_slack(0.001, 0)) == 1795450080.1234);
+	/* The largest step that fits: twice it would not. */
+	for (iv = 0.01; iv < 100; iv *= 1.07) {
+		q = probe_slack(iv, 0);
+		assert_true(q > 0 && q <= 1.0 && q <= iv / 8);
+		assert_true(q == 1.0 || 2 * q > iv / 8);
+	}
+	/* Busy engines: about 16 probes a step at most. */
+	assert_true(probe_slack(10.0, 10.0) == 1.0);		/* 100 checks */
+	assert_true(probe_slack(10.0, 100.0) == 0.125);		/* 1,000 */
+	assert_true(probe_slack(10.0, 500.0) == 1.0 / 32);	/* 5,000 */
+	assert_true(probe_slack(1.0, 4.0) == 0.125);		/* interval rules */
+	for (r = 0.1; r < 1e5; r *= 1.3) {
+		q = probe_slack(10.0, r);
+		assert_true(q == 0 || q * r <= 16);
+		assert_true(q == 1.0 || q == 0 || 2 * q * r > 16);
+	}
+}
+
+/* Rounding to the nearest point of the grid, at real unix times. */
+static void
+test_align(void **state)
+{
+	uint64_t	 s = 9;
+	double		 t, a, q = 1.0;
+	unsigned	 i;
+
+	(void)state;
+	assert_true(probe_align(1795450080.4, 1.0) == 1795450080.0);
+	assert_true(probe_align(1795450080.6, 1.0) == 1795450081.0);
+	assert_true(probe_align(1795450080.3, 0.25) == 1795450080.25);
+	assert_true(probe_align(1795450080.01, 0.125) == 1795450080.0);
+	assert_true(probe_align(1795450080.07, 0.125) == 1795450080.125);
+	for (i = 0; i < 100000; i++) {
+		t = 1.7e9 + 1e8 * probe_rng_unit(&s);
+		a = probe_align(t, q);
+		assert_true(fabs(a - t) <= q / 2);
+		assert_true(a / q == floor(a / q));	/* on the grid */
+		assert_true(probe_align(a, q) == a);	/* and stays there */
+	}
+}
+
+/*
+ * The schedule as the engine runs it: due = align(start + interval ±
+ * jitter), and the probe starts a few ms (lat) after its due time.
+ * Rounding up would add half a step to every period. Nearest must not
+ * drift at all without jitter (the grid absorbs the latency), and with
+ * it the mean period must be what it is without a grid, interval + lat:
+ * over 1e5 periods of a uniform +-10% the mean's standard error is
+ * 0.058% of the interval, so +-0.3% is 5 sigma.
+ */
+static void
+test_align_no_drift(void **state)
+{
+	static const double	 ivs[] = { 1.0, 2.0, 5.0, 10.0, 30.0 };
+	const double		 lat = 0.003;
+	uint64_t		 s = 11;
+	double			 iv, q, t0, start, due;
+	unsigned		 i, k;
+
+	(void)state;
+	for (k = 0; k < sizeof(ivs) / sizeof(ivs[0]); k++) {
+		iv = ivs[k];
+		q = probe_slack(iv, 0);
+		t0 = start = probe_align(1795450080.0, q) + lat;
+		for (i = 0; i < 1000; i++) {
+			due = probe_align(start + probe_jitter(&s, iv, 0.0), q);
+			assert_true(due > start);
+			start = due + lat;
+		}
+		assert_true(fabs((start - t0) - 1000 * iv) < 1e-6);
+		t0 = start;
+		for (i = 0; i < 100000; i++) {
+			due = probe_align(start + probe_jitter(&s, iv, 0.1), q);
+			assert_true(due - start >= iv * 0.9 - q / 2);
+			assert_true(due - start <= iv * 1.1 + q / 2);
+			start = due + lat;
+		}
+		assert_true(fabs((start - t0) / 100000 / (iv + lat) - 1.0) < 0.003);
+	}
+}
+
+/*
+ * Checks every 10 s at random phases: how many distinct due times, and
+ * the most probes on one.
+ */
+static void
+spread(unsigned n, double rate, unsigned *distinct, unsigned *most)
+{
+	static double	 due[1000];
+	uint64_t	 s = 5;
+	double		 now = 1795450080.0;
+	unsigned	 i, j, same;
+
+	*distinct = *most = 0;
+	for (i = 0; i < n; i++) {
+		due[i] = probe_align(now + probe_first_delay(&s, 10.0),
+		    probe_slack(10.0, rate));
+		assert_true(due[i] >= now && due[i] <= now + 10.0);
+		for (same = 1, j = 0; j < i; j++)
+			same += due[j] == due[i];
+		*distinct += same == 1;
+		*most = same > *most ? same : *most;
+	}
+}
+
+/*
+ * What the grid is for: 100 checks (10 probes/s) fall on at most 11 due
+ * times instead of 100. And what bounds it: 1,000 checks fall on 125 ms
+ * steps, ~12 probes each (a Poisson count of mean 12.5 is over 35 once
+ * in ~1e7), not on 11 batches of ~100.
+ */
+static void
+test_align_coalesces(void **state)
+{
+	unsigned	 distinct, most;
+
+	(void)state;
+	spread(100, 10.0, &distinct, &most);
+	assert_true(distinct >= 2 && distinct <= 11 && most >= 10);
+	spread(1000, 100.0, &distinct, &most);
+	assert_true(distinct >= 60 && distinct <= 81 && most <= 35);
+}
+
 static void
 test_classes(void **state)
 {
@@ -704,6 +849,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rng_deterministic),
 		cmocka_unit_test(test_jitter_bounds),
+		cmocka_unit_test(test_slack_grid),
+		cmocka_unit_test(test_align),
+		cmocka_unit_test(test_align_no_drift),
+		cmocka_unit_test(test_align_coalesces),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_target_resolve),
 		cmocka_unit_test(test_http_probe),
