@@ -164,10 +164,9 @@ probe_slack(double interval, double rate)
 
 /*
  * t to the nearest point of a grid (a step from probe_slack; 0 = none).
- * Nearest, not up: the
- * next due time is measured from the moment the probe really started,
- * a little after its grid point, and rounding that up would add a step
- * to every period. With nearest, an interval that is a multiple of the
+ * Nearest, not up: the next due time is measured from the moment the
+ * probe really started, a little after its grid point, and rounding that
+ * up would add a step to every period. With nearest, an interval that is a multiple of the
  * grid (whole seconds, and 1, 1.5, 2, 2.5 s...) keeps its period: exactly
  * without jitter, on average with it.
  */
