@@ -70,7 +70,8 @@ def main():
     print()
     hdr = ("containers", "in /metrics", "series", "floor ms", "walk ms",
            "haled ms", "p99 ms", "x floor", "self ms", "cpu ms",
-           "MB out", "gzip ms", "x floor", "gzip MB", "RSS MiB", "anon MiB", "RSS growth KiB")
+           "MB out", "gzip ms", "x floor", "gzip MB", "RSS MiB", "peak MiB", "anon MiB",
+           "RSS growth KiB")
     rows = []
     for s in res["sizes"]:
         f, sc, gz, rr = s["floor"], s["scrape"], s["gzip"], s.get("rss_run")
@@ -94,6 +95,7 @@ def main():
             fmt(sc.get("self_median_ms")), fmt(sc.get("haled_sched_cpu_ms")),
             fmt(sc["bytes"] / 1e6, 3), fmt(gz["median_ms"]), fmt(s["gzip_x_floor"]),
             fmt(gz["bytes"] / 1e6, 3), fmt(s["rss_kb"] / 1024.0, 1),
+            fmt(s["rss_peak_kb"] / 1024.0, 1) if s.get("rss_peak_kb") else "-",
             fmt(s["rss_anon_kb"] / 1024.0, 1) if s["rss_anon_kb"] else "-",
             ("%d over %d" % (growth, rr["n"])) if growth is not None else "-"))
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
@@ -161,8 +163,10 @@ def main():
     t = {}
     s1k, s5k = bysize.get(1000), bysize.get(5000)
     if s1k and s1k["containers_in_metrics"] >= 1000:
+        # Both: Prometheus asks for gzip, curl and most tools do not.
         t["latency_1000_within_2x_floor"] = {
-            "value": s1k["x_floor"], "holds": s1k["x_floor"] <= 2.0,
+            "value": s1k["x_floor"],
+            "holds": max(s1k["x_floor"], s1k["gzip_x_floor"]) <= 2.0,
             "gzip_value": s1k["gzip_x_floor"]}
     else:
         t["latency_1000_within_2x_floor"] = {
@@ -187,8 +191,9 @@ def main():
                      "Docker part failed" if d.get("failed") else
                      "haled did not export every container")}
     if s1k and s1k["containers_in_metrics"] >= 1000:
-        rss = s1k["rss_kb"]
-        t["rss_under_16mib_at_1000"] = {"value_kib": rss, "holds": rss < 16 * 1024,
+        rss, peak = s1k["rss_kb"], s1k.get("rss_peak_kb") or 0
+        t["rss_under_16mib_at_1000"] = {"value_kib": rss, "peak_kib": peak,
+                                        "holds": max(rss, peak) < 16 * 1024,
                                         "anon_kib": s1k["rss_anon_kb"]}
     else:
         t["rss_under_16mib_at_1000"] = {"holds": None}
@@ -214,7 +219,7 @@ def main():
 
     print("\nTargets (issue 7)")
     names = {
-        "latency_1000_within_2x_floor": "scrape latency at 1,000 within 2x the floor",
+        "latency_1000_within_2x_floor": "scrape at 1,000 within 2x the floor (and gzipped)",
         "linear_at_5000": "at 5,000 still linear (per-container cost vs 1,000)",
         "100x_faster_than_stats_api": ">= 100x faster than the Docker stats API",
         "rss_under_16mib_at_1000": "RSS < 16 MiB at 1,000 containers",
@@ -231,11 +236,12 @@ def main():
                 c, r["growth_kb"], r["scrapes"], r["second_half_growth_kb"])
                 for c, r in v["runs"].items())
         elif k == "latency_1000_within_2x_floor" and v.get("gzip_value"):
-            extra = "(identity; with gzip, as Prometheus asks: %.2f)" % v["gzip_value"]
+            extra = "(identity; gzipped, as Prometheus asks: %.2f)" % v["gzip_value"]
         elif k == "linear_at_5000" and v.get("floor_value") is not None:
             extra = "floor itself %.2f" % v["floor_value"]
         elif k == "rss_under_16mib_at_1000" and v.get("anon_kib"):
-            extra = "KiB VmRSS; %d KiB of it anonymous (the rest: shared libraries)" % v["anon_kib"]
+            extra = "KiB VmRSS (peak %d KiB); %d KiB of it anonymous (the rest: shared libraries)" % (
+                v["peak_kib"], v["anon_kib"])
         elif v.get("note"):
             extra = v["note"]
         print("  %-52s %-6s %s %s" % (label, verdict(v["holds"]),
