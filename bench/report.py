@@ -154,7 +154,17 @@ def main():
         pps = p.get("http_probes_per_second")
         if pps is None:
             pps = find_number(p, ("probes_per_s",))
-        print("\nProbe engine: %s" % (json.dumps(p)[:400]))
+        print("\nProbe engine (bench/probe_bench, checks at 1 s intervals "
+              "against a loopback server):")
+        for r in p.get("runs") or []:
+            print("  %-4s %5d checks%s  %5.0f probes/s  %5.1f%% of a core  "
+                  "%4.0f us CPU per probe" % (
+                      r.get("kind", "?"), r.get("checks", 0),
+                      ", in netns" if r.get("netns") else "          ",
+                      r.get("probes", 0) / r["seconds"] if r.get("seconds") else 0,
+                      r.get("core_percent", 0), r.get("cpu_us_each", 0)))
+        if not p.get("runs"):
+            print("  %s" % json.dumps(p)[:400])
     elif p:
         print("\nProbe engine: %s" % ("no bench/probe_bench* in this tree"
                                       if p.get("missing") else "its benchmark failed"))
