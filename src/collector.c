@@ -712,19 +712,6 @@ collector_snap_write(const struct collector_snap *s, struct metrics_writer *w,
 	return 1;
 }
 
-int
-collector_write(struct collector *c, struct metrics_writer *w,
-    const struct cgroup_target *t, size_t n, double now)
-{
-	struct collector_snap	*s = collector_collect(c, t, n, now);
-	struct collector_cursor	 cur = { 0, 0, 0 };
-
-	if (s == NULL)
-		return -1;
-	collector_snap_write(s, w, &cur, SIZE_MAX);
-	return 0;
-}
-
 /* Discovery --------------------------------------------------------- */
 
 static void

@@ -68,10 +68,6 @@ struct collector_cursor {
 int	collector_snap_write(const struct collector_snap *,
 	    struct metrics_writer *, struct collector_cursor *, size_t budget);
 
-/* collector_collect, then the whole of it written to w; -1 out of memory. */
-int	collector_write(struct collector *, struct metrics_writer *,
-	    const struct cgroup_target *, size_t n, double now);
-
 /*
  * Targets found without Docker (cgroup_discover): the host "/" first (pid
  * 1), then every container cgroup sorted by id, each labelled with its id

@@ -1,5 +1,6 @@
 /*
- * collector_write against the fixture trees in tests/fixtures/cgroup.
+ * collector_collect and collector_snap_write against the fixture trees in
+ * tests/fixtures/cgroup.
  *
  * The output is parsed back into name{labels} -> value and compared with
  * tables written by hand from the fixture files (see the README there):
@@ -263,12 +264,15 @@ static char *
 render(struct collector *c, const struct cgroup_target *t, size_t n,
     double now, enum metrics_format fmt)
 {
-	struct buf		b;
-	struct metrics_writer	w;
+	struct buf		 b;
+	struct metrics_writer	 w;
+	struct collector_snap	*s;
+	struct collector_cursor	 cur = { 0, 0, 0 };
 
 	buf_init(&b);
 	metrics_writer_init(&w, &b, fmt);
-	assert_int_equal(collector_write(c, &w, t, n, now), 0);
+	assert_non_null(s = collector_collect(c, t, n, now));
+	assert_int_equal(collector_snap_write(s, &w, &cur, SIZE_MAX), 1);
 	metrics_finish(&w);
 	assert_false(b.oom);
 	return buf_steal(&b, NULL);
