@@ -37,9 +37,9 @@
 #include <curl/curl.h>
 #include <ev.h>
 
-#include "inventory.h"
-#include "log.h"
-#include "probe.h"
+#include "docker/inventory.h"
+#include "core/log.h"
+#include "check/probe.h"
 
 /* ---- the server (child) ------------------------------------------------- */
 

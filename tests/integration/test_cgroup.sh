@@ -19,6 +19,13 @@ assert any(f.name == "container_cpu_usage_seconds" for f in fams), [f.name for f
 PY
 }
 
+# golden_check GOT EXPECTED WHAT: GOT without comments, self metrics and
+# container_last_seen equals EXPECTED.
+golden_check() {
+	grep -v '^hale_\|^process_\|^container_last_seen' "$1" | { [ "${1##*.}" = om ] && cat || grep -v '^# '; } >"$1.cmp"
+	diff -u "$2" "$1.cmp" >&2 || fail "$3: /metrics differs from $2"
+}
+
 # --- fixture trees: every layout, text and OpenMetrics ---
 # min_interval 0s: every scrape reads the files again.
 printf '{"metrics": {"min_interval": "0s"}}\n' >"$HALE_TMP/zero.json"
@@ -26,6 +33,9 @@ for tree in v2-systemd v2-cgroupfs v1 hybrid; do
 	hale_start --config.file="$HALE_TMP/zero.json" --path.sysfs="$fixtures/$tree/sys" --path.procfs="$fixtures/$tree/proc" \
 	    --docker.host=unix:///nonexistent/docker.sock
 	http_get /metrics >"$HALE_TMP/$tree.txt"
+	# The container and machine families, byte for byte as recorded in
+	# tests/fixtures/cgroup/expected (container_last_seen is the clock).
+	golden_check "$HALE_TMP/$tree.txt" "$fixtures/expected/$tree.prom" "$tree text"
 	promtool check metrics <"$HALE_TMP/$tree.txt" || fail "$tree: promtool check metrics"
 	grep -q '^container_cpu_usage_seconds_total{id="/",cpu="total"}' "$HALE_TMP/$tree.txt" ||
 		fail "$tree: the host is exported as id=\"/\""
@@ -33,6 +43,7 @@ for tree in v2-systemd v2-cgroupfs v1 hybrid; do
 	[ "$n" -ge 3 ] || fail "$tree: expected the host and at least two containers, got $n"
 	grep -q '^machine_cpu_cores ' "$HALE_TMP/$tree.txt" || fail "$tree: machine_cpu_cores"
 	curl -s -H "Accept: $om_accept" "$HALE_URL/metrics" >"$HALE_TMP/$tree.om"
+	golden_check "$HALE_TMP/$tree.om" "$fixtures/expected/$tree.om" "$tree OpenMetrics"
 	om_check "$HALE_TMP/$tree.om" || fail "$tree: strict OpenMetrics parse"
 	if [ "$tree" = v2-systemd ]; then
 		# Its garbage and empty files: counted every scrape, logged once.

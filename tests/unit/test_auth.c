@@ -16,7 +16,7 @@
 
 #include <string.h>
 
-#include "auth.h"
+#include "http/auth.h"
 
 #define SHA512_HASH "$6$saltsalt$As4wrv0kZlfch1du9WeH7qhskyLriQWySXrZzynnvi46" \
 	"nFnNxjdpl6ksRegrrKexvhIa/Iny8S8uF3fVWTMuC1"

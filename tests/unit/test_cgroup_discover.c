@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 
 #define FIX	FIXTURES "/cgroup/"
 #define ID(h)	h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h

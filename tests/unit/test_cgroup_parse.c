@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "cgroup_parse.h"
+#include "cgroup/cgroup_parse.h"
 
 #define S(lit)	(lit), (sizeof(lit) - 1)
 

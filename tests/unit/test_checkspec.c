@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkspec.h"
+#include "check/checkspec.h"
 
 /* -Wwrite-strings: label literals are const, docker_label is not. */
 #define S(s)	((char *)(uintptr_t)(s))

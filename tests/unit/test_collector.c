@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collector.h"
+#include "cgroup/collector.h"
 
 #define FIX	FIXTURES "/cgroup/"
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkspec.h"
-#include "config.h"
+#include "check/checkspec.h"
+#include "core/config.h"
 
 static struct config_flags no_flags;
 

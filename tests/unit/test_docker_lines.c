@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "docker_parse.h"
+#include "docker/docker_parse.h"
 
 /* Collects delivered lines, joined with '|', plus their count. */
 struct sink {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "docker_parse.h"
+#include "docker/docker_parse.h"
 
 #define ID_A	"bcf61a66125a15f80697637864d660ceec75293e58df1ce6f3bf97f33bbbe683"
 #define ID_WEB	"c7b1f16919c4f8defd1fe151603b16483f5e62c7cba8f2e715cc2da3d18631e5"

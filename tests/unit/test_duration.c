@@ -4,7 +4,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "duration.h"
+#include "core/duration.h"
 
 static uint64_t
 ok(const char *s)

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "health.h"
+#include "check/health.h"
 
 /*
  * Feeds a string of results, one per second starting at t0 + 1:

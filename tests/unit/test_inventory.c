@@ -10,8 +10,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "collector.h"
-#include "inventory.h"
+#include "cgroup/collector.h"
+#include "docker/inventory.h"
 
 #define WEB	"c7b1f16919c4f8defd1fe151603b16483f5e62c7cba8f2e715cc2da3d18631e5"
 #define PLAIN	"e6c66d8056e671e779e62cd971b1848d719020ec90caf4b9ffed2fdc681587a3"

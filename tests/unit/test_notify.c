@@ -13,7 +13,7 @@
 
 #include <cJSON.h>
 
-#include "notify.h"
+#include "remedy/notify.h"
 
 static void
 test_document(void **state)

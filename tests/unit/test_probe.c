@@ -16,8 +16,8 @@
 
 #include <curl/curl.h>
 
-#include "log.h"
-#include "probe.h"
+#include "core/log.h"
+#include "check/probe.h"
 
 #define S(s)	((char *)(uintptr_t)(s))
 

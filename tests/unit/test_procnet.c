@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "procnet.h"
+#include "cgroup/procnet.h"
 
 #define HDR \
 	"Inter-|   Receive                                                |  Transmit\n" \

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "remedy.h"
+#include "remedy/remedy.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

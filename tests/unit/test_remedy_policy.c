@@ -16,9 +16,9 @@
 
 #include <cJSON.h>
 
-#include "config.h"
-#include "notify.h"
-#include "remedy.h"
+#include "core/config.h"
+#include "remedy/notify.h"
+#include "remedy/remedy.h"
 
 static void
 build(struct remedy_policy *p, const struct remedy_config *cfg,

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "scrape_stream.h"
+#include "http/scrape_stream.h"
 
 #define FIX	FIXTURES "/cgroup/"
 #define ID(h)	h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h

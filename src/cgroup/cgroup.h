@@ -1,0 +1,204 @@
+/*
+ * cgroup: finds a container's cgroup on v2, v1 and hybrid hosts and reads
+ * its files into a plain stats struct (the parsing is cgroup_parse.c).
+ *
+ * Every path goes through the --path.sysfs and --path.procfs roots, so
+ * the tests point it at fixture trees. Layouts:
+ *
+ *	v2	<sysfs>/fs/cgroup/cgroup.controllers exists; one tree.
+ *	v1	one tree per controller: <sysfs>/fs/cgroup/{cpu,cpuacct,memory,
+ *		blkio,pids}, possibly co-mounted ("cpu,cpuacct") with or
+ *		without the cpu -> cpu,cpuacct symlinks.
+ *	hybrid	v1 controllers plus a controller-less v2 tree at
+ *		<sysfs>/fs/cgroup/unified. cpu.stat (usage/user/system in
+ *		usec) and *.pressure are read there when the container has a
+ *		directory in it; everything else comes from v1.
+ *
+ * Ids are cAdvisor's container names: the cgroup path relative to the
+ * hierarchy root ("/" for the host, "/system.slice/docker-<hex>.scope",
+ * "/docker/<hex>"). The same id names the directory in every hierarchy.
+ */
+#ifndef HALE_CGROUP_H
+#define HALE_CGROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroup/cgroup_parse.h"
+#include "cgroup/procnet.h"
+
+#define CGROUP_PATH_MAX		512	/* a root such as <sysfs>/fs/cgroup/memory */
+#define CGROUP_ID_MAX		512	/* a container id (cgroup path) */
+#define CGROUP_READ_MAX		(64 * 1024)	/* largest file read whole */
+#define CGROUP_IO_MAX		32	/* block devices kept per container */
+
+enum cgroup_layout {
+	CGROUP_LAYOUT_V2,
+	CGROUP_LAYOUT_V1,
+	CGROUP_LAYOUT_HYBRID,
+};
+
+enum cgroup_ctrl {
+	CGROUP_CTRL_CPU,
+	CGROUP_CTRL_CPUACCT,
+	CGROUP_CTRL_MEMORY,
+	CGROUP_CTRL_BLKIO,
+	CGROUP_CTRL_PIDS,
+	CGROUP_CTRL_N,
+};
+
+struct cgroup_env {
+	enum cgroup_layout	 layout;
+	char			 sysfs[CGROUP_PATH_MAX];
+	char			 procfs[CGROUP_PATH_MAX];
+	/* v2: <sysfs>/fs/cgroup; hybrid: its unified/; v1: empty. */
+	char			 unified[CGROUP_PATH_MAX];
+	/* v1 and hybrid: each controller's mount directory, "" if absent. */
+	char			 v1[CGROUP_CTRL_N][CGROUP_PATH_MAX];
+	long			 user_hz;	/* cpuacct.stat tick rate */
+};
+
+/* Detects the layout under `sysfs`; -1 when no cgroup tree is found. */
+int	cgroup_env_init(struct cgroup_env *, const char *sysfs,
+	    const char *procfs, char *err, size_t errlen);
+const char *cgroup_layout_name(enum cgroup_layout);
+
+/* Bits of cgroup_stats.have: which values were read. */
+#define CGROUP_HAVE_CPU_USAGE	(1u << 0)	/* cpu_usage_ns */
+#define CGROUP_HAVE_CPU_USER_SYS (1u << 1)	/* cpu_user_ns, cpu_system_ns */
+#define CGROUP_HAVE_CFS		(1u << 2)	/* cfs_* counters */
+#define CGROUP_HAVE_CPU_PERIOD	(1u << 3)
+#define CGROUP_HAVE_CPU_QUOTA	(1u << 4)	/* a quota is set (cpu_quota_us > 0) */
+#define CGROUP_HAVE_CPU_SHARES	(1u << 5)
+#define CGROUP_HAVE_MEM_USAGE	(1u << 6)	/* mem_usage and mem_working_set */
+#define CGROUP_HAVE_MEM_RSS	(1u << 7)
+#define CGROUP_HAVE_MEM_CACHE	(1u << 8)
+#define CGROUP_HAVE_MEM_MAPPED	(1u << 9)
+#define CGROUP_HAVE_MEM_SWAP	(1u << 10)
+#define CGROUP_HAVE_MEM_MAX	(1u << 11)	/* mem_max_usage */
+#define CGROUP_HAVE_MEM_LIMIT	(1u << 12)
+#define CGROUP_HAVE_OOM		(1u << 13)
+#define CGROUP_HAVE_THREADS	(1u << 14)
+#define CGROUP_HAVE_THREADS_MAX	(1u << 15)
+#define CGROUP_HAVE_PROCS	(1u << 16)
+#define CGROUP_HAVE_NET		(1u << 17)	/* net/dev was read (nnet may be 0) */
+#define CGROUP_HAVE_IO		(1u << 18)	/* io.stat/blkio was read */
+#define CGROUP_HAVE_PSI(res, full) (1u << (19 + (res) * 2 + (full)))	/* 19..24 */
+
+enum cgroup_psi_res {
+	CGROUP_PSI_CPU,
+	CGROUP_PSI_MEMORY,
+	CGROUP_PSI_IO,
+	CGROUP_PSI_N,
+};
+
+struct cgroup_stats {
+	uint32_t	 have;
+	unsigned	 nerrors;	/* files present but unreadable or malformed */
+
+	uint64_t	 cpu_usage_ns;
+	uint64_t	 cpu_user_ns;
+	uint64_t	 cpu_system_ns;
+	uint64_t	 cfs_periods;
+	uint64_t	 cfs_throttled_periods;
+	uint64_t	 cfs_throttled_ns;
+	uint64_t	 cpu_quota_us;		/* 0 = no quota */
+	uint64_t	 cpu_period_us;
+	uint64_t	 cpu_shares;		/* v2: from cpu.weight */
+
+	uint64_t	 mem_usage;
+	uint64_t	 mem_working_set;	/* usage - inactive_file, >= 0 */
+	uint64_t	 mem_rss;
+	uint64_t	 mem_cache;
+	uint64_t	 mem_mapped_file;
+	uint64_t	 mem_swap;
+	uint64_t	 mem_max_usage;
+	uint64_t	 mem_limit;		/* raw: UINT64_MAX for "max" */
+	uint64_t	 oom_kills;
+
+	uint64_t	 threads;		/* pids.current */
+	uint64_t	 threads_max;		/* pids.max, UINT64_MAX for "max" */
+	uint64_t	 processes;		/* lines of cgroup.procs */
+
+	uint64_t	 psi_us[CGROUP_PSI_N][2];	/* [res][0 some, 1 full] */
+
+	/* Storage supplied by the caller; nio/nnet say how much was used. */
+	struct cgroup_io_dev	*io;
+	size_t			 io_cap;
+	size_t			 nio;
+	struct procnet_iface	*net;
+	size_t			 net_cap;
+	size_t			 nnet;
+};
+
+/*
+ * Reads everything for one cgroup. `pid` is a process inside it for the
+ * network counters (0: none; id "/" defaults to pid 1). When the id's
+ * directory is missing in a hierarchy and pid > 0, that hierarchy's path
+ * is taken from <procfs>/<pid>/cgroup if it ends in the same directory
+ * name (a relative --cgroup-parent nests containers under dockerd's own,
+ * per-hierarchy cgroup). The caller sets
+ * out->io/io_cap and out->net/net_cap (either may be NULL/0); everything
+ * else is overwritten.
+ *
+ * Returns -1 only when the cgroup is not there (never was, or vanished
+ * during the read): the container is gone, skip it. Otherwise 0; files
+ * that are simply absent leave their `have` bit clear, and files that
+ * exist but cannot be read or parsed are counted in out->nerrors with the
+ * first message in err.
+ */
+int	cgroup_read_stats(const struct cgroup_env *, const char *id, pid_t pid,
+	    struct cgroup_stats *out, char *err, size_t errlen);
+
+/* Host totals for machine_cpu_cores and machine_memory_bytes. */
+struct cgroup_machine {
+	unsigned	cpu_cores;	/* <sysfs>/devices/system/cpu/online, else cpuinfo */
+	uint64_t	memory_bytes;	/* MemTotal of <procfs>/meminfo */
+};
+int	cgroup_read_machine(const struct cgroup_env *, struct cgroup_machine *,
+	    char *err, size_t errlen);
+
+/*
+ * Discovery without Docker: walks the v2 tree (v1/hybrid: the cpuacct
+ * hierarchy, else memory) for docker-<64hex>.scope (systemd driver) and
+ * <64hex> (cgroupfs driver, any parent) directories, at most
+ * CGROUP_DISCOVER_DEPTH levels deep, at most CGROUP_DISCOVER_MAX results.
+ * A container's own sub-cgroups are not searched. `cb` gets each one in
+ * directory order; it returns -1 to stop the walk.
+ */
+#define CGROUP_DISCOVER_DEPTH	8
+#define CGROUP_DISCOVER_MAX	16384
+struct cgroup_found {
+	char	id[CGROUP_ID_MAX];
+	char	container_id[65];
+	pid_t	pid;		/* first line of cgroup.procs, 0 if empty */
+};
+typedef int (*cgroup_found_cb)(const struct cgroup_found *, void *arg);
+int	cgroup_discover(const struct cgroup_env *, cgroup_found_cb, void *arg,
+	    char *err, size_t errlen);
+
+/*
+ * io.stat device names: MAJ:MIN -> "/dev/<DEVNAME>" from
+ * <sysfs>/dev/block/MAJ:MIN/uevent, "MAJ:MIN" when unknown, as cAdvisor
+ * labels them. Cached; the cache is flushed when full.
+ */
+#define CGROUP_DEVNAMES_MAX	256
+struct cgroup_devname {
+	unsigned	major;
+	unsigned	minor;
+	char		label[80];	/* device="..." ready to print, escaped */
+};
+struct cgroup_devnames {
+	struct cgroup_devname	ent[CGROUP_DEVNAMES_MAX];
+	size_t			n;
+};
+void	cgroup_devnames_init(struct cgroup_devnames *);
+/* The preformatted `device="/dev/sda"` label for maj:min. */
+const char *cgroup_devnames_label(struct cgroup_devnames *,
+	    const struct cgroup_env *, unsigned major, unsigned minor);
+
+/* 1 if `s` is 64 lower-case hex digits (a Docker container id). */
+int	cgroup_is_container_id(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,8 @@
+# check: check specs from labels and rules, the health state machine, the
+# probe engine and its HTTP and TCP probes, network-namespace sockets.
+src_libhale_a_SOURCES += \
+	%reldir%/checkspec.c %reldir%/checkspec.h \
+	%reldir%/health.c %reldir%/health.h \
+	%reldir%/netns.c %reldir%/netns.h \
+	%reldir%/probe.c %reldir%/probe.h %reldir%/probe_http.c %reldir%/probe_tcp.c
+unit_tests += tests/unit/test_health tests/unit/test_checkspec tests/unit/test_probe

@@ -1,0 +1,43 @@
+/* confjson: shared error reporting of the config-file parsers. */
+#include "core/confjson.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+confjson_problem(struct confjson *j, const char *path, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	buf_puts(j->errors, path);
+	buf_puts(j->errors, ": ");
+	va_start(ap, fmt);
+	buf_vprintf(j->errors, fmt, ap);
+	va_end(ap);
+	buf_putc(j->errors, '\n');
+	j->n++;
+}
+
+void
+confjson_show(const cJSON *v, char *dst, size_t len)
+{
+	char	*s = cJSON_PrintUnformatted(v);	/* escapes control bytes */
+
+	snprintf(dst, len, "%s", s != NULL ? s : "?");
+	if (s != NULL && strlen(s) >= len && len > 4)
+		memcpy(dst + len - 4, "...", 4);
+	free(s);
+}
+
+void
+confjson_path(char *dst, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(dst, len, fmt, ap) < 0)
+		dst[0] = '\0';
+	va_end(ap);
+}

@@ -1,0 +1,28 @@
+/*
+ * confjson: what every config-file parser shares: problems reported with
+ * their JSON path into one error buffer, and JSON values quoted in those
+ * messages. Pure.
+ */
+#ifndef HALE_CONFJSON_H
+#define HALE_CONFJSON_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "core/buf.h"
+
+struct confjson {
+	struct buf	*errors;	/* one "path: problem" line each */
+	int		 n;		/* problems so far */
+};
+
+void	confjson_problem(struct confjson *, const char *path,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A JSON value for a message: compact, and cut so a huge value can't flood. */
+void	confjson_show(const cJSON *, char *dst, size_t len);
+/* A JSON path for messages: cut rather than overflow when very deep. */
+void	confjson_path(char *dst, size_t len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,257 @@
+/* log: logfmt or JSON lines on stderr, one write(2) per line. */
+#include "core/log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_LINE_MAX	4096
+#define LOG_VALUE_MAX	512	/* longer values are cut and marked */
+
+enum log_level log_min_level = LOG_LEVEL_INFO;
+static enum log_format log_fmt = LOG_FORMAT_LOGFMT;
+static int log_journal;
+
+static const char *const level_names[] = { "debug", "info", "warn", "error" };
+/* syslog priorities for journald's <N> prefix */
+static const int level_prio[] = { 7, 6, 4, 3 };
+
+struct line {
+	char		*p;
+	unsigned	 len, cap;
+};
+
+void
+log_setup(enum log_level lvl, enum log_format fmt, int journal)
+{
+	log_min_level = lvl;
+	log_fmt = fmt;
+	log_journal = journal;
+}
+
+const char *
+log_level_name(enum log_level lvl)
+{
+	return level_names[lvl];
+}
+
+int
+log_level_parse(const char *s, enum log_level *out)
+{
+	unsigned	 i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (strcmp(s, level_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+log_format_parse(const char *s, enum log_format *out)
+{
+	if (strcmp(s, "logfmt") == 0)
+		*out = LOG_FORMAT_LOGFMT;
+	else if (strcmp(s, "json") == 0)
+		*out = LOG_FORMAT_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+put(struct line *l, const char *s, unsigned n)
+{
+	if (n > l->cap - 1 - l->len)
+		n = l->cap - 1 - l->len;
+	memcpy(l->p + l->len, s, n);
+	l->len += n;
+	l->p[l->len] = '\0';
+}
+
+static void
+puts_(struct line *l, const char *s)
+{
+	put(l, s, (unsigned)strlen(s));
+}
+
+static int
+needs_quotes(const char *s)
+{
+	if (*s == '\0')
+		return 1;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '=' ||
+		    *s == '\\' || (unsigned char)*s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Escapes for both formats: JSON's rules are a superset of what logfmt needs. */
+static void
+put_escaped(struct line *l, const char *s)
+{
+	unsigned	 n;
+	char		 tmp[8];
+
+	for (n = 0; *s != '\0'; s++, n++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (n == LOG_VALUE_MAX) {
+			puts_(l, "...");
+			return;
+		}
+		if (c == '"' || c == '\\') {
+			tmp[0] = '\\';
+			tmp[1] = (char)c;
+			put(l, tmp, 2);
+		} else if (c == '\n')
+			puts_(l, "\\n");
+		else if (c == '\t')
+			puts_(l, "\\t");
+		else if (c < 0x20 || c == 0x7f) {
+			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
+			puts_(l, tmp);
+		} else
+			put(l, s, 1);
+	}
+}
+
+static void
+put_string(struct line *l, const char *s, int quote)
+{
+	if (s == NULL)
+		s = "";
+	if (quote)
+		put(l, "\"", 1);
+	put_escaped(l, s);
+	if (quote)
+		put(l, "\"", 1);
+}
+
+static void
+put_value(struct line *l, const struct log_kv *kv)
+{
+	char	 tmp[40];
+	int	 json = log_fmt == LOG_FORMAT_JSON;
+
+	switch (kv->type) {
+	case LOG_KV_STR:
+		put_string(l, kv->v.s, json || needs_quotes(kv->v.s ?
+		    kv->v.s : ""));
+		return;
+	case LOG_KV_INT:
+		snprintf(tmp, sizeof(tmp), "%lld", (long long)kv->v.i);
+		break;
+	case LOG_KV_UINT:
+		snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)kv->v.u);
+		break;
+	case LOG_KV_DOUBLE:
+		snprintf(tmp, sizeof(tmp), "%.6g", kv->v.d);
+		break;
+	case LOG_KV_NONE:
+		tmp[0] = '\0';
+		break;
+	}
+	puts_(l, tmp);
+}
+
+static void
+put_timestamp(struct line *l)
+{
+	struct timeval	 tv;
+	struct tm	 tm;
+	char		 tmp[96];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
+	puts_(l, tmp);
+}
+
+static void
+format_logfmt(struct line *l, enum log_level lvl, const char *msg,
+    const struct log_kv *kv, unsigned n)
+{
+	unsigned	 i;
+
+	puts_(l, "ts=");
+	put_timestamp(l);
+	puts_(l, " level=");
+	puts_(l, level_names[lvl]);
+	puts_(l, " msg=");
+	put_string(l, msg, needs_quotes(msg));
+	for (i = 0; i < n; i++) {
+		put(l, " ", 1);
+		puts_(l, kv[i].key);
+		put(l, "=", 1);
+		put_value(l, &kv[i]);
+	}
+}
+
+static void
+format_json(struct line *l, enum log_level lvl, const char *msg,
+    const struct log_kv *kv, unsigned n)
+{
+	unsigned	 i;
+
+	puts_(l, "{\"ts\":\"");
+	put_timestamp(l);
+	puts_(l, "\",\"level\":\"");
+	puts_(l, level_names[lvl]);
+	puts_(l, "\",\"msg\":");
+	put_string(l, msg, 1);
+	for (i = 0; i < n; i++) {
+		put(l, ",", 1);
+		put_string(l, kv[i].key, 1);
+		put(l, ":", 1);
+		put_value(l, &kv[i]);
+	}
+	/* Leave room for the closing brace even when the line was cut. */
+	if (l->len > l->cap - 3)
+		l->len = l->cap - 3;
+	put(l, "}", 1);
+}
+
+unsigned
+log_format_line(char *dst, unsigned dstlen, enum log_level lvl,
+    const char *msg, const struct log_kv *kv, unsigned n)
+{
+	struct line	 l = { dst, 0, dstlen };
+	char		 prio[8];
+
+	dst[0] = '\0';
+	if (log_journal) {
+		snprintf(prio, sizeof(prio), "<%d>", level_prio[lvl]);
+		puts_(&l, prio);
+	}
+	if (log_fmt == LOG_FORMAT_JSON)
+		format_json(&l, lvl, msg, kv, n);
+	else
+		format_logfmt(&l, lvl, msg, kv, n);
+	/* The newline always fits: it replaces the last byte if need be. */
+	if (l.len >= dstlen - 1)
+		l.len = dstlen - 2;
+	dst[l.len++] = '\n';
+	dst[l.len] = '\0';
+	return l.len;
+}
+
+void
+log_emit(enum log_level lvl, const char *msg, const struct log_kv *kv,
+    unsigned n)
+{
+	char		 line[LOG_LINE_MAX];
+	unsigned	 len;
+	ssize_t		 rc;
+
+	len = log_format_line(line, sizeof(line), lvl, msg, kv, n);
+	/* One write per line keeps lines whole; a failed log write is not fatal. */
+	rc = write(STDERR_FILENO, line, len);
+	(void)rc;
+}

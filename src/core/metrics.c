@@ -1,0 +1,351 @@
+/*
+ * metrics: Prometheus text 0.0.4 and OpenMetrics 1.0.0 exposition writer
+ * and content negotiation. Pure.
+ */
+#include "core/metrics.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *
+type_name(enum metrics_type t, enum metrics_format fmt)
+{
+	switch (t) {
+	case METRICS_COUNTER:
+		return "counter";
+	case METRICS_GAUGE:
+		return "gauge";
+	case METRICS_HISTOGRAM:
+		return "histogram";
+	case METRICS_UNTYPED:
+		break;
+	}
+	return fmt == METRICS_OPENMETRICS ? "unknown" : "untyped";
+}
+
+void
+metrics_writer_init(struct metrics_writer *w, struct buf *out,
+    enum metrics_format fmt)
+{
+	w->out = out;
+	w->fmt = fmt;
+}
+
+/* HELP text: text 0.0.4 escapes \ and newline; OpenMetrics also the quote. */
+static void
+put_help(struct metrics_writer *w, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			buf_puts(w->out, "\\\\");
+		else if (*s == '\n')
+			buf_puts(w->out, "\\n");
+		else if (*s == '"' && w->fmt == METRICS_OPENMETRICS)
+			buf_puts(w->out, "\\\"");
+		else
+			buf_putc(w->out, *s);
+	}
+}
+
+void
+metrics_family(struct metrics_writer *w, const char *name,
+    enum metrics_type type, const char *help)
+{
+	size_t	 n = strlen(name);
+
+	/* OpenMetrics names a counter family without its _total suffix. */
+	if (w->fmt == METRICS_OPENMETRICS && type == METRICS_COUNTER &&
+	    n > 6 && strcmp(name + n - 6, "_total") == 0)
+		n -= 6;
+	buf_puts(w->out, "# HELP ");
+	buf_append(w->out, name, n);
+	buf_putc(w->out, ' ');
+	put_help(w, help);
+	buf_puts(w->out, "\n# TYPE ");
+	buf_append(w->out, name, n);
+	buf_putc(w->out, ' ');
+	buf_puts(w->out, type_name(type, w->fmt));
+	buf_putc(w->out, '\n');
+}
+
+static void
+put_name_labels(struct metrics_writer *w, const char *name,
+    const char *labels, const char *extra)
+{
+	int	 has_l = labels != NULL && *labels != '\0';
+	int	 has_e = extra != NULL && *extra != '\0';
+
+	buf_puts(w->out, name);
+	if (!has_l && !has_e) {
+		buf_putc(w->out, ' ');
+		return;
+	}
+	buf_putc(w->out, '{');
+	if (has_l)
+		buf_puts(w->out, labels);
+	if (has_l && has_e)
+		buf_putc(w->out, ',');
+	if (has_e)
+		buf_puts(w->out, extra);
+	buf_puts(w->out, "} ");
+}
+
+void
+metrics_sample(struct metrics_writer *w, const char *name,
+    const char *labels, const char *extra, double value)
+{
+	put_name_labels(w, name, labels, extra);
+	metrics_put_double(w->out, value);
+	buf_putc(w->out, '\n');
+}
+
+void
+metrics_sample_u64(struct metrics_writer *w, const char *name,
+    const char *labels, const char *extra, uint64_t value)
+{
+	put_name_labels(w, name, labels, extra);
+	buf_put_u64(w->out, value);
+	buf_putc(w->out, '\n');
+}
+
+void
+metrics_sample_i64(struct metrics_writer *w, const char *name,
+    const char *labels, const char *extra, int64_t value)
+{
+	put_name_labels(w, name, labels, extra);
+	buf_put_i64(w->out, value);
+	buf_putc(w->out, '\n');
+}
+
+void
+metrics_sample_scaled(struct metrics_writer *w, const char *name,
+    const char *labels, const char *extra, uint64_t value, unsigned decimals)
+{
+	char		 frac[20];
+	uint64_t	 div = 1;
+	uint64_t	 rem;
+	unsigned	 i;
+
+	if (decimals > 18)
+		decimals = 18;
+	for (i = 0; i < decimals; i++)
+		div *= 10;
+	put_name_labels(w, name, labels, extra);
+	buf_put_u64(w->out, value / div);
+	rem = value % div;
+	if (rem != 0) {
+		/* The fraction with its leading zeros, trailing zeros dropped. */
+		for (i = decimals; i > 0; i--) {
+			frac[i - 1] = (char)('0' + rem % 10);
+			rem /= 10;
+		}
+		for (i = decimals; i > 0 && frac[i - 1] == '0'; i--)
+			;
+		buf_putc(w->out, '.');
+		buf_append(w->out, frac, i);
+	}
+	buf_putc(w->out, '\n');
+}
+
+void
+metrics_finish(struct metrics_writer *w)
+{
+	if (w->fmt == METRICS_OPENMETRICS)
+		buf_puts(w->out, "# EOF\n");
+}
+
+void
+metrics_escape_label_value(struct buf *b, const char *s)
+{
+	const char	*run = s;
+
+	/* Copy unescaped runs in one piece: most values need no escaping. */
+	for (; *s != '\0'; s++) {
+		const char *esc = NULL;
+
+		if (*s == '\\')
+			esc = "\\\\";
+		else if (*s == '"')
+			esc = "\\\"";
+		else if (*s == '\n')
+			esc = "\\n";
+		if (esc == NULL)
+			continue;
+		buf_append(b, run, (size_t)(s - run));
+		buf_puts(b, esc);
+		run = s + 1;
+	}
+	buf_append(b, run, (size_t)(s - run));
+}
+
+void
+metrics_label(struct buf *labels, const char *key, const char *value)
+{
+	if (labels->len > 0)
+		buf_putc(labels, ',');
+	buf_puts(labels, key);
+	buf_puts(labels, "=\"");
+	metrics_escape_label_value(labels, value);
+	buf_putc(labels, '"');
+}
+
+int
+metrics_sanitize_name(char *dst, size_t dstlen, const char *src)
+{
+	size_t	 i = 0;
+
+	if (dstlen == 0)
+		return -1;
+	if (isdigit((unsigned char)*src)) {
+		if (dstlen < 2)
+			return -1;
+		dst[i++] = '_';
+	}
+	for (; *src != '\0'; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (i + 1 >= dstlen) {
+			dst[0] = '\0';
+			return -1;
+		}
+		dst[i++] = (isascii(c) && (isalnum(c) || c == '_')) ?
+		    (char)c : '_';
+	}
+	dst[i] = '\0';
+	return 0;
+}
+
+void
+metrics_put_double(struct buf *b, double v)
+{
+	char	 tmp[32];
+
+	if (isnan(v)) {
+		buf_puts(b, "NaN");
+		return;
+	}
+	if (isinf(v)) {
+		buf_puts(b, v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	/* Integers print exactly and without an exponent up to 2^53. */
+	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+		buf_put_i64(b, (int64_t)v);
+		return;
+	}
+	/* Shortest of %.15g/%.17g that reads back as the same double. */
+	snprintf(tmp, sizeof(tmp), "%.15g", v);
+	if (strtod(tmp, NULL) != v)
+		snprintf(tmp, sizeof(tmp), "%.17g", v);
+	buf_puts(b, tmp);
+}
+
+/*
+ * Accept header parsing: a comma-separated list of media ranges with
+ * parameters. Only the parts that decide between our two formats matter.
+ */
+struct media_range {
+	char	 type[64];
+	char	 version[16];
+	double	 q;
+};
+
+static const char *
+parse_range(const char *p, struct media_range *r)
+{
+	size_t	 n = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->q = 1.0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p != '\0' && *p != ',' && *p != ';' && *p != ' ') {
+		if (n + 1 < sizeof(r->type))
+			r->type[n++] = (char)tolower((unsigned char)*p);
+		p++;
+	}
+	while (*p != '\0' && *p != ',') {
+		const char	*key;
+		size_t		 klen, vlen;
+		char		 val[16];
+
+		while (*p == ';' || *p == ' ' || *p == '\t')
+			p++;
+		key = p;
+		while (*p != '\0' && *p != '=' && *p != ';' && *p != ',')
+			p++;
+		klen = (size_t)(p - key);
+		if (*p != '=')
+			continue;
+		p++;
+		for (vlen = 0; *p != '\0' && *p != ';' && *p != ',' &&
+		    *p != ' '; p++)
+			if (vlen + 1 < sizeof(val))
+				val[vlen++] = *p;
+		val[vlen] = '\0';
+		while (klen > 0 && (key[klen - 1] == ' ' || key[klen - 1] == '\t'))
+			klen--;
+		if (klen == 1 && (key[0] == 'q' || key[0] == 'Q'))
+			r->q = strtod(val, NULL);
+		else if (klen == 7 && strncasecmp(key, "version", 7) == 0)
+			snprintf(r->version, sizeof(r->version), "%s", val);
+	}
+	if (!(r->q >= 0 && r->q <= 1))
+		r->q = 0;
+	return *p == ',' ? p + 1 : p;
+}
+
+enum metrics_format
+metrics_negotiate(const char *accept)
+{
+	struct media_range	 r;
+	double			 q_om = 0, q_text = 0;
+	const char		*p = accept;
+
+	if (accept == NULL)
+		return METRICS_TEXT;
+	while (*p != '\0') {
+		p = parse_range(p, &r);
+		if (strcmp(r.type, "application/openmetrics-text") == 0) {
+			/* No version means 0.0.1, which we don't speak. */
+			if (strcmp(r.version, "1.0.0") == 0 && r.q > q_om)
+				q_om = r.q;
+		} else if (strcmp(r.type, "text/plain") == 0 ||
+		    strcmp(r.type, "text/*") == 0 ||
+		    strcmp(r.type, "*/*") == 0) {
+			if ((r.version[0] == '\0' ||
+			    strcmp(r.version, "0.0.4") == 0) && r.q > q_text)
+				q_text = r.q;
+		}
+	}
+	return (q_om > 0 && q_om >= q_text) ? METRICS_OPENMETRICS :
+	    METRICS_TEXT;
+}
+
+const char *
+metrics_content_type(enum metrics_format fmt)
+{
+	if (fmt == METRICS_OPENMETRICS)
+		return "application/openmetrics-text; version=1.0.0; charset=utf-8";
+	return "text/plain; version=0.0.4; charset=utf-8";
+}
+
+int
+metrics_accepts_gzip(const char *ae)
+{
+	struct media_range	 r;
+	const char		*p = ae;
+
+	if (ae == NULL)
+		return 0;
+	while (*p != '\0') {
+		p = parse_range(p, &r);
+		if (strcmp(r.type, "gzip") == 0)
+			return r.q > 0;
+	}
+	return 0;
+}

@@ -1,0 +1,390 @@
+/*
+ * haled: startup, signals, reload and shutdown order.
+ *
+ *	main --> load config --> collector (cgroups) --> start_docker:
+ *	         curlev, inventory, probes, notify, docker, remedy (in that
+ *	         order; observers in place before docker_start) --> httpd
+ *	         --> ready --> ev_run
+ *	SIGHUP  --> reload_cb: new config or keep the old one
+ *	SIGTERM --> stop_cb: quiesce httpd --> drain_cb until idle --> ev_break
+ *	         --> httpd, then stop_docker in reverse order, collector
+ *
+ * Only this file decides to exit; everything else reports errors up.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "cgroup/collector.h"
+#include "core/config.h"
+#include "docker/curlev.h"
+#include "docker/docker.h"
+#include "daemon/hale.h"
+#include "http/httpd.h"
+#include "core/log.h"
+#include "docker/inventory.h"
+#include "remedy/notify.h"
+#include "check/probe.h"
+#include "remedy/remedy_exec.h"
+#include "http/routes.h"
+#include "http/scrape.h"
+
+#ifndef HALE_REVISION
+#define HALE_REVISION "unknown"
+#endif
+
+#define DRAIN_MAX_SECONDS	5.0
+
+static ev_signal	sig_term, sig_int, sig_hup;
+static ev_timer		drain_timer;
+static double		drain_deadline;
+
+static void
+print_errors(const struct buf *errors)
+{
+	fprintf(stderr, "haled: invalid configuration:\n%s",
+	    errors->data != NULL ? errors->data : "");
+}
+
+static void
+apply_log_config(const struct config *cfg)
+{
+	const char	*js = getenv("JOURNAL_STREAM");
+
+	log_setup(cfg->log_level, cfg->log_format, js != NULL && *js != '\0');
+}
+
+/* Settings that need sockets or paths reopened are fixed for the process lifetime. */
+static void
+warn_restart_only(const struct config *old, const struct config *cur)
+{
+	size_t	 i;
+	int	 same = old->nlisten == cur->nlisten;
+
+	for (i = 0; same && i < old->nlisten; i++)
+		same = strcmp(old->listen[i], cur->listen[i]) == 0;
+	if (!same)
+		log_warn("web.listen_addresses changed; takes effect after a restart");
+	if (strcmp(old->sysfs, cur->sysfs) != 0 ||
+	    strcmp(old->procfs, cur->procfs) != 0)
+		log_warn("paths changed; take effect after a restart");
+	if (strcmp(old->docker_host, cur->docker_host) != 0)
+		log_warn("docker.host changed; takes effect after a restart");
+}
+
+static void
+reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct hale	*h = w->data;
+	struct config	*cfg;
+	struct buf	 errors;
+	char		 err[128];
+
+	(void)loop;
+	(void)revents;
+	buf_init(&errors);
+	if ((cfg = config_load(&h->flags, &errors)) == NULL) {
+		h->last_reload_success = 0;
+		log_error("config reload failed, keeping the running config",
+		    LOG_S("file", config_file_path(&h->flags)),
+		    LOG_S("errors", errors.data != NULL ? errors.data : ""));
+		buf_free(&errors);
+		return;
+	}
+	buf_free(&errors);
+	warn_restart_only(h->cfg, cfg);
+	/* These point into the config: hand over the new one first. */
+	probe_set_rules(h->probes, cfg->checks);
+	remedy_exec_reconfigure(h->rx, cfg);
+	if (notify_reconfigure(h->notify, cfg->notify, err, sizeof(err)) == -1)
+		log_warn("notify.webhooks not applied", LOG_S("err", err));
+	config_free(h->cfg);
+	h->cfg = cfg;
+	h->last_reload_success = 1;
+	h->last_reload_ok = (double)time(NULL);
+	apply_log_config(cfg);
+	if (inventory_set_label_globs(h->inv,
+	    (const char *const *)cfg->label_allow, cfg->nlabel_allow, err,
+	    sizeof(err)) == -1)
+		log_warn("metrics.container_labels not applied",
+		    LOG_S("err", err));
+	scrape_invalidate(&h->scrape);
+	log_info("config reloaded", LOG_S("file", config_file_path(&h->flags)));
+}
+
+static void
+drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct hale	*h = w->data;
+	unsigned	 n = httpd_connections(h->httpd);
+
+	(void)revents;
+	if (n == 0 || ev_now(loop) >= drain_deadline) {
+		if (n > 0)
+			log_warn("closing connections still open",
+			    LOG_U("connections", n));
+		ev_timer_stop(loop, w);
+		ev_break(loop, EVBREAK_ALL);
+	}
+}
+
+static void
+stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct hale	*h = w->data;
+
+	(void)revents;
+	if (ev_is_active(&drain_timer))
+		return;		/* a second signal while draining changes nothing */
+	log_info("shutting down", LOG_S("signal",
+	    w->signum == SIGTERM ? "SIGTERM" : "SIGINT"));
+	h->ready = 0;
+	httpd_quiesce(h->httpd);
+	drain_deadline = ev_now(loop) + DRAIN_MAX_SECONDS;
+	ev_timer_init(&drain_timer, drain_cb, 0., 0.05);
+	drain_timer.data = h;
+	ev_timer_start(loop, &drain_timer);
+}
+
+static void
+watch_signals(struct hale *h)
+{
+	ev_signal_init(&sig_term, stop_cb, SIGTERM);
+	ev_signal_init(&sig_int, stop_cb, SIGINT);
+	ev_signal_init(&sig_hup, reload_cb, SIGHUP);
+	sig_term.data = sig_int.data = sig_hup.data = h;
+	ev_signal_start(h->loop, &sig_term);
+	ev_signal_start(h->loop, &sig_int);
+	ev_signal_start(h->loop, &sig_hup);
+	/* A client that hangs up mid-response must not kill the daemon. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+unwatch_signals(struct hale *h)
+{
+	ev_signal_stop(h->loop, &sig_term);
+	ev_signal_stop(h->loop, &sig_int);
+	ev_signal_stop(h->loop, &sig_hup);
+}
+
+static int
+start_httpd(struct hale *h)
+{
+	struct httpd_options	 o;
+	char			 err[256];
+
+	memset(&o, 0, sizeof(o));
+	o.listen = (const char *const *)h->cfg->listen;
+	o.nlisten = h->cfg->nlisten;
+	o.max_connections = h->cfg->max_connections;
+	o.timeout_seconds = (unsigned)(h->cfg->conn_timeout_ms / 1000);
+	h->httpd = httpd_start(h->loop, &o, routes_table, h, err, sizeof(err));
+	if (h->httpd == NULL) {
+		log_error("cannot start the HTTP server", LOG_S("err", err));
+		return -1;
+	}
+	return 0;
+}
+
+/* No cgroup tree is a state, not a failure: the daemon still serves. */
+static void
+start_collector(struct hale *h)
+{
+	char	 err[256];
+
+	if (cgroup_env_init(&h->cgenv, h->cfg->sysfs, h->cfg->procfs, err,
+	    sizeof(err)) == -1) {
+		log_warn("no cgroup tree found, container metrics disabled",
+		    LOG_S("sysfs", h->cfg->sysfs), LOG_S("err", err));
+		return;
+	}
+	if ((h->collector = collector_new(&h->cgenv)) == NULL) {
+		log_error("cannot create the collector (out of memory)");
+		return;
+	}
+	log_info("reading cgroups", LOG_S("layout",
+	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
+}
+
+/* Every inventory change reaches the checks and the remediation. */
+static void
+inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
+{
+	struct hale	*h = arg;
+
+	probe_observe(h->probes, c, ch);
+	remedy_exec_observe(h->rx, c, ch);
+}
+
+static int
+start_probes(struct hale *h, char *err, size_t errlen)
+{
+	struct probe_options	 po;
+
+	memset(&po, 0, sizeof(po));
+	po.loop = h->loop;
+	po.curlev = h->cv;
+	po.inv = h->inv;
+	po.procfs = h->cfg->procfs;
+	po.rules = h->cfg->checks;
+	if ((h->probes = probe_engine_new(&po, err, errlen)) == NULL)
+		return -1;
+	/* container_health_state: hale's check when there is one, else Docker's. */
+	inventory_set_health_fn(h->inv, probe_health_value, h->probes);
+	return 0;
+}
+
+/* Remediation needs the Docker client (actions) and the probes (health). */
+static int
+start_remedy(struct hale *h, char *err, size_t errlen)
+{
+	if ((h->rx = remedy_exec_new(h->loop, h->docker, h->inv, h->notify,
+	    h->cfg, err, errlen)) == NULL)
+		return -1;
+	remedy_exec_set_probe(h->rx, h->probes);
+	probe_set_transition_cb(h->probes, remedy_exec_transition, h->rx);
+	docker_set_event_cb(h->docker, remedy_exec_event, h->rx);
+	return 0;
+}
+
+/*
+ * curlev and the inventory first, then everything that reads the
+ * inventory (checks, webhooks, the Docker client that feeds it,
+ * remediation); the Docker client starts last, when all observers are in
+ * place. stop_docker undoes it in reverse. Docker being down is a state,
+ * not a failure: only a bad setting or no memory stops the start.
+ */
+static int
+start_docker(struct hale *h)
+{
+	struct docker_config	 dc;
+	char			 err[256];
+
+	memset(&dc, 0, sizeof(dc));
+	dc.host = h->cfg->docker_host;
+	if ((h->cv = curlev_new(h->loop, err, sizeof(err))) == NULL ||
+	    (h->inv = inventory_new(h->cfg->procfs,
+	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
+	    err, sizeof(err))) == NULL ||
+	    start_probes(h, err, sizeof(err)) == -1 ||
+	    (h->notify = notify_new(h->loop, h->cv, h->cfg->notify, err,
+	    sizeof(err))) == NULL ||
+	    (h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
+	    sizeof(err))) == NULL ||
+	    start_remedy(h, err, sizeof(err)) == -1) {
+		log_error("cannot start", LOG_S("err", err));
+		return -1;
+	}
+	/* Only defer work to the loop: safe inside libcurl callbacks. */
+	inventory_add_observer(h->inv, inventory_changed, h);
+	docker_start(h->docker);
+	return 0;
+}
+
+static void
+stop_docker(struct hale *h)
+{
+	docker_free(h->docker);		/* first: its callbacks point into rx */
+	remedy_exec_free(h->rx);
+	probe_engine_free(h->probes);	/* cancels its probes and timers */
+	notify_free(h->notify);		/* cancels deliveries in flight */
+	curlev_free(h->cv);		/* nothing else may still use curl */
+	inventory_free(h->inv);		/* last: everyone reads it */
+	h->docker = NULL;
+	h->rx = NULL;
+	h->probes = NULL;
+	h->notify = NULL;
+	h->cv = NULL;
+	h->inv = NULL;
+}
+
+static int
+run(struct hale *h)
+{
+	size_t	 i;
+
+	h->loop = ev_default_loop(EVFLAG_AUTO);
+	if (h->loop == NULL) {
+		log_error("cannot create the event loop");
+		return 1;
+	}
+	watch_signals(h);
+	start_collector(h);
+	if (start_docker(h) == -1 || start_httpd(h) == -1) {
+		stop_docker(h);
+		collector_free(h->collector);
+		unwatch_signals(h);
+		return 1;
+	}
+	h->ready = 1;
+	for (i = 0; i < h->cfg->nlisten; i++)
+		log_info("listening", LOG_S("address", h->cfg->listen[i]));
+	log_info("haled started", LOG_S("version", PACKAGE_VERSION),
+	    LOG_S("revision", HALE_REVISION));
+	ev_run(h->loop, 0);
+	httpd_stop(h->httpd);
+	stop_docker(h);
+	collector_free(h->collector);
+	unwatch_signals(h);
+	ev_loop_destroy(h->loop);
+	log_info("haled stopped");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct hale	 h;
+	struct buf	 errors;
+	char		 err[256];
+	int		 rc;
+
+	memset(&h, 0, sizeof(h));
+	/*
+	 * A scrape of thousands of containers collects into arrays of
+	 * megabytes. Without a fixed threshold glibc raises it to the largest
+	 * block freed and then keeps those megabytes in the heap for good.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	if (config_parse_flags(argc, argv, &h.flags, err, sizeof(err)) == -1) {
+		fprintf(stderr, "haled: %s (see --help)\n", err);
+		return EX_USAGE_ERROR;
+	}
+	if (h.flags.help) {
+		config_usage(stdout);
+		return 0;
+	}
+	if (h.flags.version) {
+		printf("haled %s (revision %s)\n", PACKAGE_VERSION, HALE_REVISION);
+		return 0;
+	}
+	buf_init(&errors);
+	if ((h.cfg = config_load(&h.flags, &errors)) == NULL) {
+		print_errors(&errors);
+		buf_free(&errors);
+		return EX_CONFIG_ERROR;
+	}
+	buf_free(&errors);
+	if (h.flags.check_config) {
+		printf("configuration ok (%s)\n", config_file_path(&h.flags));
+		config_free(h.cfg);
+		return 0;
+	}
+	apply_log_config(h.cfg);
+	h.last_reload_success = 1;
+	h.last_reload_ok = (double)time(NULL);
+	scrape_init(&h.scrape);
+	curl_global_init(CURL_GLOBAL_DEFAULT);	/* once, before any thread */
+	rc = run(&h);
+	curl_global_cleanup();
+	scrape_free(&h.scrape);
+	config_free(h.cfg);
+	return rc;
+}

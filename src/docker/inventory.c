@@ -1,0 +1,710 @@
+/*
+ * inventory: the container table (see inventory.h for the contract).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup/collector.h"
+#include "docker/inventory.h"
+
+#define CGROUP_FILE_MAX	(64 * 1024)
+
+struct inventory {
+	struct inv_container	*table;		/* uthash head, by id */
+	char			*procfs;
+	char			*globs[INVENTORY_GLOBS_MAX];
+	size_t			 nglobs;
+	unsigned long		 epoch;
+	struct {
+		inventory_observer	*fn;
+		void			*arg;
+	}			 obs[INVENTORY_OBSERVERS_MAX];
+	size_t			 nobs;
+	inventory_health_fn	*health_fn;	/* NULL: Docker's own health */
+	void			*health_arg;
+};
+
+static const char *const default_globs[] = {
+	"com.docker.compose.project",
+	"com.docker.compose.service",
+};
+
+/* ---- construction ----------------------------------------------------- */
+
+void
+inventory_set_health_fn(struct inventory *inv, inventory_health_fn *fn,
+    void *arg)
+{
+	inv->health_fn = fn;
+	inv->health_arg = arg;
+}
+
+static void
+globs_clear(struct inventory *inv)
+{
+	while (inv->nglobs > 0)
+		free(inv->globs[--inv->nglobs]);
+}
+
+static int
+globs_set(struct inventory *inv, const char *const *globs, size_t nglobs,
+    char *err, size_t errlen)
+{
+	size_t	 i;
+
+	if (globs == NULL) {
+		globs = default_globs;
+		nglobs = sizeof(default_globs) / sizeof(default_globs[0]);
+	}
+	if (nglobs > INVENTORY_GLOBS_MAX) {
+		snprintf(err, errlen, "too many label patterns (max %d)",
+		    INVENTORY_GLOBS_MAX);
+		return -1;
+	}
+	globs_clear(inv);
+	for (i = 0; i < nglobs; i++) {
+		if ((inv->globs[i] = strdup(globs[i])) == NULL) {
+			globs_clear(inv);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		inv->nglobs++;
+	}
+	return 0;
+}
+
+struct inventory *
+inventory_new(const char *procfs, const char *const *globs, size_t nglobs,
+    char *err, size_t errlen)
+{
+	struct inventory	*inv;
+
+	if ((inv = calloc(1, sizeof(*inv))) == NULL ||
+	    (inv->procfs = strdup(procfs != NULL ? procfs : "/proc")) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		inventory_free(inv);
+		return NULL;
+	}
+	if (globs_set(inv, globs, nglobs, err, errlen) == -1) {
+		inventory_free(inv);
+		return NULL;
+	}
+	return inv;
+}
+
+static void
+record_free(struct inv_container *c)
+{
+	docker_inspect_free(&c->d);
+	free(c->cgroup_id);
+	free(c->metric_labels);
+	free(c);
+}
+
+static void
+notify(struct inventory *inv, struct inv_container *c, enum inv_change ch)
+{
+	size_t	 i;
+
+	for (i = 0; i < inv->nobs; i++)
+		inv->obs[i].fn(inv->obs[i].arg, c, ch);
+}
+
+static void
+record_remove(struct inventory *inv, struct inv_container *c)
+{
+	notify(inv, c, INV_REMOVED);
+	HASH_DEL(inv->table, c);
+	record_free(c);
+}
+
+void
+inventory_free(struct inventory *inv)
+{
+	struct inv_container	*c, *tmp;
+
+	if (inv == NULL)
+		return;
+	/* Shutdown: no observer calls, the observers are going away too. */
+	HASH_ITER(hh, inv->table, c, tmp) {
+		HASH_DEL(inv->table, c);
+		record_free(c);
+	}
+	globs_clear(inv);
+	free(inv->procfs);
+	free(inv);
+}
+
+void
+inventory_set_observer(struct inventory *inv, inventory_observer *fn,
+    void *arg)
+{
+	inv->nobs = 0;
+	if (fn != NULL)
+		inventory_add_observer(inv, fn, arg);
+}
+
+int
+inventory_add_observer(struct inventory *inv, inventory_observer *fn,
+    void *arg)
+{
+	if (inv->nobs == INVENTORY_OBSERVERS_MAX)
+		return -1;
+	inv->obs[inv->nobs].fn = fn;
+	inv->obs[inv->nobs].arg = arg;
+	inv->nobs++;
+	return 0;
+}
+
+/* ---- cgroup id ---------------------------------------------------------- */
+
+/* 1 if the comma-separated controller list holds `want`. */
+static int
+has_controller(const char *list, size_t len, const char *want)
+{
+	size_t		 wl = strlen(want), n;
+	const char	*comma;
+
+	while (len > 0) {
+		comma = memchr(list, ',', len);
+		n = comma != NULL ? (size_t)(comma - list) : len;
+		if (n == wl && memcmp(list, want, wl) == 0)
+			return 1;
+		if (comma == NULL)
+			break;
+		len -= n + 1;
+		list = comma + 1;
+	}
+	return 0;
+}
+
+/*
+ * Rank of a /proc/<pid>/cgroup line for cAdvisor's id: a v1 cpuacct
+ * hierarchy first (cAdvisor reads v1 on v1 and hybrid hosts), then cpu,
+ * then memory, then the v2 "0::" line. 0 = not usable.
+ */
+static int
+cgroup_line_rank(const char *ctrl, size_t clen, int v2)
+{
+	if (v2)
+		return 1;
+	if (has_controller(ctrl, clen, "cpuacct"))
+		return 4;
+	if (has_controller(ctrl, clen, "cpu"))
+		return 3;
+	if (has_controller(ctrl, clen, "memory"))
+		return 2;
+	return 0;
+}
+
+int
+inventory_cgroup_id_parse(const char *text, size_t len, char *out,
+    size_t outlen)
+{
+	const char	*p = text, *end = text + len, *nl, *c1, *c2;
+	const char	*best = NULL;
+	size_t		 bestlen = 0;
+	int		 bestrank = 0, rank;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		/* hierarchy-ID:controller-list:cgroup-path */
+		if ((c1 = memchr(p, ':', (size_t)(nl - p))) == NULL ||
+		    (c2 = memchr(c1 + 1, ':', (size_t)(nl - c1 - 1))) == NULL)
+			continue;
+		if (c2 + 1 >= nl || c2[1] != '/')
+			continue;
+		rank = cgroup_line_rank(c1 + 1, (size_t)(c2 - c1 - 1),
+		    c1 - p == 1 && *p == '0' && c2 == c1 + 1);
+		if (rank > bestrank) {
+			bestrank = rank;
+			best = c2 + 1;
+			bestlen = (size_t)(nl - best);
+		}
+	}
+	if (best == NULL || bestlen >= outlen || memchr(best, '\0', bestlen))
+		return -1;
+	memcpy(out, best, bestlen);
+	out[bestlen] = '\0';
+	return 0;
+}
+
+int
+inventory_read_cgroup_id(const char *procfs, pid_t pid, char *out,
+    size_t outlen)
+{
+	char	 path[4096], *text;
+	ssize_t	 n;
+	size_t	 len = 0;
+	int	 fd, rc;
+
+	if (pid <= 0 || (size_t)snprintf(path, sizeof(path), "%s/%ld/cgroup",
+	    procfs, (long)pid) >= sizeof(path))
+		return -1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((text = malloc(CGROUP_FILE_MAX)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	/* procfs files are generated on read: loop until EOF. */
+	while (len < CGROUP_FILE_MAX) {
+		n = read(fd, text + len, CGROUP_FILE_MAX - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	rc = inventory_cgroup_id_parse(text, len, out, outlen);
+	free(text);
+	return rc;
+}
+
+/* ---- metric labels ------------------------------------------------------ */
+
+static int
+glob_match(const char *const *globs, size_t nglobs, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < nglobs; i++)
+		if (fnmatch(globs[i], key, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if `name` is already in the "\n"-separated list `seen`. */
+static int
+seen_name(const struct buf *seen, const char *name)
+{
+	size_t		 n = strlen(name);
+	const char	*p, *end;
+
+	if (seen->len == 0)
+		return 0;
+	for (p = seen->data, end = seen->data + seen->len; p < end;
+	    p += strcspn(p, "\n") + 1)
+		if (strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+void
+inventory_build_labels(const struct docker_inspect *d, const char *cgroup_id,
+    const char *const *globs, size_t nglobs, struct buf *out)
+{
+	char		 name[DOCKER_LABEL_KEY_MAX + 32];
+	char		 raw[DOCKER_LABEL_KEY_MAX + 32];
+	struct buf	 seen;
+	size_t		 i;
+
+	buf_init(&seen);
+	buf_reset(out);
+	metrics_label(out, "id", cgroup_id != NULL ? cgroup_id : "");
+	metrics_label(out, "image", d->image != NULL ? d->image : "");
+	metrics_label(out, "name", d->name != NULL ? d->name : "");
+	for (i = 0; i < d->nlabels; i++) {
+		const struct docker_label *l = &d->labels[i];
+
+		if (!glob_match(globs, nglobs, l->key) ||
+		    strlen(l->value) > INVENTORY_METRIC_VALUE_MAX)
+			continue;
+		/* Sanitize the whole name, as cAdvisor does. */
+		snprintf(raw, sizeof(raw), "container_label_%s", l->key);
+		if (metrics_sanitize_name(name, sizeof(name), raw) == -1)
+			continue;
+		/* "a.b" and "a_b" sanitize alike: keep the first (by key). */
+		if (seen_name(&seen, name))
+			continue;
+		buf_puts(&seen, name);
+		buf_putc(&seen, '\n');
+		metrics_label(out, name, l->value);
+	}
+	buf_free(&seen);
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+int
+inventory_is_live(const struct inv_container *c)
+{
+	return c->d.pid > 0 && (c->d.state == DOCKER_STATE_RUNNING ||
+	    c->d.state == DOCKER_STATE_PAUSED);
+}
+
+int
+inventory_health_value(const struct inv_container *c)
+{
+	switch (c->d.health) {
+	case DOCKER_HEALTH_HEALTHY:
+		return 1;
+	case DOCKER_HEALTH_STARTING:
+	case DOCKER_HEALTH_UNHEALTHY:
+		return 0;
+	case DOCKER_HEALTH_NONE:
+		break;
+	}
+	/* Configured but no State.Health yet: Docker would say "starting". */
+	return c->d.hc.present ? 0 : -1;
+}
+
+/* The cgroup is read once per pid: a new pid means a new run. */
+static void
+refresh_cgroup(struct inventory *inv, struct inv_container *c)
+{
+	char	 id[INVENTORY_CGROUP_ID_MAX];
+
+	if (!inventory_is_live(c)) {
+		free(c->cgroup_id);
+		c->cgroup_id = NULL;
+		c->cgroup_pid = 0;
+		return;
+	}
+	if (c->cgroup_id != NULL && c->cgroup_pid == c->d.pid)
+		return;
+	free(c->cgroup_id);
+	c->cgroup_id = NULL;
+	c->cgroup_pid = c->d.pid;
+	if (inventory_read_cgroup_id(inv->procfs, c->d.pid, id,
+	    sizeof(id)) == 0)
+		c->cgroup_id = strdup(id);
+}
+
+static void
+refresh_labels(struct inventory *inv, struct inv_container *c)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	inventory_build_labels(&c->d, c->cgroup_id,
+	    (const char *const *)inv->globs, inv->nglobs, &b);
+	free(c->metric_labels);
+	c->metric_labels = NULL;
+	if (!b.oom)
+		c->metric_labels = buf_steal(&b, NULL);
+	buf_free(&b);
+}
+
+struct inv_container *
+inventory_get(struct inventory *inv, const char *id)
+{
+	struct inv_container	*c = NULL;
+
+	if (!docker_id_valid(id))
+		return NULL;
+	HASH_FIND(hh, inv->table, id, DOCKER_ID_LEN, c);
+	return c;
+}
+
+struct inv_container *
+inventory_upsert(struct inventory *inv, struct docker_inspect *in)
+{
+	struct inv_container	*c;
+	int			 added = 0;
+
+	if ((c = inventory_get(inv, in->id)) == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL) {
+			docker_inspect_free(in);
+			return NULL;
+		}
+		added = 1;
+	} else
+		docker_inspect_free(&c->d);
+	c->d = *in;
+	memset(in, 0, sizeof(*in));
+	if (added)
+		HASH_ADD(hh, inv->table, d.id, DOCKER_ID_LEN, c);
+	c->seen = inv->epoch;
+	refresh_cgroup(inv, c);
+	refresh_labels(inv, c);
+	notify(inv, c, added ? INV_ADDED : INV_UPDATED);
+	return c;
+}
+
+int
+inventory_remove(struct inventory *inv, const char *id)
+{
+	struct inv_container	*c;
+
+	if ((c = inventory_get(inv, id)) == NULL)
+		return -1;
+	record_remove(inv, c);
+	return 0;
+}
+
+/* Which events change what inspect would say. */
+static int
+event_wants_inspect(enum docker_action a)
+{
+	switch (a) {
+	case DOCKER_ACTION_CREATE:
+	case DOCKER_ACTION_START:
+	case DOCKER_ACTION_RESTART:
+	case DOCKER_ACTION_DIE:
+	case DOCKER_ACTION_PAUSE:
+	case DOCKER_ACTION_UNPAUSE:
+	case DOCKER_ACTION_OOM:
+	case DOCKER_ACTION_RENAME:
+	case DOCKER_ACTION_HEALTH_STATUS:
+	case DOCKER_ACTION_UPDATE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Adjusts a record from an event until the next inspect; 1 if labels changed. */
+static int
+event_adjust(struct inv_container *c, const struct docker_event *ev)
+{
+	char	*name;
+
+	switch (ev->action) {
+	case DOCKER_ACTION_START:
+	case DOCKER_ACTION_RESTART:
+		/* A new process: its pid comes with the inspect. */
+		c->d.state = DOCKER_STATE_RUNNING;
+		c->d.pid = 0;
+		return 0;
+	case DOCKER_ACTION_UNPAUSE:
+		c->d.state = DOCKER_STATE_RUNNING;
+		return 0;
+	case DOCKER_ACTION_PAUSE:
+		c->d.state = DOCKER_STATE_PAUSED;
+		return 0;
+	case DOCKER_ACTION_DIE:
+		c->d.state = DOCKER_STATE_EXITED;
+		c->d.pid = 0;
+		if (ev->exit_code >= 0)
+			c->d.exit_code = ev->exit_code;
+		return 0;
+	case DOCKER_ACTION_HEALTH_STATUS:
+		if (ev->health != DOCKER_HEALTH_NONE)
+			c->d.health = ev->health;
+		return 0;
+	case DOCKER_ACTION_RENAME:
+		/* A name that filled the event's buffer may be cut: wait for inspect. */
+		if (ev->name[0] == '\0' ||
+		    strlen(ev->name) >= sizeof(ev->name) - 1 ||
+		    (name = strdup(ev->name)) == NULL)
+			return 0;
+		free(c->d.name);
+		c->d.name = name;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+inventory_apply_event(struct inventory *inv, const struct docker_event *ev)
+{
+	struct inv_container	*c;
+	char			*old_cgroup;
+	int			 relabel;
+
+	if (!docker_id_valid(ev->id))
+		return 0;
+	c = inventory_get(inv, ev->id);
+	if (ev->action == DOCKER_ACTION_DESTROY) {
+		if (c != NULL)
+			record_remove(inv, c);
+		return INV_EVENT_REMOVED;
+	}
+	if (c == NULL)
+		/* Unknown, whatever the event: we missed it, go and look. */
+		return INV_EVENT_INSPECT;
+	c->seen = inv->epoch;
+	old_cgroup = c->cgroup_id;
+	relabel = event_adjust(c, ev);
+	if (!inventory_is_live(c) && old_cgroup != NULL) {
+		free(c->cgroup_id);
+		c->cgroup_id = NULL;
+		c->cgroup_pid = 0;
+		relabel = 1;
+	}
+	if (relabel)
+		refresh_labels(inv, c);
+	notify(inv, c, INV_UPDATED);
+	return event_wants_inspect(ev->action) ? INV_EVENT_INSPECT : 0;
+}
+
+int
+inventory_set_label_globs(struct inventory *inv, const char *const *globs,
+    size_t nglobs, char *err, size_t errlen)
+{
+	struct inv_container	*c;
+
+	if (globs_set(inv, globs, nglobs, err, errlen) == -1)
+		return -1;
+	for (c = inv->table; c != NULL; c = c->hh.next)
+		refresh_labels(inv, c);
+	return 0;
+}
+
+/* ---- lookup and iteration ---------------------------------------------- */
+
+static int
+all_hex(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
+
+struct inv_container *
+inventory_find(struct inventory *inv, const char *ref)
+{
+	struct inv_container	*c, *tmp, *hit = NULL;
+	const char		*name = ref;
+	size_t			 n;
+
+	if (ref == NULL || *ref == '\0')
+		return NULL;
+	if ((c = inventory_get(inv, ref)) != NULL)
+		return c;
+	if (*name == '/')
+		name++;
+	HASH_ITER(hh, inv->table, c, tmp)
+		if (c->d.name != NULL && strcmp(c->d.name, name) == 0)
+			return c;
+	if (!all_hex(ref) || (n = strlen(ref)) > DOCKER_ID_LEN)
+		return NULL;
+	HASH_ITER(hh, inv->table, c, tmp) {
+		if (strncmp(c->d.id, ref, n) != 0)
+			continue;
+		if (hit != NULL)
+			return NULL;	/* ambiguous, as Docker says */
+		hit = c;
+	}
+	return hit;
+}
+
+struct inv_container *
+inventory_first(struct inventory *inv)
+{
+	return inv->table;
+}
+
+struct inv_container *
+inventory_next(struct inv_container *c)
+{
+	return c->hh.next;
+}
+
+size_t
+inventory_count(const struct inventory *inv)
+{
+	return HASH_COUNT(inv->table);
+}
+
+void
+inventory_get_stats(const struct inventory *inv, struct inventory_stats *st)
+{
+	struct inv_container	*c;
+
+	memset(st, 0, sizeof(*st));
+	for (c = inv->table; c != NULL; c = c->hh.next) {
+		if ((unsigned)c->d.state < DOCKER_STATE_COUNT)
+			st->by_state[c->d.state]++;
+		st->total++;
+	}
+}
+
+/* ---- reconcile ---------------------------------------------------------- */
+
+unsigned long
+inventory_epoch_begin(struct inventory *inv)
+{
+	return ++inv->epoch;
+}
+
+void
+inventory_mark(struct inventory *inv, const char *id, unsigned long epoch)
+{
+	struct inv_container	*c;
+
+	if ((c = inventory_get(inv, id)) != NULL && c->seen < epoch)
+		c->seen = epoch;
+}
+
+size_t
+inventory_sweep(struct inventory *inv, unsigned long epoch)
+{
+	struct inv_container	*c, *tmp;
+	size_t			 n = 0;
+
+	HASH_ITER(hh, inv->table, c, tmp) {
+		if (c->seen >= epoch)
+			continue;
+		record_remove(inv, c);
+		n++;
+	}
+	return n;
+}
+
+/* ---- metrics ------------------------------------------------------------ */
+
+void
+inventory_write_metrics(struct inventory *inv, struct metrics_writer *mw)
+{
+	struct inventory_stats	 st;
+	struct inv_container	*c;
+	char			 extra[64];
+	unsigned		 s;
+
+	metrics_family(mw, "container_health_state", METRICS_GAUGE,
+	    "The result of the container's health check");
+	for (c = inv->table; c != NULL; c = c->hh.next)
+		if (inventory_is_live(c) && c->metric_labels != NULL)
+			metrics_sample_i64(mw, "container_health_state",
+			    c->metric_labels, NULL, inv->health_fn != NULL ?
+			    inv->health_fn(inv->health_arg, c) :
+			    inventory_health_value(c));
+	inventory_get_stats(inv, &st);
+	metrics_family(mw, "hale_containers", METRICS_GAUGE,
+	    "Containers known to the Docker engine, by state.");
+	for (s = 0; s < DOCKER_STATE_COUNT; s++) {
+		if (s == DOCKER_STATE_UNKNOWN && st.by_state[s] == 0)
+			continue;
+		snprintf(extra, sizeof(extra), "state=\"%s\"",
+		    docker_state_name((enum docker_state)s));
+		metrics_sample_u64(mw, "hale_containers", NULL, extra,
+		    st.by_state[s]);
+	}
+}
+
+/* ---- collector targets --------------------------------------------------- */
+
+size_t
+inventory_targets(struct inventory *inv, struct cgroup_target *out,
+    size_t cap)
+{
+	struct inv_container	*c;
+	size_t			 n = 0;
+
+	for (c = inv->table; c != NULL; c = c->hh.next) {
+		if (!inventory_is_live(c) || c->cgroup_id == NULL ||
+		    c->metric_labels == NULL)
+			continue;
+		if (n < cap) {
+			out[n].id = c->cgroup_id;
+			out[n].labels = c->metric_labels;
+			out[n].pid = c->d.pid;
+			out[n].start_time = c->d.started_at;
+		}
+		n++;
+	}
+	return n;
+}

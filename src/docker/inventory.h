@@ -1,0 +1,193 @@
+/*
+ * inventory: the container table, the single source of truth that the
+ * metrics, the JSON API, the checks and the remediation read.
+ *
+ * One record per container, keyed by its 64-hex id (uthash). Records
+ * are created and refreshed only from `docker inspect` documents; events
+ * adjust them in between (state, health, name) and say when a fresh
+ * inspect is due. No I/O except reading /proc/<pid>/cgroup (through the
+ * configured procfs root) to learn the container's cgroup, which is the
+ * `id` label cAdvisor uses.
+ *
+ * Reconcile after a (re)connect, mark and sweep:
+ *	e = inventory_epoch_begin(inv);		before GET /containers/json
+ *	inventory_mark(inv, id, e);		for every listed id
+ *	inventory_sweep(inv, e);		drops the rest
+ * Records upserted or touched by an event after epoch_begin count as
+ * seen, so a container created while the list was in flight survives.
+ */
+#ifndef HALE_INVENTORY_H
+#define HALE_INVENTORY_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <uthash.h>
+
+#include "core/buf.h"
+#include "docker/docker_parse.h"
+#include "core/metrics.h"
+
+/* A metric label value longer than this is left out of the label set. */
+#define INVENTORY_METRIC_VALUE_MAX	(16 * 1024)
+#define INVENTORY_GLOBS_MAX		64
+#define INVENTORY_OBSERVERS_MAX		8
+#define INVENTORY_CGROUP_ID_MAX		4096
+
+struct inv_container {
+	struct docker_inspect	 d;		/* what inspect said, adjusted by events */
+	char			*cgroup_id;	/* e.g. "/docker/<id>"; NULL if unknown */
+	pid_t			 cgroup_pid;	/* the pid cgroup_id was read for */
+	/* `id="...",name="...",image="...",container_label_x="..."` */
+	char			*metric_labels;
+	unsigned long		 seen;		/* reconcile epoch */
+	UT_hash_handle		 hh;
+};
+
+enum inv_change {
+	INV_ADDED,
+	INV_UPDATED,
+	INV_REMOVED,		/* called before the record is freed */
+};
+
+typedef void inventory_observer(void *arg, struct inv_container *,
+	    enum inv_change);
+
+/* What an event asks of the caller (bit mask). */
+#define INV_EVENT_INSPECT	0x1	/* fetch a fresh inspect for ev->id */
+#define INV_EVENT_REMOVED	0x2	/* the record is gone */
+
+struct inventory_stats {
+	size_t	 by_state[DOCKER_STATE_COUNT];
+	size_t	 total;
+};
+
+/*
+ * `procfs` is the /proc root (--path.procfs). `globs` are fnmatch(3)
+ * patterns of Docker label keys that become container_label_* metric
+ * labels: NULL means the default, com.docker.compose.project and
+ * com.docker.compose.service; an empty list means none. Both are copied.
+ */
+struct inventory *inventory_new(const char *procfs, const char *const *globs,
+	    size_t nglobs, char *err, size_t errlen);
+void	inventory_free(struct inventory *);
+/* New patterns (a reload); every record's label set is rebuilt. */
+int	inventory_set_label_globs(struct inventory *, const char *const *globs,
+	    size_t nglobs, char *err, size_t errlen);
+/*
+ * Observers hear of every record added, updated (inspect or event) or
+ * removed (before it is freed). They must not change the table. add:
+ * -1 when INVENTORY_OBSERVERS_MAX are registered; set: replaces them all
+ * with one (NULL: none).
+ */
+int	inventory_add_observer(struct inventory *, inventory_observer *,
+	    void *arg);
+void	inventory_set_observer(struct inventory *, inventory_observer *,
+	    void *arg);
+
+/*
+ * Inserts or refreshes a record from an inspect document, taking over
+ * its allocations (`in` is left empty). NULL if memory ran out (`in` is
+ * then freed).
+ */
+struct inv_container *inventory_upsert(struct inventory *,
+	    struct docker_inspect *in);
+/* Applies an event; returns INV_EVENT_* bits. */
+int	inventory_apply_event(struct inventory *, const struct docker_event *);
+/* 0 if removed, -1 if unknown. */
+int	inventory_remove(struct inventory *, const char *id);
+
+struct inv_container *inventory_get(struct inventory *, const char *id);
+/*
+ * Docker's lookup order: full id, then name (a leading '/' is allowed),
+ * then a unique id prefix. NULL if none or ambiguous.
+ */
+struct inv_container *inventory_find(struct inventory *, const char *ref);
+/* Iteration in insertion order; the table must not change meanwhile. */
+struct inv_container *inventory_first(struct inventory *);
+struct inv_container *inventory_next(struct inv_container *);
+size_t	inventory_count(const struct inventory *);
+void	inventory_get_stats(const struct inventory *, struct inventory_stats *);
+
+unsigned long inventory_epoch_begin(struct inventory *);
+void	inventory_mark(struct inventory *, const char *id, unsigned long epoch);
+/* Removes records not seen since `epoch`; returns how many. */
+size_t	inventory_sweep(struct inventory *, unsigned long epoch);
+
+/* 1 if the container has processes, i.e. a cgroup worth reading. */
+int	inventory_is_live(const struct inv_container *);
+/* cAdvisor's container_health_state: 1 healthy, 0 unhealthy/starting, -1 none. */
+int	inventory_health_value(const struct inv_container *);
+/*
+ * Where container_health_state comes from: hale's own checks combine
+ * their state with Docker's. NULL restores Docker's alone.
+ */
+typedef int inventory_health_fn(void *arg, const struct inv_container *);
+void	inventory_set_health_fn(struct inventory *, inventory_health_fn *,
+	    void *arg);
+
+/*
+ * container_health_state and hale_containers{state}. Callers keep
+ * families contiguous, so call this once per scrape.
+ */
+void	inventory_write_metrics(struct inventory *, struct metrics_writer *);
+
+/*
+ * The cAdvisor id of a process from the text of /proc/<pid>/cgroup: on
+ * cgroup v1 and hybrid hosts the cpuacct (or cpu, or memory) path, on
+ * pure v2 the "0::" path. Pure. -1 if none found or it does not fit.
+ */
+int	inventory_cgroup_id_parse(const char *text, size_t len, char *out,
+	    size_t outlen);
+/* Reads <procfs>/<pid>/cgroup and parses it. -1 if unreadable. */
+int	inventory_read_cgroup_id(const char *procfs, pid_t pid, char *out,
+	    size_t outlen);
+/*
+ * Builds the preformatted label set of a container into `out`:
+ * id, name, image, then container_label_<sanitized key> for the labels
+ * whose key matches one of `globs` (sorted by key; a sanitized name seen
+ * twice is kept once; values over INVENTORY_METRIC_VALUE_MAX left out).
+ * Pure.
+ */
+void	inventory_build_labels(const struct docker_inspect *,
+	    const char *cgroup_id, const char *const *globs, size_t nglobs,
+	    struct buf *out);
+
+/*
+ * Fills `out` with up to `cap` resource-collector targets, one per live
+ * container whose cgroup id is known (id, labels and pid point into the
+ * records: valid until the table changes). Returns how many live
+ * containers there are, which may exceed `cap`: grow and call again.
+ */
+struct cgroup_target;
+size_t	inventory_targets(struct inventory *, struct cgroup_target *out,
+	    size_t cap);
+
+/* ---- JSON API (inventory_json.c) ---------------------------------------- */
+
+/*
+ * GET /api/v1/containers: a JSON array of container objects, sorted by
+ * name, appended to `out`. -1 only if memory ran out.
+ */
+int	inventory_json_list(struct inventory *, struct buf *out);
+/*
+ * GET /api/v1/containers/{id-or-name}: one object (lookup as in
+ * inventory_find). 0 found, -1 not found (nothing appended); out->oom
+ * is set if memory ran out.
+ */
+int	inventory_json_one(struct inventory *, const char *id_or_name,
+	    struct buf *out);
+/*
+ * The same, with a hook that may amend each container's object before it
+ * is printed: hale's own checks fill its `health` object, remediation adds
+ * `remediation`. A NULL hook is the plain call.
+ */
+struct cJSON;
+typedef void inventory_json_fn(void *arg, const struct inv_container *,
+	    struct cJSON *container);
+int	inventory_json_list_hook(struct inventory *, inventory_json_fn *,
+	    void *arg, struct buf *out);
+int	inventory_json_one_hook(struct inventory *, const char *id_or_name,
+	    inventory_json_fn *, void *arg, struct buf *out);
+
+#endif

@@ -1,0 +1,8 @@
+# docker: libcurl on libev, the Engine API client, its pure parsers, and the
+# inventory of containers with its JSON view.
+src_libhale_a_SOURCES += \
+	%reldir%/curlev.c %reldir%/curlev.h \
+	%reldir%/docker.c %reldir%/docker.h \
+	%reldir%/docker_parse.c %reldir%/docker_parse.h \
+	%reldir%/inventory.c %reldir%/inventory.h %reldir%/inventory_json.c
+unit_tests += tests/unit/test_docker_lines tests/unit/test_docker_parse tests/unit/test_inventory

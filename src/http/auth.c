@@ -1,0 +1,225 @@
+/* auth: bearer token and basic-auth checks for the admin endpoints. */
+#include <crypt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http/auth.h"
+
+int
+auth_equal(const char *got, size_t gotlen, const char *want, size_t wantlen)
+{
+	unsigned char	 diff = gotlen != wantlen;
+	size_t		 i;
+
+	/* Every byte of `want` is looked at, whatever `got` holds. */
+	for (i = 0; i < wantlen; i++)
+		diff |= (unsigned char)((i < gotlen ? got[i] : 0) ^ want[i]);
+	return diff == 0;
+}
+
+static int
+b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int
+auth_base64_decode(const char *in, size_t inlen, char *out, size_t cap,
+    size_t *outlen)
+{
+	size_t		 i, o = 0, pad = 0;
+	unsigned long	 acc = 0;
+	int		 v, k;
+
+	if (inlen % 4 != 0)
+		return -1;
+	for (i = 0; i < inlen; i += 4) {
+		acc = 0;
+		for (k = 0; k < 4; k++) {
+			char c = in[i + (size_t)k];
+
+			if (c == '=' && i + 4 == inlen && k >= 2 &&
+			    (k == 3 || in[i + 3] == '=')) {
+				pad++;
+				v = 0;
+			} else if (pad > 0 || (v = b64_value(c)) < 0)
+				return -1;
+			acc = acc << 6 | (unsigned long)v;
+		}
+		if (o + 3 - pad + 1 > cap)
+			return -1;
+		out[o++] = (char)(acc >> 16 & 0xff);
+		if (pad < 2)
+			out[o++] = (char)(acc >> 8 & 0xff);
+		if (pad < 1)
+			out[o++] = (char)(acc & 0xff);
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return 0;
+}
+
+int
+auth_enabled(const struct auth_config *a)
+{
+	return a != NULL && ((a->token != NULL && *a->token != '\0') ||
+	    (a->user != NULL && *a->user != '\0' && a->hash != NULL &&
+	    *a->hash != '\0'));
+}
+
+const char *
+auth_challenge(const struct auth_config *a)
+{
+	if (a != NULL && a->user != NULL && *a->user != '\0')
+		return "Basic realm=\"hale\", charset=\"UTF-8\"";
+	return "Bearer realm=\"hale\"";
+}
+
+/* The password against the crypt(3) hash; 1 if it matches. */
+static int
+password_ok(const char *password, const char *hash)
+{
+	struct crypt_data	*cd;
+	const char		*h;
+	int			 ok = 0;
+
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return 0;
+	h = crypt_r(password, hash, cd);
+	/* Failure is NULL or a string starting with '*', never the hash. */
+	if (h != NULL && h[0] != '*')
+		ok = auth_equal(h, strlen(h), hash, strlen(hash));
+	explicit_bzero(cd, sizeof(*cd));
+	free(cd);
+	return ok;
+}
+
+static enum auth_result
+check_basic(const struct auth_config *a, const char *cred)
+{
+	char		 plain[AUTH_HEADER_MAX], *colon;
+	size_t		 n;
+	enum auth_result r = AUTH_DENIED;
+
+	if (a->user == NULL || *a->user == '\0' || a->hash == NULL)
+		return AUTH_DENIED;
+	if (auth_base64_decode(cred, strlen(cred), plain, sizeof(plain),
+	    &n) == -1 || memchr(plain, '\0', n) != NULL ||
+	    (colon = strchr(plain, ':')) == NULL)
+		return AUTH_MISSING;
+	*colon = '\0';
+	/* Hash even for a wrong user, so timing doesn't tell users apart. */
+	if (password_ok(colon + 1, a->hash) &&
+	    auth_equal(plain, strlen(plain), a->user, strlen(a->user)))
+		r = AUTH_OK;
+	explicit_bzero(plain, sizeof(plain));
+	return r;
+}
+
+enum auth_result
+auth_check(const struct auth_config *a, const char *hdr)
+{
+	const char	*p;
+
+	if (!auth_enabled(a))
+		return AUTH_OFF;
+	if (hdr == NULL || strlen(hdr) >= AUTH_HEADER_MAX)
+		return AUTH_MISSING;
+	/* auth-scheme is case-insensitive (RFC 9110 11.1). */
+	if (strncasecmp(hdr, "Bearer ", 7) == 0) {
+		if (a->token == NULL || *a->token == '\0')
+			return AUTH_DENIED;
+		for (p = hdr + 7; *p == ' '; p++)
+			;
+		return auth_equal(p, strlen(p), a->token, strlen(a->token)) ?
+		    AUTH_OK : AUTH_DENIED;
+	}
+	if (strncasecmp(hdr, "Basic ", 6) == 0) {
+		for (p = hdr + 6; *p == ' '; p++)
+			;
+		return check_basic(a, p);
+	}
+	return AUTH_MISSING;
+}
+
+/* ---- config checks ------------------------------------------------------ */
+
+int
+auth_check_token(const char *t, char *err, size_t errlen)
+{
+	size_t		 n = strlen(t);
+	const char	*p;
+
+	if (n < AUTH_TOKEN_MIN || n > AUTH_TOKEN_MAX) {
+		snprintf(err, errlen, "must be %d to %d characters",
+		    AUTH_TOKEN_MIN, AUTH_TOKEN_MAX);
+		return -1;
+	}
+	for (p = t; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f) {
+			snprintf(err, errlen, "must be printable ASCII without "
+			    "spaces");
+			return -1;
+		}
+	return 0;
+}
+
+int
+auth_check_user(const char *u, char *err, size_t errlen)
+{
+	const char	*p;
+
+	if (*u == '\0' || strlen(u) > AUTH_USER_MAX) {
+		snprintf(err, errlen, "must be 1 to %d characters", AUTH_USER_MAX);
+		return -1;
+	}
+	for (p = u; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == ':') {
+			snprintf(err, errlen, "must be printable ASCII without "
+			    "spaces or ':'");
+			return -1;
+		}
+	return 0;
+}
+
+int
+auth_check_hash(const char *h, char *err, size_t errlen)
+{
+	struct crypt_data	*cd;
+	const char		*out;
+	int			 ok;
+
+	if (h[0] != '$' || strlen(h) > AUTH_HASH_MAX ||
+	    strspn(h, "$./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz=,-") != strlen(h)) {
+		snprintf(err, errlen, "is not a crypt(3) hash like $y$... or "
+		    "$2b$... (mkpasswd -m yescrypt)");
+		return -1;
+	}
+	/* libcrypt must know the method, or no password could ever match. */
+	if ((cd = calloc(1, sizeof(*cd))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	out = crypt_r("hale-config-check", h, cd);
+	ok = out != NULL && out[0] != '*';
+	free(cd);
+	if (!ok) {
+		snprintf(err, errlen, "uses a hashing method libcrypt does not "
+		    "support");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,439 @@
+/*
+ * httpd: libmicrohttpd in external epoll mode on the libev loop.
+ *
+ *	ev_io(MHD epoll fd) --+
+ *	                      +--> listener_run: MHD_run --> access_cb
+ *	ev_timer(MHD timeout)-+        |                      (route, handler,
+ *	                               v                       queue response)
+ *	                        rearm timer from MHD_get_timeout
+ *
+ * The timer is not optional: MHD needs MHD_run() within its timeout even
+ * when no fd is ready, or idle connections are never closed.
+ */
+#include "http/httpd.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+
+/* The most a streamed body's reader is asked for at once. */
+#define STREAM_BLOCK	(32 * 1024)
+
+_Static_assert(HTTPD_STREAM_END == MHD_CONTENT_READER_END_OF_STREAM,
+    "httpd's end-of-stream is libmicrohttpd's");
+_Static_assert(HTTPD_STREAM_ERROR == MHD_CONTENT_READER_END_WITH_ERROR,
+    "httpd's stream error is libmicrohttpd's");
+
+struct listener {
+	struct httpd		*httpd;
+	struct MHD_Daemon	*mhd;
+	ev_io			 io;
+	ev_timer		 timer;
+	char			 addr[128];
+};
+
+struct httpd {
+	struct ev_loop			*loop;
+	const struct httpd_route	*routes;
+	void				*ctx;
+	struct listener			 lst[8];
+	size_t				 nlst;
+};
+
+struct httpd_request {
+	struct MHD_Connection	*conn;
+	const char		*method;
+	const char		*path;
+};
+
+static void
+listener_rearm(struct listener *l)
+{
+	MHD_UNSIGNED_LONG_LONG	 ms;
+
+	ev_timer_stop(l->httpd->loop, &l->timer);
+	if (MHD_get_timeout(l->mhd, &ms) == MHD_YES) {
+		ev_timer_set(&l->timer, (double)ms / 1000.0, 0.);
+		ev_timer_start(l->httpd->loop, &l->timer);
+	}
+}
+
+static void
+listener_run(struct listener *l)
+{
+	MHD_run(l->mhd);
+	listener_rearm(l);
+}
+
+static void
+io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	listener_run(w->data);
+}
+
+static void
+timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	listener_run(w->data);
+}
+
+const char *
+httpd_request_path(const struct httpd_request *r)
+{
+	return r->path;
+}
+
+const char *
+httpd_request_method(const struct httpd_request *r)
+{
+	return r->method;
+}
+
+const char *
+httpd_request_header(const struct httpd_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void
+httpd_add_header(struct httpd_response *resp, const char *name,
+    const char *value)
+{
+	if (resp->nheaders == HTTPD_MAX_HEADERS)
+		return;
+	resp->headers[resp->nheaders].name = name;
+	resp->headers[resp->nheaders].value = value;
+	resp->nheaders++;
+}
+
+void
+httpd_stream_body(struct httpd_response *resp, httpd_reader *read,
+    void *arg, void (*release)(void *))
+{
+	resp->stream = read;
+	resp->stream_arg = arg;
+	resp->stream_free = release;
+}
+
+void
+httpd_text(struct httpd_response *resp, unsigned status, const char *text)
+{
+	resp->status = status;
+	resp->content_type = "text/plain; charset=utf-8";
+	buf_reset(&resp->body);
+	buf_puts(&resp->body, text);
+	buf_putc(&resp->body, '\n');
+}
+
+static int
+route_matches(const struct httpd_route *rt, const char *path)
+{
+	if (rt->prefix)
+		return strncmp(path, rt->path, strlen(rt->path)) == 0;
+	return strcmp(path, rt->path) == 0;
+}
+
+static int
+method_matches(const struct httpd_route *rt, const char *method)
+{
+	return strcmp(rt->method, method) == 0 ||
+	    (strcmp(rt->method, "GET") == 0 && strcmp(method, "HEAD") == 0);
+}
+
+/* Appends a method to a 405's Allow list once. */
+static void
+allow_add(struct httpd_response *resp, const char *method)
+{
+	size_t	 len = strlen(resp->allow);
+
+	if (strstr(resp->allow, method) != NULL)
+		return;
+	snprintf(resp->allow + len, sizeof(resp->allow) - len, "%s%s",
+	    len > 0 ? ", " : "", method);
+}
+
+/* Finds the handler, or answers 404/405 itself. */
+static void
+dispatch(struct httpd *h, const struct httpd_request *req,
+    struct httpd_response *resp)
+{
+	const struct httpd_route	*rt;
+
+	for (rt = h->routes; rt->path != NULL; rt++) {
+		if (!route_matches(rt, req->path))
+			continue;
+		if (method_matches(rt, req->method)) {
+			rt->fn(h->ctx, req, resp);
+			return;
+		}
+		allow_add(resp, rt->method);
+		if (strcmp(rt->method, "GET") == 0)
+			allow_add(resp, "HEAD");
+	}
+	if (resp->allow[0] != '\0') {
+		httpd_add_header(resp, "Allow", resp->allow);
+		httpd_text(resp, 405, "method not allowed");
+	} else
+		httpd_text(resp, 404, "not found");
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *conn, struct httpd_response *resp)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 rc;
+	size_t			 len;
+	char			*body;
+	unsigned		 i;
+
+	if (resp->body.oom) {
+		buf_free(&resp->body);
+		httpd_text(resp, 500, "out of memory");
+	}
+	if (resp->stream != NULL) {
+		/* Chunked; MHD calls stream_free when done, not on failure. */
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN,
+		    STREAM_BLOCK, resp->stream, resp->stream_arg,
+		    resp->stream_free);
+		if (r == NULL) {
+			resp->stream_free(resp->stream_arg);
+			return MHD_NO;
+		}
+	} else {
+		body = buf_steal(&resp->body, &len);
+		r = MHD_create_response_from_buffer(len, body,
+		    MHD_RESPMEM_MUST_FREE);
+		if (r == NULL) {
+			free(body);
+			return MHD_NO;
+		}
+	}
+	if (resp->content_type != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    resp->content_type);
+	for (i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name,
+		    resp->headers[i].value);
+	rc = MHD_queue_response(conn, resp->status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct httpd		*h = cls;
+	struct httpd_request	 req = { conn, method, url };
+	struct httpd_response	 resp;
+	enum MHD_Result		 rc;
+
+	(void)version;
+	(void)upload_data;
+	/*
+	 * The first call only announces the request. Answering then would make
+	 * libmicrohttpd close the connection after the response; answering on
+	 * a later call keeps it alive for the next scrape. A request body is
+	 * never needed: it is skipped.
+	 */
+	if (*con_cls == NULL) {
+		*con_cls = h;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	memset(&resp, 0, sizeof(resp));
+	buf_init(&resp.body);
+	dispatch(h, &req, &resp);
+	log_debug("http request", LOG_S("method", method), LOG_S("path", url),
+	    LOG_U("status", resp.status));
+	rc = queue(conn, &resp);
+	buf_free(&resp.body);
+	return rc;
+}
+
+static void
+mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	char	 msg[512];
+	size_t	 n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_debug("libmicrohttpd", LOG_S("detail", msg));
+}
+
+/* Resolves [HOST]:PORT; an empty host means every address (dual stack). */
+static int
+resolve(const char *addr, struct sockaddr_storage *ss, socklen_t *sslen,
+    int *any, uint16_t *port, char *err, size_t errlen)
+{
+	char		 host[128];
+	const char	*colon = strrchr(addr, ':');
+	struct addrinfo	 hints, *res;
+	size_t		 hlen;
+	int		 rc;
+
+	if (colon == NULL || (hlen = (size_t)(colon - addr)) >= sizeof(host)) {
+		snprintf(err, errlen, "%s: bad address", addr);
+		return -1;
+	}
+	memcpy(host, addr, hlen);
+	host[hlen] = '\0';
+	*port = (uint16_t)atoi(colon + 1);
+	*any = hlen == 0;
+	if (*any)
+		return 0;
+	if (host[0] == '[' && hlen >= 2 && host[hlen - 1] == ']') {
+		memmove(host, host + 1, hlen - 2);
+		host[hlen - 2] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
+		snprintf(err, errlen, "%s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static struct MHD_Daemon *
+start_daemon(struct httpd *h, const struct httpd_options *o,
+    const char *addr, char *err, size_t errlen)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = 0;
+	struct MHD_Daemon	*d;
+	unsigned		 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	uint16_t		 port;
+	int			 any;
+
+	if (resolve(addr, &ss, &sslen, &any, &port, err, errlen) == -1)
+		return NULL;
+/* The logger goes first, or MHD logs the options before it on its own. */
+#define MHD_COMMON_OPTIONS						\
+	MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,			\
+	MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,	\
+	MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_seconds
+	if (any) {
+		d = MHD_start_daemon(flags | MHD_USE_DUAL_STACK, port, NULL,
+		    NULL, access_cb, h, MHD_COMMON_OPTIONS, MHD_OPTION_END);
+		/* No IPv6 on this host: fall back to IPv4 only. */
+		if (d == NULL)
+			d = MHD_start_daemon(flags, port, NULL, NULL,
+			    access_cb, h, MHD_COMMON_OPTIONS, MHD_OPTION_END);
+	} else
+		d = MHD_start_daemon(flags | (ss.ss_family == AF_INET6 ?
+		    MHD_USE_IPv6 : 0), port, NULL, NULL, access_cb, h,
+		    MHD_COMMON_OPTIONS, MHD_OPTION_SOCK_ADDR,
+		    (struct sockaddr *)&ss, MHD_OPTION_END);
+#undef MHD_COMMON_OPTIONS
+	if (d == NULL)
+		snprintf(err, errlen, "%s: cannot listen (address in use or not available)",
+		    addr);
+	return d;
+}
+
+struct httpd *
+httpd_start(struct ev_loop *loop, const struct httpd_options *o,
+    const struct httpd_route *routes, void *ctx, char *err, size_t errlen)
+{
+	struct httpd		*h;
+	const union MHD_DaemonInfo *info;
+	size_t			 i;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	h->loop = loop;
+	h->routes = routes;
+	h->ctx = ctx;
+	for (i = 0; i < o->nlisten && i < sizeof(h->lst) / sizeof(h->lst[0]); i++) {
+		struct listener *l = &h->lst[i];
+
+		l->httpd = h;
+		snprintf(l->addr, sizeof(l->addr), "%s", o->listen[i]);
+		if ((l->mhd = start_daemon(h, o, o->listen[i], err, errlen)) == NULL)
+			goto fail;
+		h->nlst++;
+		info = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+		ev_io_init(&l->io, io_cb, info->epoll_fd, EV_READ);
+		l->io.data = l;
+		ev_io_start(loop, &l->io);
+		ev_timer_init(&l->timer, timer_cb, 0., 0.);
+		l->timer.data = l;
+		listener_rearm(l);
+	}
+	return h;
+fail:
+	httpd_stop(h);
+	return NULL;
+}
+
+void
+httpd_quiesce(struct httpd *h)
+{
+	size_t	 i;
+	int	 fd;
+
+	for (i = 0; i < h->nlst; i++) {
+		if ((fd = MHD_quiesce_daemon(h->lst[i].mhd)) != -1)
+			close(fd);
+		/* Let MHD notice the closed listener at once. */
+		listener_run(&h->lst[i]);
+	}
+}
+
+unsigned
+httpd_connections(struct httpd *h)
+{
+	const union MHD_DaemonInfo	*info;
+	unsigned			 n = 0;
+	size_t				 i;
+
+	for (i = 0; i < h->nlst; i++) {
+		info = MHD_get_daemon_info(h->lst[i].mhd,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (info != NULL)
+			n += info->num_connections;
+	}
+	return n;
+}
+
+void
+httpd_stop(struct httpd *h)
+{
+	size_t	 i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->nlst; i++) {
+		ev_io_stop(h->loop, &h->lst[i].io);
+		ev_timer_stop(h->loop, &h->lst[i].timer);
+		MHD_stop_daemon(h->lst[i].mhd);
+	}
+	free(h);
+}

@@ -1,0 +1,99 @@
+/*
+ * httpd: libmicrohttpd driven by the libev loop, and request routing.
+ *
+ * One MHD daemon per listen address, each in external epoll mode: its
+ * epoll fd is watched by an ev_io and its timeout by an ev_timer, and
+ * MHD_run() is called after either fires. Handlers therefore run on the
+ * loop thread and read daemon state directly; they must stay fast.
+ *
+ * Handlers never see MHD: they get a request and fill a response. That
+ * seam is where authentication and TLS options will plug in.
+ */
+#ifndef HALE_HTTPD_H
+#define HALE_HTTPD_H
+
+#include <ev.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sys/types.h>
+
+#include "core/buf.h"
+
+struct httpd;
+struct httpd_request;
+
+#define HTTPD_MAX_HEADERS	4
+
+/*
+ * A streamed body's source: fills buf[0..max) with the bytes from offset
+ * `pos` on and returns how many it wrote (> 0), HTTPD_STREAM_END when the
+ * body is complete, or HTTPD_STREAM_ERROR to abort the response (the
+ * client sees a truncated chunked body, never a complete-looking one).
+ */
+typedef ssize_t	httpd_reader(void *arg, uint64_t pos, char *buf, size_t max);
+#define HTTPD_STREAM_END	((ssize_t)-1)
+#define HTTPD_STREAM_ERROR	((ssize_t)-2)
+
+struct httpd_response {
+	unsigned	 status;
+	const char	*content_type;	/* static string */
+	struct buf	 body;
+	struct {
+		const char	*name;	/* static strings */
+		const char	*value;
+	}		 headers[HTTPD_MAX_HEADERS];
+	unsigned	 nheaders;
+	char		 allow[48];	/* the Allow header of a 405 */
+	/* A body produced while it is sent (httpd_stream_body). */
+	httpd_reader	*stream;
+	void		*stream_arg;
+	void		(*stream_free)(void *);
+};
+
+typedef void	httpd_handler(void *ctx, const struct httpd_request *,
+		    struct httpd_response *);
+
+struct httpd_route {
+	const char	*method;	/* "GET" also serves HEAD */
+	const char	*path;
+	int		 prefix;	/* match path as a prefix ("/api/v1/containers/") */
+	httpd_handler	*fn;
+};
+
+struct httpd_options {
+	const char *const	*listen;	/* [HOST]:PORT strings */
+	size_t			 nlisten;
+	unsigned		 max_connections;
+	unsigned		 timeout_seconds;
+};
+
+/* Binds every address; -1 with a message if any fails. */
+struct httpd	*httpd_start(struct ev_loop *, const struct httpd_options *,
+		    const struct httpd_route *routes, void *ctx,
+		    char *err, size_t errlen);
+/* Stops accepting; in-flight requests go on. */
+void		 httpd_quiesce(struct httpd *);
+/* Connections still open across all listeners. */
+unsigned	 httpd_connections(struct httpd *);
+void		 httpd_stop(struct httpd *);
+
+const char	*httpd_request_path(const struct httpd_request *);
+const char	*httpd_request_method(const struct httpd_request *);
+const char	*httpd_request_header(const struct httpd_request *,
+		    const char *name);
+
+void		 httpd_add_header(struct httpd_response *, const char *name,
+		    const char *value);
+/*
+ * Sends what read(arg, ...) produces instead of resp->body, with chunked
+ * transfer encoding, as the socket takes it; release(arg) is called once
+ * the response is done with (also when it could not be queued).
+ */
+void		 httpd_stream_body(struct httpd_response *, httpd_reader *read,
+		    void *arg, void (*release)(void *));
+/* Plain-text response with a trailing newline. */
+void		 httpd_text(struct httpd_response *, unsigned status,
+		    const char *text);
+
+#endif

@@ -1,0 +1,11 @@
+# http: libmicrohttpd on libev, routes, auth, the streamed and gzipped
+# /metrics, the daemon's own metrics.
+src_libhale_a_SOURCES += \
+	%reldir%/auth.c %reldir%/auth.h \
+	%reldir%/gzip.c %reldir%/gzip.h \
+	%reldir%/httpd.c %reldir%/httpd.h \
+	%reldir%/routes.c %reldir%/routes.h \
+	%reldir%/scrape.c %reldir%/scrape.h \
+	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
+	%reldir%/selfstat.c %reldir%/selfstat.h
+unit_tests += tests/unit/test_auth tests/unit/test_scrape_stream

@@ -1,0 +1,166 @@
+/*
+ * routes: what haled serves. Each handler fills a response from the
+ * daemon state (struct hale) and returns; none of them blocks.
+ */
+#include "http/routes.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/hale.h"
+#include "docker/inventory.h"
+#include "check/probe.h"
+#include "core/log.h"
+#include "remedy/remedy_exec.h"
+#include "core/metrics.h"
+#include "http/scrape.h"
+#include "http/scrape_stream.h"
+
+static void
+landing(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	(void)ctx;
+	(void)req;
+	r->status = 200;
+	r->content_type = "text/html; charset=utf-8";
+	buf_puts(&r->body,
+	    "<!DOCTYPE html>\n<html><head><title>haled</title></head><body>\n"
+	    "<h1>haled</h1>\n"
+	    "<p>hale: container health and resource monitor. Version "
+	    PACKAGE_VERSION ".</p>\n<ul>\n"
+	    "<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics</li>\n"
+	    "<li><a href=\"/healthz\">/healthz</a>: the daemon is alive</li>\n"
+	    "<li><a href=\"/readyz\">/readyz</a>: startup has finished</li>\n"
+	    "</ul>\n</body></html>\n");
+}
+
+static void
+healthz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	(void)ctx;
+	(void)req;
+	httpd_text(r, 200, "ok");
+}
+
+static void
+readyz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct hale	*h = ctx;
+
+	(void)req;
+	if (h->ready)
+		httpd_text(r, 200, "ready");
+	else
+		httpd_text(r, 503, "starting");
+}
+
+/* The stream's reader in libmicrohttpd's terms; a failure is logged here. */
+static ssize_t
+metrics_read(void *arg, uint64_t pos, char *out, size_t max)
+{
+	struct scrape_stream	*st = arg;
+	ssize_t			 n;
+
+	(void)pos;
+	if ((n = scrape_stream_read(st, out, max)) > 0)
+		return n;
+	if (n == 0)
+		return HTTPD_STREAM_END;
+	log_warn("metrics response aborted",
+	    LOG_S("err", scrape_stream_error(st)));
+	return HTTPD_STREAM_ERROR;
+}
+
+static void
+metrics_free(void *arg)
+{
+	scrape_stream_free(arg);
+}
+
+static void
+metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct hale		*h = ctx;
+	enum metrics_format	 fmt;
+	struct scrape_doc	*doc;
+	struct scrape_stream	*st = NULL;
+	char			 err[128];
+	int			 gzip;
+
+	fmt = metrics_negotiate(httpd_request_header(req, "Accept"));
+	gzip = metrics_accepts_gzip(httpd_request_header(req,
+	    "Accept-Encoding"));
+	if ((doc = scrape_render(h, fmt)) == NULL) {
+		httpd_text(r, 500, "out of memory while collecting metrics");
+		return;
+	}
+	if (gzip && (st = scrape_stream_new(doc, 1, err, sizeof(err))) == NULL)
+		log_warn("gzip failed, sending identity", LOG_S("err", err));
+	if (st != NULL)
+		httpd_add_header(r, "Content-Encoding", "gzip");
+	else if ((st = scrape_stream_new(doc, 0, err, sizeof(err))) == NULL) {
+		httpd_text(r, 500, "out of memory while sending metrics");
+		return;
+	}
+	r->status = 200;
+	r->content_type = metrics_content_type(fmt);
+	httpd_add_header(r, "Vary", "Accept, Accept-Encoding");
+	httpd_stream_body(r, metrics_read, st, metrics_free);
+}
+
+/* GET /api/v1/containers and /api/v1/containers/{id, name or id prefix} */
+/* Each container's API object: hale's check fills `health`, remediation adds its own. */
+static void
+container_json(void *ctx, const struct inv_container *c, cJSON *o)
+{
+	struct hale	*h = ctx;
+
+	probe_health_json(h->probes, c, cJSON_GetObjectItemCaseSensitive(o,
+	    "health"));
+	remedy_exec_json(h->rx, c->d.id, o);
+}
+
+static void
+containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct hale	*h = ctx;
+	const char	*ref = httpd_request_path(req) + strlen("/api/v1/containers");
+
+	if (*ref == '/')
+		ref++;
+	r->status = 200;
+	r->content_type = "application/json";
+	if (*ref == '\0')
+		inventory_json_list_hook(h->inv, container_json, h, &r->body);
+	else if (inventory_json_one_hook(h->inv, ref, container_json, h,
+	    &r->body) == -1) {
+		r->status = 404;
+		buf_puts(&r->body, "{\"error\":\"no such container\"}");
+	}
+	if (r->body.oom) {
+		buf_free(&r->body);
+		httpd_text(r, 500, "out of memory");
+	}
+}
+
+/* POST /api/v1/containers/{ref}/reset: clears a give-up (admin only). */
+static void
+reset(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct hale		*h = ctx;
+	struct auth_config	 a;
+
+	remedy_exec_auth_config(h->cfg, &a);
+	remedy_exec_http_reset(h->rx, &a, req, r);
+}
+
+const struct httpd_route routes_table[] = {
+	{ "GET", "/", 0, landing },
+	{ "GET", "/healthz", 0, healthz },
+	{ "GET", "/readyz", 0, readyz },
+	{ "GET", "/metrics", 0, metrics },
+	{ "GET", "/api/v1/containers", 0, containers },
+	{ "GET", "/api/v1/containers/", 1, containers },
+	{ "POST", "/api/v1/containers/", 1, reset },
+	{ NULL, NULL, 0, NULL },
+};

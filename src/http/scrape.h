@@ -1,0 +1,54 @@
+/*
+ * scrape: the /metrics document from every module that has something to
+ * say, cached for metrics.min_interval so several scrapers don't multiply
+ * the cost of reading the kernel's files.
+ */
+#ifndef HALE_SCRAPE_H
+#define HALE_SCRAPE_H
+
+#include "core/buf.h"
+#include "cgroup/collector.h"
+#include "core/metrics.h"
+
+struct hale;
+
+/*
+ * One scrape's document: hale's own families rendered, the containers'
+ * values collected but not yet rendered (they are written out piece by
+ * piece while the response is sent, see scrape_stream.h), and the rest
+ * rendered. Shared by the cache and the responses still sending it;
+ * immutable once made.
+ */
+struct scrape_doc {
+	enum metrics_format	 fmt;
+	struct buf		 head;	/* build info, reload state, process_* */
+	struct collector_snap	*snap;	/* the containers; NULL: none */
+	struct buf		 tail;	/* Docker, checks, remediation, webhooks,
+					   the scrape's duration, "# EOF" */
+	unsigned		 refs;
+};
+
+struct scrape_doc *scrape_doc_ref(struct scrape_doc *);
+void	scrape_doc_release(struct scrape_doc *);
+
+struct scrape_cache {
+	struct scrape_doc	*doc;	/* NULL until made */
+	double			 at;	/* monotonic time it was made, 0 = empty */
+};
+
+struct scrape {
+	struct scrape_cache	 cache[2];	/* by enum metrics_format */
+	int			 cgroup_failing;	/* the last scrape had read errors */
+};
+
+void	scrape_init(struct scrape *);
+void	scrape_free(struct scrape *);
+/* Drops cached documents, e.g. after a reload changed what they contain. */
+void	scrape_invalidate(struct scrape *);
+/*
+ * The document for `fmt`, owned by the cache: take a reference to keep it
+ * past the next call. NULL when memory ran out.
+ */
+struct scrape_doc *scrape_render(struct hale *, enum metrics_format);
+
+#endif

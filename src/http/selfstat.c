@@ -1,0 +1,162 @@
+/* selfstat: process_* metrics from /proc/self/{stat,fd,limits} and /proc/stat. */
+#include "http/selfstat.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+read_small(const char *path, char *dst, size_t dstlen)
+{
+	ssize_t	 n;
+	size_t	 off = 0;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (off + 1 < dstlen &&
+	    (n = read(fd, dst + off, dstlen - 1 - off)) > 0)
+		off += (size_t)n;
+	close(fd);
+	dst[off] = '\0';
+	return 0;
+}
+
+int
+selfstat_parse_stat(const char *text, double boot_time, long ticks,
+    long pagesize, struct selfstat *st, char *err, size_t errlen)
+{
+	const char		*p;
+	unsigned long long	 utime, stime, start, vsize;
+	long long		 rss;
+
+	/* The command name may hold spaces and parentheses: skip to the last ')'. */
+	if ((p = strrchr(text, ')')) == NULL) {
+		snprintf(err, errlen, "no ')' in stat");
+		return -1;
+	}
+	/* Fields 3..24 after the name; we want 14, 15, 22, 23, 24. */
+	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
+	    " %llu %llu %*d %*d %*d %*d %*d %*d %llu %llu %lld",
+	    &utime, &stime, &start, &vsize, &rss) != 5) {
+		snprintf(err, errlen, "malformed stat");
+		return -1;
+	}
+	if (ticks <= 0 || pagesize <= 0) {
+		snprintf(err, errlen, "bad clock ticks or page size");
+		return -1;
+	}
+	st->cpu_seconds = (double)(utime + stime) / (double)ticks;
+	st->start_time = boot_time + (double)start / (double)ticks;
+	st->virtual_bytes = vsize;
+	st->resident_bytes = rss > 0 ? (uint64_t)rss * (uint64_t)pagesize : 0;
+	st->have |= SELFSTAT_STAT;
+	return 0;
+}
+
+static double
+boot_time(const char *procfs)
+{
+	char		 path[4096], text[16384];
+	const char	*p;
+
+	snprintf(path, sizeof(path), "%s/stat", procfs);
+	if (read_small(path, text, sizeof(text)) == -1 ||
+	    (p = strstr(text, "\nbtime ")) == NULL)
+		return 0;
+	return strtod(p + 7, NULL);
+}
+
+static void
+read_fds(const char *procfs, struct selfstat *st)
+{
+	char		 path[4096];
+	DIR		*d;
+	struct dirent	*de;
+	uint64_t	 n = 0;
+
+	snprintf(path, sizeof(path), "%s/self/fd", procfs);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	/* opendir itself holds one descriptor while we count. */
+	st->open_fds = n > 0 ? n - 1 : 0;
+	st->have |= SELFSTAT_FDS;
+}
+
+static void
+read_limits(const char *procfs, struct selfstat *st)
+{
+	char		 path[4096], text[8192];
+	const char	*p;
+
+	snprintf(path, sizeof(path), "%s/self/limits", procfs);
+	if (read_small(path, text, sizeof(text)) == -1 ||
+	    (p = strstr(text, "Max open files")) == NULL)
+		return;
+	p += strlen("Max open files");
+	while (*p == ' ')
+		p++;
+	if (strncmp(p, "unlimited", 9) == 0)
+		return;
+	st->max_fds = strtoull(p, NULL, 10);
+	st->have |= SELFSTAT_LIMITS;
+}
+
+void
+selfstat_read(const char *procfs, struct selfstat *st)
+{
+	char	 path[4096], text[4096], err[64];
+
+	memset(st, 0, sizeof(*st));
+	snprintf(path, sizeof(path), "%s/self/stat", procfs);
+	if (read_small(path, text, sizeof(text)) == 0)
+		(void)selfstat_parse_stat(text, boot_time(procfs),
+		    sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE), st, err,
+		    sizeof(err));
+	read_fds(procfs, st);
+	read_limits(procfs, st);
+}
+
+void
+selfstat_write(const struct selfstat *st, struct metrics_writer *w)
+{
+	/* Leave a metric out rather than export a bogus value. */
+	if (st->have & SELFSTAT_STAT) {
+		metrics_family(w, "process_cpu_seconds_total", METRICS_COUNTER,
+		    "Total user and system CPU time spent in seconds.");
+		metrics_sample(w, "process_cpu_seconds_total", NULL, NULL,
+		    st->cpu_seconds);
+		metrics_family(w, "process_resident_memory_bytes", METRICS_GAUGE,
+		    "Resident memory size in bytes.");
+		metrics_sample_u64(w, "process_resident_memory_bytes", NULL,
+		    NULL, st->resident_bytes);
+		metrics_family(w, "process_virtual_memory_bytes", METRICS_GAUGE,
+		    "Virtual memory size in bytes.");
+		metrics_sample_u64(w, "process_virtual_memory_bytes", NULL,
+		    NULL, st->virtual_bytes);
+		metrics_family(w, "process_start_time_seconds", METRICS_GAUGE,
+		    "Start time of the process since unix epoch in seconds.");
+		metrics_sample(w, "process_start_time_seconds", NULL, NULL,
+		    st->start_time);
+	}
+	if (st->have & SELFSTAT_FDS) {
+		metrics_family(w, "process_open_fds", METRICS_GAUGE,
+		    "Number of open file descriptors.");
+		metrics_sample_u64(w, "process_open_fds", NULL, NULL,
+		    st->open_fds);
+	}
+	if (st->have & SELFSTAT_LIMITS) {
+		metrics_family(w, "process_max_fds", METRICS_GAUGE,
+		    "Maximum number of open file descriptors.");
+		metrics_sample_u64(w, "process_max_fds", NULL, NULL,
+		    st->max_fds);
+	}
+}

@@ -1,0 +1,7 @@
+# remedy: the remediation policy and decision, the executor that asks Docker,
+# and notifications.
+src_libhale_a_SOURCES += \
+	%reldir%/notify.c %reldir%/notify.h \
+	%reldir%/remedy.c %reldir%/remedy.h %reldir%/remedy_policy.c \
+	%reldir%/remedy_exec.c %reldir%/remedy_exec.h
+unit_tests += tests/unit/test_remedy tests/unit/test_remedy_policy tests/unit/test_notify

@@ -1,0 +1,134 @@
+/*
+ * notify: webhooks. A JSON document per remediation action and give-up,
+ * POSTed to the URLs of the config file (never to anything a container
+ * label names), asynchronously through curlev, with retries and a
+ * bounded queue per webhook. Sending never blocks and never fails the
+ * caller: a full queue drops the new document and counts it.
+ *
+ *	notify_send ─► hook queue (FIFO, ≤ queue_max) ─► one POST in flight
+ *	   post_done ─► 2xx: ok, next item
+ *	             └► else: retry after 1 s, 2 s, 4 s … (≤ 60 s),
+ *	                up to `retries` more tries, then failed
+ *
+ * The config part (notify_config_from_json) and the document builder
+ * (notify_document) are pure and tested directly.
+ */
+#ifndef HALE_NOTIFY_H
+#define HALE_NOTIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+#include <ev.h>
+
+#include "core/buf.h"
+#include "docker/curlev.h"
+#include "core/metrics.h"
+
+#define NOTIFY_WEBHOOKS_MAX	16
+#define NOTIFY_HEADERS_MAX	16
+#define NOTIFY_URL_MAX		2048
+#define NOTIFY_HEADER_MAX	1024	/* one "Name: value" */
+#define NOTIFY_QUEUE_DEFAULT	100
+#define NOTIFY_RETRIES_DEFAULT	5
+#define NOTIFY_TIMEOUT_DEFAULT_MS 5000
+
+/* Event kinds, as bits of a webhook's `events` filter. */
+#define NOTIFY_EV_ACTION	0x01	/* restart/stop/kill/notify, with its result */
+#define NOTIFY_EV_GAVE_UP	0x02	/* the budget was spent */
+#define NOTIFY_EV_RECOVERED	0x04	/* healthy for reset_after after a give-up */
+#define NOTIFY_EV_RESET		0x08	/* an operator cleared a give-up */
+#define NOTIFY_EV_ALL		0x0f
+
+struct notify_webhook {
+	char		*url;
+	unsigned	 events;		/* NOTIFY_EV_* mask */
+	char		*headers[NOTIFY_HEADERS_MAX];	/* "Name: value" */
+	size_t		 nheaders;
+	uint64_t	 timeout_ms;
+};
+
+/* The `notify` section of the config file. */
+struct notify_config {
+	struct notify_webhook	 hooks[NOTIFY_WEBHOOKS_MAX];
+	size_t			 nhooks;
+	unsigned		 retries;	/* extra tries after the first */
+	unsigned		 queue_max;	/* documents waiting per webhook */
+};
+
+/*
+ * Parses {"webhooks": [{"url", "events", "headers", "timeout"}],
+ * "retries", "queue_max"}. Problems are appended to `errors` as
+ * "notify.webhooks[0].url: ...\n"; returns how many (0 = *out valid).
+ */
+int	notify_config_from_json(const cJSON *, const char *path,
+	    struct notify_config **out, struct buf *errors);
+void	notify_config_free(struct notify_config *);
+
+/* "action" -> NOTIFY_EV_ACTION; 0 if unknown. */
+unsigned notify_event_parse(const char *);
+const char *notify_event_name(unsigned);
+
+/* What a document says; NULL strings and zero numbers are left out or null. */
+struct notify_doc {
+	unsigned	 event;		/* one NOTIFY_EV_* bit */
+	double		 time;		/* unix seconds */
+	const char	*host;
+	const char	*id;
+	const char	*name;
+	const char	*image;
+	const char	*action;	/* restart, stop, kill, notify */
+	const char	*trigger;	/* unhealthy, dependency */
+	const char	*result;	/* ok, failed, timeout, dry_run */
+	const char	*error;		/* Docker's message */
+	const char	*reason;
+	unsigned	 attempt;
+	unsigned	 budget_max;
+	unsigned	 budget_used;
+	double		 window;	/* seconds */
+	double		 next_allowed;	/* unix seconds; <= 0: null */
+	int		 dry_run;
+	const cJSON	*health;	/* copied in; NULL = null */
+};
+
+/*
+ *	{"version": 1, "event": "action", "time": "2024-05-01T10:00:00.000000Z",
+ *	 "host": "node1",
+ *	 "container": {"id": "...", "name": "web", "image": "nginx"},
+ *	 "action": "restart", "trigger": "unhealthy", "result": "ok",
+ *	 "error": null, "reason": "unhealthy", "attempt": 2,
+ *	 "budget": {"max": 5, "used": 2, "window_seconds": 3600},
+ *	 "next_allowed": "...Z" | null, "dry_run": false, "health": {...} | null}
+ *
+ * Pure. -1 if memory ran out.
+ */
+int	notify_document(const struct notify_doc *, struct buf *out);
+/* RFC 3339 UTC with microseconds; "" for t <= 0. */
+void	notify_time_text(double t, char *dst, size_t len);
+
+struct notify_stats {
+	uint64_t	 ok;
+	uint64_t	 retry;		/* a try failed, another one is planned */
+	uint64_t	 failed;	/* given up after the last try */
+	uint64_t	 dropped;	/* queue full, or reconfigured away */
+	size_t		 queued;	/* documents waiting or in flight now */
+};
+
+/* `cfg` may be NULL (no webhooks); it is copied. */
+struct notify	*notify_new(struct ev_loop *, struct curlev *,
+		    const struct notify_config *, char *err, size_t errlen);
+/* New webhooks from a reloaded config; what was queued is dropped. */
+int		 notify_reconfigure(struct notify *, const struct notify_config *,
+		    char *err, size_t errlen);
+/* Cancels every transfer and timer. Call before curlev_free(). */
+void		 notify_free(struct notify *);
+/* Queues a copy of `json` for each webhook whose filter has `event`. */
+void		 notify_send(struct notify *, unsigned event, const char *json,
+		    size_t len);
+size_t		 notify_webhooks(const struct notify *);
+void		 notify_get_stats(const struct notify *, struct notify_stats *);
+/* hale_webhook_deliveries_total{result}, hale_webhook_queue_length. */
+void		 notify_write_metrics(struct notify *, struct metrics_writer *);
+
+#endif
