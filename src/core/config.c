@@ -4,7 +4,9 @@
  *
  * The JSON side is table-driven: each section lists its keys with a setter,
  * so an unknown key, a wrong type or an out-of-range value is reported with
- * its full JSON path, and every problem is collected before giving up.
+ * its full JSON path, and every problem is collected before giving up. A
+ * key config does not own goes to the caller's struct config_section of
+ * that name, or is reported as unknown.
  */
 #include "core/config.h"
 
@@ -15,12 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/auth.h"
-#include "check/checkspec.h"
 #include "core/confjson.h"
 #include "core/duration.h"
-#include "remedy/notify.h"
-#include "remedy/remedy.h"
 
 #define CONFIG_FILE_MAX		(1024 * 1024)
 #define MAX_CONNECTIONS_LIMIT	10000
@@ -132,13 +130,7 @@ add_label_glob(struct ctx *c, const char *path, const char *val)
 static int
 want_string(struct ctx *c, const char *path, const cJSON *v)
 {
-	char	 tmp[80];
-
-	if (cJSON_IsString(v))
-		return 0;
-	confjson_show(v, tmp, sizeof(tmp));
-	confjson_problem(&c->j, path, "%s is not a string", tmp);
-	return -1;
+	return confjson_want_string(&c->j, path, v);
 }
 
 static int
@@ -233,40 +225,6 @@ web_timeout(struct ctx *c, const char *path, const cJSON *v)
 	want_duration(c, path, v, 1000, 3600 * 1000, &c->cfg->conn_timeout_ms);
 }
 
-/* web.admin_*: the admin endpoints' credentials (checked in auth.c). */
-static void
-web_secret(struct ctx *c, const char *path, const cJSON *v, char **dst,
-    int (*check)(const char *, char *, size_t))
-{
-	char	 err[128];
-
-	if (want_string(c, path, v) == -1)
-		return;
-	if (check(v->valuestring, err, sizeof(err)) == -1) {
-		confjson_problem(&c->j, path, "%s", err);	/* never echo a secret */
-		return;
-	}
-	set_str(c, dst, v->valuestring);
-}
-
-static void
-web_admin_token(struct ctx *c, const char *path, const cJSON *v)
-{
-	web_secret(c, path, v, &c->cfg->admin_token, auth_check_token);
-}
-
-static void
-web_admin_user(struct ctx *c, const char *path, const cJSON *v)
-{
-	web_secret(c, path, v, &c->cfg->admin_user, auth_check_user);
-}
-
-static void
-web_admin_hash(struct ctx *c, const char *path, const cJSON *v)
-{
-	web_secret(c, path, v, &c->cfg->admin_password_hash, auth_check_hash);
-}
-
 static void
 log_level(struct ctx *c, const char *path, const cJSON *v)
 {
@@ -309,8 +267,8 @@ paths_procfs(struct ctx *c, const char *path, const cJSON *v)
 	want_dir_string(c, path, v, &c->cfg->procfs);
 }
 
-int
-config_check_docker_host(const char *s, char *err, size_t errlen)
+static int
+check_docker_host(const char *s, char *err, size_t errlen)
 {
 	if (strncmp(s, "unix://", 7) == 0) {
 		/* sun_path holds 108 bytes including the NUL. */
@@ -339,7 +297,7 @@ docker_host(struct ctx *c, const char *path, const cJSON *v)
 
 	if (want_string(c, path, v) == -1)
 		return;
-	if (config_check_docker_host(v->valuestring, err, sizeof(err)) == -1) {
+	if (check_docker_host(v->valuestring, err, sizeof(err)) == -1) {
 		confjson_problem(&c->j, path, "\"%.200s\" %s", v->valuestring, err);
 		return;
 	}
@@ -363,9 +321,6 @@ static const struct key web_keys[] = {
 	{ "listen_addresses", web_listen },
 	{ "max_connections", web_max_conn },
 	{ "timeout", web_timeout },
-	{ "admin_token", web_admin_token },
-	{ "admin_user", web_admin_user },
-	{ "admin_password_hash", web_admin_hash },
 	{ NULL, NULL },
 };
 static const struct key log_keys[] = {
@@ -390,20 +345,68 @@ static const struct key metrics_keys[] = {
 static const struct {
 	const char		*name;
 	const struct key	*keys;
-} sections[] = {
+} own_sections[] = {
 	{ "web", web_keys },
 	{ "log", log_keys },
 	{ "paths", paths_keys },
 	{ "docker", docker_keys },
 	{ "metrics", metrics_keys },
 };
+#define NOWN	(sizeof(own_sections) / sizeof(own_sections[0]))
+
+/* The index of the caller's section named `key`, or -1. */
+static int
+find_section(const struct config *cfg, const char *key)
+{
+	const struct config_section	*s;
+
+	if (cfg->sections == NULL)
+		return -1;
+	for (s = cfg->sections; s->key != NULL; s++)
+		if (strcmp(s->key, key) == 0)
+			return (int)(s - cfg->sections);
+	return -1;
+}
+
+/* A key that appears twice replaces what the first one gave. */
+static void
+parse_section(struct ctx *c, int i, const char *path, const cJSON *v)
+{
+	const struct config_section	*s = &c->cfg->sections[i];
+	void				*out = NULL;
+
+	if (c->cfg->section[i] != NULL) {
+		s->free(c->cfg->section[i]);
+		c->cfg->section[i] = NULL;
+	}
+	s->parse(v, path, &c->j, &out);
+	c->cfg->section[i] = out;
+}
+
+/* A key of config's own objects, or else of the caller's sections. */
+static void
+apply_key(struct ctx *c, const char *path, const cJSON *v,
+    const struct key *keys)
+{
+	const struct key	*k;
+	int			 i;
+
+	for (k = keys; k->name != NULL; k++)
+		if (strcmp(k->name, v->string) == 0) {
+			k->fn(c, path, v);
+			return;
+		}
+	if ((i = find_section(c->cfg, path)) != -1)
+		parse_section(c, i, path, v);
+	else
+		confjson_problem(&c->j, path, "unknown key");
+}
 
 static void
 apply_object(struct ctx *c, const char *path, const cJSON *obj,
     const struct key *keys)
 {
 	const cJSON	*v;
-	const struct key *k;
 	char		 kpath[160], tmp[80];
 
 	if (!cJSON_IsObject(obj)) {
@@ -413,13 +416,7 @@ apply_object(struct ctx *c, const char *path, const cJSON *obj,
 	}
 	cJSON_ArrayForEach(v, obj) {
 		snprintf(kpath, sizeof(kpath), "%s.%.80s", path, v->string);
-		for (k = keys; k->name != NULL; k++)
-			if (strcmp(k->name, v->string) == 0)
-				break;
-		if (k->name == NULL)
-			confjson_problem(&c->j, kpath, "unknown key");
-		else
-			k->fn(c, kpath, v);
+		apply_key(c, kpath, v, keys);
 	}
 }
 
@@ -428,39 +425,24 @@ apply_root(struct ctx *c, const cJSON *root)
 {
 	const cJSON	*v;
 	size_t		 i;
+	int		 s;
 
 	if (!cJSON_IsObject(root)) {
 		confjson_problem(&c->j, "(root)", "the config file must hold a JSON object");
 		return;
 	}
 	cJSON_ArrayForEach(v, root) {
-		/* `checks`: health-check rules, parsed by checkspec.c (issue 5). */
-		if (strcmp(v->string, "checks") == 0) {
-			checkspec_rules_free(c->cfg->checks);
-			c->j.n += checkspec_rules_from_json(v, v->string,
-			    &c->cfg->checks, c->j.errors);
+		if ((s = find_section(c->cfg, v->string)) != -1) {
+			parse_section(c, s, v->string, v);
 			continue;
 		}
-		/* Sections parsed by their own modules (issue 6). */
-		if (strcmp(v->string, "remediation") == 0) {
-			remedy_config_free(c->cfg->remediation);
-			c->j.n += remedy_config_from_json(v, v->string,
-			    &c->cfg->remediation, c->j.errors);
-			continue;
-		}
-		if (strcmp(v->string, "notify") == 0) {
-			notify_config_free(c->cfg->notify);
-			c->j.n += notify_config_from_json(v, v->string,
-			    &c->cfg->notify, c->j.errors);
-			continue;
-		}
-		for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
-			if (strcmp(sections[i].name, v->string) == 0)
+		for (i = 0; i < NOWN; i++)
+			if (strcmp(own_sections[i].name, v->string) == 0)
 				break;
-		if (i == sizeof(sections) / sizeof(sections[0]))
+		if (i == NOWN)
 			confjson_problem(&c->j, v->string, "unknown key");
 		else
-			apply_object(c, v->string, v, sections[i].keys);
+			apply_object(c, v->string, v, own_sections[i].keys);
 	}
 }
 
@@ -510,23 +492,51 @@ apply_flags(struct ctx *c, const struct config_flags *f)
 	FLAG_STR(f->log_level, "--log.level", log_level);
 	FLAG_STR(f->log_format, "--log.format", log_format);
 #undef FLAG_STR
-	c->cfg->dry_run = f->dry_run || (c->cfg->remediation != NULL &&
-	    c->cfg->remediation->dry_run);
 }
 
-/* Basic auth needs both halves. */
+/* Sections that only make sense together, such as a user and its password. */
 static void
-check_admin(struct ctx *c)
+check_pairs(struct ctx *c)
 {
-	if ((c->cfg->admin_user != NULL) != (c->cfg->admin_password_hash != NULL))
-		confjson_problem(&c->j, c->cfg->admin_user != NULL ?
-		    "web.admin_password_hash" : "web.admin_user",
-		    "web.admin_user and web.admin_password_hash go together");
+	const struct config_section	*s;
+	int				 i, p, have, have_pair;
+
+	for (s = c->cfg->sections; s != NULL && s->key != NULL; s++) {
+		if (s->pair == NULL || (p = find_section(c->cfg, s->pair)) == -1)
+			continue;
+		i = (int)(s - c->cfg->sections);
+		have = c->cfg->section[i] != NULL;
+		have_pair = c->cfg->section[p] != NULL;
+		if (have != have_pair)
+			confjson_problem(&c->j, have ? s->pair : s->key,
+			    "%s and %s go together", s->key, s->pair);
+	}
+}
+
+/* The caller's table: every entry needs a parser, and room in the config. */
+static int
+sections_fit(const struct config_section *sections)
+{
+	size_t	 n = 0;
+
+	for (; sections != NULL && sections->key != NULL; sections++)
+		if (++n > CONFIG_SECTIONS_MAX || sections->parse == NULL ||
+		    sections->free == NULL)
+			return 0;
+	return 1;
+}
+
+void *
+config_section(const struct config *cfg, size_t i)
+{
+	return i < CONFIG_SECTIONS_MAX ? cfg->section[i] : NULL;
 }
 
 void
 config_free(struct config *cfg)
 {
+	size_t	 i;
+
 	if (cfg == NULL)
 		return;
 	clear_listen(cfg);
@@ -534,26 +544,28 @@ config_free(struct config *cfg)
 	free(cfg->sysfs);
 	free(cfg->procfs);
 	free(cfg->docker_host);
-	free(cfg->admin_token);
-	free(cfg->admin_user);
-	free(cfg->admin_password_hash);
-	checkspec_rules_free(cfg->checks);
-	remedy_config_free(cfg->remediation);
-	notify_config_free(cfg->notify);
+	for (i = 0; i < CONFIG_SECTIONS_MAX; i++)
+		if (cfg->section[i] != NULL)
+			cfg->sections[i].free(cfg->section[i]);
 	free(cfg);
 }
 
 struct config *
 config_from_json(const char *json, size_t len, const struct config_flags *f,
-    struct buf *errors)
+    const struct config_section *sections, struct buf *errors)
 {
 	struct ctx	 c = { NULL, { errors, 0 } };
 	cJSON		*root = NULL;
 
+	if (!sections_fit(sections)) {
+		buf_puts(errors, "config: bad table of sections\n");
+		return NULL;
+	}
 	if ((c.cfg = calloc(1, sizeof(*c.cfg))) == NULL) {
 		buf_puts(errors, "config: out of memory\n");
 		return NULL;
 	}
+	c.cfg->sections = sections;
 	set_defaults(&c);
 	if (json != NULL) {
 		const char *end = NULL;
@@ -567,7 +579,7 @@ config_from_json(const char *json, size_t len, const struct config_flags *f,
 		cJSON_Delete(root);
 	}
 	apply_flags(&c, f);
-	check_admin(&c);
+	check_pairs(&c);
 	if (c.j.n > 0 || errors->oom) {
 		config_free(c.cfg);
 		return NULL;
@@ -613,7 +625,8 @@ read_file(const char *path, struct buf *out, struct buf *errors, int *missing)
 }
 
 struct config *
-config_load(const struct config_flags *f, struct buf *errors)
+config_load(const struct config_flags *f,
+    const struct config_section *sections, struct buf *errors)
 {
 	struct buf	 text;
 	struct config	*cfg;
@@ -631,147 +644,10 @@ config_load(const struct config_flags *f, struct buf *errors)
 		errors->len = mark;
 		if (errors->data != NULL)
 			errors->data[mark] = '\0';
-		cfg = config_from_json(NULL, 0, f, errors);
+		cfg = config_from_json(NULL, 0, f, sections, errors);
 	} else
 		cfg = config_from_json(text.data != NULL ? text.data : "",
-		    text.len, f, errors);
+		    text.len, f, sections, errors);
 	buf_free(&text);
 	return cfg;
-}
-
-/*
- * Command-line flags, Prometheus-exporter style: --name=value or
- * --name value.
- */
-enum flag_kind { FLAG_VALUE, FLAG_BOOL };
-
-struct flag {
-	const char	*name;
-	enum flag_kind	 kind;
-	const char	*help;
-};
-
-static const struct flag flags[] = {
-	{ "web.listen-address", FLAG_VALUE,
-	    "[HOST]:PORT to serve on; repeat for several (default " CONFIG_DEFAULT_LISTEN ")" },
-	{ "config.file", FLAG_VALUE,
-	    "JSON config file (default " CONFIG_DEFAULT_FILE ", may be absent)" },
-	{ "path.sysfs", FLAG_VALUE, "sysfs mount point (default /sys)" },
-	{ "path.procfs", FLAG_VALUE, "procfs mount point (default /proc)" },
-	{ "docker.host", FLAG_VALUE,
-	    "Docker API: unix:///PATH or tcp://HOST:PORT (default $DOCKER_HOST, "
-	    "else unix:///var/run/docker.sock)" },
-	{ "log.level", FLAG_VALUE, "debug, info, warn or error (default info)" },
-	{ "log.format", FLAG_VALUE, "logfmt or json (default logfmt)" },
-	{ "check-config", FLAG_BOOL, "validate the configuration and exit (0 ok, 78 invalid)" },
-	{ "dry-run", FLAG_BOOL,
-	    "remediation only logs and counts what it would do; no container is touched" },
-	{ "version", FLAG_BOOL, "print the version and exit" },
-	{ "help", FLAG_BOOL, "print this help and exit" },
-};
-
-void
-config_usage(FILE *fp)
-{
-	size_t	 i;
-
-	fprintf(fp, "usage: haled [flags]\n\n"
-	    "Container health and resource monitor daemon.\n\nFlags:\n");
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		fprintf(fp, "  --%s%s\n      %s\n", flags[i].name,
-		    flags[i].kind == FLAG_VALUE ? "=VALUE" : "", flags[i].help);
-}
-
-static int
-set_flag(struct config_flags *f, const struct flag *fl, const char *val,
-    char *err, size_t errlen)
-{
-	const char	*n = fl->name;
-
-	if (strcmp(n, "web.listen-address") == 0) {
-		if (f->nlisten == CONFIG_LISTEN_MAX) {
-			snprintf(err, errlen, "--web.listen-address: at most %d",
-			    CONFIG_LISTEN_MAX);
-			return -1;
-		}
-		f->listen[f->nlisten++] = val;
-	} else if (strcmp(n, "config.file") == 0)
-		f->config_file = val;
-	else if (strcmp(n, "path.sysfs") == 0)
-		f->sysfs = val;
-	else if (strcmp(n, "path.procfs") == 0)
-		f->procfs = val;
-	else if (strcmp(n, "docker.host") == 0)
-		f->docker_host = val;
-	else if (strcmp(n, "log.level") == 0)
-		f->log_level = val;
-	else if (strcmp(n, "log.format") == 0)
-		f->log_format = val;
-	else if (strcmp(n, "check-config") == 0)
-		f->check_config = 1;
-	else if (strcmp(n, "dry-run") == 0)
-		f->dry_run = 1;
-	else if (strcmp(n, "version") == 0)
-		f->version = 1;
-	else if (strcmp(n, "help") == 0)
-		f->help = 1;
-	return 0;
-}
-
-static const struct flag *
-find_flag(const char *name, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (strlen(flags[i].name) == len &&
-		    strncmp(flags[i].name, name, len) == 0)
-			return &flags[i];
-	return NULL;
-}
-
-int
-config_parse_flags(int argc, char **argv, struct config_flags *f, char *err,
-    size_t errlen)
-{
-	int		 i;
-
-	memset(f, 0, sizeof(*f));
-	for (i = 1; i < argc; i++) {
-		const char		*arg = argv[i], *name, *eq, *val = NULL;
-		const struct flag	*fl;
-
-		if (strcmp(arg, "-h") == 0) {
-			f->help = 1;
-			continue;
-		}
-		if (strncmp(arg, "--", 2) != 0) {
-			snprintf(err, errlen, "unexpected argument \"%.100s\"", arg);
-			return -1;
-		}
-		name = arg + 2;
-		eq = strchr(name, '=');
-		fl = find_flag(name, eq != NULL ? (size_t)(eq - name) : strlen(name));
-		if (fl == NULL) {
-			snprintf(err, errlen, "unknown flag \"%.100s\"", arg);
-			return -1;
-		}
-		if (fl->kind == FLAG_BOOL && eq != NULL) {
-			snprintf(err, errlen, "--%s takes no value", fl->name);
-			return -1;
-		}
-		if (fl->kind == FLAG_VALUE) {
-			if (eq != NULL)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else {
-				snprintf(err, errlen, "--%s needs a value", fl->name);
-				return -1;
-			}
-		}
-		if (set_flag(f, fl, val, err, errlen) == -1)
-			return -1;
-	}
-	return 0;
 }

@@ -4,6 +4,12 @@
  * Precedence, highest first: command-line flag, environment (DOCKER_HOST),
  * config file, built-in default. Validation is complete: every problem is
  * reported, each naming its JSON path or flag, before anything starts.
+ *
+ * config parses only its own keys (web, log, paths, docker, metrics). The
+ * parts of the file that belong to other modules (`checks`, `remediation`,
+ * the admin credentials, ...) are handed to them through a table of
+ * struct config_section that the caller passes in; what each one parsed
+ * is kept in the config, opaque to it, until config_free().
  */
 #ifndef HALE_CONFIG_H
 #define HALE_CONFIG_H
@@ -13,19 +19,33 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/confjson.h"
 #include "core/log.h"
 
 #define CONFIG_DEFAULT_FILE	"/etc/hale/hale.json"
 #define CONFIG_DEFAULT_LISTEN	":4253"
 #define CONFIG_LISTEN_MAX	8
 #define CONFIG_LABELS_MAX	64
-
-struct checkspec_rules;
-struct notify_config;
-struct remedy_config;
+#define CONFIG_SECTIONS_MAX	16
 
 #define EX_CONFIG_ERROR		78	/* sysexits.h EX_CONFIG */
 #define EX_USAGE_ERROR		64	/* sysexits.h EX_USAGE */
+
+/*
+ * A part of the config file another module parses. `key` is a top-level
+ * key ("checks") or a key inside one of config's own objects
+ * ("web.admin_token"). parse() reports every problem through `j` (its
+ * count is what decides) and sets *out to what config_section() returns
+ * (NULL: nothing to keep); free() releases it. With `pair` set, that
+ * other entry's key must be set or absent together with this one.
+ */
+struct config_section {
+	const char	*key;
+	void		(*parse)(const cJSON *, const char *path,
+			    struct confjson *j, void **out);
+	void		(*free)(void *);
+	const char	*pair;
+};
 
 struct config {
 	/* web */
@@ -45,16 +65,9 @@ struct config {
 	char		*label_allow[CONFIG_LABELS_MAX];	/* glob patterns */
 	size_t		 nlabel_allow;
 	uint64_t	 metrics_min_interval_ms;
-	/* admin endpoints (issue 6): off unless a token or a user is set */
-	char		*admin_token;		/* web.admin_token */
-	char		*admin_user;		/* web.admin_user */
-	char		*admin_password_hash;	/* web.admin_password_hash, crypt(3) */
-	/* health-check rules (issue 5): the `checks` array; NULL = none */
-	struct checkspec_rules	*checks;
-	/* remediation and webhooks (issue 6); NULL = section absent */
-	struct remedy_config	*remediation;
-	struct notify_config	*notify;
-	int		 dry_run;	/* --dry-run or remediation.dry_run */
+	/* the other modules' parts, by their index in `sections` */
+	const struct config_section *sections;
+	void		*section[CONFIG_SECTIONS_MAX];
 };
 
 /* What the command line said; NULL/0 means "not given". Kept for reloads. */
@@ -78,17 +91,22 @@ int	config_parse_flags(int argc, char **argv, struct config_flags *,
 	    char *err, size_t errlen);
 /*
  * Builds a validated config from flags, the environment and the file the
- * flags name (or the default file, which may be missing). On failure
- * returns NULL and appends one line per problem to errors.
+ * flags name (or the default file, which may be missing). `sections`
+ * (ended by a NULL key, at most CONFIG_SECTIONS_MAX; NULL = none) must
+ * outlive the config. On failure returns NULL and appends one line per
+ * problem to errors.
  */
-struct config *config_load(const struct config_flags *, struct buf *errors);
-/* Same, from JSON text already in memory; `origin` names it in messages. Pure. */
+struct config *config_load(const struct config_flags *,
+	    const struct config_section *sections, struct buf *errors);
+/* Same, from JSON text already in memory (NULL: no file). Pure. */
 struct config *config_from_json(const char *json, size_t len,
-	    const struct config_flags *, struct buf *errors);
+	    const struct config_flags *, const struct config_section *sections,
+	    struct buf *errors);
 void	config_free(struct config *);
-/* Syntax checks shared by flags and file; exported for the tests. */
+/* What sections[i] parsed; NULL when its key was absent. */
+void	*config_section(const struct config *, size_t i);
+/* [HOST]:PORT, as flags and file take it; -1 with a message. */
 int	config_check_listen(const char *, char *err, size_t errlen);
-int	config_check_docker_host(const char *, char *err, size_t errlen);
 const char *config_file_path(const struct config_flags *);
 void	config_usage(FILE *);
 

@@ -20,6 +20,18 @@ confjson_problem(struct confjson *j, const char *path, const char *fmt, ...)
 	j->n++;
 }
 
+int
+confjson_want_string(struct confjson *j, const char *path, const cJSON *v)
+{
+	char	 tmp[80];
+
+	if (cJSON_IsString(v))
+		return 0;
+	confjson_show(v, tmp, sizeof(tmp));
+	confjson_problem(j, path, "%s is not a string", tmp);
+	return -1;
+}
+
 void
 confjson_show(const cJSON *v, char *dst, size_t len)
 {

@@ -19,6 +19,8 @@ struct confjson {
 
 void	confjson_problem(struct confjson *, const char *path,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* 0 if v is a string, else -1 and "path: <v> is not a string". */
+int	confjson_want_string(struct confjson *, const char *path, const cJSON *v);
 /* A JSON value for a message: compact, and cut so a huge value can't flood. */
 void	confjson_show(const cJSON *, char *dst, size_t len);
 /* A JSON path for messages: cut rather than overflow when very deep. */

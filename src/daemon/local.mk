@@ -1,5 +1,7 @@
-# daemon: main() (flags, startup, signals, reload, shutdown order) and the
-# daemon's context, which wires every subsystem together.
+# daemon: main() (flags, startup, signals, reload, shutdown order, the
+# daemon's context) and the table that hands the config file's parts to
+# the modules that parse them (in the library, so the tests use it too).
+src_libhale_a_SOURCES += %reldir%/sections.c %reldir%/sections.h
 sbin_PROGRAMS += src/haled
-src_haled_SOURCES = %reldir%/main.c %reldir%/hale.h
+src_haled_SOURCES = %reldir%/main.c
 src_haled_LDADD = $(HALE_LIBS)

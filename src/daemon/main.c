@@ -20,26 +20,50 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <ev.h>
 
+#include "cgroup/cgroup.h"
 #include "cgroup/collector.h"
+#include "check/probe.h"
 #include "core/config.h"
+#include "core/log.h"
+#include "daemon/sections.h"
 #include "docker/curlev.h"
 #include "docker/docker.h"
-#include "daemon/hale.h"
-#include "http/httpd.h"
-#include "core/log.h"
 #include "docker/inventory.h"
-#include "remedy/notify.h"
-#include "check/probe.h"
-#include "remedy/remedy_exec.h"
+#include "http/httpd.h"
 #include "http/routes.h"
 #include "http/scrape.h"
+#include "remedy/notify.h"
+#include "remedy/remedy_exec.h"
 
 #ifndef HALE_REVISION
 #define HALE_REVISION "unknown"
 #endif
 
 #define DRAIN_MAX_SECONDS	5.0
+
+/*
+ * The daemon's state: one instance, owned by main(). Single thread: the
+ * HTTP handlers read the modules directly (through `routes` and
+ * `scrape`, which point at them), no locks.
+ */
+struct hale {
+	struct ev_loop		*loop;
+	struct config		*cfg;
+	struct config_flags	 flags;
+	struct httpd		*httpd;
+	struct routes_ctx	 routes;	/* what the handlers read */
+	struct scrape		 scrape;	/* /metrics and its cache */
+	struct cgroup_env	 cgenv;
+	struct collector	*collector;	/* NULL: no cgroup tree found */
+	struct curlev		*cv;		/* the one curl multi handle */
+	struct inventory	*inv;		/* containers, kept by docker */
+	struct docker		*docker;	/* Engine API client */
+	struct probe_engine	*probes;	/* hale's own health checks */
+	struct notify		*notify;	/* webhooks */
+	struct remedy_exec	*rx;		/* acts on unhealthy containers */
+};
 
 static ev_signal	sig_term, sig_int, sig_hup;
 static ev_timer		drain_timer;
@@ -58,6 +82,39 @@ apply_log_config(const struct config *cfg)
 	const char	*js = getenv("JOURNAL_STREAM");
 
 	log_setup(cfg->log_level, cfg->log_format, js != NULL && *js != '\0');
+}
+
+/* What the HTTP side reads from the config: it points into h->cfg. */
+static void
+apply_http_config(struct hale *h)
+{
+	sections_auth(h->cfg, &h->routes.auth);
+	h->scrape.min_interval = (double)h->cfg->metrics_min_interval_ms /
+	    1000.0;
+}
+
+static void
+note_reload(struct hale *h, int ok)
+{
+	h->scrape.reload_ok = ok;
+	if (ok)
+		h->scrape.reload_ok_at = (double)time(NULL);
+}
+
+/* Once every module runs: the handlers may read them. */
+static void
+wire_http(struct hale *h)
+{
+	h->scrape.src.collector = h->collector;
+	h->scrape.src.docker = h->docker;
+	h->scrape.src.inv = h->inv;
+	h->scrape.src.probes = h->probes;
+	h->scrape.src.rx = h->rx;
+	h->scrape.src.notify = h->notify;
+	h->routes.scrape = &h->scrape;
+	h->routes.inv = h->inv;
+	h->routes.probes = h->probes;
+	h->routes.rx = h->rx;
 }
 
 /* Settings that need sockets or paths reopened are fixed for the process lifetime. */
@@ -89,8 +146,8 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)loop;
 	(void)revents;
 	buf_init(&errors);
-	if ((cfg = config_load(&h->flags, &errors)) == NULL) {
-		h->last_reload_success = 0;
+	if ((cfg = config_load(&h->flags, sections_table, &errors)) == NULL) {
+		note_reload(h, 0);
 		log_error("config reload failed, keeping the running config",
 		    LOG_S("file", config_file_path(&h->flags)),
 		    LOG_S("errors", errors.data != NULL ? errors.data : ""));
@@ -100,14 +157,16 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	buf_free(&errors);
 	warn_restart_only(h->cfg, cfg);
 	/* These point into the config: hand over the new one first. */
-	probe_set_rules(h->probes, cfg->checks);
-	remedy_exec_reconfigure(h->rx, cfg);
-	if (notify_reconfigure(h->notify, cfg->notify, err, sizeof(err)) == -1)
+	probe_set_rules(h->probes, sections_checks(cfg));
+	remedy_exec_reconfigure(h->rx, sections_remediation(cfg),
+	    sections_dry_run(cfg, &h->flags));
+	if (notify_reconfigure(h->notify, sections_notify(cfg), err,
+	    sizeof(err)) == -1)
 		log_warn("notify.webhooks not applied", LOG_S("err", err));
 	config_free(h->cfg);
 	h->cfg = cfg;
-	h->last_reload_success = 1;
-	h->last_reload_ok = (double)time(NULL);
+	apply_http_config(h);
+	note_reload(h, 1);
 	apply_log_config(cfg);
 	if (inventory_set_label_globs(h->inv,
 	    (const char *const *)cfg->label_allow, cfg->nlabel_allow, err,
@@ -144,7 +203,7 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;		/* a second signal while draining changes nothing */
 	log_info("shutting down", LOG_S("signal",
 	    w->signum == SIGTERM ? "SIGTERM" : "SIGINT"));
-	h->ready = 0;
+	h->routes.ready = 0;
 	httpd_quiesce(h->httpd);
 	drain_deadline = ev_now(loop) + DRAIN_MAX_SECONDS;
 	ev_timer_init(&drain_timer, drain_cb, 0., 0.05);
@@ -180,12 +239,14 @@ start_httpd(struct hale *h)
 	struct httpd_options	 o;
 	char			 err[256];
 
+	wire_http(h);
 	memset(&o, 0, sizeof(o));
 	o.listen = (const char *const *)h->cfg->listen;
 	o.nlisten = h->cfg->nlisten;
 	o.max_connections = h->cfg->max_connections;
 	o.timeout_seconds = (unsigned)(h->cfg->conn_timeout_ms / 1000);
-	h->httpd = httpd_start(h->loop, &o, routes_table, h, err, sizeof(err));
+	h->httpd = httpd_start(h->loop, &o, routes_table, &h->routes, err,
+	    sizeof(err));
 	if (h->httpd == NULL) {
 		log_error("cannot start the HTTP server", LOG_S("err", err));
 		return -1;
@@ -233,7 +294,7 @@ start_probes(struct hale *h, char *err, size_t errlen)
 	po.curlev = h->cv;
 	po.inv = h->inv;
 	po.procfs = h->cfg->procfs;
-	po.rules = h->cfg->checks;
+	po.rules = sections_checks(h->cfg);
 	if ((h->probes = probe_engine_new(&po, err, errlen)) == NULL)
 		return -1;
 	/* container_health_state: hale's check when there is one, else Docker's. */
@@ -246,7 +307,8 @@ static int
 start_remedy(struct hale *h, char *err, size_t errlen)
 {
 	if ((h->rx = remedy_exec_new(h->loop, h->docker, h->inv, h->notify,
-	    h->cfg, err, errlen)) == NULL)
+	    sections_remediation(h->cfg), sections_dry_run(h->cfg, &h->flags),
+	    err, errlen)) == NULL)
 		return -1;
 	remedy_exec_set_probe(h->rx, h->probes);
 	probe_set_transition_cb(h->probes, remedy_exec_transition, h->rx);
@@ -274,8 +336,8 @@ start_docker(struct hale *h)
 	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
 	    err, sizeof(err))) == NULL ||
 	    start_probes(h, err, sizeof(err)) == -1 ||
-	    (h->notify = notify_new(h->loop, h->cv, h->cfg->notify, err,
-	    sizeof(err))) == NULL ||
+	    (h->notify = notify_new(h->loop, h->cv, sections_notify(h->cfg),
+	    err, sizeof(err))) == NULL ||
 	    (h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
 	    sizeof(err))) == NULL ||
 	    start_remedy(h, err, sizeof(err)) == -1) {
@@ -323,7 +385,7 @@ run(struct hale *h)
 		unwatch_signals(h);
 		return 1;
 	}
-	h->ready = 1;
+	h->routes.ready = 1;
 	for (i = 0; i < h->cfg->nlisten; i++)
 		log_info("listening", LOG_S("address", h->cfg->listen[i]));
 	log_info("haled started", LOG_S("version", PACKAGE_VERSION),
@@ -366,7 +428,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	buf_init(&errors);
-	if ((h.cfg = config_load(&h.flags, &errors)) == NULL) {
+	if ((h.cfg = config_load(&h.flags, sections_table, &errors)) == NULL) {
 		print_errors(&errors);
 		buf_free(&errors);
 		return EX_CONFIG_ERROR;
@@ -378,9 +440,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	apply_log_config(h.cfg);
-	h.last_reload_success = 1;
-	h.last_reload_ok = (double)time(NULL);
 	scrape_init(&h.scrape);
+	apply_http_config(&h);
+	note_reload(&h, 1);
 	curl_global_init(CURL_GLOBAL_DEFAULT);	/* once, before any thread */
 	rc = run(&h);
 	curl_global_cleanup();

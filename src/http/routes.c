@@ -1,20 +1,19 @@
 /*
  * routes: what haled serves. Each handler fills a response from the
- * daemon state (struct hale) and returns; none of them blocks.
+ * modules in its struct routes_ctx and returns; none of them blocks.
  */
 #include "http/routes.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/hale.h"
-#include "docker/inventory.h"
 #include "check/probe.h"
 #include "core/log.h"
-#include "remedy/remedy_exec.h"
 #include "core/metrics.h"
+#include "docker/inventory.h"
 #include "http/scrape.h"
 #include "http/scrape_stream.h"
+#include "remedy/remedy_exec.h"
 
 static void
 landing(void *ctx, const struct httpd_request *req, struct httpd_response *r)
@@ -45,10 +44,10 @@ healthz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 static void
 readyz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
-	struct hale	*h = ctx;
+	const struct routes_ctx	*rc = ctx;
 
 	(void)req;
-	if (h->ready)
+	if (rc->ready)
 		httpd_text(r, 200, "ready");
 	else
 		httpd_text(r, 503, "starting");
@@ -80,7 +79,7 @@ metrics_free(void *arg)
 static void
 metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
-	struct hale		*h = ctx;
+	struct routes_ctx	*rc = ctx;
 	enum metrics_format	 fmt;
 	struct scrape_doc	*doc;
 	struct scrape_stream	*st = NULL;
@@ -90,7 +89,7 @@ metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	fmt = metrics_negotiate(httpd_request_header(req, "Accept"));
 	gzip = metrics_accepts_gzip(httpd_request_header(req,
 	    "Accept-Encoding"));
-	if ((doc = scrape_render(h, fmt)) == NULL) {
+	if ((doc = scrape_render(rc->scrape, fmt)) == NULL) {
 		httpd_text(r, 500, "out of memory while collecting metrics");
 		return;
 	}
@@ -113,26 +112,27 @@ metrics(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 static void
 container_json(void *ctx, const struct inv_container *c, cJSON *o)
 {
-	struct hale	*h = ctx;
+	struct routes_ctx	*rc = ctx;
 
-	probe_health_json(h->probes, c, cJSON_GetObjectItemCaseSensitive(o,
+	probe_health_json(rc->probes, c, cJSON_GetObjectItemCaseSensitive(o,
 	    "health"));
-	remedy_exec_json(h->rx, c->d.id, o);
+	remedy_exec_json(rc->rx, c->d.id, o);
 }
 
 static void
 containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
-	struct hale	*h = ctx;
-	const char	*ref = httpd_request_path(req) + strlen("/api/v1/containers");
+	struct routes_ctx	*rc = ctx;
+	const char		*ref = httpd_request_path(req) +
+				    strlen("/api/v1/containers");
 
 	if (*ref == '/')
 		ref++;
 	r->status = 200;
 	r->content_type = "application/json";
 	if (*ref == '\0')
-		inventory_json_list_hook(h->inv, container_json, h, &r->body);
-	else if (inventory_json_one_hook(h->inv, ref, container_json, h,
+		inventory_json_list_hook(rc->inv, container_json, rc, &r->body);
+	else if (inventory_json_one_hook(rc->inv, ref, container_json, rc,
 	    &r->body) == -1) {
 		r->status = 404;
 		buf_puts(&r->body, "{\"error\":\"no such container\"}");
@@ -147,11 +147,9 @@ containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 static void
 reset(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
-	struct hale		*h = ctx;
-	struct auth_config	 a;
+	struct routes_ctx	*rc = ctx;
 
-	remedy_exec_auth_config(h->cfg, &a);
-	remedy_exec_http_reset(h->rx, &a, req, r);
+	remedy_exec_http_reset(rc->rx, &rc->auth, req, r);
 }
 
 const struct httpd_route routes_table[] = {

@@ -1,8 +1,27 @@
-/* routes: the HTTP endpoints of haled and their handlers. */
+/*
+ * routes: the HTTP endpoints of haled and their handlers. Every handler
+ * gets a struct routes_ctx as its context: the modules it reads, filled
+ * in by whoever starts them.
+ */
 #ifndef HALE_ROUTES_H
 #define HALE_ROUTES_H
 
+#include "http/auth.h"
 #include "http/httpd.h"
+
+struct inventory;
+struct probe_engine;
+struct remedy_exec;
+struct scrape;
+
+struct routes_ctx {
+	struct scrape		*scrape;	/* GET /metrics */
+	struct inventory	*inv;		/* the containers API */
+	struct probe_engine	*probes;
+	struct remedy_exec	*rx;
+	struct auth_config	 auth;		/* the admin endpoint's credentials */
+	int			 ready;		/* startup finished (/readyz) */
+};
 
 extern const struct httpd_route routes_table[];
 

@@ -1,4 +1,7 @@
-/* scrape: the /metrics document, assembled from each module's writer. */
+/*
+ * scrape: the /metrics document, assembled from each module's writer, and
+ * its cache.
+ */
 #include "http/scrape.h"
 
 #include <stdio.h>
@@ -6,17 +9,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/clock.h"
 #include "cgroup/collector.h"
-#include "core/config.h"
-#include "docker/docker.h"
-#include "daemon/hale.h"
-#include "docker/inventory.h"
-#include "core/log.h"
-#include "remedy/notify.h"
 #include "check/probe.h"
-#include "remedy/remedy_exec.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "docker/docker.h"
+#include "docker/inventory.h"
 #include "http/selfstat.h"
+#include "remedy/notify.h"
+#include "remedy/remedy_exec.h"
 
 #ifndef HALE_REVISION
 #define HALE_REVISION "unknown"
@@ -70,9 +71,8 @@ doc_writable(struct scrape_doc **slot, enum metrics_format fmt)
 void
 scrape_init(struct scrape *s)
 {
-	memset(s->cache, 0, sizeof(s->cache));
-	s->cache[0].at = s->cache[1].at = 0;
-	s->cgroup_failing = 0;
+	memset(s, 0, sizeof(*s));
+	s->min_interval = 1;
 }
 
 void
@@ -93,7 +93,7 @@ scrape_invalidate(struct scrape *s)
 }
 
 static void
-write_self(struct hale *h, struct metrics_writer *w)
+write_self(struct metrics_writer *w, int reload_ok, double reload_ok_at)
 {
 	struct selfstat	 st;
 	struct buf	 l;
@@ -109,11 +109,11 @@ write_self(struct hale *h, struct metrics_writer *w)
 	metrics_family(w, "hale_config_last_reload_successful", METRICS_GAUGE,
 	    "Whether the last configuration reload attempt was successful.");
 	metrics_sample_u64(w, "hale_config_last_reload_successful", NULL,
-	    NULL, (uint64_t)h->last_reload_success);
+	    NULL, (uint64_t)reload_ok);
 	metrics_family(w, "hale_config_last_reload_success_timestamp_seconds",
 	    METRICS_GAUGE, "Timestamp of the last successful configuration load.");
 	metrics_sample(w, "hale_config_last_reload_success_timestamp_seconds",
-	    NULL, NULL, h->last_reload_ok);
+	    NULL, NULL, reload_ok_at);
 
 	/* Our own process, never the --path.procfs tree (that may be a fixture). */
 	selfstat_read("/proc", &st);
@@ -121,9 +121,8 @@ write_self(struct hale *h, struct metrics_writer *w)
 }
 
 static void
-write_duration(struct hale *h, struct metrics_writer *w, double seconds)
+write_duration(struct metrics_writer *w, double seconds)
 {
-	(void)h;
 	metrics_family(w, "hale_scrape_duration_seconds", METRICS_GAUGE,
 	    "Time haled took to read this scrape's values; the containers' "
 	    "families are rendered while the response is sent.");
@@ -153,8 +152,9 @@ note_read_errors(struct scrape *s, uint64_t errors)
  * and rendered as the response is sent.
  */
 static int
-collect_containers(struct hale *h, struct scrape_doc *doc)
+collect_containers(struct scrape *s, struct scrape_doc *doc)
 {
+	const struct scrape_sources	*src = &s->src;
 	const struct cgroup_target	*t;
 	struct cgroup_target		*own = NULL;
 	struct collector_snap		*snap;
@@ -163,65 +163,64 @@ collect_containers(struct hale *h, struct scrape_doc *doc)
 	uint64_t			 before;
 	char				 err[256];
 
-	if (h->collector == NULL)
+	if (src->collector == NULL)
 		return 0;
-	docker_get_stats(h->docker, &ds);
+	docker_get_stats(src->docker, &ds);
 	if (ds.resyncs > 0) {
-		n = inventory_count(h->inv) + 1;
+		n = inventory_count(src->inv) + 1;
 		if ((own = calloc(n, sizeof(*own))) == NULL)
 			return -1;
 		own[0].id = "/";
 		own[0].labels = "id=\"/\"";
 		own[0].pid = 1;
-		n = 1 + inventory_targets(h->inv, own + 1, n - 1);
+		n = 1 + inventory_targets(src->inv, own + 1, n - 1);
 		t = own;
-	} else if (collector_discover(h->collector, &t, &n, err,
+	} else if (collector_discover(src->collector, &t, &n, err,
 	    sizeof(err)) == -1) {
 		log_debug("cgroup discovery failed", LOG_S("err", err));
 		return 0;
 	}
-	before = collector_read_errors(h->collector);
-	snap = collector_collect(h->collector, t, n, (double)time(NULL));
+	before = collector_read_errors(src->collector);
+	snap = collector_collect(src->collector, t, n, (double)time(NULL));
 	free(own);
 	if (snap == NULL)
 		return -1;
 	doc->snap = collector_snap_ref(snap);
-	note_read_errors(&h->scrape, collector_read_errors(h->collector) - before);
+	note_read_errors(s, collector_read_errors(src->collector) - before);
 	return 0;
 }
 
 static void
-write_docker(struct hale *h, struct metrics_writer *w)
+write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 {
-	docker_write_metrics(h->docker, w);
-	inventory_write_metrics(h->inv, w);
-	probe_write_metrics(h->probes, w);
-	remedy_exec_write_metrics(h->rx, w);
-	notify_write_metrics(h->notify, w);
+	docker_write_metrics(src->docker, w);
+	inventory_write_metrics(src->inv, w);
+	probe_write_metrics(src->probes, w);
+	remedy_exec_write_metrics(src->rx, w);
+	notify_write_metrics(src->notify, w);
 }
 
 struct scrape_doc *
-scrape_render(struct hale *h, enum metrics_format fmt)
+scrape_render(struct scrape *s, enum metrics_format fmt)
 {
-	struct scrape_cache	*c = &h->scrape.cache[fmt];
+	struct scrape_cache	*c = &s->cache[fmt];
 	struct scrape_doc	*d;
 	struct metrics_writer	 w;
 	double			 t0 = clock_mono();
-	double			 ttl = (double)h->cfg->metrics_min_interval_ms / 1000.0;
 
-	if (c->doc != NULL && c->at > 0 && t0 - c->at < ttl)
+	if (c->doc != NULL && c->at > 0 && t0 - c->at < s->min_interval)
 		return c->doc;
 	c->at = 0;
 	if (doc_writable(&c->doc, fmt) == -1)
 		return NULL;
 	d = c->doc;
 	metrics_writer_init(&w, &d->head, fmt);
-	write_self(h, &w);
-	if (collect_containers(h, d) == -1)
+	write_self(&w, s->reload_ok, s->reload_ok_at);
+	if (collect_containers(s, d) == -1)
 		return NULL;
 	metrics_writer_init(&w, &d->tail, fmt);
-	write_docker(h, &w);
-	write_duration(h, &w, clock_mono() - t0);
+	write_docker(&s->src, &w);
+	write_duration(&w, clock_mono() - t0);
 	metrics_finish(&w);
 	if (d->head.oom || d->tail.oom)
 		return NULL;

@@ -1,7 +1,9 @@
 /*
  * scrape: the /metrics document from every module that has something to
  * say, cached for metrics.min_interval so several scrapers don't multiply
- * the cost of reading the kernel's files.
+ * the cost of reading the kernel's files. The modules it asks are given
+ * to it (struct scrape_sources), as is what it reports about the daemon
+ * itself (the last reload).
  */
 #ifndef HALE_SCRAPE_H
 #define HALE_SCRAPE_H
@@ -10,7 +12,11 @@
 #include "cgroup/collector.h"
 #include "core/metrics.h"
 
-struct hale;
+struct docker;
+struct inventory;
+struct notify;
+struct probe_engine;
+struct remedy_exec;
 
 /*
  * One scrape's document: hale's own families rendered, the containers'
@@ -36,9 +42,23 @@ struct scrape_cache {
 	double			 at;	/* monotonic time it was made, 0 = empty */
 };
 
+/* Who has something to say; filled in by whoever starts them. */
+struct scrape_sources {
+	struct collector	*collector;	/* NULL: no cgroup tree found */
+	struct docker		*docker;
+	struct inventory	*inv;
+	struct probe_engine	*probes;
+	struct remedy_exec	*rx;
+	struct notify		*notify;
+};
+
 struct scrape {
 	struct scrape_cache	 cache[2];	/* by enum metrics_format */
 	int			 cgroup_failing;	/* the last scrape had read errors */
+	struct scrape_sources	 src;
+	double			 min_interval;	/* seconds a document is reused */
+	int			 reload_ok;	/* the last config load worked */
+	double			 reload_ok_at;	/* unix seconds of the last good one */
 };
 
 void	scrape_init(struct scrape *);
@@ -49,6 +69,6 @@ void	scrape_invalidate(struct scrape *);
  * The document for `fmt`, owned by the cache: take a reference to keep it
  * past the next call. NULL when memory ran out.
  */
-struct scrape_doc *scrape_render(struct hale *, enum metrics_format);
+struct scrape_doc *scrape_render(struct scrape *, enum metrics_format);
 
 #endif

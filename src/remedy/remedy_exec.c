@@ -86,7 +86,7 @@ struct remedy_exec {
 	struct inventory	*inv;
 	struct notify		*notify;
 	struct probe_engine	*probe;
-	const struct config	*cfg;
+	const struct remedy_config *rules;	/* NULL: built-in defaults */
 	int			 dry_run;
 	char			 self[DOCKER_ID_LEN + 1];
 	char			 host[256];
@@ -665,8 +665,7 @@ static void
 build_policy(struct remedy_exec *rx, struct rx_ctr *c,
     const struct inv_container *ic)
 {
-	remedy_policy_build(&c->pol, rx->cfg != NULL ? rx->cfg->remediation :
-	    NULL, ic->d.name, ic->d.image, ic->d.labels, ic->d.nlabels,
+	remedy_policy_build(&c->pol, rx->rules, ic->d.name, ic->d.image, ic->d.labels, ic->d.nlabels,
 	    ic->d.stop_timeout);
 	if (!c->pol.valid) {
 		if (strcmp(c->logged_error, c->pol.error) != 0) {
@@ -852,8 +851,8 @@ detect_self(struct remedy_exec *rx)
 
 struct remedy_exec *
 remedy_exec_new(struct ev_loop *loop, struct docker *docker,
-    struct inventory *inv, struct notify *notify, const struct config *cfg,
-    char *err, size_t errlen)
+    struct inventory *inv, struct notify *notify,
+    const struct remedy_config *rules, int dry_run, char *err, size_t errlen)
 {
 	struct remedy_exec	*rx;
 	struct inv_container	*ic;
@@ -866,8 +865,8 @@ remedy_exec_new(struct ev_loop *loop, struct docker *docker,
 	rx->docker = docker;
 	rx->inv = inv;
 	rx->notify = notify;
-	rx->cfg = cfg;
-	rx->dry_run = cfg != NULL && cfg->dry_run;
+	rx->rules = rules;
+	rx->dry_run = dry_run;
 	TAILQ_INIT(&rx->tickets);
 	if (gethostname(rx->host, sizeof(rx->host) - 1) == -1)
 		rx->host[0] = '\0';
@@ -899,13 +898,13 @@ remedy_exec_free(struct remedy_exec *rx)
 }
 
 void
-remedy_exec_reconfigure(struct remedy_exec *rx, const struct config *cfg)
+remedy_exec_reconfigure(struct remedy_exec *rx,
+    const struct remedy_config *rules, int dry)
 {
 	struct rx_ctr		*c, *tmp;
 	struct inv_container	*ic;
-	int			 dry = cfg != NULL && cfg->dry_run;
 
-	rx->cfg = cfg;
+	rx->rules = rules;
 	if (dry != rx->dry_run)
 		log_info(dry ? "remediation dry-run on" : "remediation dry-run off");
 	rx->dry_run = dry;
@@ -1082,14 +1081,6 @@ remedy_exec_json(struct remedy_exec *rx, const char *id, cJSON *container)
 	    "remediation")) == NULL)
 		return;
 	ctr_json(c, o);
-}
-
-void
-remedy_exec_auth_config(const struct config *cfg, struct auth_config *a)
-{
-	a->token = cfg->admin_token;
-	a->user = cfg->admin_user;
-	a->hash = cfg->admin_password_hash;
 }
 
 static void

@@ -21,12 +21,12 @@
  *
  * Construction, wiring and shutdown (main.c):
  *
- *	rx = remedy_exec_new(loop, docker, inv, notify, cfg, err, errlen)
+ *	rx = remedy_exec_new(loop, docker, inv, notify, rules, dry_run, err, errlen)
  *	remedy_exec_set_probe(rx, probe_engine)        optional
  *	inventory observer: also call remedy_exec_observe(rx, c, change)
  *	docker events:      remedy_exec_event(rx, ev)    (docker event hook)
  *	probe transitions:  probe_set_transition_cb(eng, remedy_exec_transition, rx)
- *	SIGHUP:             remedy_exec_reconfigure(rx, newcfg), then free the old
+ *	SIGHUP:             remedy_exec_reconfigure(rx, newrules, dry_run), then free the old
  *	shutdown:           docker_free → remedy_exec_free → notify_free → curlev_free
  *	                    (docker_free first: it drops ctl callbacks; we then
  *	                    free what they would have freed)
@@ -38,7 +38,6 @@
 #include <ev.h>
 
 #include "http/auth.h"
-#include "core/config.h"
 #include "docker/docker.h"
 #include "check/health.h"
 #include "http/httpd.h"
@@ -54,17 +53,20 @@ struct probe_engine;
 struct probe_result;
 
 /*
- * `cfg` must stay valid until the next remedy_exec_reconfigure() or
- * remedy_exec_free() (the policies point at its rules). `notify` may be
+ * `rules` (the config's `remediation`, NULL for none) must stay valid
+ * until the next remedy_exec_reconfigure() or remedy_exec_free() (the
+ * policies point at them). With dry_run, actions are only logged and
+ * counted. `notify` may be
  * NULL. Reads /proc/self/mountinfo (then /proc/self/cgroup) to learn
  * hale's own container id, if any.
  */
 struct remedy_exec *remedy_exec_new(struct ev_loop *, struct docker *,
-	    struct inventory *, struct notify *, const struct config *,
-	    char *err, size_t errlen);
+	    struct inventory *, struct notify *, const struct remedy_config *rules,
+	    int dry_run, char *err, size_t errlen);
 void	remedy_exec_free(struct remedy_exec *);
 /* A reloaded config: every policy is built again; states are kept. */
-void	remedy_exec_reconfigure(struct remedy_exec *, const struct config *);
+void	remedy_exec_reconfigure(struct remedy_exec *,
+	    const struct remedy_config *rules, int dry_run);
 /* The probe engine, for hale's own checks (status, last results). */
 void	remedy_exec_set_probe(struct remedy_exec *, struct probe_engine *);
 /* Overrides the detected own container id ("" = none). */
@@ -111,8 +113,6 @@ void	remedy_exec_write_metrics(struct remedy_exec *, struct metrics_writer *);
  */
 void	remedy_exec_http_reset(struct remedy_exec *, const struct auth_config *,
 	    const struct httpd_request *, struct httpd_response *);
-/* The admin credentials of a config (pointers into it). */
-void	remedy_exec_auth_config(const struct config *, struct auth_config *);
 
 struct remedy_exec_stats {
 	uint64_t	 actions[REMEDY_ACTION_COUNT][REMEDY_RESULT_COUNT];

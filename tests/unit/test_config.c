@@ -10,6 +10,7 @@
 
 #include "check/checkspec.h"
 #include "core/config.h"
+#include "daemon/sections.h"
 
 static struct config_flags no_flags;
 
@@ -25,7 +26,7 @@ errors_of(const char *json)
 	struct config	*cfg;
 
 	buf_init(&e);
-	cfg = config_from_json(json, strlen(json), &no_flags, &e);
+	cfg = config_from_json(json, strlen(json), &no_flags, sections_table, &e);
 	assert_null(cfg);
 	snprintf(text, sizeof(text), "%s", e.data != NULL ? e.data : "");
 	buf_free(&e);
@@ -39,7 +40,8 @@ load_ok(const char *json, const struct config_flags *f)
 	struct config	*cfg;
 
 	buf_init(&e);
-	cfg = config_from_json(json, json != NULL ? strlen(json) : 0, f, &e);
+	cfg = config_from_json(json, json != NULL ? strlen(json) : 0, f,
+	    sections_table, &e);
 	if (cfg == NULL)
 		fail_msg("unexpected errors: %s", e.data);
 	buf_free(&e);
@@ -199,7 +201,7 @@ test_bad_flags(void **state)
 	/* A bad flag value is a config error that names the flag. */
 	assert_int_equal(config_parse_flags(2, a4, &f, err, sizeof(err)), 0);
 	buf_init(&e);
-	assert_null(config_from_json(NULL, 0, &f, &e));
+	assert_null(config_from_json(NULL, 0, &f, sections_table, &e));
 	assert_non_null(strstr(e.data, "--log.level: \"loud\" is not one of"));
 	buf_free(&e);
 }
@@ -215,11 +217,11 @@ test_missing_files(void **state)
 	memset(&f, 0, sizeof(f));
 	buf_init(&e);
 	f.config_file = "/nonexistent/hale.json";
-	assert_null(config_load(&f, &e));
+	assert_null(config_load(&f, sections_table, &e));
 	assert_non_null(strstr(e.data, "/nonexistent/hale.json: cannot open"));
 	buf_free(&e);
 	f.config_file = FIXTURES "/../../etc/hale.json";	/* the shipped example */
-	c = config_load(&f, &e);
+	c = config_load(&f, sections_table, &e);
 	if (c == NULL)
 		fail_msg("shipped example invalid: %s", e.data);
 	config_free(c);
@@ -244,26 +246,28 @@ test_listen_syntax(void **state)
 	assert_int_equal(config_check_listen("h:80x", err, sizeof(err)), -1);
 }
 
-/* `checks` (issue 5): rules parsed by checkspec.c, errors with their path. */
+/* `checks`: rules parsed by checkspec.c, errors with their path. */
 static void
 test_checks_rules(void **state)
 {
-	struct config	*c;
-	const char	*e;
+	struct config			*c;
+	const struct checkspec_rules	*r;
+	const char			*e;
 
 	(void)state;
 	unsetenv("DOCKER_HOST");
 	c = load_ok("{\"checks\":[{\"match\":{\"name\":\"web-*\"},"
 	    "\"check\":\"http\",\"port\":8080,\"interval\":\"5s\"},"
 	    "{\"match\":{},\"check\":\"none\"}]}", &no_flags);
-	assert_non_null(c->checks);
-	assert_int_equal(c->checks->n, 2);
-	assert_string_equal(c->checks->v[0].name, "web-*");
-	assert_int_equal(c->checks->v[0].spec.port, 8080);
-	assert_int_equal(c->checks->v[0].spec.interval_ms, 5000);
+	r = sections_checks(c);
+	assert_non_null(r);
+	assert_int_equal(r->n, 2);
+	assert_string_equal(r->v[0].name, "web-*");
+	assert_int_equal(r->v[0].spec.port, 8080);
+	assert_int_equal(r->v[0].spec.interval_ms, 5000);
 	config_free(c);
 	c = load_ok("{\"checks\":[]}", &no_flags);
-	assert_null(c->checks);
+	assert_null(sections_checks(c));
 	config_free(c);
 	e = errors_of("{\"checks\":[{\"match\":{},\"port\":80},"
 	    "{\"match\":{},\"check\":\"http\",\"interval\":\"10x\"}],"

@@ -17,6 +17,7 @@
 #include <cJSON.h>
 
 #include "core/config.h"
+#include "daemon/sections.h"
 #include "remedy/notify.h"
 #include "remedy/remedy.h"
 
@@ -439,28 +440,30 @@ test_config_file(void **state)
 	    " \"web\": {\"admin_token\": \"short\", \"admin_user\": \"ops\"}}";
 	struct config_flags	 f;
 	struct config		*cfg;
+	struct auth_config	 a;
 	struct buf		 errors;
 
 	(void)state;
 	memset(&f, 0, sizeof(f));
 	buf_init(&errors);
-	cfg = config_from_json(good, strlen(good), &f, &errors);
+	cfg = config_from_json(good, strlen(good), &f, sections_table, &errors);
 	assert_non_null(cfg);
-	assert_non_null(cfg->remediation);
-	assert_int_equal(cfg->remediation->ndefaults, 1);
-	assert_non_null(cfg->notify);
-	assert_int_equal(cfg->notify->nhooks, 1);
-	assert_string_equal(cfg->admin_token, "0123456789abcdef0123");
-	assert_int_equal(cfg->dry_run, 0);
+	assert_non_null(sections_remediation(cfg));
+	assert_int_equal(sections_remediation(cfg)->ndefaults, 1);
+	assert_non_null(sections_notify(cfg));
+	assert_int_equal(sections_notify(cfg)->nhooks, 1);
+	sections_auth(cfg, &a);
+	assert_string_equal(a.token, "0123456789abcdef0123");
+	assert_int_equal(sections_dry_run(cfg, &f), 0);
 	config_free(cfg);
 	/* --dry-run */
 	f.dry_run = 1;
-	cfg = config_from_json(good, strlen(good), &f, &errors);
+	cfg = config_from_json(good, strlen(good), &f, sections_table, &errors);
 	assert_non_null(cfg);
-	assert_int_equal(cfg->dry_run, 1);
+	assert_int_equal(sections_dry_run(cfg, &f), 1);
 	config_free(cfg);
 	f.dry_run = 0;
-	cfg = config_from_json(bad, strlen(bad), &f, &errors);
+	cfg = config_from_json(bad, strlen(bad), &f, sections_table, &errors);
 	assert_null(cfg);
 	assert_string_equal(errors.data,
 	    "remediation.max: \"0\" is not a whole number from 1 to 64\n"

@@ -1,0 +1,155 @@
+/*
+ * sections: the config file's parts that belong to the check, remedy and
+ * http modules, handed to their parsers by config through this table.
+ */
+#include "daemon/sections.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/checkspec.h"
+#include "remedy/notify.h"
+#include "remedy/remedy.h"
+
+/* Indexes into sections_table. */
+enum section {
+	SECTION_CHECKS,
+	SECTION_REMEDIATION,
+	SECTION_NOTIFY,
+	SECTION_ADMIN_TOKEN,
+	SECTION_ADMIN_USER,
+	SECTION_ADMIN_HASH,
+};
+
+static void
+parse_checks(const cJSON *v, const char *path, struct confjson *j, void **out)
+{
+	struct checkspec_rules	*r = NULL;
+
+	j->n += checkspec_rules_from_json(v, path, &r, j->errors);
+	*out = r;
+}
+
+static void
+free_checks(void *p)
+{
+	checkspec_rules_free(p);
+}
+
+static void
+parse_remediation(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	struct remedy_config	*r = NULL;
+
+	j->n += remedy_config_from_json(v, path, &r, j->errors);
+	*out = r;
+}
+
+static void
+free_remediation(void *p)
+{
+	remedy_config_free(p);
+}
+
+static void
+parse_notify(const cJSON *v, const char *path, struct confjson *j, void **out)
+{
+	struct notify_config	*n = NULL;
+
+	j->n += notify_config_from_json(v, path, &n, j->errors);
+	*out = n;
+}
+
+static void
+free_notify(void *p)
+{
+	notify_config_free(p);
+}
+
+/* web.admin_*: checked by auth, and never echoed in a message. */
+static void
+parse_secret(const cJSON *v, const char *path, struct confjson *j, void **out,
+    int (*check)(const char *, char *, size_t))
+{
+	char	 err[128];
+
+	if (confjson_want_string(j, path, v) == -1)
+		return;
+	if (check(v->valuestring, err, sizeof(err)) == -1) {
+		confjson_problem(j, path, "%s", err);
+		return;
+	}
+	if ((*out = strdup(v->valuestring)) == NULL)
+		confjson_problem(j, "config", "out of memory");
+}
+
+static void
+parse_admin_token(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	parse_secret(v, path, j, out, auth_check_token);
+}
+
+static void
+parse_admin_user(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	parse_secret(v, path, j, out, auth_check_user);
+}
+
+static void
+parse_admin_hash(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	parse_secret(v, path, j, out, auth_check_hash);
+}
+
+const struct config_section sections_table[] = {
+	[SECTION_CHECKS] = { "checks", parse_checks, free_checks, NULL },
+	[SECTION_REMEDIATION] = { "remediation", parse_remediation,
+	    free_remediation, NULL },
+	[SECTION_NOTIFY] = { "notify", parse_notify, free_notify, NULL },
+	[SECTION_ADMIN_TOKEN] = { "web.admin_token", parse_admin_token, free,
+	    NULL },
+	/* Basic auth needs both halves. */
+	[SECTION_ADMIN_USER] = { "web.admin_user", parse_admin_user, free,
+	    "web.admin_password_hash" },
+	[SECTION_ADMIN_HASH] = { "web.admin_password_hash", parse_admin_hash,
+	    free, NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct checkspec_rules *
+sections_checks(const struct config *cfg)
+{
+	return config_section(cfg, SECTION_CHECKS);
+}
+
+const struct remedy_config *
+sections_remediation(const struct config *cfg)
+{
+	return config_section(cfg, SECTION_REMEDIATION);
+}
+
+const struct notify_config *
+sections_notify(const struct config *cfg)
+{
+	return config_section(cfg, SECTION_NOTIFY);
+}
+
+void
+sections_auth(const struct config *cfg, struct auth_config *a)
+{
+	a->token = config_section(cfg, SECTION_ADMIN_TOKEN);
+	a->user = config_section(cfg, SECTION_ADMIN_USER);
+	a->hash = config_section(cfg, SECTION_ADMIN_HASH);
+}
+
+int
+sections_dry_run(const struct config *cfg, const struct config_flags *f)
+{
+	const struct remedy_config	*r = sections_remediation(cfg);
+
+	return f->dry_run || (r != NULL && r->dry_run);
+}

@@ -1,0 +1,29 @@
+/*
+ * sections: the parts of the config file that other modules parse, as
+ * the table config_load() takes (the health-check rules, remediation,
+ * webhooks and the admin endpoint's credentials), and typed accessors to
+ * what they parsed. Each entry wraps its module's own parser, so config
+ * knows none of them.
+ */
+#ifndef HALE_SECTIONS_H
+#define HALE_SECTIONS_H
+
+#include "core/config.h"
+#include "http/auth.h"
+
+struct checkspec_rules;
+struct notify_config;
+struct remedy_config;
+
+extern const struct config_section sections_table[];
+
+/* NULL when the file has none. */
+const struct checkspec_rules *sections_checks(const struct config *);
+const struct remedy_config *sections_remediation(const struct config *);
+const struct notify_config *sections_notify(const struct config *);
+/* web.admin_*: pointers into the config. */
+void	sections_auth(const struct config *, struct auth_config *);
+/* --dry-run or remediation.dry_run. */
+int	sections_dry_run(const struct config *, const struct config_flags *);
+
+#endif
