@@ -31,12 +31,6 @@ log_setup(enum log_level lvl, enum log_format fmt, int journal)
 	log_journal = journal;
 }
 
-const char *
-log_level_name(enum log_level lvl)
-{
-	return level_names[lvl];
-}
-
 int
 log_level_parse(const char *s, enum log_level *out)
 {

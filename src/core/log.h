@@ -54,7 +54,6 @@ extern enum log_level log_min_level;
 void	log_setup(enum log_level, enum log_format, int journal);
 int	log_level_parse(const char *, enum log_level *);
 int	log_format_parse(const char *, enum log_format *);
-const char *log_level_name(enum log_level);
 void	log_emit(enum log_level, const char *msg, const struct log_kv *,
 	    unsigned n);
 /* Formats one line without writing it; for tests. Returns the length. */

@@ -1,11 +1,11 @@
 /* auth: bearer token and basic-auth checks for the admin endpoints. */
+#include "http/auth.h"
+
 #include <crypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "http/auth.h"
 
 int
 auth_equal(const char *got, size_t gotlen, const char *want, size_t wantlen)

@@ -96,12 +96,6 @@ httpd_request_path(const struct httpd_request *r)
 }
 
 const char *
-httpd_request_method(const struct httpd_request *r)
-{
-	return r->method;
-}
-
-const char *
 httpd_request_header(const struct httpd_request *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

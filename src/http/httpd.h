@@ -6,8 +6,8 @@
  * MHD_run() is called after either fires. Handlers therefore run on the
  * loop thread and read daemon state directly; they must stay fast.
  *
- * Handlers never see MHD: they get a request and fill a response. That
- * seam is where authentication and TLS options will plug in.
+ * Handlers never see MHD: they get a request and fill a response, so
+ * how the server listens (addresses, limits, TLS) changes nothing in them.
  */
 #ifndef HALE_HTTPD_H
 #define HALE_HTTPD_H
@@ -79,7 +79,6 @@ unsigned	 httpd_connections(struct httpd *);
 void		 httpd_stop(struct httpd *);
 
 const char	*httpd_request_path(const struct httpd_request *);
-const char	*httpd_request_method(const struct httpd_request *);
 const char	*httpd_request_header(const struct httpd_request *,
 		    const char *name);
 

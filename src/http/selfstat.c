@@ -26,9 +26,13 @@ read_small(const char *path, char *dst, size_t dstlen)
 	return 0;
 }
 
-int
-selfstat_parse_stat(const char *text, double boot_time, long ticks,
-    long pagesize, struct selfstat *st, char *err, size_t errlen)
+/*
+ * The text of /proc/<pid>/stat: boot_time is the btime line of /proc/stat;
+ * ticks and page size as sysconf gives them.
+ */
+static int
+parse_stat(const char *text, double boot_time, long ticks, long pagesize,
+    struct selfstat *st, char *err, size_t errlen)
 {
 	const char		*p;
 	unsigned long long	 utime, stime, start, vsize;
@@ -118,7 +122,7 @@ selfstat_read(const char *procfs, struct selfstat *st)
 	memset(st, 0, sizeof(*st));
 	snprintf(path, sizeof(path), "%s/self/stat", procfs);
 	if (read_small(path, text, sizeof(text)) == 0)
-		(void)selfstat_parse_stat(text, boot_time(procfs),
+		(void)parse_stat(text, boot_time(procfs),
 		    sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE), st, err,
 		    sizeof(err));
 	read_fds(procfs, st);

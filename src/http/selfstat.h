@@ -23,12 +23,6 @@ struct selfstat {
 #define SELFSTAT_FDS	0x2
 #define SELFSTAT_LIMITS	0x4
 
-/*
- * Pure: parses the text of /proc/<pid>/stat. boot_time is the btime line
- * of /proc/stat; ticks and page size as sysconf gives them.
- */
-int	selfstat_parse_stat(const char *text, double boot_time, long ticks,
-	    long pagesize, struct selfstat *, char *err, size_t errlen);
 /* Reads /proc/self through `procfs`; fills what it can. */
 void	selfstat_read(const char *procfs, struct selfstat *);
 void	selfstat_write(const struct selfstat *, struct metrics_writer *);
