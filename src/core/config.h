@@ -22,7 +22,11 @@
 #include "core/confjson.h"
 #include "core/log.h"
 
-#define CONFIG_DEFAULT_FILE	"/etc/hale/hale.json"
+#ifndef SYSCONFDIR
+#error "SYSCONFDIR must name the configured sysconfdir"
+#endif
+/* The configured sysconfdir, so an install's default is its own. */
+#define CONFIG_DEFAULT_FILE	SYSCONFDIR "/hale/hale.json"
 #define CONFIG_DEFAULT_LISTEN	":4253"
 #define CONFIG_LISTEN_MAX	8
 #define CONFIG_LABELS_MAX	64
