@@ -27,6 +27,7 @@
 #include "check/probe.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/revision.h"
 #include "daemon/sections.h"
 #include "docker/curlev.h"
 #include "docker/docker.h"
@@ -37,9 +38,6 @@
 #include "remedy/notify.h"
 #include "remedy/remedy_exec.h"
 
-#ifndef HALE_REVISION
-#define HALE_REVISION "unknown"
-#endif
 
 #define DRAIN_MAX_SECONDS	5.0
 

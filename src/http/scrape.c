@@ -13,15 +13,13 @@
 #include "check/probe.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/revision.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
 #include "http/selfstat.h"
 #include "remedy/notify.h"
 #include "remedy/remedy_exec.h"
 
-#ifndef HALE_REVISION
-#define HALE_REVISION "unknown"
-#endif
 
 struct scrape_doc *
 scrape_doc_ref(struct scrape_doc *d)
