@@ -9,6 +9,12 @@
  *
  * The timer is not optional: MHD needs MHD_run() within its timeout even
  * when no fd is ready, or idle connections are never closed.
+ *
+ * At max_connections MHD takes its listening socket out of its epoll set,
+ * and puts it back only at the start of a later MHD_run(). When the run
+ * that closed a connection leaves nothing else pending (no fd, no
+ * timeout), no later run would come and new connections would wait in
+ * the backlog for good: listener_run runs MHD once more in that case.
  */
 #include "http/httpd.h"
 
@@ -37,11 +43,13 @@ struct listener {
 	struct MHD_Daemon	*mhd;
 	ev_io			 io;
 	ev_timer		 timer;
+	unsigned		 conns;		/* open after the last run */
 	char			 addr[128];
 };
 
 struct httpd {
 	struct ev_loop			*loop;
+	unsigned			 max_connections;
 	const struct httpd_route	*routes;
 	void				*ctx;
 	struct listener			 lst[8];
@@ -66,10 +74,26 @@ listener_rearm(struct listener *l)
 	}
 }
 
+static unsigned
+listener_connections(const struct listener *l)
+{
+	const union MHD_DaemonInfo	*info;
+
+	info = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info != NULL ? info->num_connections : 0;
+}
+
 static void
 listener_run(struct listener *l)
 {
+	int	 was_full = l->conns >= l->httpd->max_connections;
+
 	MHD_run(l->mhd);
+	l->conns = listener_connections(l);
+	if (was_full && l->conns < l->httpd->max_connections) {
+		MHD_run(l->mhd);	/* listens again, accepts what waits */
+		l->conns = listener_connections(l);
+	}
 	listener_rearm(l);
 }
 
@@ -363,6 +387,7 @@ httpd_start(struct ev_loop *loop, const struct httpd_options *o,
 		return NULL;
 	}
 	h->loop = loop;
+	h->max_connections = o->max_connections;
 	h->routes = routes;
 	h->ctx = ctx;
 	for (i = 0; i < o->nlisten && i < sizeof(h->lst) / sizeof(h->lst[0]); i++) {
@@ -404,16 +429,11 @@ httpd_quiesce(struct httpd *h)
 unsigned
 httpd_connections(struct httpd *h)
 {
-	const union MHD_DaemonInfo	*info;
-	unsigned			 n = 0;
-	size_t				 i;
+	unsigned	 n = 0;
+	size_t		 i;
 
-	for (i = 0; i < h->nlst; i++) {
-		info = MHD_get_daemon_info(h->lst[i].mhd,
-		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (info != NULL)
-			n += info->num_connections;
-	}
+	for (i = 0; i < h->nlst; i++)
+		n += listener_connections(&h->lst[i]);
 	return n;
 }
 
