@@ -9,4 +9,4 @@ src_libhale_a_SOURCES += \
 	%reldir%/log.c %reldir%/log.h \
 	%reldir%/metrics.c %reldir%/metrics.h
 unit_tests += tests/unit/test_buf tests/unit/test_config tests/unit/test_duration \
-	tests/unit/test_metrics
+	tests/unit/test_metrics tests/unit/test_log
