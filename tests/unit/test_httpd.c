@@ -296,7 +296,7 @@ over_the_limit(int port, int out)
 	n = recv(second, b, sizeof(b), 0);
 	write_all(out, n < 0 ? "|WAITING|" : "|ANSWERED|", n < 0 ? 9 : 10);
 	close(first);
-	brief.tv_sec = 3;
+	brief.tv_sec = 8;
 	setsockopt(second, SOL_SOCKET, SO_RCVTIMEO, &brief, sizeof(brief));
 	relay_until_eof(second, out);
 	close(second);
