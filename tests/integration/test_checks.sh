@@ -1,5 +1,5 @@
 #!/bin/bash
-# Health checks (issue 5): hale's own HTTP and TCP probes against
+# Health checks: hale's own HTTP and TCP probes against
 # containers whose ports exist only inside their own network namespace
 # (--network none), with the states at the moments interval, start
 # period, rise and fall imply (give or take one interval), visible in

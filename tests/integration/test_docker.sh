@@ -1,5 +1,5 @@
 #!/bin/bash
-# Docker integration (issue 4): haled's container table follows a real,
+# Docker integration: haled's container table follows a real,
 # private engine. Lifecycle changes show up in /api/v1/containers and
 # /metrics within a second; hostile labels break nothing; a Docker
 # HEALTHCHECK that turns unhealthy is reported; Docker SIGKILLed and

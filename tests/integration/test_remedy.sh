@@ -1,5 +1,5 @@
 #!/bin/bash
-# Remediation (issue 6) against a private Docker engine:
+# Remediation against a private Docker engine:
 #  1. a hale HTTP check that starts failing: restarted after `fall`
 #     failures, again after the backoff (4 s), then given up once the budget
 #     (max 2) is spent; the webhook receiver gets both actions and the
