@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,9 @@
 
 #include "core/confjson.h"
 #include "core/duration.h"
+#include "core/err.h"
+#include "core/num.h"
+#include "core/quote.h"
 
 #define LABEL_PREFIX	"hale.check"
 #define BODY_REGEX_MARK	'~'
@@ -84,82 +86,14 @@ static const struct {
 /* ---- small helpers ------------------------------------------------------ */
 
 static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/*
- * A value quoted for a message: at most 48 bytes, anything outside
- * printable ASCII (and the quote) as \xHH, so a hostile label can't
- * forge log fields or flood the API.
- */
-static void
-show(const char *s, char *dst, size_t dstlen)
-{
-	size_t	 o = 0, i;
-
-	if (dstlen < 8) {
-		if (dstlen > 0)
-			dst[0] = '\0';
-		return;
-	}
-	dst[o++] = '"';
-	for (i = 0; s[i] != '\0' && i < 48 && o + 8 < dstlen; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
-			o += (size_t)snprintf(dst + o, dstlen - o, "\\x%02x", c);
-		else
-			dst[o++] = (char)c;
-	}
-	if (s[i] != '\0' && o + 4 < dstlen) {
-		memcpy(dst + o, "...", 3);
-		o += 3;
-	}
-	dst[o++] = '"';
-	dst[o] = '\0';
-}
-
-static int
 set_string(char **dst, const char *val, char *err, size_t errlen)
 {
 	char	*p;
 
 	if ((p = strdup(val)) == NULL)
-		return fail(err, errlen, "out of memory");
+		return err_set(err, errlen, "out of memory");
 	free(*dst);
 	*dst = p;
-	return 0;
-}
-
-/* Decimal without sign or leading zeros, in [min, max]. */
-static int
-parse_uint(const char *s, unsigned long min, unsigned long max,
-    unsigned long *out)
-{
-	unsigned long	 v = 0;
-	size_t		 i;
-
-	if (s[0] == '\0' || strlen(s) > 10 || (s[0] == '0' && s[1] != '\0'))
-		return -1;
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (v < min || v > max)
-		return -1;
-	*out = v;
 	return 0;
 }
 
@@ -203,6 +137,8 @@ static int
 f_check(struct checkspec *s, const char *v, struct pctx *p, char *err,
     size_t errlen)
 {
+	char	 q[QUOTE_MAX];
+
 	(void)p;
 	if (strcmp(v, "http") == 0) {
 		s->kind = CHECKSPEC_HTTP;
@@ -210,7 +146,7 @@ f_check(struct checkspec *s, const char *v, struct pctx *p, char *err,
 	}
 	if (strcmp(v, "https") == 0) {
 		if ((s->set & (1u << CSF_SCHEME)) && !s->https)
-			return fail(err, errlen, "\"https\" conflicts with scheme http");
+			return err_set(err, errlen, "\"https\" conflicts with scheme http");
 		s->kind = CHECKSPEC_HTTP;
 		s->https = 1;
 		s->set |= 1u << CSF_SCHEME;
@@ -224,28 +160,27 @@ f_check(struct checkspec *s, const char *v, struct pctx *p, char *err,
 		s->kind = CHECKSPEC_NONE;
 		return 0;
 	}
-	show(v, err, errlen);
-	return fail(err + strlen(err), errlen - strlen(err),
-	    " is not one of http, https, tcp, none");
+	quote_value(v, q, sizeof(q));
+	return err_set(err, errlen, "%s is not one of http, https, tcp, none", q);
 }
 
 static int
 f_port(struct checkspec *s, const char *v, struct pctx *p, char *err,
     size_t errlen)
 {
-	unsigned long	 port;
+	uint64_t	 port;
 	char		 q[80];
 
-	show(v, q, sizeof(q));
-	if (parse_uint(v, 1, 65535, &port) == -1) {
+	quote_value(v, q, sizeof(q));
+	if (num_parse_range(v, 1, 65535, &port) == -1) {
 		if (strchr(v, ':') != NULL ||
 		    (strchr(v, '.') != NULL && looks_like_address(v, strlen(v)))) {
 			if (p->label)
 				p->why = CHECKSPEC_REJECT_TARGET;
-			return fail(err, errlen, "%s is not a port number: a "
+			return err_set(err, errlen, "%s is not a port number: a "
 			    "check can only name a port of its own container", q);
 		}
-		return fail(err, errlen, "%s is not a port (1-65535)", q);
+		return err_set(err, errlen, "%s is not a port (1-65535)", q);
 	}
 	s->port = (uint16_t)port;
 	return 0;
@@ -258,23 +193,23 @@ f_path(struct checkspec *s, const char *v, struct pctx *p, char *err,
 	char		 q[80];
 	size_t		 i;
 
-	show(v, q, sizeof(q));
+	quote_value(v, q, sizeof(q));
 	if (strstr(v, "://") != NULL || (v[0] == '/' && v[1] == '/')) {
 		if (p->label)
 			p->why = CHECKSPEC_REJECT_TARGET;
-		return fail(err, errlen, "%s is a URL: a check takes a path "
+		return err_set(err, errlen, "%s is a URL: a check takes a path "
 		    "(\"/health\") and always probes its own container", q);
 	}
 	if (v[0] != '/')
-		return fail(err, errlen, "%s does not start with /", q);
+		return err_set(err, errlen, "%s does not start with /", q);
 	for (i = 0; v[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)v[i];
 
 		if (c <= 0x20 || c >= 0x7f)
-			return fail(err, errlen, "%s holds a space, a control "
+			return err_set(err, errlen, "%s holds a space, a control "
 			    "character or a non-ASCII byte (percent-encode it)", q);
 		if (c == '#' || c == '\\')
-			return fail(err, errlen, "%s holds '%c'", q, c);
+			return err_set(err, errlen, "%s holds '%c'", q, c);
 	}
 	return set_string(&s->path, v, err, errlen);
 }
@@ -292,11 +227,11 @@ f_scheme(struct checkspec *s, const char *v, struct pctx *p, char *err,
 	else if (strcmp(v, "https") == 0)
 		https = 1;
 	else {
-		show(v, q, sizeof(q));
-		return fail(err, errlen, "%s is not http or https", q);
+		quote_value(v, q, sizeof(q));
+		return err_set(err, errlen, "%s is not http or https", q);
 	}
 	if ((s->set & (1u << CSF_SCHEME)) && s->https != https)
-		return fail(err, errlen, "\"%s\" conflicts with check https", v);
+		return err_set(err, errlen, "\"%s\" conflicts with check https", v);
 	s->https = https;
 	return 0;
 }
@@ -313,8 +248,8 @@ f_method(struct checkspec *s, const char *v, struct pctx *p, char *err,
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (strcmp(v, ok[i]) == 0)
 			return set_string(&s->method, v, err, errlen);
-	show(v, q, sizeof(q));
-	return fail(err, errlen, "%s is not one of GET, HEAD, POST, OPTIONS", q);
+	quote_value(v, q, sizeof(q));
+	return err_set(err, errlen, "%s is not one of GET, HEAD, POST, OPTIONS", q);
 }
 
 /* host[:port] or [v6][:port]; sets the host part. */
@@ -322,7 +257,7 @@ static int
 host_syntax(const char *v, const char **host, size_t *hostlen)
 {
 	const char	*colon, *end = v + strlen(v);
-	unsigned long	 port;
+	uint64_t	 port;
 	size_t		 i;
 
 	if (*v == '\0' || end - v > CHECKSPEC_HOST_MAX)
@@ -352,7 +287,7 @@ host_syntax(const char *v, const char **host, size_t *hostlen)
 			    v[i] != '-' && v[i] != '_')
 				return -1;
 	}
-	if (colon != NULL && parse_uint(colon + 1, 1, 65535, &port) == -1)
+	if (colon != NULL && num_parse_range(colon + 1, 1, 65535, &port) == -1)
 		return -1;
 	return 0;
 }
@@ -395,19 +330,19 @@ f_host(struct checkspec *s, const char *v, struct pctx *p, char *err,
 	size_t		 n;
 	char		 q[80];
 
-	show(v, q, sizeof(q));
+	quote_value(v, q, sizeof(q));
 	if (strstr(v, "://") != NULL || strchr(v, '/') != NULL ||
 	    strchr(v, '@') != NULL) {
 		if (p->label)
 			p->why = CHECKSPEC_REJECT_TARGET;
-		return fail(err, errlen, "%s is a URL, not a Host header", q);
+		return err_set(err, errlen, "%s is a URL, not a Host header", q);
 	}
 	if (host_syntax(v, &h, &n) == -1)
-		return fail(err, errlen, "%s is not a valid Host header "
+		return err_set(err, errlen, "%s is not a valid Host header "
 		    "(name[:port])", q);
 	if (p->label && !is_self(p->self, h, n)) {
 		p->why = CHECKSPEC_REJECT_TARGET;
-		return fail(err, errlen, "%s is %s: a label may only name its "
+		return err_set(err, errlen, "%s is %s: a label may only name its "
 		    "own container (localhost, 127.0.0.1, [::1], its name or "
 		    "its own IP); set other Host headers in a config rule", q,
 		    looks_like_address(h, n) ? "another address" :
@@ -422,12 +357,12 @@ checkspec_status_parse(const char *v, struct checkspec_range *r, size_t max,
 {
 	const char	*p = v, *end;
 	char		 item[16], q[80];
-	unsigned long	 lo, hi;
+	uint64_t	 lo, hi;
 	size_t		 len;
 	char		*dash;
 
 	*n = 0;
-	show(v, q, sizeof(q));
+	quote_value(v, q, sizeof(q));
 	for (;;) {
 		while (*p == ' ')
 			p++;
@@ -436,30 +371,30 @@ checkspec_status_parse(const char *v, struct checkspec_range *r, size_t max,
 		while (len > 0 && p[len - 1] == ' ')
 			len--;
 		if (len == 0 || len >= sizeof(item))
-			return fail(err, errlen, "%s: empty or overlong item "
+			return err_set(err, errlen, "%s: empty or overlong item "
 			    "(want codes and ranges like 200-399,404)", q);
 		memcpy(item, p, len);
 		item[len] = '\0';
 		if (len == 3 && item[0] >= '1' && item[0] <= '5' &&
 		    (item[1] == 'x' || item[1] == 'X') &&
 		    (item[2] == 'x' || item[2] == 'X')) {
-			lo = (unsigned long)(item[0] - '0') * 100;
+			lo = (uint64_t)(item[0] - '0') * 100;
 			hi = lo + 99;
 		} else {
 			if ((dash = strchr(item, '-')) != NULL)
 				*dash = '\0';
-			if (parse_uint(item, 100, 599, &lo) == -1 ||
+			if (num_parse_range(item, 100, 599, &lo) == -1 ||
 			    strlen(item) != 3)
-				return fail(err, errlen, "%s: \"%s\" is not a "
+				return err_set(err, errlen, "%s: \"%s\" is not a "
 				    "status code (100-599)", q, item);
 			hi = lo;
-			if (dash != NULL && (parse_uint(dash + 1, 100, 599,
+			if (dash != NULL && (num_parse_range(dash + 1, 100, 599,
 			    &hi) == -1 || strlen(dash + 1) != 3 || hi < lo))
-				return fail(err, errlen, "%s: \"%s-%s\" is not "
+				return err_set(err, errlen, "%s: \"%s-%s\" is not "
 				    "a range of status codes", q, item, dash + 1);
 		}
 		if (*n == max)
-			return fail(err, errlen, "%s: more than %zu items", q, max);
+			return err_set(err, errlen, "%s: more than %zu items", q, max);
 		r[*n].lo = (uint16_t)lo;
 		r[*n].hi = (uint16_t)hi;
 		(*n)++;
@@ -502,21 +437,21 @@ f_expect_body(struct checkspec *s, const char *v, struct pctx *p, char *err,
 	const char	*pat = regex ? v + 1 : v;
 
 	(void)p;
-	show(v, q, sizeof(q));
+	quote_value(v, q, sizeof(q));
 	if (*pat == '\0' || strlen(pat) > CHECKSPEC_PATTERN_MAX)
-		return fail(err, errlen, "%s must be 1 to %d bytes", q,
+		return err_set(err, errlen, "%s must be 1 to %d bytes", q,
 		    CHECKSPEC_PATTERN_MAX);
 	for (i = 0; pat[i] != '\0'; i++)
 		if ((unsigned char)pat[i] < 0x20 || pat[i] == 0x7f)
-			return fail(err, errlen, "%s holds a control character", q);
+			return err_set(err, errlen, "%s holds a control character", q);
 	if (regex) {
 		if (has_backref(pat))
-			return fail(err, errlen, "%s: back-references are not "
+			return err_set(err, errlen, "%s: back-references are not "
 			    "allowed", q);
 		if ((rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
 			regerror(rc, &re, msg, sizeof(msg));
 			regfree(&re);
-			return fail(err, errlen, "%s is not a valid regular "
+			return err_set(err, errlen, "%s is not a valid regular "
 			    "expression: %s", q, msg);
 		}
 		regfree(&re);
@@ -533,13 +468,13 @@ duration_field(const char *v, uint64_t min, uint64_t max, uint64_t *out,
 {
 	char	 q[80], lo[32], hi[32];
 
-	show(v, q, sizeof(q));
+	quote_value(v, q, sizeof(q));
 	if (duration_parse(v, out) == -1)
-		return fail(err, errlen, "%s is not a duration (like 10s, 500ms, 1m)", q);
+		return err_set(err, errlen, "%s is not a duration (like 10s, 500ms, 1m)", q);
 	if (*out < min || *out > max) {
 		duration_format(min, lo, sizeof(lo));
 		duration_format(max, hi, sizeof(hi));
-		return fail(err, errlen, "%s is out of range (%s to %s)", q, lo, hi);
+		return err_set(err, errlen, "%s is out of range (%s to %s)", q, lo, hi);
 	}
 	return 0;
 }
@@ -580,12 +515,12 @@ f_start_interval(struct checkspec *s, const char *v, struct pctx *p,
 static int
 threshold(const char *v, unsigned *out, char *err, size_t errlen)
 {
-	unsigned long	 n;
+	uint64_t	 n;
 	char		 q[80];
 
-	if (parse_uint(v, 1, 100, &n) == -1) {
-		show(v, q, sizeof(q));
-		return fail(err, errlen, "%s is not a count (1-100)", q);
+	if (num_parse_range(v, 1, 100, &n) == -1) {
+		quote_value(v, q, sizeof(q));
+		return err_set(err, errlen, "%s is not a count (1-100)", q);
 	}
 	*out = (unsigned)n;
 	return 0;
@@ -620,15 +555,15 @@ f_target(struct checkspec *s, const char *v, struct pctx *p, char *err,
 			s->target = (enum checkspec_target)i;
 			return 0;
 		}
-	show(v, q, sizeof(q));
+	quote_value(v, q, sizeof(q));
 	if (strchr(v, '.') != NULL || strchr(v, ':') != NULL ||
 	    strchr(v, '/') != NULL) {
 		if (p->label)
 			p->why = CHECKSPEC_REJECT_TARGET;
-		return fail(err, errlen, "%s names a place: target is one of "
+		return err_set(err, errlen, "%s names a place: target is one of "
 		    "auto, netns, ip, host, always on the container itself", q);
 	}
-	return fail(err, errlen, "%s is not one of auto, netns, ip, host", q);
+	return err_set(err, errlen, "%s is not one of auto, netns, ip, host", q);
 }
 
 /* Unescapes \r \n \t \0 \\ \xHH into a fresh buffer of at most CHECKSPEC_BYTES_MAX. */
@@ -639,12 +574,12 @@ unescape(const char *v, char **out, size_t *outlen, char *err, size_t errlen)
 	size_t		 n = 0;
 	unsigned	 x;
 
-	show(v, q, sizeof(q));
+	quote_value(v, q, sizeof(q));
 	for (; *v != '\0'; v++) {
 		char c = *v;
 
 		if (n == sizeof(buf))
-			return fail(err, errlen, "%s is longer than %d bytes", q,
+			return err_set(err, errlen, "%s is longer than %d bytes", q,
 			    CHECKSPEC_BYTES_MAX);
 		if (c == '\\') {
 			switch (*++v) {
@@ -657,24 +592,24 @@ unescape(const char *v, char **out, size_t *outlen, char *err, size_t errlen)
 				if (!isxdigit((unsigned char)v[1]) ||
 				    !isxdigit((unsigned char)v[2]) ||
 				    sscanf(v + 1, "%2x", &x) != 1)
-					return fail(err, errlen,
+					return err_set(err, errlen,
 					    "%s: \\x needs two hex digits", q);
 				c = (char)x;
 				v += 2;
 				break;
 			default:
-				return fail(err, errlen, "%s: unknown escape "
+				return err_set(err, errlen, "%s: unknown escape "
 				    "(use \\r \\n \\t \\0 \\\\ \\xHH)", q);
 			}
 		}
 		buf[n++] = c;
 	}
 	if (n == 0)
-		return fail(err, errlen, "must not be empty");
+		return err_set(err, errlen, "must not be empty");
 	free(*out);
 	if ((*out = malloc(n)) == NULL) {
 		*outlen = 0;
-		return fail(err, errlen, "out of memory");
+		return err_set(err, errlen, "out of memory");
 	}
 	memcpy(*out, buf, n);
 	*outlen = n;
@@ -711,8 +646,8 @@ f_tls_verify(struct checkspec *s, const char *v, struct pctx *p, char *err,
 	    strcmp(v, "no") == 0)
 		s->tls_verify = 0;
 	else {
-		show(v, q, sizeof(q));
-		return fail(err, errlen, "%s is not true or false", q);
+		quote_value(v, q, sizeof(q));
+		return err_set(err, errlen, "%s is not true or false", q);
 	}
 	return 0;
 }
@@ -875,14 +810,14 @@ cross_check(const struct checkspec *s, int only_set, char *where,
 		for (f = 0; f < CSF_COUNT; f++)
 			if (wrong & (1u << f)) {
 				field_path(s, (enum checkspec_field)f, where, wherelen);
-				return fail(err, errlen, "only for %s checks",
+				return err_set(err, errlen, "only for %s checks",
 				    s->kind == CHECKSPEC_HTTP ? "tcp" : "http");
 			}
 	}
 	if (s->kind == CHECKSPEC_HTTP && s->body != NULL && s->method != NULL &&
 	    strcmp(s->method, "HEAD") == 0) {
 		field_path(s, CSF_EXPECT_BODY, where, wherelen);
-		return fail(err, errlen, "a HEAD request has no body to match");
+		return err_set(err, errlen, "a HEAD request has no body to match");
 	}
 	if ((!only_set || (s->set & both) == both) &&
 	    s->timeout_ms >= s->interval_ms) {
@@ -890,7 +825,7 @@ cross_check(const struct checkspec *s, int only_set, char *where,
 		field_path(s, CSF_INTERVAL, b, sizeof(b));
 		duration_format(s->timeout_ms, da, sizeof(da));
 		duration_format(s->interval_ms, db, sizeof(db));
-		return fail(err, errlen, "%s must be less than %s %s", da, b, db);
+		return err_set(err, errlen, "%s must be less than %s %s", da, b, db);
 	}
 	if ((!only_set || (s->set & both2) == both2) &&
 	    s->timeout_ms >= s->start_interval_ms) {
@@ -898,7 +833,7 @@ cross_check(const struct checkspec *s, int only_set, char *where,
 		field_path(s, CSF_START_INTERVAL, b, sizeof(b));
 		duration_format(s->timeout_ms, da, sizeof(da));
 		duration_format(s->start_interval_ms, db, sizeof(db));
-		return fail(err, errlen, "%s must be less than %s %s", da, b, db);
+		return err_set(err, errlen, "%s must be less than %s %s", da, b, db);
 	}
 	return 0;
 }
@@ -914,14 +849,14 @@ finish(struct checkspec *s, char *err, size_t errlen)
 
 	if (!(s->set & (1u << CSF_PORT))) {
 		field_path(s, CSF_CHECK, a, sizeof(a));
-		return fail(err, errlen, "%s: %s check without a port (set "
+		return err_set(err, errlen, "%s: %s check without a port (set "
 		    LABEL_PREFIX ".port)", a, checkspec_kind_name(s));
 	}
 	if (s->kind == CHECKSPEC_HTTP) {
 		if (s->path == NULL && (s->path = strdup("/")) == NULL)
-			return fail(err, errlen, "out of memory");
+			return err_set(err, errlen, "out of memory");
 		if (s->method == NULL && (s->method = strdup("GET")) == NULL)
-			return fail(err, errlen, "out of memory");
+			return err_set(err, errlen, "out of memory");
 		if (s->nstatus == 0) {
 			s->status[0] = def_status;
 			s->nstatus = 1;
@@ -943,11 +878,11 @@ finish(struct checkspec *s, char *err, size_t errlen)
 	if (!(s->set & (1u << CSF_FALL)))
 		s->fall = DEFAULT_FALL;
 	if (cross_check(s, 0, a, sizeof(a), msg, sizeof(msg)) == -1)
-		return fail(err, errlen, "%s: %s", a, msg);
+		return err_set(err, errlen, "%s: %s", a, msg);
 	if (s->body != NULL && s->body_regex) {
 		if ((rc = regcomp(&s->re, s->body, REG_EXTENDED | REG_NOSUB)) != 0) {
 			regfree(&s->re);
-			return fail(err, errlen, "expect_body: invalid regex");
+			return err_set(err, errlen, "expect_body: invalid regex");
 		}
 		s->re_ok = 1;
 	}
@@ -994,7 +929,7 @@ key_name(const char *key, char *dst, size_t dstlen)
 	if (key[i] == '\0')
 		snprintf(dst, dstlen, "%s", key);
 	else
-		show(key, dst, dstlen);
+		quote_value(key, dst, dstlen);
 }
 
 static int
@@ -1012,24 +947,24 @@ label_one(struct checkspec *s, const char *key, const char *val,
 		suffix = key + sizeof(LABEL_PREFIX);
 		if (aiming_key(suffix)) {
 			p->why = CHECKSPEC_REJECT_TARGET;
-			return fail(err, errlen, "%s: a label cannot aim a "
+			return err_set(err, errlen, "%s: a label cannot aim a "
 			    "probe at an address or URL; hale probes the "
 			    "container itself (use " LABEL_PREFIX ".port and "
 			    LABEL_PREFIX ".path)", k);
 		}
 		if (strcmp(suffix, "headers") == 0 ||
 		    strncmp(suffix, "header.", 7) == 0)
-			return fail(err, errlen, "%s: headers can only be set "
+			return err_set(err, errlen, "%s: headers can only be set "
 			    "in a config rule", k);
 		if ((f = field_by_name(suffix)) == -1 || f == CSF_CHECK ||
 		    fields[f].fn == NULL)
-			return fail(err, errlen, "%s: unknown label", k);
+			return err_set(err, errlen, "%s: unknown label", k);
 	}
 	if (strlen(val) > CHECKSPEC_VALUE_MAX)
-		return fail(err, errlen, "%s: value longer than %d bytes", k,
+		return err_set(err, errlen, "%s: value longer than %d bytes", k,
 		    CHECKSPEC_VALUE_MAX);
 	if (fields[f].fn(s, val, p, msg, sizeof(msg)) == -1)
-		return fail(err, errlen, "%s: %s", k, msg);
+		return err_set(err, errlen, "%s: %s", k, msg);
 	s->set |= 1u << f;
 	return 0;
 }
@@ -1135,7 +1070,7 @@ checkspec_resolve(const struct checkspec_rules *rules,
 	if (out->kind == CHECKSPEC_NONE) {
 		/* hale.check=none, or a rule of defaults and no check. */
 		if (!(out->set & (1u << CSF_CHECK)) && any) {
-			snprintf(err, errlen, LABEL_PREFIX ".* labels without "
+			err_set(err, errlen, LABEL_PREFIX ".* labels without "
 			    LABEL_PREFIX " (http, https or tcp)");
 			*why = CHECKSPEC_REJECT_INVALID;
 			checkspec_free(out);
@@ -1151,7 +1086,7 @@ checkspec_resolve(const struct checkspec_rules *rules,
 	}
 	return 1;
 oom:
-	snprintf(err, errlen, "out of memory");
+	err_set(err, errlen, "out of memory");
 	*why = CHECKSPEC_REJECT_INVALID;
 bad:
 	checkspec_free(&lab);

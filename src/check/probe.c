@@ -25,19 +25,22 @@
  * one of a batch (bench/README.md, idle cost), and the jitter still
  * spreads the checks over the slots of their interval.
  */
+#include "check/probe.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <uthash.h>
 
+#include "core/err.h"
 #include "core/log.h"
-#include "check/probe.h"
+#include "core/rand.h"
+#include "core/timefmt.h"
 
 #define JITTER_DEFAULT	0.1
 #define MIN_DELAY	0.001
@@ -90,7 +93,7 @@ struct probe_engine {
 	uint64_t			 rules_gen;
 	struct check			*checks;	/* uthash by id */
 	ev_timer			 sync_timer;
-	uint64_t			 rng;
+	struct rand_state		 rng;
 	double				 rate;		/* probes/s of the active checks */
 	double				 jitter;
 	size_t				 history;
@@ -106,33 +109,16 @@ static void	on_probe_done(void *, const struct probe_result *);
 
 /* ---- pure helpers ------------------------------------------------------- */
 
-/* splitmix64: tiny, seeded, good enough to spread timers. */
-uint64_t
-probe_rng_next(uint64_t *s)
+double
+probe_jitter(struct rand_state *r, double interval, double frac)
 {
-	uint64_t	 z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return interval * (1.0 + frac * (2.0 * rand_unit(r) - 1.0));
 }
 
 double
-probe_rng_unit(uint64_t *s)
+probe_first_delay(struct rand_state *r, double interval)
 {
-	return (double)(probe_rng_next(s) >> 11) * 0x1.0p-53;
-}
-
-double
-probe_jitter(uint64_t *s, double interval, double frac)
-{
-	return interval * (1.0 + frac * (2.0 * probe_rng_unit(s) - 1.0));
-}
-
-double
-probe_first_delay(uint64_t *s, double interval)
-{
-	return interval * probe_rng_unit(s);
+	return interval * rand_unit(r);
 }
 
 /*
@@ -257,44 +243,35 @@ probe_target_resolve(const struct checkspec *s, const struct docker_inspect *d,
 		    CHECKSPEC_TARGET_AUTO;
 	switch (t->how) {
 	case CHECKSPEC_TARGET_NETNS:
-		if (!can_netns) {
-			snprintf(err, errlen, "target netns: haled may not enter "
+		if (!can_netns)
+			return err_set(err, errlen, "target netns: haled may not enter "
 			    "network namespaces (needs CAP_SYS_ADMIN)");
-			return -1;
-		}
 		return set_addr(t, "127.0.0.1", s->port);
 	case CHECKSPEC_TARGET_IP:
-		if ((ip = own_ip(d)) == NULL || set_addr(t, ip, s->port) == -1) {
-			snprintf(err, errlen, "target ip: the container has no "
+		if ((ip = own_ip(d)) == NULL || set_addr(t, ip, s->port) == -1)
+			return err_set(err, errlen, "target ip: the container has no "
 			    "IP address (network mode %.40s)",
 			    d->network_mode != NULL ? d->network_mode : "?");
-			return -1;
-		}
 		return 0;
 	case CHECKSPEC_TARGET_HOST:
-		if ((pp = published(d, s->port)) == NULL) {
-			snprintf(err, errlen, "target host: port %u/tcp is not "
+		if ((pp = published(d, s->port)) == NULL)
+			return err_set(err, errlen, "target host: port %u/tcp is not "
 			    "published", s->port);
-			return -1;
-		}
 		/* Published on every address: take loopback of that family. */
 		hip = pp->host_ip;
 		if (hip[0] == '\0' || strcmp(hip, "0.0.0.0") == 0)
 			hip = "127.0.0.1";
 		else if (strcmp(hip, "::") == 0)
 			hip = "::1";
-		if (set_addr(t, hip, pp->host_port) == -1) {
-			snprintf(err, errlen, "target host: unusable host address");
-			return -1;
-		}
+		if (set_addr(t, hip, pp->host_port) == -1)
+			return err_set(err, errlen, "target host: unusable host address");
 		return 0;
 	case CHECKSPEC_TARGET_AUTO:
 		break;
 	}
-	snprintf(err, errlen, "no way to reach port %u: haled may not enter "
+	return err_set(err, errlen, "no way to reach port %u: haled may not enter "
 	    "network namespaces and the container has no IP address or "
 	    "published port", s->port);
-	return -1;
 }
 
 /* ---- fingerprints ------------------------------------------------------- */
@@ -812,7 +789,7 @@ probe_engine_new(const struct probe_options *o, char *err, size_t errlen)
 	struct probe_engine	*eng;
 
 	if ((eng = calloc(1, sizeof(*eng))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if ((eng->env.netns = netns_new(o->procfs, err, errlen)) == NULL) {
@@ -829,8 +806,10 @@ probe_engine_new(const struct probe_options *o, char *err, size_t errlen)
 	    o->history : PROBE_HISTORY_DEFAULT;
 	eng->can_netns = o->netns > 0 ? 1 : o->netns < 0 ? 0 :
 	    netns_can_enter(eng->env.netns);
-	eng->rng = o->seed != 0 ? o->seed :
-	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	if (o->seed != 0)
+		eng->rng.s = o->seed;
+	else
+		rand_seed(&eng->rng);
 	ev_timer_init(&eng->sync_timer, on_sync_timer, 0., 0.);
 	eng->sync_timer.data = eng;
 	return eng;
@@ -922,20 +901,10 @@ probe_health_value(void *engine, const struct inv_container *c)
 static cJSON *
 time_json(double t)
 {
-	struct tm	 tm;
-	time_t		 secs;
-	char		 s[48];
-	long		 ms;
+	char	 s[TIMEFMT_MAX];
 
-	if (t <= 0)
+	if (timefmt_rfc3339(t, TIMEFMT_API, s, sizeof(s)) == -1)
 		return cJSON_CreateNull();
-	secs = (time_t)t;
-	ms = (long)((t - (double)secs) * 1000.0);
-	if (gmtime_r(&secs, &tm) == NULL)
-		return cJSON_CreateNull();
-	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ms);
 	return cJSON_CreateString(s);
 }
 

@@ -45,6 +45,7 @@
 #include "check/health.h"
 #include "docker/inventory.h"
 #include "core/metrics.h"
+#include "core/rand.h"
 #include "check/netns.h"
 
 #define PROBE_HISTORY_DEFAULT	10
@@ -126,7 +127,7 @@ struct probe_options {
 	const char			*procfs;	/* NULL = /proc */
 	const struct checkspec_rules	*rules;		/* may be NULL */
 	double				 jitter;	/* ± fraction of the interval; 0 = 0.1 */
-	uint64_t			 seed;		/* 0 = from the clock and pid */
+	uint64_t			 seed;		/* 0 = rand_seed */
 	size_t				 history;	/* results kept; 0 = 10 */
 	int				 netns;		/* 0 detect, 1 assume yes, -1 never */
 };
@@ -199,13 +200,10 @@ void	probe_get_stats(const struct probe_engine *, struct probe_stats *);
 
 /* ---- pure helpers, exported for the tests ------------------------------ */
 
-uint64_t probe_rng_next(uint64_t *state);
-/* Uniform in [0, 1). */
-double	probe_rng_unit(uint64_t *state);
 /* interval * (1 ± frac), uniform. */
-double	probe_jitter(uint64_t *state, double interval, double frac);
+double	probe_jitter(struct rand_state *, double interval, double frac);
 /* The first probe: uniform in [0, interval). */
-double	probe_first_delay(uint64_t *state, double interval);
+double	probe_first_delay(struct rand_state *, double interval);
 /*
  * Timer slack: the grid step for checks of this interval when all checks
  * together probe `rate` times a second (seconds, a power of two up to

@@ -34,6 +34,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/err.h"
 #include "check/probe.h"
 
 #define USER_AGENT	"hale-probe/" PACKAGE_VERSION
@@ -170,17 +171,13 @@ build_url(struct probe_http *p, const char *path, char *err, size_t errlen)
 		urlhost = name;
 		snprintf(ct, sizeof(ct), "%s:%u:%s:%u", name, p->t.port,
 		    p->t.host, p->t.port);
-		if ((p->connect_to = curl_slist_append(NULL, ct)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
+		if ((p->connect_to = curl_slist_append(NULL, ct)) == NULL)
+			return err_set(err, errlen, "out of memory");
 	}
 	if ((size_t)snprintf(p->url, sizeof(p->url), "%s://%s:%u%s",
 	    s->https ? "https" : "http", urlhost, p->t.port,
-	    path) >= sizeof(p->url)) {
-		snprintf(err, errlen, "URL too long");
-		return -1;
-	}
+	    path) >= sizeof(p->url))
+		return err_set(err, errlen, "URL too long");
 	return 0;
 }
 
@@ -206,8 +203,7 @@ build_headers(struct probe_http *p, char *err, size_t errlen)
 	return 0;
 oom:
 	curl_slist_free_all(l);
-	snprintf(err, errlen, "out of memory");
-	return -1;
+	return err_set(err, errlen, "out of memory");
 }
 
 static void
@@ -236,10 +232,8 @@ setup(struct probe_http *p, char *err, size_t errlen)
 	const struct checkspec	*s = p->spec;
 	CURL			*e;
 
-	if ((p->easy = e = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		return -1;
-	}
+	if ((p->easy = e = curl_easy_init()) == NULL)
+		return err_set(err, errlen, "curl_easy_init failed");
 	if (build_url(p, s->path, err, errlen) == -1 ||
 	    build_headers(p, err, errlen) == -1)
 		return -1;
@@ -368,7 +362,7 @@ probe_http_start(const struct probe_env *env, const struct checkspec *spec,
 	struct probe_http	*p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	p->env = env;

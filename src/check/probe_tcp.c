@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "check/probe.h"
+#include "core/err.h"
 #include "core/clock.h"
 
 enum tcp_state {
@@ -246,7 +247,7 @@ probe_tcp_start(const struct probe_env *env, const struct checkspec *spec,
 	struct probe_tcp	*p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	p->env = env;

@@ -34,12 +34,12 @@ health_hook(void *eng, const struct inv_container *c, cJSON *container)
 static void
 test_rng_deterministic(void **state)
 {
-	uint64_t	 a = 7, b = 7, c = 8;
+	struct rand_state a = { 7 }, b = { 7 }, c = { 8 };
 
 	(void)state;
-	assert_true(probe_rng_next(&a) == probe_rng_next(&b));
-	assert_true(probe_rng_next(&a) == probe_rng_next(&b));
-	assert_false(probe_rng_next(&a) == probe_rng_next(&c));
+	assert_true(rand_next(&a) == rand_next(&b));
+	assert_true(rand_next(&a) == rand_next(&b));
+	assert_false(rand_next(&a) == rand_next(&c));
 }
 
 /*
@@ -50,7 +50,7 @@ test_rng_deterministic(void **state)
 static void
 test_jitter_bounds(void **state)
 {
-	uint64_t	 s = 42;
+	struct rand_state s = { 42 };
 	double		 v, sum = 0, lo = 1e9, hi = -1e9;
 	unsigned	 bins[10] = { 0 }, i;
 
@@ -122,7 +122,7 @@ test_slack_grid(void **state)
 static void
 test_align(void **state)
 {
-	uint64_t	 s = 9;
+	struct rand_state s = { 9 };
 	double		 t, a, q = 1.0;
 	unsigned	 i;
 
@@ -133,7 +133,7 @@ test_align(void **state)
 	assert_true(probe_align(1795450080.01, 0.125) == 1795450080.0);
 	assert_true(probe_align(1795450080.07, 0.125) == 1795450080.125);
 	for (i = 0; i < 100000; i++) {
-		t = 1.7e9 + 1e8 * probe_rng_unit(&s);
+		t = 1.7e9 + 1e8 * rand_unit(&s);
 		a = probe_align(t, q);
 		assert_true(fabs(a - t) <= q / 2);
 		assert_true(a / q == floor(a / q));	/* on the grid */
@@ -155,7 +155,7 @@ test_align_no_drift(void **state)
 {
 	static const double	 ivs[] = { 1.0, 2.0, 5.0, 10.0, 30.0 };
 	const double		 lat = 0.003;
-	uint64_t		 s = 11;
+	struct rand_state	 s = { 11 };
 	double			 iv, q, t0, start, due;
 	unsigned		 i, k;
 
@@ -189,7 +189,7 @@ static void
 spread(unsigned n, double rate, unsigned *distinct, unsigned *most)
 {
 	static double	 due[1000];
-	uint64_t	 s = 5;
+	struct rand_state s = { 5 };
 	double		 now = 1795450080.0;
 	unsigned	 i, j, same;
 
