@@ -11,7 +11,6 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -998,10 +997,12 @@ from_labels(struct checkspec *s, const struct checkspec_input *in,
 
 /* ---- rules -------------------------------------------------------------- */
 
+/* The labels of a checkspec_input, for match_test. */
 static const char *
-label_value(const struct checkspec_input *in, const char *key)
+input_label(const void *arg, const char *key)
 {
-	size_t	 i;
+	const struct checkspec_input	*in = arg;
+	size_t				 i;
 
 	for (i = 0; i < in->nlabels; i++)
 		if (in->labels[i].key != NULL &&
@@ -1011,27 +1012,8 @@ label_value(const struct checkspec_input *in, const char *key)
 	return NULL;
 }
 
-static int
-rule_matches(const struct checkspec_rule *r, const struct checkspec_input *in)
-{
-	const char	*v;
-
-	if (r->name != NULL &&
-	    fnmatch(r->name, in->name != NULL ? in->name : "", 0) != 0)
-		return 0;
-	if (r->image != NULL &&
-	    fnmatch(r->image, in->image != NULL ? in->image : "", 0) != 0)
-		return 0;
-	if (r->label_key != NULL) {
-		if ((v = label_value(in, r->label_key)) == NULL)
-			return 0;
-		if (r->label_value != NULL && fnmatch(r->label_value, v, 0) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-const struct checkspec_rule *
+/* The first rule that matches, or NULL. */
+static const struct checkspec_rule *
 checkspec_rules_match(const struct checkspec_rules *rules,
     const struct checkspec_input *in)
 {
@@ -1040,7 +1022,8 @@ checkspec_rules_match(const struct checkspec_rules *rules,
 	if (rules == NULL)
 		return NULL;
 	for (i = 0; i < rules->n; i++)
-		if (rule_matches(&rules->v[i], in))
+		if (match_test(&rules->v[i].match, in->name, in->image,
+		    input_label, in))
 			return &rules->v[i];
 	return NULL;
 }
@@ -1127,54 +1110,6 @@ join_path(char *dst, size_t dstlen, const char *path, const char *key)
 	if (snprintf(dst, dstlen, "%s.%.64s", path, key) >= (int)dstlen &&
 	    dstlen > 4)
 		memcpy(dst + dstlen - 4, "...", 4);
-}
-
-static void
-rule_glob(struct confjson *j, const char *path, const cJSON *v, char **dst)
-{
-	if (!cJSON_IsString(v) || v->valuestring[0] == '\0' ||
-	    strlen(v->valuestring) > 255) {
-		confjson_problem(j, path, "must be a pattern of 1 to 255 characters");
-		return;
-	}
-	free(*dst);
-	if ((*dst = strdup(v->valuestring)) == NULL)
-		confjson_problem(j, path, "out of memory");
-}
-
-static void
-rule_match(struct confjson *j, const char *path, const cJSON *m,
-    struct checkspec_rule *r)
-{
-	const cJSON	*v;
-	char		 kp[192];
-	const char	*eq;
-
-	if (!cJSON_IsObject(m)) {
-		confjson_problem(j, path, "must be an object with name, image or label");
-		return;
-	}
-	cJSON_ArrayForEach(v, m) {
-		join_path(kp, sizeof(kp), path, v->string);
-		if (strcmp(v->string, "name") == 0)
-			rule_glob(j, kp, v, &r->name);
-		else if (strcmp(v->string, "image") == 0)
-			rule_glob(j, kp, v, &r->image);
-		else if (strcmp(v->string, "label") == 0) {
-			rule_glob(j, kp, v, &r->label_key);
-			if (r->label_key == NULL ||
-			    (eq = strchr(r->label_key, '=')) == NULL)
-				continue;
-			if (eq == r->label_key) {
-				confjson_problem(j, kp, "\"=value\" needs a label key");
-				continue;
-			}
-			if ((r->label_value = strdup(eq + 1)) == NULL)
-				confjson_problem(j, kp, "out of memory");
-			r->label_key[eq - r->label_key] = '\0';
-		} else
-			confjson_problem(j, kp, "unknown key (name, image, label)");
-	}
 }
 
 static int
@@ -1306,10 +1241,7 @@ rule_field(struct confjson *j, const char *path, const cJSON *v,
 static void
 rule_free(struct checkspec_rule *r)
 {
-	free(r->name);
-	free(r->image);
-	free(r->label_key);
-	free(r->label_value);
+	match_free(&r->match);
 	checkspec_free(&r->spec);
 }
 
@@ -1332,7 +1264,8 @@ rule_parse(struct confjson *j, const char *path, const cJSON *o,
 		join_path(kp, sizeof(kp), path, v->string);
 		if (strcmp(v->string, "match") == 0) {
 			has_match = 1;
-			rule_match(j, kp, v, r);
+			match_free(&r->match);
+			match_from_json(&r->match, v, kp, j);
 		} else
 			rule_field(j, kp, v, r);
 	}

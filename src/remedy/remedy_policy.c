@@ -13,7 +13,6 @@
  *	built-in -> remediation.<key> -> first matching remediation.rules[i]
  *	-> autoheal labels -> hale.* labels
  */
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 
 #include "core/confjson.h"
 #include "core/duration.h"
+#include "core/match.h"
 #include "remedy/remedy.h"
 
 #define STOP_TIMEOUT_MAX	3600		/* seconds */
@@ -526,14 +526,21 @@ apply_settings(struct remedy_policy *p, const struct remedy_setting *set,
 	return 0;
 }
 
-static const struct docker_label *
-find_label(const struct docker_label *labels, size_t n, const char *key)
-{
-	size_t	 i;
+/* The labels of the container under test, for match_test. */
+struct label_set {
+	const struct docker_label	*v;
+	size_t				 n;
+};
 
-	for (i = 0; i < n; i++)
-		if (labels[i].key != NULL && strcmp(labels[i].key, key) == 0)
-			return &labels[i];
+static const char *
+find_label(const void *arg, const char *key)
+{
+	const struct label_set	*ls = arg;
+	size_t			 i;
+
+	for (i = 0; i < ls->n; i++)
+		if (ls->v[i].key != NULL && strcmp(ls->v[i].key, key) == 0)
+			return ls->v[i].value != NULL ? ls->v[i].value : "";
 	return NULL;
 }
 
@@ -541,22 +548,11 @@ static int
 rule_matches(const struct remedy_rule *r, const char *name,
     const char *image, const struct docker_label *labels, size_t nlabels)
 {
-	const struct docker_label	*l;
+	const struct match	 m = { r->name, r->image, r->label_key,
+	    r->label_value };
+	const struct label_set	 ls = { labels, nlabels };
 
-	if (r->name != NULL && fnmatch(r->name, name != NULL ? name : "", 0) != 0)
-		return 0;
-	if (r->image != NULL &&
-	    fnmatch(r->image, image != NULL ? image : "", 0) != 0)
-		return 0;
-	if (r->label_key != NULL) {
-		if ((l = find_label(labels, nlabels, r->label_key)) == NULL)
-			return 0;
-		if (r->label_value != NULL &&
-		    fnmatch(r->label_value, l->value != NULL ? l->value : "",
-		    0) != 0)
-			return 0;
-	}
-	return 1;
+	return match_test(&m, name, image, find_label, &ls);
 }
 
 static int
@@ -805,64 +801,23 @@ json_setting(struct confjson *j, const char *path, const cJSON *v,
 	(*nset)++;
 }
 
-static int
-json_glob(struct confjson *j, const char *path, const cJSON *v, char **out)
-{
-	char	 tmp[64];
-
-	if (!cJSON_IsString(v) || v->valuestring[0] == '\0' ||
-	    strlen(v->valuestring) > REMEDY_VALUE_MAX) {
-		confjson_show(v, tmp, sizeof(tmp));
-		confjson_problem(j, path, "%s is not a pattern of 1 to %d characters",
-		    tmp, REMEDY_VALUE_MAX);
-		return -1;
-	}
-	if ((*out = strdup(v->valuestring)) == NULL) {
-		confjson_problem(j, path, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* "match": {"name": glob, "image": glob, "label": "key" | "key=glob"} */
+/* "match": the rule matcher of checks too (core/match.h). */
 static void
 json_match(struct confjson *j, const char *path, const cJSON *m,
     struct remedy_rule *r)
 {
-	const cJSON	*v;
-	char		 kpath[160], tmp[64], *eq;
-	int		 any = 0;
+	struct match	 mt;
 
-	if (!cJSON_IsObject(m)) {
-		confjson_show(m, tmp, sizeof(tmp));
-		confjson_problem(j, path, "%s is not an object", tmp);
+	if (match_from_json(&mt, m, path, j) == -1)
 		return;
-	}
-	cJSON_ArrayForEach(v, m) {
-		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path,
-		    v->string);
-		if (strcmp(v->string, "name") == 0)
-			any += json_glob(j, kpath, v, &r->name) == 0;
-		else if (strcmp(v->string, "image") == 0)
-			any += json_glob(j, kpath, v, &r->image) == 0;
-		else if (strcmp(v->string, "label") == 0) {
-			if (json_glob(j, kpath, v, &r->label_key) == -1)
-				continue;
-			any++;
-			if ((eq = strchr(r->label_key, '=')) == NULL)
-				continue;
-			*eq = '\0';
-			if (r->label_key[0] == '\0') {
-				confjson_problem(j, kpath, "the label key is empty");
-				continue;
-			}
-			if ((r->label_value = strdup(eq + 1)) == NULL)
-				confjson_problem(j, kpath, "out of memory");
-		} else
-			confjson_problem(j, kpath, "unknown key (name, image, label)");
-	}
-	if (any == 0)
-		confjson_problem(j, path, "needs at least one of name, image, label");
+	free(r->name);
+	free(r->image);
+	free(r->label_key);
+	free(r->label_value);
+	r->name = mt.name;
+	r->image = mt.image;
+	r->label_key = mt.label_key;
+	r->label_value = mt.label_value;
 }
 
 static void
