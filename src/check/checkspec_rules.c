@@ -5,7 +5,7 @@
  * more than labels (a rule may set any Host header and extra headers),
  * but its values go through the same field parsers.
  */
-#include "check/checkspec_field.h"
+#include "check/checkspec.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check/checkspec_field.h"
 #include "core/confjson.h"
 
 #define HEADER_NAME_MAX	64

@@ -6,5 +6,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/checkspec_json.c \
 	%reldir%/health.c %reldir%/health.h \
 	%reldir%/netns.c %reldir%/netns.h \
-	%reldir%/probe.c %reldir%/probe.h %reldir%/probe_http.c %reldir%/probe_tcp.c
+	%reldir%/probe.c %reldir%/probe.h %reldir%/probe_check.h %reldir%/probe_sched.c \
+	%reldir%/probe_target.c %reldir%/probe_json.c %reldir%/probe_metrics.c \
+	%reldir%/probe_http.c %reldir%/probe_tcp.c
 unit_tests += tests/unit/test_health tests/unit/test_checkspec tests/unit/test_probe

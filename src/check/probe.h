@@ -16,14 +16,17 @@
  *	docker = docker_new(loop, cv, inv, ...); docker_start(docker)
  *	API:      inventory_json_{list,one}_hook(inv, ..., hook, ...) -> probe_health_json
  *	metrics:  probe_write_metrics(eng, w) next to inventory_write_metrics;
- *	          container_health_state must come from probe_health_value
- *	          (an inventory health hook; see the report)
+ *	          inventory_set_health_fn(inv, probe_health_value, eng), so
+ *	          container_health_state is the combined state
  *	reload:   probe_set_rules(eng, newcfg->checks) before freeing the old
  *	          config (the engine keeps a pointer to the rules)
  *	shutdown: docker_free → probe_engine_free → curlev_free →
  *	          inventory_free (the loop still exists throughout)
  *
- * The probe kinds (probe_http.c, probe_tcp.c) are separate from the
+ * The files: probe.c (the engine), probe_sched.c (due times, the slack
+ * grid, jitter), probe_target.c (where a probe connects), probe_json.c
+ * and probe_metrics.c (its views), probe_check.h (what they share). The
+ * probe kinds (probe_http.c, probe_tcp.c) are separate from the
  * scheduler: each takes a spec and a resolved target and reports one
  * struct probe_result through one callback, exactly once, never from
  * inside its start function.

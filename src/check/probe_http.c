@@ -22,6 +22,8 @@
  * container B. No proxy, ever. Redirects are followed by us, not by
  * libcurl, and only to the origin we started with.
  */
+#include "check/probe.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,7 +37,6 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/err.h"
-#include "check/probe.h"
 
 #define USER_AGENT	"hale-probe/" PACKAGE_VERSION
 
@@ -85,7 +86,7 @@ http_done(struct probe_http *p, enum probe_class cls, long status,
 	p->res.http_status = status;
 	p->res.duration = clock_mono() - p->t0;
 	va_start(ap, fmt);
-	vsnprintf(p->res.msg, sizeof(p->res.msg), fmt, ap);
+	err_vset(p->res.msg, sizeof(p->res.msg), fmt, ap);
 	va_end(ap);
 	p->done(p->arg, &p->res);
 	http_free(p);
