@@ -426,8 +426,8 @@ record(struct check *ck, const struct probe_result *r)
 	    ev_now(eng->env.loop), &tr))
 		return;
 	log_info("container health changed", LOG_S("name", ck->name),
-	    LOG_S("id", ck->id), LOG_S("from", health_status_name(tr.from)),
-	    LOG_S("to", health_status_name(tr.to)),
+	    LOG_S("id", ck->id), LOG_S("from", docker_health_name(tr.from)),
+	    LOG_S("to", docker_health_name(tr.to)),
 	    LOG_S("result", probe_class_name(r->cls)), LOG_S("msg", r->msg),
 	    LOG_U("ok_streak", ck->health.ok_streak),
 	    LOG_U("failing_streak", ck->health.fail_streak));
@@ -582,31 +582,23 @@ probe_get_stats(const struct probe_engine *eng, struct probe_stats *st)
 
 /* ---- the combined state ------------------------------------------------- */
 
-enum health_status
+enum docker_health
 probe_docker_status(const struct inv_container *c)
 {
-	switch (c->d.health) {
-	case DOCKER_HEALTH_STARTING:
-		return HEALTH_STARTING;
-	case DOCKER_HEALTH_HEALTHY:
-		return HEALTH_HEALTHY;
-	case DOCKER_HEALTH_UNHEALTHY:
-		return HEALTH_UNHEALTHY;
-	case DOCKER_HEALTH_NONE:
-		break;
-	}
 	/* A HEALTHCHECK without State.Health yet: Docker says starting. */
-	return c->d.hc.present ? HEALTH_STARTING : HEALTH_NONE;
+	if (c->d.health == DOCKER_HEALTH_NONE && c->d.hc.present)
+		return DOCKER_HEALTH_STARTING;
+	return c->d.health;
 }
 
-enum health_status
+enum docker_health
 probe_health_status(struct probe_engine *eng, const struct inv_container *c,
     enum health_source *src)
 {
 	const struct check	*ck = probe_find_check(eng, c->d.id);
 	int			 hale = ck != NULL && ck->active;
 
-	return health_combine(hale, hale ? ck->health.status : HEALTH_NONE,
+	return health_combine(hale, hale ? ck->health.status : DOCKER_HEALTH_NONE,
 	    probe_docker_status(c), src);
 }
 

@@ -172,7 +172,7 @@ void	probe_sync(struct probe_engine *);
  * container_health_state; probe_health_value has the signature of an
  * inventory health hook.
  */
-enum health_status probe_health_status(struct probe_engine *,
+enum docker_health probe_health_status(struct probe_engine *,
 	    const struct inv_container *, enum health_source *);
 int	probe_health_value(void *engine, const struct inv_container *);
 /*

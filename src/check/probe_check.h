@@ -71,8 +71,8 @@ struct probe_engine {
 };
 
 struct check	*probe_find_check(const struct probe_engine *, const char *id);
-/* Docker's own verdict on the container, in the state machine's terms. */
-enum health_status probe_docker_status(const struct inv_container *);
+/* Docker's own verdict: State.Health, or starting for a HEALTHCHECK without it. */
+enum docker_health probe_docker_status(const struct inv_container *);
 
 /* ---- probe_sched.c ---------------------------------------------------- */
 

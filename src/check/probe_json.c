@@ -92,7 +92,7 @@ probe_health_json(void *engine, const struct inv_container *c, cJSON *h)
 	struct probe_engine	*eng = engine;
 	const struct check	*ck = probe_find_check(eng, c->d.id);
 	enum health_source	 src;
-	enum health_status	 st;
+	enum docker_health	 st;
 
 	if (h == NULL || ck == NULL || (!ck->active && ck->error == NULL))
 		return;
@@ -101,8 +101,8 @@ probe_health_json(void *engine, const struct inv_container *c, cJSON *h)
 		return;
 	st = probe_health_status(eng, c, &src);
 	/* Docker's own verdict stays visible next to ours. */
-	put(h, "docker_status", cJSON_CreateString(health_status_name(probe_docker_status(c))));
-	put(h, "status", cJSON_CreateString(health_status_name(st)));
+	put(h, "docker_status", cJSON_CreateString(docker_health_name(probe_docker_status(c))));
+	put(h, "status", cJSON_CreateString(docker_health_name(st)));
 	put(h, "source", cJSON_CreateString(health_source_name(src)));
 	put(h, "failing_streak", cJSON_CreateNumber(ck->health.fail_streak));
 	put(h, "ok_streak", cJSON_CreateNumber(ck->health.ok_streak));

@@ -80,10 +80,10 @@ write_histogram(struct probe_engine *eng, struct metrics_writer *w)
 static void
 write_health(struct probe_engine *eng, struct metrics_writer *w)
 {
-	static const enum health_status all[] = { HEALTH_STARTING,
-	    HEALTH_HEALTHY, HEALTH_UNHEALTHY, HEALTH_NONE };
+	static const enum docker_health all[] = { DOCKER_HEALTH_STARTING,
+	    DOCKER_HEALTH_HEALTHY, DOCKER_HEALTH_UNHEALTHY, DOCKER_HEALTH_NONE };
 	struct inv_container		*c;
-	enum health_status		 st;
+	enum docker_health		 st;
 	char				 extra[48];
 	size_t				 i;
 
@@ -95,7 +95,7 @@ write_health(struct probe_engine *eng, struct metrics_writer *w)
 		st = probe_health_status(eng, c, NULL);
 		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 			snprintf(extra, sizeof(extra), "status=\"%s\"",
-			    health_status_name(all[i]));
+			    docker_health_name(all[i]));
 			metrics_sample_u64(w, "hale_container_health_status",
 			    c->metric_labels, extra, st == all[i]);
 		}

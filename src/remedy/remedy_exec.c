@@ -145,23 +145,6 @@ from_docker(enum docker_health h)
 	return REMEDY_HEALTH_NONE;
 }
 
-static enum remedy_health
-from_status(enum health_status s)
-{
-	switch (s) {
-	case HEALTH_STARTING:
-		return REMEDY_HEALTH_STARTING;
-	case HEALTH_HEALTHY:
-		return REMEDY_HEALTH_HEALTHY;
-	case HEALTH_UNHEALTHY:
-		return REMEDY_HEALTH_UNHEALTHY;
-	case HEALTH_NONE:
-	case HEALTH_STATUS_COUNT:
-		break;
-	}
-	return REMEDY_HEALTH_NONE;
-}
-
 static struct rx_ctr *
 ctr_get(struct remedy_exec *rx, const char *id)
 {
@@ -772,12 +755,12 @@ remedy_exec_transition(void *arg, const char *id,
 	if (c == NULL)
 		return;
 	c->hale_check = 1;
-	feed_health(c, from_status(tr->to));
+	feed_health(c, from_docker(tr->to));
 }
 
 void
 remedy_exec_health(struct remedy_exec *rx, const char *id,
-    enum health_status s, enum health_source src)
+    enum docker_health s, enum health_source src)
 {
 	struct rx_ctr	*c = ctr_get(rx, id);
 
@@ -785,7 +768,7 @@ remedy_exec_health(struct remedy_exec *rx, const char *id,
 		return;
 	if (src == HEALTH_SOURCE_HALE)
 		c->hale_check = 1;
-	feed_health(c, from_status(s));
+	feed_health(c, from_docker(s));
 }
 
 int

@@ -82,7 +82,7 @@ void	remedy_exec_transition(void *rx, const char *id,
 	    const struct health_transition *, const struct probe_result *);
 /* Any other health source: the container's combined status. */
 void	remedy_exec_health(struct remedy_exec *, const char *id,
-	    enum health_status, enum health_source);
+	    enum docker_health, enum health_source);
 /* Clears a give-up (and the backoff and budget). -1 if unknown. */
 int	remedy_exec_reset(struct remedy_exec *, const char *ref, char *err,
 	    size_t errlen);

@@ -504,7 +504,7 @@ on_transition(void *arg, const char *id, const struct health_transition *tr,
 	w->transitions++;
 }
 
-static enum health_status
+static enum docker_health
 status_of(struct world *w, char idc)
 {
 	char			 id[DOCKER_ID_LEN + 1];
@@ -513,13 +513,13 @@ status_of(struct world *w, char idc)
 	memset(id, idc, DOCKER_ID_LEN);
 	id[DOCKER_ID_LEN] = '\0';
 	if ((c = inventory_get(w->inv, id)) == NULL)
-		return HEALTH_NONE;
+		return DOCKER_HEALTH_NONE;
 	return probe_health_status(w->eng, c, NULL);
 }
 
 /* Runs the loop until container idc reaches `want` (at most `secs`). */
 static int
-run_until(struct world *w, char idc, enum health_status want, double secs)
+run_until(struct world *w, char idc, enum docker_health want, double secs)
 {
 	double	 end = ev_time() + secs;
 
@@ -602,8 +602,8 @@ test_engine(void **state)
 	probe_sync(w.eng);
 
 	/* Before any probe: starting, from hale. */
-	assert_int_equal(status_of(&w, 'a'), HEALTH_STARTING);
-	assert_true(run_until(&w, 'a', HEALTH_HEALTHY, 5));
+	assert_int_equal(status_of(&w, 'a'), DOCKER_HEALTH_STARTING);
+	assert_true(run_until(&w, 'a', DOCKER_HEALTH_HEALTHY, 5));
 	h = health_of(&w, 'a');
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "source")), "hale");
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "status")), "healthy");
@@ -615,7 +615,7 @@ test_engine(void **state)
 
 	/* 503: one failure is enough with fall 1. */
 	w.web.status = 503;
-	assert_true(run_until(&w, 'a', HEALTH_UNHEALTHY, 5));
+	assert_true(run_until(&w, 'a', DOCKER_HEALTH_UNHEALTHY, 5));
 	h = health_of(&w, 'a');
 	assert_string_equal(last_result(h), "status");
 	cJSON_Delete(h);
@@ -636,20 +636,20 @@ test_engine(void **state)
 		cJSON_Delete(h);
 	}
 	w.web.body = "ok";
-	assert_true(run_until(&w, 'a', HEALTH_HEALTHY, 5));
+	assert_true(run_until(&w, 'a', DOCKER_HEALTH_HEALTHY, 5));
 	/* Nothing listening any more: refused. */
 	server_stop(&w.web);
-	assert_true(run_until(&w, 'a', HEALTH_UNHEALTHY, 5));
+	assert_true(run_until(&w, 'a', DOCKER_HEALTH_UNHEALTHY, 5));
 	h = health_of(&w, 'a');
 	assert_string_equal(last_result(h), "refused");
 	cJSON_Delete(h);
 
 	/* The TCP check needed two greetings (rise 2) and got them by now. */
-	assert_true(run_until(&w, 'b', HEALTH_HEALTHY, 5));
+	assert_true(run_until(&w, 'b', DOCKER_HEALTH_HEALTHY, 5));
 	assert_true(w.tcp.served >= 2);
 	/* A reload that changes nothing for it keeps its state and history. */
 	probe_set_rules(w.eng, NULL);
-	assert_int_equal(status_of(&w, 'b'), HEALTH_HEALTHY);
+	assert_int_equal(status_of(&w, 'b'), DOCKER_HEALTH_HEALTHY);
 	h = health_of(&w, 'b');
 	assert_string_equal(last_result(h), "ok");
 	cJSON_Delete(h);
