@@ -58,12 +58,6 @@ static const struct {
 	[CSF_TLS_VERIFY] = { "tls_verify", f_tls_verify },
 };
 
-/* Fields that only make sense for one kind. */
-#define HTTP_ONLY	((1u << CSF_PATH) | (1u << CSF_SCHEME) | (1u << CSF_METHOD) | \
-	(1u << CSF_HOST) | (1u << CSF_HEADERS) | (1u << CSF_EXPECT_STATUS) | \
-	(1u << CSF_EXPECT_BODY) | (1u << CSF_TLS_VERIFY))
-#define TCP_ONLY	((1u << CSF_SEND) | (1u << CSF_EXPECT))
-
 const char *
 checkspec_field_name(enum checkspec_field f)
 {
