@@ -2,7 +2,9 @@
 # and notifications.
 src_libhale_a_SOURCES += \
 	%reldir%/notify.c %reldir%/notify.h \
-	%reldir%/remedy.c %reldir%/remedy.h %reldir%/remedy_policy.c \
+	%reldir%/remedy.c %reldir%/remedy.h \
+	%reldir%/remedy_policy.c %reldir%/remedy_policy_int.h \
+	%reldir%/remedy_value.c %reldir%/remedy_config.c \
 	%reldir%/remedy_exec.c %reldir%/remedy_exec.h %reldir%/remedy_exec_int.h \
 	%reldir%/remedy_act.c \
 	%reldir%/remedy_view.c %reldir%/remedy_view.h \
