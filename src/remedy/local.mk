@@ -2,6 +2,7 @@
 # and notifications.
 src_libhale_a_SOURCES += \
 	%reldir%/notify.c %reldir%/notify.h \
+	%reldir%/notify_config.c %reldir%/notify_view.c \
 	%reldir%/remedy.c %reldir%/remedy.h \
 	%reldir%/remedy_policy.c %reldir%/remedy_policy_int.h \
 	%reldir%/remedy_value.c %reldir%/remedy_config.c \
