@@ -5,4 +5,5 @@ src_libhale_a_SOURCES += \
 	%reldir%/docker.c %reldir%/docker.h \
 	%reldir%/docker_parse.c %reldir%/docker_parse.h \
 	%reldir%/inventory.c %reldir%/inventory.h %reldir%/inventory_json.c
-unit_tests += tests/unit/test_docker_lines tests/unit/test_docker_parse tests/unit/test_inventory
+unit_tests += tests/unit/test_docker_lines tests/unit/test_docker_parse tests/unit/test_inventory \
+	tests/unit/test_docker_client
