@@ -122,7 +122,10 @@ teardown(void **state)
 static int
 is_up(void *arg)
 {
-	return docker_is_up(((struct t *)arg)->d);
+	struct docker_stats	 st;
+
+	docker_get_stats(((struct t *)arg)->d, &st);
+	return st.up;
 }
 
 static int
