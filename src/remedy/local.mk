@@ -10,4 +10,5 @@ src_libhale_a_SOURCES += \
 	%reldir%/remedy_act.c \
 	%reldir%/remedy_view.c %reldir%/remedy_view.h \
 	%reldir%/remedy_metrics.c %reldir%/remedy_metrics.h
-unit_tests += tests/unit/test_remedy tests/unit/test_remedy_policy tests/unit/test_notify
+unit_tests += tests/unit/test_remedy tests/unit/test_remedy_policy tests/unit/test_notify \
+	tests/unit/test_remedy_exec
