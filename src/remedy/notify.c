@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/queue.h>
 
+#include "core/err.h"
 #include "core/log.h"
 
 #define RETRY_FIRST	1.0		/* seconds before the first retry */
@@ -276,8 +277,7 @@ hooks_build(struct notify *n, const struct notify_config *cfg, char *err,
 	return 0;
 oom:
 	hooks_free(n);
-	snprintf(err, errlen, "out of memory");
-	return -1;
+	return err_set(err, errlen, "out of memory");
 }
 
 struct notify *
@@ -287,7 +287,7 @@ notify_new(struct ev_loop *loop, struct curlev *cv,
 	struct notify	*n;
 
 	if ((n = calloc(1, sizeof(*n))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	n->loop = loop;

@@ -105,8 +105,6 @@ struct notify_doc {
  * Pure. -1 if memory ran out.
  */
 int	notify_document(const struct notify_doc *, struct buf *out);
-/* RFC 3339 UTC with microseconds; "" for t <= 0. */
-void	notify_time_text(double t, char *dst, size_t len);
 
 struct notify_stats {
 	uint64_t	 ok;

@@ -1,39 +1,14 @@
 /*
- * notify_view: what the webhooks show: the JSON document of one event,
- * its RFC 3339 times, and the delivery metric families. Pure: values in,
- * text out.
+ * notify_view: what the webhooks show: the JSON document of one event
+ * (times in RFC 3339 with microseconds, as the whole API writes them) and
+ * the delivery metric families. Pure: values in, text out.
  */
 #include "remedy/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
-void
-notify_time_text(double t, char *dst, size_t len)
-{
-	struct tm	 tm;
-	time_t		 secs;
-	long		 usec;
-
-	if (t <= 0) {
-		snprintf(dst, len, "%s", "");
-		return;
-	}
-	secs = (time_t)t;
-	usec = (long)((t - (double)secs) * 1e6 + 0.5);
-	if (usec >= 1000000) {
-		secs++;
-		usec -= 1000000;
-	}
-	if (gmtime_r(&secs, &tm) == NULL) {
-		snprintf(dst, len, "%s", "");
-		return;
-	}
-	snprintf(dst, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, usec);
-}
+#include "core/timefmt.h"
 
 static void
 add_str(cJSON *o, const char *k, const char *v)
@@ -47,10 +22,10 @@ add_str(cJSON *o, const char *k, const char *v)
 static void
 add_time(cJSON *o, const char *k, double t)
 {
-	char	 s[64];
+	char	 s[TIMEFMT_MAX];
 
-	notify_time_text(t, s, sizeof(s));
-	add_str(o, k, s[0] != '\0' ? s : NULL);
+	add_str(o, k, timefmt_rfc3339(t, TIMEFMT_API, s, sizeof(s)) == 0 ?
+	    s : NULL);
 }
 
 int

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/err.h"
 #include "core/log.h"
 #include "check/probe.h"
 #include "remedy/remedy_exec_int.h"
@@ -434,7 +435,7 @@ remedy_exec_new(struct ev_loop *loop, struct docker *docker,
 	struct inv_container	*ic;
 
 	if ((rx = calloc(1, sizeof(*rx))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	rx->loop = loop;

@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "core/duration.h"
+#include "core/err.h"
+#include "core/quote.h"
 
 static const struct {
 	const char		*label;
@@ -154,7 +156,7 @@ static int
 apply_labels(struct remedy_policy *p, const struct docker_label *labels,
     size_t nlabels, enum remedy_origin o)
 {
-	char	 err[REMEDY_ERR_MAX], where[96], sk[64];
+	char	 err[REMEDY_ERR_MAX], where[96], sk[QUOTE_MAX];
 	size_t	 i, j;
 
 	for (i = 0; i < nlabels; i++) {
@@ -168,8 +170,10 @@ apply_labels(struct remedy_policy *p, const struct docker_label *labels,
 				break;
 		if (j == sizeof(label_map) / sizeof(label_map[0])) {
 			if (o == REMEDY_FROM_LABEL && owned_key(key)) {
-				remedy_value_quote(key, sk, sizeof(sk));
-				snprintf(where, sizeof(where), "label %s", sk);
+				/* Bare, as every other label name is shown. */
+				quote_value(key, sk, sizeof(sk));
+				snprintf(where, sizeof(where), "label %.*s",
+				    (int)strlen(sk) - 2, sk + 1);
 				invalidate(p, where, "unknown label");
 				return -1;
 			}
@@ -292,16 +296,12 @@ remedy_config_check(const struct remedy_config *cfg, char *err, size_t errlen)
 	size_t			 i;
 
 	build(&p, cfg, -1, NULL, NULL, NULL, 0, -1);
-	if (!p.valid) {
-		snprintf(err, errlen, "%s", p.error);
-		return -1;
-	}
+	if (!p.valid)
+		return err_set(err, errlen, "%s", p.error);
 	for (i = 0; i < cfg->nrules; i++) {
 		build(&p, cfg, (int)i, NULL, NULL, NULL, 0, -1);
-		if (!p.valid) {
-			snprintf(err, errlen, "%s", p.error);
-			return -1;
-		}
+		if (!p.valid)
+			return err_set(err, errlen, "%s", p.error);
 	}
 	return 0;
 }

@@ -19,11 +19,6 @@
 
 /* ---- remedy_value.c ----------------------------------------------------- */
 
-/*
- * A hostile value, fit for a message: at most 48 bytes, anything outside
- * printable ASCII (and the quote and backslash) shown as '?'.
- */
-void	remedy_value_quote(const char *v, char *dst, size_t dstlen);
 /* Parses `v` for field `f` into `p`. -1 with a message (without the key). */
 int	remedy_value_apply(struct remedy_policy *p, enum remedy_field f,
 	    enum remedy_origin o, const char *v, char *err, size_t errlen);

@@ -16,6 +16,8 @@
 #include <strings.h>
 
 #include "core/duration.h"
+#include "core/err.h"
+#include "core/quote.h"
 
 static const char *const field_names[RF_COUNT] = {
 	"restart", "action", "stop_timeout", "kill_signal", "backoff",
@@ -124,46 +126,25 @@ remedy_signal_name(int n)
 
 /* ---- value parsers ------------------------------------------------------ */
 
-/*
- * A hostile value, fit for a message: at most 48 bytes, anything outside
- * printable ASCII (and the quote and backslash) shown as '?'.
- */
-void
-remedy_value_quote(const char *v, char *dst, size_t dstlen)
-{
-	size_t	 i, n = strlen(v);
-
-	for (i = 0; i < n && i < 48 && i + 4 < dstlen; i++)
-		dst[i] = (v[i] < 0x20 || v[i] > 0x7e || v[i] == '"' ||
-		    v[i] == '\\') ? '?' : v[i];
-	if (i < n && i + 4 < dstlen) {
-		memcpy(dst + i, "...", 3);
-		i += 3;
-	}
-	dst[i] = '\0';
-}
-
 /* Whole seconds of a duration in [min, max] seconds. */
 static int
 parse_seconds(const char *v, double min, double max, double *out,
     char *err, size_t errlen)
 {
 	uint64_t	 ms;
-	char		 sv[64], lo[32], hi[32];
+	char		 sv[QUOTE_MAX], lo[32], hi[32];
 
 	if (duration_parse(v, &ms) == -1) {
-		remedy_value_quote(v, sv, sizeof(sv));
-		snprintf(err, errlen,
-		    "\"%s\" is not a duration (like 10s, 5m, 1h30m)", sv);
-		return -1;
+		quote_value(v, sv, sizeof(sv));
+		return err_set(err, errlen,
+		    "%s is not a duration (like 10s, 5m, 1h30m)", sv);
 	}
 	if ((double)ms < min * 1000 || (double)ms > max * 1000) {
-		remedy_value_quote(v, sv, sizeof(sv));
+		quote_value(v, sv, sizeof(sv));
 		duration_format((uint64_t)(min * 1000), lo, sizeof(lo));
 		duration_format((uint64_t)(max * 1000), hi, sizeof(hi));
-		snprintf(err, errlen, "\"%s\" is out of range (%s to %s)", sv,
+		return err_set(err, errlen, "%s is out of range (%s to %s)", sv,
 		    lo, hi);
-		return -1;
 	}
 	*out = (double)ms / 1000.0;
 	return 0;
@@ -214,7 +195,7 @@ parse_depends(struct remedy_policy *p, const char *v, char *err,
 {
 	const char	*s = v, *comma;
 	size_t		 n;
-	char		 sv[64];
+	char		 sv[QUOTE_MAX];
 
 	p->ndepends = 0;
 	for (;;) {
@@ -225,16 +206,13 @@ parse_depends(struct remedy_policy *p, const char *v, char *err,
 			n--;
 		}
 		if (!valid_name(s, n)) {
-			remedy_value_quote(v, sv, sizeof(sv));
-			snprintf(err, errlen, "\"%s\" is not a comma-separated "
+			quote_value(v, sv, sizeof(sv));
+			return err_set(err, errlen, "%s is not a comma-separated "
 			    "list of container names", sv);
-			return -1;
 		}
-		if (p->ndepends == REMEDY_DEPENDS_MAX) {
-			snprintf(err, errlen, "names at most %d containers",
+		if (p->ndepends == REMEDY_DEPENDS_MAX)
+			return err_set(err, errlen, "names at most %d containers",
 			    REMEDY_DEPENDS_MAX);
-			return -1;
-		}
 		memcpy(p->depends_on[p->ndepends], s, n);
 		p->depends_on[p->ndepends][n] = '\0';
 		p->ndepends++;
@@ -249,7 +227,7 @@ parse_stop_timeout(const char *v, int *out, char *err, size_t errlen)
 {
 	long	 n;
 	double	 secs;
-	char	 sv[64];
+	char	 sv[QUOTE_MAX];
 
 	/* Docker's --stop-timeout and autoheal.stop.timeout are bare seconds. */
 	if ((n = parse_digits(v, STOP_TIMEOUT_MAX)) >= 0) {
@@ -257,17 +235,16 @@ parse_stop_timeout(const char *v, int *out, char *err, size_t errlen)
 		return 0;
 	}
 	if (*v >= '0' && *v <= '9' && strspn(v, "0123456789") == strlen(v)) {
-		snprintf(err, errlen, "\"%.20s\" is out of range (0 to %d seconds)",
-		    v, STOP_TIMEOUT_MAX);
-		return -1;
+		quote_value(v, sv, sizeof(sv));
+		return err_set(err, errlen, "%s is out of range (0 to %d seconds)",
+		    sv, STOP_TIMEOUT_MAX);
 	}
 	if (parse_seconds(v, 0, STOP_TIMEOUT_MAX, &secs, err, errlen) == -1)
 		return -1;
 	if (secs != (double)(long)secs) {
-		remedy_value_quote(v, sv, sizeof(sv));
-		snprintf(err, errlen, "\"%s\" is not a whole number of seconds",
+		quote_value(v, sv, sizeof(sv));
+		return err_set(err, errlen, "%s is not a whole number of seconds",
 		    sv);
-		return -1;
 	}
 	*out = (int)secs;
 	return 0;
@@ -277,7 +254,7 @@ static int
 parse_restart(const char *v, enum remedy_origin o, enum remedy_mode *out,
     char *err, size_t errlen)
 {
-	char	 sv[64];
+	char	 sv[QUOTE_MAX];
 
 	if (o == REMEDY_FROM_AUTOHEAL) {
 		/* autoheal matches "true" exactly and opts out with "False". */
@@ -289,9 +266,8 @@ parse_restart(const char *v, enum remedy_origin o, enum remedy_mode *out,
 			*out = REMEDY_MODE_NEVER;
 			return 0;
 		}
-		remedy_value_quote(v, sv, sizeof(sv));
-		snprintf(err, errlen, "\"%s\" is not true or false", sv);
-		return -1;
+		quote_value(v, sv, sizeof(sv));
+		return err_set(err, errlen, "%s is not true or false", sv);
 	}
 	if (strcmp(v, "on-unhealthy") == 0) {
 		*out = REMEDY_MODE_ON_UNHEALTHY;
@@ -301,9 +277,8 @@ parse_restart(const char *v, enum remedy_origin o, enum remedy_mode *out,
 		*out = REMEDY_MODE_NEVER;
 		return 0;
 	}
-	remedy_value_quote(v, sv, sizeof(sv));
-	snprintf(err, errlen, "\"%s\" is not one of on-unhealthy, never", sv);
-	return -1;
+	quote_value(v, sv, sizeof(sv));
+	return err_set(err, errlen, "%s is not one of on-unhealthy, never", sv);
 }
 
 static int
@@ -311,17 +286,16 @@ parse_action(const char *v, enum remedy_action *out, char *err,
     size_t errlen)
 {
 	int	 a;
-	char	 sv[64];
+	char	 sv[QUOTE_MAX];
 
 	for (a = 0; a < REMEDY_ACTION_COUNT; a++)
 		if (strcmp(v, remedy_action_name((enum remedy_action)a)) == 0) {
 			*out = (enum remedy_action)a;
 			return 0;
 		}
-	remedy_value_quote(v, sv, sizeof(sv));
-	snprintf(err, errlen, "\"%s\" is not one of restart, stop, kill, notify",
+	quote_value(v, sv, sizeof(sv));
+	return err_set(err, errlen, "%s is not one of restart, stop, kill, notify",
 	    sv);
-	return -1;
 }
 
 
@@ -332,14 +306,12 @@ remedy_value_apply(struct remedy_policy *p, enum remedy_field f, enum remedy_ori
 {
 	long	 n;
 	int	 sig;
-	char	 sv[64];
+	char	 sv[QUOTE_MAX];
 
 	if (strlen(v) > (f == RF_DEPENDS_ON ?
 	    (size_t)REMEDY_DEPENDS_MAX * (REMEDY_NAME_MAX + 2) :
-	    (size_t)REMEDY_VALUE_MAX)) {
-		snprintf(err, errlen, "value is too long (%zu bytes)", strlen(v));
-		return -1;
-	}
+	    (size_t)REMEDY_VALUE_MAX))
+		return err_set(err, errlen, "value is too long (%zu bytes)", strlen(v));
 	switch (f) {
 	case RF_RESTART:
 		if (parse_restart(v, o, &p->mode, err, errlen) == -1)
@@ -355,10 +327,9 @@ remedy_value_apply(struct remedy_policy *p, enum remedy_field f, enum remedy_ori
 		break;
 	case RF_KILL_SIGNAL:
 		if ((sig = remedy_signal_parse(v)) == -1) {
-			remedy_value_quote(v, sv, sizeof(sv));
-			snprintf(err, errlen, "\"%s\" is not a signal name "
+			quote_value(v, sv, sizeof(sv));
+			return err_set(err, errlen, "%s is not a signal name "
 			    "(SIGKILL, TERM) or number (1-64)", sv);
-			return -1;
 		}
 		p->kill_signal = sig;
 		break;
@@ -383,10 +354,9 @@ remedy_value_apply(struct remedy_policy *p, enum remedy_field f, enum remedy_ori
 		break;
 	case RF_MAX:
 		if ((n = parse_digits(v, REMEDY_BUDGET_MAX)) < 1) {
-			remedy_value_quote(v, sv, sizeof(sv));
-			snprintf(err, errlen, "\"%s\" is not a whole number "
+			quote_value(v, sv, sizeof(sv));
+			return err_set(err, errlen, "%s is not a whole number "
 			    "from 1 to %d", sv, REMEDY_BUDGET_MAX);
-			return -1;
 		}
 		p->max = (unsigned)n;
 		break;
@@ -395,8 +365,7 @@ remedy_value_apply(struct remedy_policy *p, enum remedy_field f, enum remedy_ori
 			return -1;
 		break;
 	case RF_COUNT:
-		snprintf(err, errlen, "unknown setting");
-		return -1;
+		return err_set(err, errlen, "unknown setting");
 	}
 	p->origin[f] = o;
 	return 0;
@@ -426,10 +395,8 @@ remedy_setting_check(const char *key, const char *value, char *err,
 	struct remedy_policy	 scratch;
 	int			 f;
 
-	if ((f = remedy_field_by_key(key)) < 0) {
-		snprintf(err, errlen, "unknown key");
-		return -1;
-	}
+	if ((f = remedy_field_by_key(key)) < 0)
+		return err_set(err, errlen, "unknown key");
 	memset(&scratch, 0, sizeof(scratch));
 	return remedy_value_apply(&scratch, (enum remedy_field)f, REMEDY_FROM_CONFIG,
 	    value, err, errlen);

@@ -6,15 +6,14 @@
 
 #include <stdio.h>
 
-#include "remedy/notify.h"
+#include "core/timefmt.h"
 
 static void
 add_time(cJSON *o, const char *key, double wall)
 {
-	char	 s[64];
+	char	 s[TIMEFMT_MAX];
 
-	notify_time_text(wall, s, sizeof(s));
-	if (s[0] != '\0')
+	if (timefmt_rfc3339(wall, TIMEFMT_API, s, sizeof(s)) == 0)
 		cJSON_AddStringToObject(o, key, s);
 	else
 		cJSON_AddNullToObject(o, key);
