@@ -4,7 +4,9 @@
  * Engine API of fake_engine.h: a restart that succeeds, Docker refusing
  * (500, 404), a control request slower than the client allows, the
  * engine gone and back, a dry run, dependents, an operator's stop, and
- * an operator's reset after a give-up.
+ * an operator's reset after a give-up, directly and through
+ * POST /api/v1/containers/{ref}/reset on a real libmicrohttpd on
+ * loopback.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include <curl/curl.h>
 #include <ev.h>
+#include <unistd.h>
 
 #include "check/health.h"
 #include "core/buf.h"
@@ -24,6 +29,8 @@
 #include "docker/curlev.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
+#include "http/api_reset.h"
+#include "http/httpd.h"
 #include "remedy/remedy_exec.h"
 #include "fake_engine.h"
 
@@ -460,6 +467,135 @@ operator_stop(void **state)
 	cJSON_Delete(r);
 }
 
+/* ---- the reset endpoint on loopback ------------------------------------ */
+
+#define TOKEN	"0123456789abcdef0123456789abcdef"
+
+struct api {
+	struct t		*t;
+	struct auth_config	 auth;
+	struct httpd		*httpd;
+	char			 base[64];
+};
+
+static void
+api_handler(void *ctx, const struct httpd_request *req,
+    struct httpd_response *r)
+{
+	struct api	*a = ctx;
+
+	api_reset(a->t->rx, &a->auth, req, r);
+}
+
+static void
+api_start(struct api *a, struct t *t)
+{
+	static const struct httpd_route routes[] = {
+		{ "POST", "/api/v1/containers/", 1, api_handler },
+		{ NULL, NULL, 0, NULL },
+	};
+	struct httpd_options	 o;
+	char			 listen[32], err[256];
+	const char		*l[1] = { listen };
+	int			 i, port;
+
+	memset(a, 0, sizeof(*a));
+	a->t = t;
+	a->auth.token = TOKEN;
+	memset(&o, 0, sizeof(o));
+	o.listen = l;
+	o.nlisten = 1;
+	o.max_connections = 8;
+	o.timeout_seconds = 5;
+	for (i = 0; i < 20 && a->httpd == NULL; i++) {
+		port = 20000 + (int)((getpid() * 7 + i * 131) % 20000);
+		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+		a->httpd = httpd_start(t->loop, &o, routes, a, err, sizeof(err));
+		snprintf(a->base, sizeof(a->base), "http://127.0.0.1:%d", port);
+	}
+	assert_non_null(a->httpd);
+}
+
+struct call {
+	struct buf	 body;
+	long		 status;
+	int		 done;
+	char		 challenge[128];
+};
+
+static size_t
+call_body(char *p, size_t size, size_t n, void *arg)
+{
+	buf_append(&((struct call *)arg)->body, p, size * n);
+	return size * n;
+}
+
+static size_t
+call_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct call	*c = arg;
+
+	if (size * n > 18 && strncasecmp(p, "WWW-Authenticate:", 17) == 0)
+		snprintf(c->challenge, sizeof(c->challenge), "%.*s",
+		    (int)(size * n), p);
+	return size * n;
+}
+
+static void
+call_done(CURL *easy, CURLcode rc, void *arg)
+{
+	struct call	*c = arg;
+
+	assert_int_equal(rc, CURLE_OK);
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &c->status);
+	curl_easy_cleanup(easy);
+	c->done = 1;
+}
+
+static int
+call_finished(void *arg)
+{
+	return ((struct call *)arg)->done;
+}
+
+/* POSTs `path` with `auth` (NULL = no Authorization); the status. */
+static long
+api_post(struct api *a, const char *path, const char *auth, struct call *c)
+{
+	struct curl_slist	*h = NULL;
+	CURL			*easy;
+	char			 url[256], err[128];
+
+	memset(c, 0, sizeof(*c));
+	buf_init(&c->body);
+	snprintf(url, sizeof(url), "%s%s", a->base, path);
+	assert_non_null(easy = curl_easy_init());
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	curl_easy_setopt(easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(easy, CURLOPT_POSTFIELDS, "");
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, call_body);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, call_header);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, c);
+	if (auth != NULL) {
+		h = curl_slist_append(h, auth);
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
+	}
+	assert_int_equal(curlev_add(a->t->cv, easy, call_done, c, err,
+	    sizeof(err)), 0);
+	assert_true(fake_run_until(a->t->loop, call_finished, c, 5));
+	curl_slist_free_all(h);
+	buf_putc(&c->body, '\0');
+	return c->status;
+}
+
+static void
+assert_body_has(struct call *c, const char *want)
+{
+	if (strstr(c->body.data, want) == NULL)
+		fail_msg("no %s in %s", want, c->body.data);
+}
+
 /* Budget of one spent: gave up; the operator's reset lets it act again. */
 static void
 reset_after_give_up(void **state)
@@ -500,6 +636,68 @@ reset_after_give_up(void **state)
 	wait_result(t, APP, "ok", 5);
 }
 
+/* The same reset through the admin endpoint, with its refusals. */
+static void
+reset_endpoint(void **state)
+{
+	struct t			*t = *state;
+	struct health_transition	 tr = { HEALTH_STARTING, HEALTH_UNHEALTHY };
+	struct api			 a;
+	struct call			 c;
+	const char			*bearer = "Authorization: Bearer " TOKEN;
+	cJSON				*r;
+
+	script_engine(t->fe, "unhealthy", LABELS_ON
+	    ",\"hale.restart.max\":\"1\",\"hale.restart.backoff\":\"1s\"");
+	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
+	start(t, 0, 5);
+	wait_result(t, APP, "ok", 5);
+	remedy_exec_transition(t->rx, APP, &tr, NULL);
+	fake_run_until(t->loop, NULL, NULL, 1.5);
+	assert_non_null(r = remediation(t, APP));
+	assert_string_equal(str_of(r, "state"), "gave_up");
+	cJSON_Delete(r);
+	api_start(&a, t);
+
+	assert_int_equal(api_post(&a, "/api/v1/containers/app/reset", NULL,
+	    &c), 401);
+	assert_body_has(&c, "\"authentication required\"");
+	assert_non_null(strstr(c.challenge, "Bearer"));
+	buf_free(&c.body);
+	assert_int_equal(api_post(&a, "/api/v1/containers/app/reset",
+	    "Authorization: Bearer wrong-token-wrong-token-wrong", &c), 401);
+	buf_free(&c.body);
+	assert_int_equal(api_post(&a, "/api/v1/containers/nosuch/reset",
+	    bearer, &c), 404);
+	assert_body_has(&c, "\"no such container\"");
+	buf_free(&c.body);
+	assert_int_equal(api_post(&a, "/api/v1/containers/app/x/reset",
+	    bearer, &c), 404);
+	buf_free(&c.body);
+	assert_int_equal(api_post(&a, "/api/v1/containers/app/restart",
+	    bearer, &c), 404);
+	assert_body_has(&c, "\"not found\"");
+	buf_free(&c.body);
+	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 1);
+
+	assert_int_equal(api_post(&a, "/api/v1/containers/app/reset", bearer,
+	    &c), 200);
+	assert_body_has(&c, "\"id\":\"" APP "\"");
+	assert_body_has(&c, "\"name\":\"app\"");
+	assert_body_has(&c, "\"reset\":true");
+	assert_body_has(&c, "\"remediation\":{");
+	buf_free(&c.body);
+	fake_run_until(t->loop, NULL, NULL, 0.3);
+	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 2);
+
+	/* No credentials configured: the endpoint is off. */
+	a.auth.token = NULL;
+	assert_int_equal(api_post(&a, "/api/v1/containers/app/reset", bearer,
+	    &c), 403);
+	buf_free(&c.body);
+	httpd_stop(a.httpd);
+}
+
 /* A container labelled with a bad value: no action, the API says why. */
 static void
 invalid_policy(void **state)
@@ -536,6 +734,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(operator_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(reset_after_give_up, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(reset_endpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(invalid_policy, setup, teardown),
 	};
 
