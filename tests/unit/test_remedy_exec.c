@@ -597,12 +597,11 @@ assert_body_has(struct call *c, const char *want)
 }
 
 /* Budget of one spent: gave up; the operator's reset lets it act again. */
+/* One restart, unhealthy again, backoff over, budget of one spent. */
 static void
-reset_after_give_up(void **state)
+give_up(struct t *t)
 {
-	struct t			*t = *state;
 	struct health_transition	 tr = { HEALTH_STARTING, HEALTH_UNHEALTHY };
-	const struct inv_container	*ic;
 	cJSON				*r;
 
 	script_engine(t->fe, "unhealthy", LABELS_ON
@@ -610,7 +609,6 @@ reset_after_give_up(void **state)
 	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
 	start(t, 0, 5);
 	wait_result(t, APP, "ok", 5);
-	/* Unhealthy again; the backoff ends, the budget is spent: give up. */
 	remedy_exec_transition(t->rx, APP, &tr, NULL);
 	fake_run_until(t->loop, NULL, NULL, 1.5);
 	assert_non_null(r = remediation(t, APP));
@@ -618,6 +616,15 @@ reset_after_give_up(void **state)
 	assert_non_null(str_of(r, "gave_up_at"));
 	cJSON_Delete(r);
 	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 1);
+}
+
+static void
+reset_after_give_up(void **state)
+{
+	struct t			*t = *state;
+	const struct inv_container	*ic;
+
+	give_up(t);
 	assert_metric(t, "hale_remediation_give_ups_total{name=\"app\"} 1\n");
 	assert_metric(t, "hale_remediation_state{name=\"app\","
 	    "state=\"gave_up\"} 1\n");
@@ -641,22 +648,11 @@ static void
 reset_endpoint(void **state)
 {
 	struct t			*t = *state;
-	struct health_transition	 tr = { HEALTH_STARTING, HEALTH_UNHEALTHY };
 	struct api			 a;
 	struct call			 c;
 	const char			*bearer = "Authorization: Bearer " TOKEN;
-	cJSON				*r;
 
-	script_engine(t->fe, "unhealthy", LABELS_ON
-	    ",\"hale.restart.max\":\"1\",\"hale.restart.backoff\":\"1s\"");
-	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
-	start(t, 0, 5);
-	wait_result(t, APP, "ok", 5);
-	remedy_exec_transition(t->rx, APP, &tr, NULL);
-	fake_run_until(t->loop, NULL, NULL, 1.5);
-	assert_non_null(r = remediation(t, APP));
-	assert_string_equal(str_of(r, "state"), "gave_up");
-	cJSON_Delete(r);
+	give_up(t);
 	api_start(&a, t);
 
 	assert_int_equal(api_post(&a, "/api/v1/containers/app/reset", NULL,
