@@ -3,14 +3,14 @@
  *
  * One record per inventory container (policy, state, timer, history).
  * Inputs arrive from the inventory observer, the Docker event stream,
- * the probe engine's health transitions, and an operator's reset; every
- * one of them only notes what happened and arms the container's
- * ev_timer at 0 s, so nothing here runs inside a libcurl callback and
- * decisions happen one container at a time on the loop:
+ * the probe engine's health transitions, and an operator's reset; each
+ * runs the decision at once, but a verdict to act is only stored and
+ * carried out from the container's ev_timer at 0 s, so no transfer
+ * starts inside a libcurl callback:
  *
- *	observe / event / transition ─► note ─► ev_timer(0) ─► evaluate
+ *	observe / event / transition / reset ─► evaluate
  *	evaluate ─► remedy_decide ─► ACT ─► ev_timer(0) ─► remedy_act_execute
- *	                          │     docker_container_ctl (async)
+ *	                          │     └► docker_container_ctl (async)
  *	                          │           └► ctl_done ─► RESULT ─► evaluate
  *	                          │                └► restart ok: dependents
  *	                          ├► dry-run / notify: RESULT at once
