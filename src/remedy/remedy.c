@@ -11,10 +11,12 @@
  * An action is counted when it is decided, not when Docker answers, so
  * the budget holds even if results arrive late or never.
  */
+#include "remedy/remedy.h"
+
 #include <math.h>
 #include <string.h>
 
-#include "remedy/remedy.h"
+#include "core/id.h"
 
 void
 remedy_state_init(struct remedy_state *s)
@@ -453,9 +455,12 @@ remedy_is_dependent(const char *network_mode, const struct remedy_policy *dep,
 		if (parent_name != NULL && *parent_name != '\0' &&
 		    strcmp(ref + (*ref == '/'), parent_name) == 0)
 			return 1;
-		/* Docker stores the id; a user may have given a prefix. */
+		/*
+		 * Docker stores the id; a user may have given a prefix, which
+		 * is hex as it is a prefix of a valid id.
+		 */
 		if (parent_id != NULL && n >= 12 && n <= DOCKER_ID_LEN &&
-		    all_hex(ref, n) && strncmp(parent_id, ref, n) == 0)
+		    id_valid(parent_id) && strncmp(parent_id, ref, n) == 0)
 			return 1;
 	}
 	if (dep != NULL && dep->valid && parent_name != NULL && *parent_name != '\0')

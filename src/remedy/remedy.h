@@ -3,9 +3,10 @@
  *
  * Two halves, both free of I/O, clocks, logging and globals:
  *
- * - the policy (remedy_policy.c): container labels + config rules +
- *   config defaults -> one validated struct remedy_policy, or a reason
- *   why remediation is disabled for that container;
+ * - the policy (remedy_policy.c, remedy_value.c, remedy_config.c):
+ *   container labels + config rules + config defaults -> one validated
+ *   struct remedy_policy, or a reason why remediation is disabled for
+ *   that container;
  * - the decision (remedy.c): (state, policy, input, now) -> a decision
  *   and the next state. The executor (remedy_exec.c) feeds it Docker
  *   events, health changes, timer ticks and action results, and carries
@@ -128,7 +129,7 @@ struct remedy_config {
 	size_t			 nrules;
 };
 
-/* ---- policy (remedy_policy.c) ------------------------------------------ */
+/* ---- policy (remedy_policy.c, remedy_value.c, remedy_config.c) --------- */
 
 /*
  * The policy of one container. Precedence, highest first: hale.* labels,

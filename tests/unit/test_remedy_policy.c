@@ -208,7 +208,7 @@ test_rejections(void **state)
 	refused(typo, 2, "label hale.restart.maxx: unknown label");
 	refused(typo2, 2, "label hale.stop.timeuot: unknown label");
 	/* Control bytes, quotes and backslashes never reach the message. */
-	refused(hostile, 2, "label hale.restart: \"on??x??\" is not one of "
+	refused(hostile, 2, "label hale.restart: \"on\\x0a\\x22x\\x5c\\x7f\" is not one of "
 	    "on-unhealthy, never");
 	refused(half, 2, "label hale.stop.timeout: \"1500ms\" is not a whole "
 	    "number of seconds");
