@@ -22,23 +22,7 @@ void
 remedy_state_init(struct remedy_state *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->health = REMEDY_HEALTH_NONE;
-}
-
-const char *
-remedy_health_name(enum remedy_health h)
-{
-	switch (h) {
-	case REMEDY_HEALTH_NONE:
-		return "none";
-	case REMEDY_HEALTH_STARTING:
-		return "starting";
-	case REMEDY_HEALTH_HEALTHY:
-		return "healthy";
-	case REMEDY_HEALTH_UNHEALTHY:
-		return "unhealthy";
-	}
-	return "?";
+	s->health = DOCKER_HEALTH_NONE;
 }
 
 const char *
@@ -120,10 +104,10 @@ remedy_next_allowed(const struct remedy_state *s, double now)
 /* ---- step 1: what the input says ---------------------------------------- */
 
 static void
-observe_health(struct remedy_state *s, enum remedy_health h, double now)
+observe_health(struct remedy_state *s, enum docker_health h, double now)
 {
-	if (h == REMEDY_HEALTH_HEALTHY) {
-		if (s->health != REMEDY_HEALTH_HEALTHY || s->healthy_since == 0)
+	if (h == DOCKER_HEALTH_HEALTHY) {
+		if (s->health != DOCKER_HEALTH_HEALTHY || s->healthy_since == 0)
 			s->healthy_since = now;
 	} else
 		s->healthy_since = 0;
@@ -134,7 +118,7 @@ observe_health(struct remedy_state *s, enum remedy_health h, double now)
 static void
 new_run(struct remedy_state *s)
 {
-	s->health = REMEDY_HEALTH_STARTING;
+	s->health = DOCKER_HEALTH_STARTING;
 	s->healthy_since = 0;
 	s->hold_until = 0;
 }
@@ -337,7 +321,7 @@ verdict_own(struct remedy_state *s, const struct remedy_policy *p,
 	}
 	if ((d->reason = blocked(s, in, now)) != NULL)
 		return;
-	if (s->health != REMEDY_HEALTH_UNHEALTHY) {
+	if (s->health != DOCKER_HEALTH_UNHEALTHY) {
 		d->reason = "not unhealthy";
 		return;
 	}
@@ -383,7 +367,7 @@ plan_wake(const struct remedy_state *s, const struct remedy_policy *p,
 	if (s->healthy_since > 0 && (s->attempts > 0 || s->gave_up))
 		wake_min(d, s->healthy_since + p->reset_after);
 	/* A hold ending may unblock an unhealthy container. */
-	if (s->hold_until > now && s->health == REMEDY_HEALTH_UNHEALTHY)
+	if (s->hold_until > now && s->health == DOCKER_HEALTH_UNHEALTHY)
 		wake_min(d, s->hold_until);
 }
 

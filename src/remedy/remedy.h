@@ -175,13 +175,6 @@ const char *remedy_field_name(enum remedy_field);
 
 /* ---- decision (remedy.c) ----------------------------------------------- */
 
-enum remedy_health {
-	REMEDY_HEALTH_NONE = 0,		/* nothing known / no check */
-	REMEDY_HEALTH_STARTING,
-	REMEDY_HEALTH_HEALTHY,
-	REMEDY_HEALTH_UNHEALTHY,
-};
-
 enum remedy_phase {
 	REMEDY_PHASE_OK = 0,		/* no action since the last reset */
 	REMEDY_PHASE_BACKOFF,		/* acted; the next action will wait */
@@ -204,7 +197,7 @@ enum remedy_inflight {
 };
 
 struct remedy_state {
-	enum remedy_health	 health;	/* last observation */
+	enum docker_health	 health;	/* last observation */
 	double			 healthy_since;	/* 0 = not healthy now */
 	unsigned		 attempts;	/* actions since the last reset */
 	double			 window[REMEDY_BUDGET_MAX];	/* action starts, oldest first */
@@ -234,7 +227,7 @@ enum remedy_input_kind {
 
 struct remedy_input {
 	enum remedy_input_kind	 kind;
-	enum remedy_health	 health;	/* REMEDY_IN_HEALTH */
+	enum docker_health	 health;	/* REMEDY_IN_HEALTH */
 	enum remedy_result	 result;	/* REMEDY_IN_RESULT */
 	int			 signal;	/* REMEDY_IN_STOPPING */
 	/* Facts about the container now. */
@@ -289,7 +282,6 @@ unsigned remedy_window_used(const struct remedy_state *,
  */
 double	remedy_next_allowed(const struct remedy_state *, double now);
 
-const char *remedy_health_name(enum remedy_health);
 const char *remedy_phase_name(enum remedy_phase);
 const char *remedy_result_name(enum remedy_result);
 

@@ -62,22 +62,6 @@ remedy_exec_name(const struct inv_container *ic, const struct rx_ctr *c)
 	return c->id;
 }
 
-static enum remedy_health
-from_docker(enum docker_health h)
-{
-	switch (h) {
-	case DOCKER_HEALTH_STARTING:
-		return REMEDY_HEALTH_STARTING;
-	case DOCKER_HEALTH_HEALTHY:
-		return REMEDY_HEALTH_HEALTHY;
-	case DOCKER_HEALTH_UNHEALTHY:
-		return REMEDY_HEALTH_UNHEALTHY;
-	case DOCKER_HEALTH_NONE:
-		break;
-	}
-	return REMEDY_HEALTH_NONE;
-}
-
 struct rx_ctr *
 remedy_exec_ctr(struct remedy_exec *rx, const char *id)
 {
@@ -194,7 +178,7 @@ remedy_exec_evaluate(struct rx_ctr *c, struct remedy_input *in)
 	d = remedy_decide(&c->st, &c->pol, in, now, &c->st);
 	if (d.reason != c->last_reason && d.verdict == REMEDY_NONE &&
 	    c->pol.valid && c->pol.mode == REMEDY_MODE_ON_UNHEALTHY &&
-	    c->st.health == REMEDY_HEALTH_UNHEALTHY)
+	    c->st.health == DOCKER_HEALTH_UNHEALTHY)
 		log_debug("unhealthy container left alone",
 		    LOG_S("name", remedy_exec_name(ic, c)), LOG_S("id", c->id),
 		    LOG_S("reason", d.reason));
@@ -221,7 +205,7 @@ feed(struct rx_ctr *c, enum remedy_input_kind kind)
 }
 
 static void
-feed_health(struct rx_ctr *c, enum remedy_health h)
+feed_health(struct rx_ctr *c, enum docker_health h)
 {
 	struct remedy_input	 in;
 
@@ -291,7 +275,7 @@ remedy_exec_observe(void *arg, struct inv_container *ic, enum inv_change ch)
 	/* Docker's HEALTHCHECK, on its changes only: a stale verdict must not count twice. */
 	if (!remedy_exec_hale_check(c, ic) &&
 	    (ch == INV_ADDED || ic->d.health != c->docker_seen))
-		feed_health(c, from_docker(ic->d.health));
+		feed_health(c, ic->d.health);
 	c->docker_seen = ic->d.health;
 	feed(c, REMEDY_IN_TICK);
 }
@@ -324,7 +308,7 @@ remedy_exec_event(void *arg, const struct docker_event *ev)
 		/* The observer may have fed this already: same value, no harm. */
 		if (ev->health != c->docker_seen || ic == NULL) {
 			c->docker_seen = ev->health;
-			feed_health(c, from_docker(ev->health));
+			feed_health(c, ev->health);
 		}
 		break;
 	default:
@@ -343,7 +327,7 @@ remedy_exec_transition(void *arg, const char *id,
 	if (c == NULL)
 		return;
 	c->hale_check = 1;
-	feed_health(c, from_docker(tr->to));
+	feed_health(c, tr->to);
 }
 
 enum remedy_reset

@@ -113,7 +113,7 @@ remedy_view_json(const struct remedy_view *v, cJSON *o)
 		cJSON_AddStringToObject(o, "error", pol->error);
 	if ((p = cJSON_AddObjectToObject(o, "policy")) != NULL)
 		policy_json(pol, p);
-	cJSON_AddStringToObject(o, "health", remedy_health_name(v->st->health));
+	cJSON_AddStringToObject(o, "health", docker_health_name(v->st->health));
 	cJSON_AddBoolToObject(o, "self", v->self);
 	cJSON_AddBoolToObject(o, "dry_run", v->dry_run);
 	cJSON_AddBoolToObject(o, "in_flight",
@@ -136,7 +136,7 @@ remedy_view_json(const struct remedy_view *v, cJSON *o)
 }
 
 cJSON *
-remedy_view_health(enum remedy_health health, int hale_check,
+remedy_view_health(enum docker_health health, int hale_check,
     const struct docker_inspect *d)
 {
 	cJSON	*h, *arr, *e;
@@ -145,7 +145,7 @@ remedy_view_health(enum remedy_health health, int hale_check,
 
 	if ((h = cJSON_CreateObject()) == NULL)
 		return NULL;
-	cJSON_AddStringToObject(h, "status", remedy_health_name(health));
+	cJSON_AddStringToObject(h, "status", docker_health_name(health));
 	cJSON_AddStringToObject(h, "source", hale_check ? "hale" :
 	    d != NULL && d->hc.present ? "docker" : "none");
 	if (d == NULL || !d->hc.present)

@@ -55,7 +55,7 @@ void	remedy_view_json(const struct remedy_view *, cJSON *o);
  * `hale_check` says a hale check reports on the container; `d` (NULL if
  * gone) gives Docker's own HEALTHCHECK results. NULL if memory ran out.
  */
-cJSON	*remedy_view_health(enum remedy_health, int hale_check,
+cJSON	*remedy_view_health(enum docker_health, int hale_check,
 	    const struct docker_inspect *d);
 
 #endif
