@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "docker/inventory.h"
+#include "http/api_reset.h"
 #include "http/scrape.h"
 #include "http/scrape_stream.h"
 #include "remedy/remedy_exec.h"
@@ -149,7 +150,7 @@ reset(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
 	struct routes_ctx	*rc = ctx;
 
-	remedy_exec_http_reset(rc->rx, &rc->auth, req, r);
+	api_reset(rc->rx, &rc->auth, req, r);
 }
 
 const struct httpd_route routes_table[] = {

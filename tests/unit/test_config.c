@@ -262,7 +262,7 @@ test_checks_rules(void **state)
 	r = sections_checks(c);
 	assert_non_null(r);
 	assert_int_equal(r->n, 2);
-	assert_string_equal(r->v[0].name, "web-*");
+	assert_string_equal(r->v[0].match.name, "web-*");
 	assert_int_equal(r->v[0].spec.port, 8080);
 	assert_int_equal(r->v[0].spec.interval_ms, 5000);
 	config_free(c);
