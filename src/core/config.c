@@ -19,6 +19,7 @@
 
 #include "core/confjson.h"
 #include "core/duration.h"
+#include "core/err.h"
 
 #define CONFIG_FILE_MAX		(1024 * 1024)
 #define MAX_CONNECTIONS_LIMIT	10000
@@ -61,23 +62,17 @@ config_check_listen(const char *s, char *err, size_t errlen)
 	if (s[0] == '[') {
 		const char *rb = strchr(s, ']');
 
-		if (rb == NULL || rb[1] != ':') {
-			snprintf(err, errlen, "is not [HOST]:PORT");
-			return -1;
-		}
+		if (rb == NULL || rb[1] != ':')
+			return err_set(err, errlen, "is not [HOST]:PORT");
 		colon = rb + 1;
 	} else if ((colon = strrchr(s, ':')) == NULL ||
-	    memchr(s, ':', (size_t)(colon - s)) != NULL) {
-		snprintf(err, errlen, "is not [HOST]:PORT");
-		return -1;
-	}
+	    memchr(s, ':', (size_t)(colon - s)) != NULL)
+		return err_set(err, errlen, "is not [HOST]:PORT");
 	errno = 0;
 	port = strtol(colon + 1, &end, 10);
 	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port < 1 ||
-	    port > 65535) {
-		snprintf(err, errlen, "has no valid port (1-65535)");
-		return -1;
-	}
+	    port > 65535)
+		return err_set(err, errlen, "has no valid port (1-65535)");
 	return 0;
 }
 
@@ -272,22 +267,17 @@ check_docker_host(const char *s, char *err, size_t errlen)
 {
 	if (strncmp(s, "unix://", 7) == 0) {
 		/* sun_path holds 108 bytes including the NUL. */
-		if (s[7] != '/' || strlen(s + 7) > 107) {
-			snprintf(err, errlen, "needs an absolute socket path of at most 107 bytes");
-			return -1;
-		}
+		if (s[7] != '/' || strlen(s + 7) > 107)
+			return err_set(err, errlen, "needs an absolute socket path of at most 107 bytes");
 		return 0;
 	}
 	if (strncmp(s, "tcp://", 6) == 0) {
 		/* A socket proxy needs a host: an empty one would mean "any". */
-		if (s[6] == ':' || config_check_listen(s + 6, err, errlen) == -1) {
-			snprintf(err, errlen, "is not tcp://HOST:PORT");
-			return -1;
-		}
+		if (s[6] == ':' || config_check_listen(s + 6, err, errlen) == -1)
+			return err_set(err, errlen, "is not tcp://HOST:PORT");
 		return 0;
 	}
-	snprintf(err, errlen, "is not unix:///PATH or tcp://HOST:PORT");
-	return -1;
+	return err_set(err, errlen, "is not unix:///PATH or tcp://HOST:PORT");
 }
 
 static void

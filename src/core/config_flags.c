@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/err.h"
+
 enum flag_kind { FLAG_VALUE, FLAG_BOOL };
 
 struct flag {
@@ -54,11 +56,9 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 	const char	*n = fl->name;
 
 	if (strcmp(n, "web.listen-address") == 0) {
-		if (f->nlisten == CONFIG_LISTEN_MAX) {
-			snprintf(err, errlen, "--web.listen-address: at most %d",
+		if (f->nlisten == CONFIG_LISTEN_MAX)
+			return err_set(err, errlen, "--web.listen-address: at most %d",
 			    CONFIG_LISTEN_MAX);
-			return -1;
-		}
 		f->listen[f->nlisten++] = val;
 	} else if (strcmp(n, "config.file") == 0)
 		f->config_file = val;
@@ -110,29 +110,22 @@ config_parse_flags(int argc, char **argv, struct config_flags *f, char *err,
 			f->help = 1;
 			continue;
 		}
-		if (strncmp(arg, "--", 2) != 0) {
-			snprintf(err, errlen, "unexpected argument \"%.100s\"", arg);
-			return -1;
-		}
+		if (strncmp(arg, "--", 2) != 0)
+			return err_set(err, errlen, "unexpected argument \"%.100s\"", arg);
 		name = arg + 2;
 		eq = strchr(name, '=');
 		fl = find_flag(name, eq != NULL ? (size_t)(eq - name) : strlen(name));
-		if (fl == NULL) {
-			snprintf(err, errlen, "unknown flag \"%.100s\"", arg);
-			return -1;
-		}
-		if (fl->kind == FLAG_BOOL && eq != NULL) {
-			snprintf(err, errlen, "--%s takes no value", fl->name);
-			return -1;
-		}
+		if (fl == NULL)
+			return err_set(err, errlen, "unknown flag \"%.100s\"", arg);
+		if (fl->kind == FLAG_BOOL && eq != NULL)
+			return err_set(err, errlen, "--%s takes no value", fl->name);
 		if (fl->kind == FLAG_VALUE) {
 			if (eq != NULL)
 				val = eq + 1;
 			else if (i + 1 < argc)
 				val = argv[++i];
 			else {
-				snprintf(err, errlen, "--%s needs a value", fl->name);
-				return -1;
+				return err_set(err, errlen, "--%s needs a value", fl->name);
 			}
 		}
 		if (set_flag(f, fl, val, err, errlen) == -1)

@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "core/timefmt.h"
 
 #define LOG_LINE_MAX	4096
 #define LOG_VALUE_MAX	512	/* longer values are cut and marked */
@@ -157,14 +158,11 @@ static void
 put_timestamp(struct line *l)
 {
 	struct timeval	 tv;
-	struct tm	 tm;
-	char		 tmp[96];
+	char		 tmp[TIMEFMT_MAX];
 
 	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
+	timefmt_rfc3339((double)tv.tv_sec + (double)tv.tv_usec / 1e6,
+	    TIMEFMT_LOG, tmp, sizeof(tmp));
 	puts_(l, tmp);
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/err.h"
+
 int
 auth_equal(const char *got, size_t gotlen, const char *want, size_t wantlen)
 {
@@ -162,17 +164,13 @@ auth_check_token(const char *t, char *err, size_t errlen)
 	size_t		 n = strlen(t);
 	const char	*p;
 
-	if (n < AUTH_TOKEN_MIN || n > AUTH_TOKEN_MAX) {
-		snprintf(err, errlen, "must be %d to %d characters",
+	if (n < AUTH_TOKEN_MIN || n > AUTH_TOKEN_MAX)
+		return err_set(err, errlen, "must be %d to %d characters",
 		    AUTH_TOKEN_MIN, AUTH_TOKEN_MAX);
-		return -1;
-	}
 	for (p = t; *p != '\0'; p++)
-		if (*p <= 0x20 || *p >= 0x7f) {
-			snprintf(err, errlen, "must be printable ASCII without "
+		if (*p <= 0x20 || *p >= 0x7f)
+			return err_set(err, errlen, "must be printable ASCII without "
 			    "spaces");
-			return -1;
-		}
 	return 0;
 }
 
@@ -181,16 +179,12 @@ auth_check_user(const char *u, char *err, size_t errlen)
 {
 	const char	*p;
 
-	if (*u == '\0' || strlen(u) > AUTH_USER_MAX) {
-		snprintf(err, errlen, "must be 1 to %d characters", AUTH_USER_MAX);
-		return -1;
-	}
+	if (*u == '\0' || strlen(u) > AUTH_USER_MAX)
+		return err_set(err, errlen, "must be 1 to %d characters", AUTH_USER_MAX);
 	for (p = u; *p != '\0'; p++)
-		if (*p <= 0x20 || *p >= 0x7f || *p == ':') {
-			snprintf(err, errlen, "must be printable ASCII without "
+		if (*p <= 0x20 || *p >= 0x7f || *p == ':')
+			return err_set(err, errlen, "must be printable ASCII without "
 			    "spaces or ':'");
-			return -1;
-		}
 	return 0;
 }
 
@@ -203,23 +197,17 @@ auth_check_hash(const char *h, char *err, size_t errlen)
 
 	if (h[0] != '$' || strlen(h) > AUTH_HASH_MAX ||
 	    strspn(h, "$./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz=,-") != strlen(h)) {
-		snprintf(err, errlen, "is not a crypt(3) hash like $y$... or "
+	    "abcdefghijklmnopqrstuvwxyz=,-") != strlen(h))
+		return err_set(err, errlen, "is not a crypt(3) hash like $y$... or "
 		    "$2b$... (mkpasswd -m yescrypt)");
-		return -1;
-	}
 	/* libcrypt must know the method, or no password could ever match. */
-	if ((cd = calloc(1, sizeof(*cd))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return err_set(err, errlen, "out of memory");
 	out = crypt_r("hale-config-check", h, cd);
 	ok = out != NULL && out[0] != '*';
 	free(cd);
-	if (!ok) {
-		snprintf(err, errlen, "uses a hashing method libcrypt does not "
+	if (!ok)
+		return err_set(err, errlen, "uses a hashing method libcrypt does not "
 		    "support");
-		return -1;
-	}
 	return 0;
 }

@@ -17,6 +17,8 @@
 #include <zlib.h>
 #endif
 
+#include "core/err.h"
+
 /* One call never takes more than this from either side. */
 #define STEP_MAX	(UINT32_MAX / 2)
 
@@ -33,7 +35,7 @@ gzip_new(char *err, size_t errlen)
 	struct gzip	*g;
 
 	if ((g = malloc(sizeof(*g))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	isal_deflate_init(&g->zs);
@@ -71,10 +73,8 @@ gzip_step(struct gzip *g, const char **in, size_t *inlen, char **out,
 	*inlen -= given_in - zs->avail_in;
 	*out += given_out - zs->avail_out;
 	*outlen -= given_out - zs->avail_out;
-	if (rc != COMP_OK) {
-		snprintf(err, errlen, "isal_deflate failed (%d)", rc);
-		return -1;
-	}
+	if (rc != COMP_OK)
+		return err_set(err, errlen, "isal_deflate failed (%d)", rc);
 	return zs->internal_state.state == ZSTATE_END;
 }
 
@@ -96,7 +96,7 @@ gzip_new(char *err, size_t errlen)
 	struct gzip	*g;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	/*
@@ -105,7 +105,7 @@ gzip_new(char *err, size_t errlen)
 	 */
 	if (deflateInit2(&g->zs, 1, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK) {
-		snprintf(err, errlen, "deflateInit2 failed");
+		err_set(err, errlen, "deflateInit2 failed");
 		free(g);
 		return NULL;
 	}
@@ -143,10 +143,8 @@ gzip_step(struct gzip *g, const char **in, size_t *inlen, char **out,
 	if (rc == Z_STREAM_END)
 		return 1;
 	/* Z_BUF_ERROR only says no progress was possible this time. */
-	if (rc != Z_OK && rc != Z_BUF_ERROR) {
-		snprintf(err, errlen, "deflate failed (%d)", rc);
-		return -1;
-	}
+	if (rc != Z_OK && rc != Z_BUF_ERROR)
+		return err_set(err, errlen, "deflate failed (%d)", rc);
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/err.h"
 #include "core/log.h"
 
 /* The most a streamed body's reader is asked for at once. */
@@ -310,10 +311,8 @@ resolve(const char *addr, struct sockaddr_storage *ss, socklen_t *sslen,
 	size_t		 hlen;
 	int		 rc;
 
-	if (colon == NULL || (hlen = (size_t)(colon - addr)) >= sizeof(host)) {
-		snprintf(err, errlen, "%s: bad address", addr);
-		return -1;
-	}
+	if (colon == NULL || (hlen = (size_t)(colon - addr)) >= sizeof(host))
+		return err_set(err, errlen, "%s: bad address", addr);
 	memcpy(host, addr, hlen);
 	host[hlen] = '\0';
 	*port = (uint16_t)atoi(colon + 1);
@@ -327,10 +326,8 @@ resolve(const char *addr, struct sockaddr_storage *ss, socklen_t *sslen,
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
-	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
-		snprintf(err, errlen, "%s: %s", addr, gai_strerror(rc));
-		return -1;
-	}
+	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0)
+		return err_set(err, errlen, "%s: %s", addr, gai_strerror(rc));
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*sslen = res->ai_addrlen;
 	freeaddrinfo(res);
@@ -345,7 +342,7 @@ start_daemon(struct httpd *h, const struct httpd_options *o,
 	socklen_t		 sslen = 0;
 	struct MHD_Daemon	*d;
 	unsigned		 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
-	uint16_t		 port;
+	uint16_t		 port = 0;
 	int			 any;
 
 	if (resolve(addr, &ss, &sslen, &any, &port, err, errlen) == -1)
@@ -369,7 +366,7 @@ start_daemon(struct httpd *h, const struct httpd_options *o,
 		    (struct sockaddr *)&ss, MHD_OPTION_END);
 #undef MHD_COMMON_OPTIONS
 	if (d == NULL)
-		snprintf(err, errlen, "%s: cannot listen (address in use or not available)",
+		err_set(err, errlen, "%s: cannot listen (address in use or not available)",
 		    addr);
 	return d;
 }
@@ -383,7 +380,7 @@ httpd_start(struct ev_loop *loop, const struct httpd_options *o,
 	size_t			 i;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	h->loop = loop;

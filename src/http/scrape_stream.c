@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "http/gzip.h"
 
 /* Big enough to amortise a call, small next to a socket buffer. */
@@ -42,7 +43,7 @@ scrape_stream_new(struct scrape_doc *doc, int gzip, char *err, size_t errlen)
 	struct scrape_stream	*s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (gzip && (s->gz = gzip_new(err, errlen)) == NULL) {

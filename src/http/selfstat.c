@@ -9,22 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int
-read_small(const char *path, char *dst, size_t dstlen)
-{
-	ssize_t	 n;
-	size_t	 off = 0;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while (off + 1 < dstlen &&
-	    (n = read(fd, dst + off, dstlen - 1 - off)) > 0)
-		off += (size_t)n;
-	close(fd);
-	dst[off] = '\0';
-	return 0;
-}
+#include "core/err.h"
+#include "core/file.h"
 
 /*
  * The text of /proc/<pid>/stat: boot_time is the btime line of /proc/stat;
@@ -39,21 +25,15 @@ parse_stat(const char *text, double boot_time, long ticks, long pagesize,
 	long long		 rss;
 
 	/* The command name may hold spaces and parentheses: skip to the last ')'. */
-	if ((p = strrchr(text, ')')) == NULL) {
-		snprintf(err, errlen, "no ')' in stat");
-		return -1;
-	}
+	if ((p = strrchr(text, ')')) == NULL)
+		return err_set(err, errlen, "no ')' in stat");
 	/* Fields 3..24 after the name; we want 14, 15, 22, 23, 24. */
 	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
 	    " %llu %llu %*d %*d %*d %*d %*d %*d %llu %llu %lld",
-	    &utime, &stime, &start, &vsize, &rss) != 5) {
-		snprintf(err, errlen, "malformed stat");
-		return -1;
-	}
-	if (ticks <= 0 || pagesize <= 0) {
-		snprintf(err, errlen, "bad clock ticks or page size");
-		return -1;
-	}
+	    &utime, &stime, &start, &vsize, &rss) != 5)
+		return err_set(err, errlen, "malformed stat");
+	if (ticks <= 0 || pagesize <= 0)
+		return err_set(err, errlen, "bad clock ticks or page size");
 	st->cpu_seconds = (double)(utime + stime) / (double)ticks;
 	st->start_time = boot_time + (double)start / (double)ticks;
 	st->virtual_bytes = vsize;
@@ -67,9 +47,10 @@ boot_time(const char *procfs)
 {
 	char		 path[4096], text[16384];
 	const char	*p;
+	size_t		 len;
 
 	snprintf(path, sizeof(path), "%s/stat", procfs);
-	if (read_small(path, text, sizeof(text)) == -1 ||
+	if (file_read_at(AT_FDCWD, path, text, sizeof(text), &len) == -1 ||
 	    (p = strstr(text, "\nbtime ")) == NULL)
 		return 0;
 	return strtod(p + 7, NULL);
@@ -100,9 +81,10 @@ read_limits(const char *procfs, struct selfstat *st)
 {
 	char		 path[4096], text[8192];
 	const char	*p;
+	size_t		 len;
 
 	snprintf(path, sizeof(path), "%s/self/limits", procfs);
-	if (read_small(path, text, sizeof(text)) == -1 ||
+	if (file_read_at(AT_FDCWD, path, text, sizeof(text), &len) == -1 ||
 	    (p = strstr(text, "Max open files")) == NULL)
 		return;
 	p += strlen("Max open files");
@@ -118,10 +100,11 @@ void
 selfstat_read(const char *procfs, struct selfstat *st)
 {
 	char	 path[4096], text[4096], err[64];
+	size_t	 len;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(path, sizeof(path), "%s/self/stat", procfs);
-	if (read_small(path, text, sizeof(text)) == 0)
+	if (file_read_at(AT_FDCWD, path, text, sizeof(text), &len) == 0)
 		(void)parse_stat(text, boot_time(procfs),
 		    sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE), st, err,
 		    sizeof(err));
