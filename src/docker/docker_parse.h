@@ -2,7 +2,11 @@
  * docker_parse: pure functions from Docker Engine API bytes to structs.
  *
  * Nothing here does I/O, logs or touches globals: the Docker client
- * (docker.c) feeds bytes in, the tests and fuzzers do the same.
+ * (docker.c) feeds bytes in, the tests and fuzzers do the same. One
+ * file per format: docker_parse_lines.c (the events line splitter),
+ * _event.c (an event line), _inspect.c (list and inspect), _version.c,
+ * _host.c (--docker.host), _time.c (RFC 3339), _names.c (enum names,
+ * ids), over the shared cJSON readers of docker_parse_json.h.
  *
  * Everything that comes from Docker is untrusted, so every string and
  * every array has a cap (the DOCKER_*_MAX constants). Strings over a cap
