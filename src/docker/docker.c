@@ -40,25 +40,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "core/err.h"
 #include "core/log.h"
+#include "core/rand.h"
 
 #define BODY_MAX_VERSION	(64 * 1024)
 #define BODY_MAX_EVENTS_ERR	(64 * 1024)	/* an error reply instead of a stream */
 #define DROP_KEEP		4096		/* bytes of a dropped line to salvage */
 
 /* ---- the one failure path ------------------------------------------------ */
-
-static double
-jitter(struct docker *d)
-{
-	/* xorshift64: no global state, no libc rand(). */
-	d->rng ^= d->rng << 13;
-	d->rng ^= d->rng >> 7;
-	d->rng ^= d->rng << 17;
-	return (double)(d->rng >> 11) / (double)(1ULL << 53);
-}
 
 /*
  * A failure is logged again only when its kind (`what` and `key`, e.g.
@@ -99,7 +90,7 @@ conn_fail(struct docker *d, const char *what, const char *key,
 	if (delay > d->cfg.backoff_max)
 		delay = d->cfg.backoff_max;
 	/* "Equal jitter": half fixed, half random, so retries spread out. */
-	delay = delay / 2 + delay / 2 * jitter(d);
+	delay = delay / 2 + delay / 2 * rand_unit(&d->rng);
 	if (d->attempts < 64)
 		d->attempts++;
 	ev_timer_stop(d->loop, &d->retry);
@@ -372,7 +363,7 @@ docker_new(struct ev_loop *loop, struct curlev *cv, struct inventory *inv,
 	struct docker	*d;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (docker_endpoint_parse(cfg->host, &d->ep, err, errlen) == -1) {
@@ -387,10 +378,7 @@ docker_new(struct ev_loop *loop, struct curlev *cv, struct inventory *inv,
 	d->cfg.host = d->host;
 	config_defaults(&d->cfg);
 	docker_lines_init(&d->lines, d->cfg.line_max);
-	d->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
-	    (uint64_t)(uintptr_t)d;
-	if (d->rng == 0)
-		d->rng = 0x9e3779b97f4a7c15ULL;
+	rand_seed(&d->rng);
 	TAILQ_INIT(&d->reqs);
 	docker_sync_init(d);
 	ev_timer_init(&d->kick, on_kick, 0., 0.);

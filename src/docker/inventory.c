@@ -1,6 +1,8 @@
 /*
  * inventory: the container table (see inventory.h for the contract).
  */
+#include "docker/inventory.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -10,7 +12,8 @@
 #include <unistd.h>
 
 #include "cgroup/collector.h"
-#include "docker/inventory.h"
+#include "core/err.h"
+#include "core/id.h"
 
 #define CGROUP_FILE_MAX	(64 * 1024)
 
@@ -62,7 +65,7 @@ globs_set(struct inventory *inv, const char *const *globs, size_t nglobs,
 		nglobs = sizeof(default_globs) / sizeof(default_globs[0]);
 	}
 	if (nglobs > INVENTORY_GLOBS_MAX) {
-		snprintf(err, errlen, "too many label patterns (max %d)",
+		err_set(err, errlen, "too many label patterns (max %d)",
 		    INVENTORY_GLOBS_MAX);
 		return -1;
 	}
@@ -70,7 +73,7 @@ globs_set(struct inventory *inv, const char *const *globs, size_t nglobs,
 	for (i = 0; i < nglobs; i++) {
 		if ((inv->globs[i] = strdup(globs[i])) == NULL) {
 			globs_clear(inv);
-			snprintf(err, errlen, "out of memory");
+			err_set(err, errlen, "out of memory");
 			return -1;
 		}
 		inv->nglobs++;
@@ -86,7 +89,7 @@ inventory_new(const char *procfs, const char *const *globs, size_t nglobs,
 
 	if ((inv = calloc(1, sizeof(*inv))) == NULL ||
 	    (inv->procfs = strdup(procfs != NULL ? procfs : "/proc")) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		inventory_free(inv);
 		return NULL;
 	}
@@ -138,15 +141,6 @@ inventory_free(struct inventory *inv)
 	globs_clear(inv);
 	free(inv->procfs);
 	free(inv);
-}
-
-void
-inventory_set_observer(struct inventory *inv, inventory_observer *fn,
-    void *arg)
-{
-	inv->nobs = 0;
-	if (fn != NULL)
-		inventory_add_observer(inv, fn, arg);
 }
 
 int
@@ -297,8 +291,8 @@ seen_name(const struct buf *seen, const char *name)
 	return 0;
 }
 
-void
-inventory_build_labels(const struct docker_inspect *d, const char *cgroup_id,
+static void
+build_labels(const struct docker_inspect *d, const char *cgroup_id,
     const char *const *globs, size_t nglobs, struct buf *out)
 {
 	char		 name[DOCKER_LABEL_KEY_MAX + 32];
@@ -338,6 +332,14 @@ inventory_is_live(const struct inv_container *c)
 {
 	return c->d.pid > 0 && (c->d.state == DOCKER_STATE_RUNNING ||
 	    c->d.state == DOCKER_STATE_PAUSED);
+}
+
+int
+inventory_health(const struct inventory *inv, const struct inv_container *c)
+{
+	if (inv->health_fn != NULL)
+		return inv->health_fn(inv->health_arg, c);
+	return inventory_health_value(c);
 }
 
 int
@@ -384,7 +386,7 @@ refresh_labels(struct inventory *inv, struct inv_container *c)
 	struct buf	 b;
 
 	buf_init(&b);
-	inventory_build_labels(&c->d, c->cgroup_id,
+	build_labels(&c->d, c->cgroup_id,
 	    (const char *const *)inv->globs, inv->nglobs, &b);
 	free(c->metric_labels);
 	c->metric_labels = NULL;
@@ -398,7 +400,7 @@ inventory_get(struct inventory *inv, const char *id)
 {
 	struct inv_container	*c = NULL;
 
-	if (!docker_id_valid(id))
+	if (!id_valid(id))
 		return NULL;
 	HASH_FIND(hh, inv->table, id, DOCKER_ID_LEN, c);
 	return c;
@@ -511,7 +513,7 @@ inventory_apply_event(struct inventory *inv, const struct docker_event *ev)
 	char			*old_cgroup;
 	int			 relabel;
 
-	if (!docker_id_valid(ev->id))
+	if (!id_valid(ev->id))
 		return 0;
 	c = inventory_get(inv, ev->id);
 	if (ev->action == DOCKER_ACTION_DESTROY) {
@@ -552,15 +554,17 @@ inventory_set_label_globs(struct inventory *inv, const char *const *globs,
 
 /* ---- lookup and iteration ---------------------------------------------- */
 
+/* A prefix of an id is what, padded with '0' to its length, is an id. */
 static int
-all_hex(const char *s)
+id_prefix(const char *ref, size_t n)
 {
-	if (*s == '\0')
+	char	 full[ID_LEN];
+
+	if (n == 0 || n > ID_LEN)
 		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return 0;
-	return 1;
+	memset(full, '0', sizeof(full));
+	memcpy(full, ref, n);
+	return id_hex64(full, ID_LEN);
 }
 
 struct inv_container *
@@ -579,7 +583,7 @@ inventory_find(struct inventory *inv, const char *ref)
 	HASH_ITER(hh, inv->table, c, tmp)
 		if (c->d.name != NULL && strcmp(c->d.name, name) == 0)
 			return c;
-	if (!all_hex(ref) || (n = strlen(ref)) > DOCKER_ID_LEN)
+	if (!id_prefix(ref, (n = strnlen(ref, ID_LEN + 1))))
 		return NULL;
 	HASH_ITER(hh, inv->table, c, tmp) {
 		if (strncmp(c->d.id, ref, n) != 0)
@@ -652,37 +656,6 @@ inventory_sweep(struct inventory *inv, unsigned long epoch)
 		n++;
 	}
 	return n;
-}
-
-/* ---- metrics ------------------------------------------------------------ */
-
-void
-inventory_write_metrics(struct inventory *inv, struct metrics_writer *mw)
-{
-	struct inventory_stats	 st;
-	struct inv_container	*c;
-	char			 extra[64];
-	unsigned		 s;
-
-	metrics_family(mw, "container_health_state", METRICS_GAUGE,
-	    "The result of the container's health check");
-	for (c = inv->table; c != NULL; c = c->hh.next)
-		if (inventory_is_live(c) && c->metric_labels != NULL)
-			metrics_sample_i64(mw, "container_health_state",
-			    c->metric_labels, NULL, inv->health_fn != NULL ?
-			    inv->health_fn(inv->health_arg, c) :
-			    inventory_health_value(c));
-	inventory_get_stats(inv, &st);
-	metrics_family(mw, "hale_containers", METRICS_GAUGE,
-	    "Containers known to the Docker engine, by state.");
-	for (s = 0; s < DOCKER_STATE_COUNT; s++) {
-		if (s == DOCKER_STATE_UNKNOWN && st.by_state[s] == 0)
-			continue;
-		snprintf(extra, sizeof(extra), "state=\"%s\"",
-		    docker_state_name((enum docker_state)s));
-		metrics_sample_u64(mw, "hale_containers", NULL, extra,
-		    st.by_state[s]);
-	}
 }
 
 /* ---- collector targets --------------------------------------------------- */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
+#include <cJSON.h>
 
 #include "cgroup/collector.h"
 #include "docker/inventory.h"
@@ -335,7 +335,7 @@ test_events(void **state)
 	int			 i;
 
 	(void)state;
-	inventory_set_observer(inv, observe, &n);
+	inventory_add_observer(inv, observe, &n);
 	assert_int_equal(inventory_add_observer(inv, observe, &n2), 0);
 	for (i = 2; i < INVENTORY_OBSERVERS_MAX; i++)
 		assert_int_equal(inventory_add_observer(inv, observe, &n2), 0);
@@ -451,7 +451,7 @@ test_reconcile(void **state)
 	unsigned long		 ep;
 
 	(void)state;
-	inventory_set_observer(inv, observe, &n);
+	inventory_add_observer(inv, observe, &n);
 	upsert_doc(inv, ID_A, "a", "running", 0, "");
 	upsert_doc(inv, ID_A2, "b", "exited", 0, "");
 	upsert_doc(inv, WEB, "c", "running", 0, "");
