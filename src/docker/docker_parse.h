@@ -20,7 +20,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define DOCKER_ID_LEN		64		/* hex digits of a full container id */
+#include "core/id.h"
+
+#define DOCKER_ID_LEN		ID_LEN		/* hex digits of a full container id */
 #define DOCKER_LINE_MAX		(1024 * 1024)	/* default events line cap */
 #define DOCKER_NAME_MAX		1024		/* container name, image reference */
 #define DOCKER_LABELS_MAX	512		/* labels kept per container */

@@ -25,9 +25,9 @@ event_health(const char *action, const cJSON *root, const cJSON *attrs)
 	    docker_health_parse(colon + 1, &h) == 0)
 		return h;
 	/* Podman: bare "health_status", status in a field of its own. */
-	if (docker_health_parse(docker_json_str(root, "HealthStatus"), &h) == 0)
+	if (docker_health_parse(jstr(root, "HealthStatus"), &h) == 0)
 		return h;
-	if (docker_health_parse(docker_json_str(attrs, "health_status"), &h) == 0)
+	if (docker_health_parse(jstr(attrs, "health_status"), &h) == 0)
 		return h;
 	return DOCKER_HEALTH_NONE;
 }
@@ -39,22 +39,22 @@ event_attributes(struct docker_event *ev, const cJSON *root,
 	const char	*s;
 	double		 tn;
 
-	docker_copy_trunc(ev->name, sizeof(ev->name), docker_json_str(attrs, "name"));
-	if ((s = docker_json_str(attrs, "image")) == NULL)
-		s = docker_json_str(root, "from");
-	docker_copy_trunc(ev->image, sizeof(ev->image), s);
-	if ((s = docker_json_str(attrs, "oldName")) != NULL && *s == '/')
+	copy_trunc(ev->name, sizeof(ev->name), jstr(attrs, "name"));
+	if ((s = jstr(attrs, "image")) == NULL)
+		s = jstr(root, "from");
+	copy_trunc(ev->image, sizeof(ev->image), s);
+	if ((s = jstr(attrs, "oldName")) != NULL && *s == '/')
 		s++;
-	docker_copy_trunc(ev->old_name, sizeof(ev->old_name), s);
-	ev->exit_code = docker_int_text(docker_json_str(attrs, "exitCode"), -1);
+	copy_trunc(ev->old_name, sizeof(ev->old_name), s);
+	ev->exit_code = parse_int_text(jstr(attrs, "exitCode"), -1);
 	if (ev->exit_code == -1)	/* Podman */
-		ev->exit_code = docker_int_text(docker_json_str(attrs,
+		ev->exit_code = parse_int_text(jstr(attrs,
 		    "containerExitCode"), -1);
-	ev->signal = docker_int_text(docker_json_str(attrs, "signal"), -1);
-	tn = docker_json_double(root, "timeNano", 0);
+	ev->signal = parse_int_text(jstr(attrs, "signal"), -1);
+	tn = jdouble(root, "timeNano", 0);
 	if (tn > 0)
 		ev->time = tn / 1e9;
-	else if ((ev->time = docker_json_double(root, "time", 0)) < 0)
+	else if ((ev->time = jdouble(root, "time", 0)) < 0)
 		ev->time = 0;
 }
 
@@ -77,13 +77,13 @@ docker_parse_event(const char *json, size_t len, struct docker_event *ev,
 		err_set(err, errlen, "event is not a JSON object");
 		goto out;
 	}
-	actor = docker_json_get(root, "Actor");
-	attrs = docker_json_get(actor, "Attributes");
-	type = docker_json_str(root, "Type");
-	if ((action = docker_json_str(root, "Action")) == NULL)
-		action = docker_json_str(root, "status");
-	if ((id = docker_json_str(actor, "ID")) == NULL)
-		id = docker_json_str(root, "id");
+	actor = jget(root, "Actor");
+	attrs = jget(actor, "Attributes");
+	type = jstr(root, "Type");
+	if ((action = jstr(root, "Action")) == NULL)
+		action = jstr(root, "status");
+	if ((id = jstr(actor, "ID")) == NULL)
+		id = jstr(root, "id");
 	if (type != NULL && strcmp(type, "container") != 0) {
 		rc = 1;
 		goto out;

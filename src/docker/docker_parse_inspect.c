@@ -40,19 +40,19 @@ summary_parse(const cJSON *c, struct docker_summary *s)
 	const char	*id, *name = NULL;
 	const cJSON	*names;
 
-	id = docker_json_str(c, "Id");
+	id = jstr(c, "Id");
 	if (!id_valid(id))
 		return -1;
-	names = docker_json_get(c, "Names");
+	names = jget(c, "Names");
 	if (cJSON_IsArray(names) && cJSON_IsString(names->child))
 		name = names->child->valuestring;
 	if (name != NULL && *name == '/')
 		name++;
-	if ((s->name = docker_strdup_capped(name, BIG_STRING_MAX)) == NULL)
+	if ((s->name = dup_capped(name, BIG_STRING_MAX)) == NULL)
 		return -1;
 	memcpy(s->id, id, DOCKER_ID_LEN + 1);
-	s->state = docker_state_parse(docker_json_str(c, "State"));
-	s->health = status_text_health(docker_json_str(c, "Status"));
+	s->state = docker_state_parse(jstr(c, "State"));
+	s->health = status_text_health(jstr(c, "Status"));
 	return 0;
 }
 
@@ -148,8 +148,8 @@ labels_collect(struct docker_inspect *in, const cJSON *labels,
 			continue;
 		}
 		tmp[k].ord = k;
-		tmp[k].l.key = docker_strdup_capped(l->string, klen);
-		tmp[k].l.value = docker_strdup_capped(l->valuestring, vlen);
+		tmp[k].l.key = dup_capped(l->string, klen);
+		tmp[k].l.value = dup_capped(l->valuestring, vlen);
 		k++;
 		*got = k;
 		if (tmp[k - 1].l.key == NULL || tmp[k - 1].l.value == NULL)
@@ -206,7 +206,7 @@ out:
 static double
 nanos_to_seconds(const cJSON *o, const char *key)
 {
-	double	 v = docker_json_double(o, key, 0);
+	double	 v = jdouble(o, key, 0);
 
 	return v > 0 ? v / 1e9 : 0;
 }
@@ -222,8 +222,8 @@ inspect_healthcheck(struct docker_healthcheck *hc, const cJSON *cfg)
 	hc->interval = nanos_to_seconds(cfg, "Interval");
 	hc->timeout = nanos_to_seconds(cfg, "Timeout");
 	hc->start_period = nanos_to_seconds(cfg, "StartPeriod");
-	hc->retries = docker_json_int(cfg, "Retries", 0);
-	test = docker_json_get(cfg, "Test");
+	hc->retries = jint(cfg, "Retries", 0);
+	test = jget(cfg, "Test");
 	if (!cJSON_IsArray(test) || (n = cJSON_GetArraySize(test)) <= 0)
 		return 0;
 	if (n > DOCKER_HC_TEST_MAX)
@@ -235,7 +235,7 @@ inspect_healthcheck(struct docker_healthcheck *hc, const cJSON *cfg)
 			break;
 		if (!cJSON_IsString(t))
 			continue;
-		if ((hc->test[hc->ntest] = docker_strdup_capped(t->valuestring,
+		if ((hc->test[hc->ntest] = dup_capped(t->valuestring,
 		    DOCKER_HC_TEST_BYTES)) == NULL)
 			return -1;
 		hc->ntest++;
@@ -255,10 +255,10 @@ inspect_health(struct docker_inspect *in, const cJSON *health)
 
 	if (!cJSON_IsObject(health))
 		return 0;
-	if (docker_health_parse(docker_json_str(health, "Status"), &in->health) == -1)
+	if (docker_health_parse(jstr(health, "Status"), &in->health) == -1)
 		in->health = DOCKER_HEALTH_NONE;
-	in->failing_streak = docker_json_int(health, "FailingStreak", 0);
-	log = docker_json_get(health, "Log");
+	in->failing_streak = jint(health, "FailingStreak", 0);
+	log = jget(health, "Log");
 	if (!cJSON_IsArray(log))
 		return 0;
 	n = cJSON_GetArraySize(log);
@@ -273,12 +273,12 @@ inspect_health(struct docker_inspect *in, const cJSON *health)
 		if (!cJSON_IsObject(e) || in->nlog == DOCKER_HEALTH_LOG_MAX)
 			continue;
 		r = &in->log[in->nlog];
-		if (docker_parse_time(docker_json_str(e, "Start"), &r->start) == -1)
+		if (docker_parse_time(jstr(e, "Start"), &r->start) == -1)
 			r->start = 0;
-		if (docker_parse_time(docker_json_str(e, "End"), &r->end) == -1)
+		if (docker_parse_time(jstr(e, "End"), &r->end) == -1)
 			r->end = 0;
-		r->exit_code = docker_json_int(e, "ExitCode", -1);
-		out = docker_json_str(e, "Output");
+		r->exit_code = jint(e, "ExitCode", -1);
+		out = jstr(e, "Output");
 		olen = out != NULL ? strnlen(out, DOCKER_HEALTH_OUTPUT_MAX) : 0;
 		/* Output is free text: truncating it merges nothing. */
 		if ((r->output = malloc(olen + 1)) == NULL)
@@ -313,9 +313,9 @@ inspect_networks(struct docker_inspect *in, const cJSON *nets)
 		if (in->nnetworks == cnt)
 			break;
 		w = &in->networks[in->nnetworks];
-		w->name = docker_strdup_capped(n->string, BIG_STRING_MAX);
-		w->ip = docker_strdup_capped(docker_json_str(n, "IPAddress"), 64);
-		w->ip6 = docker_strdup_capped(docker_json_str(n, "GlobalIPv6Address"), 64);
+		w->name = dup_capped(n->string, BIG_STRING_MAX);
+		w->ip = dup_capped(jstr(n, "IPAddress"), 64);
+		w->ip6 = dup_capped(jstr(n, "GlobalIPv6Address"), 64);
 		in->nnetworks++;
 		if (w->name == NULL || w->ip == NULL || w->ip6 == NULL)
 			return -1;
@@ -343,7 +343,7 @@ port_key(const char *k, struct docker_port *p)
 	if (port < 1 || port > 65535)
 		return -1;
 	p->container_port = (uint16_t)port;
-	docker_copy_trunc(p->proto, sizeof(p->proto), slash + 1);
+	copy_trunc(p->proto, sizeof(p->proto), slash + 1);
 	return 0;
 }
 
@@ -365,9 +365,9 @@ port_add(struct docker_inspect *in, const struct docker_port *tmpl,
 	*p = *tmpl;
 	if (binding == NULL)
 		return 0;
-	hip = docker_json_str(binding, "HostIp");
-	hp = docker_json_str(binding, "HostPort");
-	hport = docker_int_text(hp, 0);
+	hip = jstr(binding, "HostIp");
+	hp = jstr(binding, "HostPort");
+	hport = parse_int_text(hp, 0);
 	if (hport < 0 || hport > 65535)
 		hport = 0;
 	p->host_port = (uint16_t)hport;
@@ -405,17 +405,17 @@ inspect_ports(struct docker_inspect *in, const cJSON *ports)
 static enum docker_state
 inspect_state(const cJSON *st)
 {
-	const char	*s = docker_json_str(st, "Status");
+	const char	*s = jstr(st, "Status");
 
 	if (s != NULL)
 		return docker_state_parse(s);
-	if (cJSON_IsTrue(docker_json_get(st, "Dead")))
+	if (cJSON_IsTrue(jget(st, "Dead")))
 		return DOCKER_STATE_DEAD;
-	if (cJSON_IsTrue(docker_json_get(st, "Restarting")))
+	if (cJSON_IsTrue(jget(st, "Restarting")))
 		return DOCKER_STATE_RESTARTING;
-	if (cJSON_IsTrue(docker_json_get(st, "Paused")))
+	if (cJSON_IsTrue(jget(st, "Paused")))
 		return DOCKER_STATE_PAUSED;
-	if (cJSON_IsTrue(docker_json_get(st, "Running")))
+	if (cJSON_IsTrue(jget(st, "Running")))
 		return DOCKER_STATE_RUNNING;
 	return DOCKER_STATE_EXITED;
 }
@@ -432,17 +432,17 @@ inspect_state_fields(struct docker_inspect *in, const cJSON *st, char *err,
 		return -1;
 	}
 	in->state = inspect_state(st);
-	pid = docker_json_int(st, "Pid", 0);
+	pid = jint(st, "Pid", 0);
 	in->pid = pid > 0 ? (pid_t)pid : 0;
-	in->exit_code = docker_json_int(st, "ExitCode", 0);
-	in->oom_killed = cJSON_IsTrue(docker_json_get(st, "OOMKilled"));
-	s = docker_json_str(st, "StartedAt");
+	in->exit_code = jint(st, "ExitCode", 0);
+	in->oom_killed = cJSON_IsTrue(jget(st, "OOMKilled"));
+	s = jstr(st, "StartedAt");
 	if (s != NULL && docker_parse_time(s, &in->started_at) == 0 &&
 	    in->started_at > 0)
-		docker_copy_trunc(in->started_at_text, sizeof(in->started_at_text), s);
+		copy_trunc(in->started_at_text, sizeof(in->started_at_text), s);
 	else
 		in->started_at = 0;
-	if (docker_parse_time(docker_json_str(st, "FinishedAt"), &in->finished_at) == -1)
+	if (docker_parse_time(jstr(st, "FinishedAt"), &in->finished_at) == -1)
 		in->finished_at = 0;
 	return 0;
 }
@@ -450,27 +450,27 @@ inspect_state_fields(struct docker_inspect *in, const cJSON *st, char *err,
 static int
 inspect_config(struct docker_inspect *in, const cJSON *root)
 {
-	const cJSON	*cfg = docker_json_get(root, "Config");
-	const cJSON	*hostcfg = docker_json_get(root, "HostConfig");
-	const cJSON	*rp = docker_json_get(hostcfg, "RestartPolicy");
-	const cJSON	*ns = docker_json_get(root, "NetworkSettings");
+	const cJSON	*cfg = jget(root, "Config");
+	const cJSON	*hostcfg = jget(root, "HostConfig");
+	const cJSON	*rp = jget(hostcfg, "RestartPolicy");
+	const cJSON	*ns = jget(root, "NetworkSettings");
 
-	in->stop_timeout = docker_json_int(cfg, "StopTimeout", -1);
-	in->restart_count = docker_json_int(root, "RestartCount", 0);
-	docker_copy_trunc(in->restart_policy, sizeof(in->restart_policy),
-	    docker_json_str(rp, "Name"));
-	in->restart_max_retries = docker_json_int(rp, "MaximumRetryCount", 0);
-	if ((in->image = docker_strdup_capped(docker_json_str(cfg, "Image"), BIG_STRING_MAX)) ==
+	in->stop_timeout = jint(cfg, "StopTimeout", -1);
+	in->restart_count = jint(root, "RestartCount", 0);
+	copy_trunc(in->restart_policy, sizeof(in->restart_policy),
+	    jstr(rp, "Name"));
+	in->restart_max_retries = jint(rp, "MaximumRetryCount", 0);
+	if ((in->image = dup_capped(jstr(cfg, "Image"), BIG_STRING_MAX)) ==
 	    NULL ||
-	    (in->image_id = docker_strdup_capped(docker_json_str(root, "Image"), BIG_STRING_MAX)) ==
+	    (in->image_id = dup_capped(jstr(root, "Image"), BIG_STRING_MAX)) ==
 	    NULL ||
-	    (in->network_mode = docker_strdup_capped(docker_json_str(hostcfg, "NetworkMode"),
+	    (in->network_mode = dup_capped(jstr(hostcfg, "NetworkMode"),
 	    BIG_STRING_MAX)) == NULL)
 		return -1;
-	if (inspect_labels(in, docker_json_get(cfg, "Labels")) == -1 ||
-	    inspect_healthcheck(&in->hc, docker_json_get(cfg, "Healthcheck")) == -1 ||
-	    inspect_networks(in, docker_json_get(ns, "Networks")) == -1 ||
-	    inspect_ports(in, docker_json_get(ns, "Ports")) == -1)
+	if (inspect_labels(in, jget(cfg, "Labels")) == -1 ||
+	    inspect_healthcheck(&in->hc, jget(cfg, "Healthcheck")) == -1 ||
+	    inspect_networks(in, jget(ns, "Networks")) == -1 ||
+	    inspect_ports(in, jget(ns, "Ports")) == -1)
 		return -1;
 	return 0;
 }
@@ -492,24 +492,24 @@ docker_parse_inspect(const char *json, size_t len, struct docker_inspect *in,
 		err_set(err, errlen, "inspect: not a JSON object");
 		goto fail;
 	}
-	id = docker_json_str(root, "Id");
+	id = jstr(root, "Id");
 	if (!id_valid(id)) {
 		err_set(err, errlen, "inspect: no valid Id");
 		goto fail;
 	}
 	memcpy(in->id, id, DOCKER_ID_LEN + 1);
-	if ((name = docker_json_str(root, "Name")) != NULL && *name == '/')
+	if ((name = jstr(root, "Name")) != NULL && *name == '/')
 		name++;
-	if ((in->name = docker_strdup_capped(name, BIG_STRING_MAX)) == NULL) {
+	if ((in->name = dup_capped(name, BIG_STRING_MAX)) == NULL) {
 		err_set(err, errlen, "inspect: Name too long");
 		goto fail;
 	}
-	if (docker_parse_time(docker_json_str(root, "Created"), &in->created) == -1)
+	if (docker_parse_time(jstr(root, "Created"), &in->created) == -1)
 		in->created = 0;
-	st = docker_json_get(root, "State");
+	st = jget(root, "State");
 	if (inspect_state_fields(in, st, err, errlen) == -1)
 		goto fail;
-	if (inspect_health(in, docker_json_get(st, "Health")) == -1 ||
+	if (inspect_health(in, jget(st, "Health")) == -1 ||
 	    inspect_config(in, root) == -1) {
 		err_set(err, errlen, "inspect: a field is too long or out of memory");
 		goto fail;

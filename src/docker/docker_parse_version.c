@@ -42,13 +42,13 @@ docker_parse_version(const char *json, size_t len, struct docker_version *v,
 		err_set(err, errlen, "version: not valid JSON");
 		return -1;
 	}
-	if ((v->api = docker_api_parse(docker_json_str(root, "ApiVersion"))) == -1) {
+	if ((v->api = docker_api_parse(jstr(root, "ApiVersion"))) == -1) {
 		err_set(err, errlen, "version: no valid ApiVersion");
 		goto out;
 	}
-	if ((v->min_api = docker_api_parse(docker_json_str(root, "MinAPIVersion"))) == -1)
+	if ((v->min_api = docker_api_parse(jstr(root, "MinAPIVersion"))) == -1)
 		v->min_api = 0;
-	docker_copy_trunc(v->version, sizeof(v->version), docker_json_str(root, "Version"));
+	copy_trunc(v->version, sizeof(v->version), jstr(root, "Version"));
 	rc = 0;
 out:
 	cJSON_Delete(root);

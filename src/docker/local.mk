@@ -5,7 +5,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/docker.c %reldir%/docker.h %reldir%/docker_impl.h \
 	%reldir%/docker_req.c %reldir%/docker_sync.c %reldir%/docker_ctl.c \
 	%reldir%/docker_metrics.c \
-	%reldir%/docker_parse.h %reldir%/docker_parse_json.c %reldir%/docker_parse_json.h \
+	%reldir%/docker_parse.h %reldir%/docker_parse_json.h \
 	%reldir%/docker_parse_lines.c %reldir%/docker_parse_names.c \
 	%reldir%/docker_parse_time.c %reldir%/docker_parse_event.c \
 	%reldir%/docker_parse_inspect.c %reldir%/docker_parse_version.c \
