@@ -82,11 +82,12 @@ script_engine(struct fake_engine *fe)
 	    "inspect_plain.json");
 }
 
+/* Short backoffs so that reconnects take milliseconds. */
 static int
-setup(void **state)
+setup_lines(void **state, size_t line_max)
 {
 	struct docker_config	 cfg = { .backoff_min = 0.02,
-	    .backoff_max = 0.1, .request_timeout = 5 };
+	    .backoff_max = 0.1, .request_timeout = 5, .line_max = line_max };
 	struct t		*t;
 	char			 err[256];
 
@@ -103,6 +104,12 @@ setup(void **state)
 	assert_non_null(t->d);
 	*state = t;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_lines(state, 0);
 }
 
 static int
@@ -176,44 +183,38 @@ wait_requests(struct t *t, const char *method, const char *pattern,
 	assert_true(fake_run_until(t->loop, seen_enough, &s, 5));
 }
 
-/* The client has finished this many inspects. */
-struct inspected {
+/* Waits until a counter of docker_stats (at `off`) reaches `n`. */
+struct stat_wait {
 	struct t	*t;
+	size_t		 off;
 	uint64_t	 n;
 };
 
 static int
-inspected_enough(void *arg)
+stat_reached(void *arg)
 {
-	struct inspected	*w = arg;
+	struct stat_wait	*w = arg;
+	struct docker_stats	 st = stats(w->t);
+	uint64_t		 v;
 
-	return stats(w->t).inspects >= w->n;
+	memcpy(&v, (const char *)&st + w->off, sizeof(v));
+	return v >= w->n;
 }
 
 static void
-wait_inspects(struct t *t, uint64_t n)
+wait_stat(struct t *t, size_t off, uint64_t n)
 {
-	struct inspected	 w = { t, n };
+	struct stat_wait	 w = { t, off, n };
 
-	assert_true(fake_run_until(t->loop, inspected_enough, &w, 5));
+	assert_true(fake_run_until(t->loop, stat_reached, &w, 5));
 }
 
-static int
-resyncs_enough(void *arg)
-{
-	struct inspected	*w = arg;
-
-	return stats(w->t).resyncs >= w->n;
-}
-
-/* This many list + reconcile rounds done. */
-static void
-wait_resyncs(struct t *t, uint64_t n)
-{
-	struct inspected	 w = { t, n };
-
-	assert_true(fake_run_until(t->loop, resyncs_enough, &w, 5));
-}
+#define wait_inspects(t, n)	\
+	wait_stat(t, offsetof(struct docker_stats, inspects), n)
+#define wait_resyncs(t, n)	\
+	wait_stat(t, offsetof(struct docker_stats, resyncs), n)
+#define wait_events(t, a, n)	wait_stat(t, \
+	offsetof(struct docker_stats, events) + (a) * sizeof(uint64_t), n)
 
 static void
 start_synced(struct t *t)
@@ -528,28 +529,6 @@ on_event(void *arg, const struct docker_event *ev)
 	memcpy(s->last_id, ev->id, sizeof(s->last_id));
 }
 
-struct events_n {
-	struct t	*t;
-	enum docker_action a;
-	uint64_t	 n;
-};
-
-static int
-events_enough(void *arg)
-{
-	struct events_n	*w = arg;
-
-	return stats(w->t).events[w->a] >= w->n;
-}
-
-static void
-wait_events(struct t *t, enum docker_action a, uint64_t n)
-{
-	struct events_n	 w = { t, a, n };
-
-	assert_true(fake_run_until(t->loop, events_enough, &w, 5));
-}
-
 /* One event line in three chunks, cut inside a key and a value. */
 static void
 test_event_split_across_chunks(void **state)
@@ -607,18 +586,7 @@ test_event_lines_mixed(void **state)
 static int
 setup_short_lines(void **state)
 {
-	struct t	*t;
-	char		 err[256];
-	struct docker_config cfg = { .backoff_min = 0.02, .backoff_max = 0.1,
-	    .request_timeout = 5, .line_max = 1024 };
-
-	setup(state);
-	t = *state;
-	docker_free(t->d);
-	cfg.host = fake_engine_host(t->fe);
-	t->d = docker_new(t->loop, t->cv, t->inv, &cfg, err, sizeof(err));
-	assert_non_null(t->d);
-	return 0;
+	return setup_lines(state, 1024);
 }
 
 /*
