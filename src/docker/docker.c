@@ -4,24 +4,25 @@
  * client's life cycle. One function per transition; every failure goes
  * through conn_fail, the one place that schedules a reconnect.
  *
- *  IDLE ─docker_start─► conn_negotiate ─► NEGOTIATING: GET /version
- *                          ▲                  │ version_done: parsed,
- *                          │                  ▼ a common API version
- *                          │           conn_subscribe ─► SUBSCRIBING:
- *                          │                  │ GET /v1.NN/events (stream)
- *                          │                  │ on_events_header: 200 ─► kick
- *                          │                  ▼
- *                          │           on_kick ─► conn_stream ─► STREAMING
- *                          │                  │ docker_sync_begin (list,
- *                          │                  │ inspects: docker_sync.c);
- *                          │                  │ on_events_write ─► docker_lines
- *                          │                  │ ─► docker_sync_on_line
- *                       on_retry              │
- *                          │                  ▼
- *  BACKOFF (retry timer) ◄─ conn_fail ◄─ version failed (transport, HTTP,
- *                                        bad reply, no common version);
- *                                        events not started; the events
- *                                        stream failed or ended
+ *  IDLE ─docker_start─┐
+ *                     ▼
+ *              conn_negotiate ─► NEGOTIATING: GET /version
+ *                     ▲                 │ version_done: parsed, and a
+ *                     │                 ▼ common API version
+ *                     │          conn_subscribe ─► SUBSCRIBING:
+ *                     │                 │ GET /v1.NN/events (a stream)
+ *                     │                 │ on_events_header: 200 ─► kick
+ *                     │                 ▼
+ *                     │          on_kick ─► conn_stream ─► STREAMING (up)
+ *                     │                 │ docker_sync_begin: list and
+ *                     │                 │ inspects (docker_sync.c);
+ *                     │                 │ on_events_write ─► docker_lines
+ *                     │                 │ ─► docker_sync_on_line
+ *                     │                 ▼
+ *              on_retry (timer) ◄─ BACKOFF ◄─ conn_fail ◄─ any failure:
+ *                     the version request not started or failed
+ *                     (transport, HTTP, bad reply, no common version);
+ *                     the events request not started, failed or ended
  *
  * libcurl forbids adding transfers from inside its callbacks, so
  * on_events_header and the line callbacks only set flags and start the
