@@ -181,8 +181,6 @@ const char *docker_health_name(enum docker_health);
 int	docker_health_parse(const char *, enum docker_health *);
 const char *docker_state_name(enum docker_state);
 enum docker_state docker_state_parse(const char *);
-/* 1 if `s` is exactly 64 lowercase hex digits. */
-int	docker_id_valid(const char *s);
 
 /* ---- containers list (GET /containers/json?all=1) --------------------- */
 

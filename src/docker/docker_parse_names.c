@@ -131,9 +131,3 @@ docker_state_parse(const char *s)
 			return (enum docker_state)i;
 	return DOCKER_STATE_UNKNOWN;
 }
-
-int
-docker_id_valid(const char *s)
-{
-	return id_valid(s);
-}

@@ -25,6 +25,7 @@
 
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/id.h"
 #include "core/log.h"
 #include "check/probe.h"
 #include "remedy/remedy_exec_int.h"
@@ -67,7 +68,7 @@ remedy_exec_ctr(struct remedy_exec *rx, const char *id)
 {
 	struct rx_ctr	*c = NULL;
 
-	if (!docker_id_valid(id))
+	if (!id_valid(id))
 		return NULL;
 	HASH_FIND(hh, rx->table, id, DOCKER_ID_LEN, c);
 	return c;
