@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup/devnames.h"
+#include "cgroup/discover.h"
 #include "core/buf.h"
 #include "core/log.h"
 

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/devnames.h"
+#include "cgroup/discover.h"
 
 #define FIX	FIXTURES "/cgroup/"
 #define ID(h)	h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h
