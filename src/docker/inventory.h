@@ -133,16 +133,6 @@ void	inventory_set_health_fn(struct inventory *, inventory_health_fn *,
 void	inventory_write_metrics(struct inventory *, struct metrics_writer *);
 
 /*
- * The cAdvisor id of a process from the text of /proc/<pid>/cgroup: on
- * cgroup v1 and hybrid hosts the cpuacct (or cpu, or memory) path, on
- * pure v2 the "0::" path. Pure. -1 if none found or it does not fit.
- */
-int	inventory_cgroup_id_parse(const char *text, size_t len, char *out,
-	    size_t outlen);
-/* Reads <procfs>/<pid>/cgroup and parses it. -1 if unreadable. */
-int	inventory_read_cgroup_id(const char *procfs, pid_t pid, char *out,
-	    size_t outlen);
-/*
  * Builds the preformatted label set of a container into `out`:
  * id, name, image, then container_label_<sanitized key> for the labels
  * whose key matches one of `globs` (sorted by key; a sanitized name seen

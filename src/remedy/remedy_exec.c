@@ -19,12 +19,12 @@
 
 #include <uthash.h>
 
+#include "cgroup/procpid.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "check/probe.h"
 #include "remedy/remedy_exec.h"
 
-#define SELF_FILE_MAX	(1024 * 1024)
 #define API_PREFIX	"/api/v1/containers/"
 #define RESET_SUFFIX	"/reset"
 
@@ -805,49 +805,16 @@ remedy_exec_reset(struct remedy_exec *rx, const char *ref, char *err,
 
 /* ---- construction ------------------------------------------------------ */
 
-/* Reads a whole small procfs file; -1 if it can't. */
-static int
-read_small(const char *path, struct buf *out)
-{
-	char	 chunk[4096];
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while (out->len < SELF_FILE_MAX) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		buf_append(out, chunk, (size_t)n);
-	}
-	close(fd);
-	return out->oom ? -1 : 0;
-}
-
-/* hale's own container: see remedy_self_from_mountinfo. */
+/* hale's own container: see cgroup_self_container. */
 static void
 detect_self(struct remedy_exec *rx)
 {
-	struct buf	 b;
-	const char	*how = NULL;
+	const char	*how;
 
-	buf_init(&b);
-	if (read_small("/proc/self/mountinfo", &b) == 0 && b.len > 0 &&
-	    remedy_self_from_mountinfo(b.data, b.len, rx->self) == 0)
-		how = "mountinfo";
-	buf_reset(&b);
-	if (how == NULL && read_small("/proc/self/cgroup", &b) == 0 &&
-	    b.len > 0 && remedy_self_from_cgroup(b.data, b.len, rx->self) == 0)
-		how = "cgroup";
-	buf_free(&b);
-	if (how != NULL)
+	if (cgroup_self_container("/proc", rx->self, sizeof(rx->self),
+	    &how) == 0)
 		log_info("running in a container: never remediating it",
 		    LOG_S("id", rx->self), LOG_S("from", how));
-	else
-		rx->self[0] = '\0';
 }
 
 struct remedy_exec *
