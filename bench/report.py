@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # report.py PARTS_DIR OUT.json: joins the pieces bench/run wrote, checks the
-# targets of issue 7 and prints the table.
+# performance targets and prints the table.
 import glob
 import json
 import os
@@ -227,7 +227,7 @@ def main():
                                     "holds": None if idle_pct is None else idle_pct < 0.5}
     res["targets"] = t
 
-    print("\nTargets (issue 7)")
+    print("\nTargets")
     names = {
         "latency_1000_within_2x_floor": "scrape at 1,000 within 2x the floor (and gzipped)",
         "linear_at_5000": "at 5,000 still linear (per-container cost vs 1,000)",

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Resource metrics (issue 3) end to end: haled on fixture trees it reads
+# Resource metrics end to end: haled on fixture trees it reads
 # through --path.sysfs/--path.procfs, and haled on this machine's real
 # (hybrid) cgroups side by side with Docker's own stats API.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The daemon itself (issue 2): endpoints, exposition validity, config
+# The daemon itself: endpoints, exposition validity, config
 # errors, reload, shutdown, hostile requests. No Docker needed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

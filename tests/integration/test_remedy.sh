@@ -1,5 +1,5 @@
 #!/bin/bash
-# Remediation (issue 6) against a private Docker engine:
+# Remediation against a private Docker engine:
 #  1. a hale HTTP check that starts failing: restarted after `fall`
 #     failures, again after the backoff (4 s), then given up once the budget
 #     (max 2) is spent; the webhook receiver gets both actions and the
@@ -159,12 +159,9 @@ docker run -d --name rm-hostile --network none --health-cmd false \
     --label 'hale.restart.max=banana"
 x' "$HALE_IMAGE" sh -c 'exec sleep 100000' >/dev/null
 hale_start --config.file="$HALE_TMP/hale.json"
-# Until main.c wires remediation in, there is nothing to test.
-m=$(curl -sf "$HALE_URL/metrics" || true)
-case "$m" in
-*"hale_remediation_dry_run_enabled "*) ;;
-*) hale_skip "haled has no remediation wired in (main.c, scrape.c)" ;;
-esac
+# The executor always exports whether it runs dry.
+http_grep /metrics -q '^hale_remediation_dry_run_enabled ' ||
+	fail "no hale_remediation_dry_run_enabled: remediation is not running"
 wait_until $((15 * HALE_SLOW)) is rm-flap .health.status healthy ||
     fail "rm-flap never became healthy: $(field rm-flap .health)"
 assert_eq "ok" "$(field rm-flap .remediation.state)" "rm-flap starts ok"

@@ -1,0 +1,36 @@
+/*
+ * file: the one way to read a small file whole: cgroup and procfs files,
+ * the config file, /proc/self/... Errors come back as errno, so each caller
+ * decides whether "absent" is a value (a cgroup without that controller)
+ * or a problem (a config file named on the command line).
+ */
+#ifndef HALE_FILE_H
+#define HALE_FILE_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+/*
+ * A read that leaves at least this much room unfilled is the end of the
+ * file. Regular files stop short only at the end; cgroupfs, procfs and
+ * sysfs fill the buffer unless they run out of data (a seq_file stops
+ * short only when its next record does not fit in the room left, and no
+ * record of the files read is this long). It saves the second read()
+ * that would return 0: half of a scrape's read calls.
+ */
+#define FILE_SHORT_IS_EOF	4096
+
+/* Reads fd to its end into buf[0..cap): 0, or -1 with errno (EFBIG when larger). */
+int	file_read_fd(int fd, char *buf, size_t cap, size_t *len);
+/*
+ * Opens `name` relative to dirfd (AT_FDCWD for a plain path) and reads it
+ * whole into buf[0..cap - 1], NUL-terminated: 0, or -1 with errno (ENOENT
+ * when absent, EFBIG when it does not fit).
+ */
+int	file_read_at(int dirfd, const char *name, char *buf, size_t cap,
+	    size_t *len);
+/* Appends the whole file to b, at most max bytes: 0, or -1 with errno (EFBIG, ENOMEM). */
+int	file_read_buf(const char *path, size_t max, struct buf *b);
+
+#endif
