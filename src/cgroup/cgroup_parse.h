@@ -22,12 +22,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/*
- * Strict unsigned decimal: at least one digit, digits only, no sign, no
- * blanks. Returns -1 on anything else or when the value exceeds 2^64-1.
- */
-int	cgroup_parse_dec(const char *s, size_t len, uint64_t *v);
-
 /* A file holding one unsigned number (memory.current, pids.current ...). */
 int	cgroup_parse_u64(const char *buf, size_t len, uint64_t *v,
 	    char *err, size_t errlen);

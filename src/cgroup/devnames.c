@@ -4,10 +4,11 @@
  */
 #include "cgroup/devnames.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 
 #include "cgroup/cgroup_parse.h"
-#include "cgroup/read.h"
+#include "core/file.h"
 
 static void	 format_device_label(char *, size_t, const char *,
 		    const char *);
@@ -59,7 +60,7 @@ cgroup_devnames_label(struct cgroup_devnames *dn, const struct cgroup_env *env,
 	e->minor = minor;
 	snprintf(path, sizeof(path), "%s/dev/block/%u:%u/uevent", env->sysfs,
 	    major, minor);
-	if (cgroup_file_read_path(path, buf, sizeof(buf) - 1, &len) == 1 &&
+	if (file_read_at(AT_FDCWD, path, buf, sizeof(buf), &len) == 0 &&
 	    cgroup_parse_uevent_devname(buf, len, name, sizeof(name), msg,
 	    sizeof(msg)) == 0)
 		format_device_label(e->label, sizeof(e->label), "/dev/", name);

@@ -8,33 +8,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup_parse.h"
 #include "cgroup/path.h"
+#include "core/err.h"
+#include "core/id.h"
 
 #define DISCOVER_DIRS_MAX 200000		/* directories visited per walk */
 
-static int	 perr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static const char *match_name(const char *);
-
-static int
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 struct walk {
 	cgroup_found_cb	 cb;
@@ -50,11 +35,11 @@ match_name(const char *name)
 {
 	size_t	n = strlen(name);
 
-	if (n == 64 && cgroup_is_container_id(name, 64))
+	if (n == 64 && id_hex64(name, 64))
 		return name;
 	if (n == 7 + 64 + 6 && strncmp(name, "docker-", 7) == 0 &&
 	    strcmp(name + 71, ".scope") == 0 &&
-	    cgroup_is_container_id(name + 7, 64))
+	    id_hex64(name + 7, 64))
 		return name + 7;
 	return NULL;
 }
@@ -158,27 +143,13 @@ cgroup_discover(const struct cgroup_env *env, cgroup_found_cb cb, void *arg,
 	else
 		root = env->v1[CGROUP_CTRL_MEMORY];
 	if (root[0] == '\0')
-		return perr(err, errlen, "no hierarchy to walk");
+		return err_set(err, errlen, "no hierarchy to walk");
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return perr(err, errlen, "%s: %s", root, strerror(errno));
+		return err_set(err, errlen, "%s: %s", root, strerror(errno));
 	memset(&w, 0, sizeof(w));
 	w.cb = cb;
 	w.arg = arg;
 	id[0] = '\0';
 	walk_dir(&w, fd, id, 0, 0);
 	return 0;
-}
-
-int
-cgroup_is_container_id(const char *s, size_t len)
-{
-	size_t	i;
-
-	if (len != 64)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
-		    s[i] <= 'f')))
-			return 0;
-	return 1;
 }

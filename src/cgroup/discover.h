@@ -27,7 +27,4 @@ typedef int (*cgroup_found_cb)(const struct cgroup_found *, void *arg);
 int	cgroup_discover(const struct cgroup_env *, cgroup_found_cb, void *arg,
 	    char *err, size_t errlen);
 
-/* 1 if `s` is 64 lower-case hex digits (a Docker container id). */
-int	cgroup_is_container_id(const char *s, size_t len);
-
 #endif

@@ -6,37 +6,22 @@
 #include "cgroup/cgroup.h"
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup/path.h"
+#include "core/err.h"
 
 static const char *const ctrl_names[CGROUP_CTRL_N] = {
 	"cpu", "cpuacct", "memory", "blkio", "pids",
 };
 
-static int	 perr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static int	 exists(const char *);
 static int	 isdir(const char *);
 static void	 strip_slashes(char *);
 static void	 find_v1(struct cgroup_env *, const char *);
-
-static int
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static int
 exists(const char *path)
@@ -130,7 +115,7 @@ cgroup_env_init(struct cgroup_env *env, const char *sysfs, const char *procfs,
 	if (cgroup_path_join(env->sysfs, sizeof(env->sysfs), sysfs, "") ==
 	    -1 || cgroup_path_join(env->procfs, sizeof(env->procfs), procfs,
 	    "") == -1)
-		return perr(err, errlen, "path.sysfs/path.procfs too long");
+		return err_set(err, errlen, "path.sysfs/path.procfs too long");
 	strip_slashes(env->sysfs);
 	strip_slashes(env->procfs);
 	if ((env->user_hz = sysconf(_SC_CLK_TCK)) <= 0)
@@ -138,7 +123,7 @@ cgroup_env_init(struct cgroup_env *env, const char *sysfs, const char *procfs,
 	if (cgroup_path_join(cg, sizeof(cg), env->sysfs, "/fs/cgroup") == -1 ||
 	    cgroup_path_join(path, sizeof(path), cg, "/cgroup.controllers") ==
 	    -1)
-		return perr(err, errlen, "path.sysfs too long");
+		return err_set(err, errlen, "path.sysfs too long");
 	if (exists(path)) {
 		env->layout = CGROUP_LAYOUT_V2;
 		memcpy(env->unified, cg, sizeof(cg));
@@ -148,7 +133,7 @@ cgroup_env_init(struct cgroup_env *env, const char *sysfs, const char *procfs,
 	for (c = 0; c < CGROUP_CTRL_N; c++)
 		any |= env->v1[c][0] != '\0';
 	if (!any)
-		return perr(err, errlen, "no cgroup v2 or v1 hierarchy under "
+		return err_set(err, errlen, "no cgroup v2 or v1 hierarchy under "
 		    "%s", cg);
 	env->layout = CGROUP_LAYOUT_V1;
 	if (cgroup_path_join(path, sizeof(path), cg,

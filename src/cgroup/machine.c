@@ -5,28 +5,15 @@
 #include "cgroup/cgroup.h"
 
 #include <errno.h>
-#include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup/read.h"
 #include "core/buf.h"
+#include "core/err.h"
+#include "core/file.h"
 
-static int	 perr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static int
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#define CPUINFO_MAX	(4 * 1024 * 1024)	/* grows with the core count */
 
 int
 cgroup_read_machine(const struct cgroup_env *env, struct cgroup_machine *m,
@@ -42,36 +29,36 @@ cgroup_read_machine(const struct cgroup_env *env, struct cgroup_machine *m,
 	/* online is one short line; cpuinfo is the fallback (chroots, tests). */
 	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
 	    env->sysfs);
-	rc = cgroup_file_read_path(path, buf, sizeof(buf) - 1, &len);
-	if (rc != 1 || cgroup_parse_cpulist(buf, len, &m->cpu_cores, msg,
+	rc = file_read_at(AT_FDCWD, path, buf, sizeof(buf), &len);
+	if (rc == -1 || cgroup_parse_cpulist(buf, len, &m->cpu_cores, msg,
 	    sizeof(msg)) == -1) {
 		/* cpuinfo grows with the core count: big hosts need the heap. */
 		struct buf	b;
 
 		buf_init(&b);
 		snprintf(path, sizeof(path), "%s/cpuinfo", env->procfs);
-		if (buf_reserve(&b, 4 * 1024 * 1024) == -1)
+		if (buf_reserve(&b, CPUINFO_MAX) == -1) {
 			rc = -1;
-		else
-			rc = cgroup_file_read_path(path, b.data,
-			    4 * 1024 * 1024, &len);
-		if (rc != 1)
-			snprintf(msg, sizeof(msg), "%s", rc == 0 ?
+			errno = ENOMEM;
+		} else
+			rc = file_read_at(AT_FDCWD, path, b.data,
+			    CPUINFO_MAX + 1, &len);
+		if (rc == -1)
+			snprintf(msg, sizeof(msg), "%s", errno == ENOENT ?
 			    "not found" : strerror(errno));
 		else if (cgroup_parse_cpuinfo(b.data, len, &m->cpu_cores, msg,
-		    sizeof(msg)) == 0)
-			rc = 2;
+		    sizeof(msg)) == -1)
+			rc = -1;
 		buf_free(&b);
-		if (rc != 2)
-			return perr(err, errlen, "cpu count: %s", msg);
+		if (rc == -1)
+			return err_set(err, errlen, "cpu count: %s", msg);
 	}
 	snprintf(path, sizeof(path), "%s/meminfo", env->procfs);
-	if ((rc = cgroup_file_read_path(path, buf, sizeof(buf) - 1, &len)) !=
-	    1)
-		return perr(err, errlen, "%s: %s", path, rc == 0 ?
+	if (file_read_at(AT_FDCWD, path, buf, sizeof(buf), &len) == -1)
+		return err_set(err, errlen, "%s: %s", path, errno == ENOENT ?
 		    "not found" : strerror(errno));
 	if (cgroup_parse_meminfo(buf, len, &mi, msg, sizeof(msg)) == -1)
-		return perr(err, errlen, "%s: %s", path, msg);
+		return err_set(err, errlen, "%s: %s", path, msg);
 	m->memory_bytes = mi.mem_total;
 	return 0;
 }

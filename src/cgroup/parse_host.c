@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cgroup/parse_scan.h"
+#include "core/err.h"
+#include "core/num.h"
 
 static int	 meminfo_lines(const char *, size_t, struct cgroup_meminfo *,
 		    char *, size_t);
@@ -50,18 +52,18 @@ meminfo_lines(const char *buf, size_t len, struct cgroup_meminfo *mi,
 		} else
 			continue;
 		if (!next_token(&rest, &val) ||
-		    cgroup_parse_dec(val.s, val.n, &v) == -1)
-			return perr(err, errlen, "line %u: bad value", lineno);
+		    num_parse_u64(val.s, val.n, &v) == -1)
+			return err_set(err, errlen, "line %u: bad value", lineno);
 		if (!next_token(&rest, &unit) || !span_eq(&unit, "kB"))
-			return perr(err, errlen, "line %u: expected kB",
+			return err_set(err, errlen, "line %u: expected kB",
 			    lineno);
 		if (v > UINT64_MAX / 1024)
-			return perr(err, errlen, "line %u: too large", lineno);
+			return err_set(err, errlen, "line %u: too large", lineno);
 		*dst = v * 1024;
 		mi->have |= bit;
 	}
 	if (!(mi->have & CGROUP_MI_MEMTOTAL))
-		return perr(err, errlen, "no MemTotal");
+		return err_set(err, errlen, "no MemTotal");
 	return 0;
 }
 
@@ -75,7 +77,7 @@ cgroup_parse_cpulist(const char *buf, size_t len, unsigned *count,
 
 	trim(&sp);
 	if (sp.n == 0)
-		return perr(err, errlen, "empty cpu list");
+		return err_set(err, errlen, "empty cpu list");
 	while (sp.n > 0) {
 		comma = memchr(sp.s, ',', sp.n);
 		item.s = sp.s;
@@ -83,19 +85,19 @@ cgroup_parse_cpulist(const char *buf, size_t len, unsigned *count,
 		sp.s += item.n + (comma ? 1 : 0);
 		sp.n -= item.n + (comma ? 1 : 0);
 		if ((dash = memchr(item.s, '-', item.n)) == NULL) {
-			if (cgroup_parse_dec(item.s, item.n, &a) == -1)
-				return perr(err, errlen, "bad cpu number");
+			if (num_parse_u64(item.s, item.n, &a) == -1)
+				return err_set(err, errlen, "bad cpu number");
 			b = a;
-		} else if (cgroup_parse_dec(item.s, (size_t)(dash - item.s),
-		    &a) == -1 || cgroup_parse_dec(dash + 1,
+		} else if (num_parse_u64(item.s, (size_t)(dash - item.s),
+		    &a) == -1 || num_parse_u64(dash + 1,
 		    item.n - (size_t)(dash - item.s) - 1, &b) == -1)
-			return perr(err, errlen, "bad cpu range");
+			return err_set(err, errlen, "bad cpu range");
 		/* No machine has a million CPUs; keeps the sum from wrapping. */
 		if (a > b || b >= 1000000)
-			return perr(err, errlen, "bad cpu range");
+			return err_set(err, errlen, "bad cpu range");
 		total += b - a + 1;
 		if (total > 1000000)
-			return perr(err, errlen, "too many cpus");
+			return err_set(err, errlen, "too many cpus");
 	}
 	*count = (unsigned)total;
 	return 0;
@@ -118,7 +120,7 @@ cgroup_parse_cpuinfo(const char *buf, size_t len, unsigned *count,
 			n++;
 	}
 	if (n == 0)
-		return perr(err, errlen, "no processor lines");
+		return err_set(err, errlen, "no processor lines");
 	*count = n;
 	return 0;
 }
@@ -138,10 +140,10 @@ cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,
 		trim(&line);
 		if (line.n == 0 || line.n >= namelen ||
 		    memchr(line.s, '\0', line.n) != NULL)
-			return perr(err, errlen, "bad DEVNAME");
+			return err_set(err, errlen, "bad DEVNAME");
 		memcpy(name, line.s, line.n);
 		name[line.n] = '\0';
 		return 0;
 	}
-	return perr(err, errlen, "no DEVNAME");
+	return err_set(err, errlen, "no DEVNAME");
 }

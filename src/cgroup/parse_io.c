@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cgroup/parse_scan.h"
+#include "core/err.h"
+#include "core/num.h"
 
 static int	 parse_majmin(const struct span *, unsigned *, unsigned *);
 static uint64_t	*io_field(struct cgroup_io_dev *, const struct span *);
@@ -28,8 +30,8 @@ parse_majmin(const struct span *tok, unsigned *maj, unsigned *min)
 	colon = memchr(tok->s, ':', tok->n);
 	if (colon == NULL)
 		return -1;
-	if (cgroup_parse_dec(tok->s, (size_t)(colon - tok->s), &a) == -1 ||
-	    cgroup_parse_dec(colon + 1, tok->n - (size_t)(colon - tok->s) - 1,
+	if (num_parse_u64(tok->s, (size_t)(colon - tok->s), &a) == -1 ||
+	    num_parse_u64(colon + 1, tok->n - (size_t)(colon - tok->s) - 1,
 	    &b) == -1 || a > UINT_MAX || b > UINT_MAX)
 		return -1;
 	*maj = (unsigned)a;
@@ -107,7 +109,7 @@ io_token(const char **pp, const char *end, struct cgroup_io_dev *d,
 		return -1;
 	}
 	if (p - val > 19) {
-		if (cgroup_parse_dec(val, (size_t)(p - val), &big) == -1) {
+		if (num_parse_u64(val, (size_t)(p - val), &big) == -1) {
 			*why = "bad number";
 			return -1;
 		}
@@ -137,7 +139,7 @@ io_stat_lines(const char *buf, size_t len, struct cgroup_io_dev *devs,
 			continue;
 		memset(&d, 0, sizeof(d));
 		if (parse_majmin(&tok, &d.major, &d.minor) == -1)
-			return perr(err, errlen, "line %u: bad MAJ:MIN",
+			return err_set(err, errlen, "line %u: bad MAJ:MIN",
 			    lineno);
 		known = 0;
 		for (p = rest.s, end = rest.s + rest.n;;) {
@@ -146,12 +148,12 @@ io_stat_lines(const char *buf, size_t len, struct cgroup_io_dev *devs,
 			if (p == end)
 				break;
 			if ((r = io_token(&p, end, &d, &why)) == -1)
-				return perr(err, errlen, "line %u: %s", lineno,
+				return err_set(err, errlen, "line %u: %s", lineno,
 				    why);
 			known += r;
 		}
 		if (known == 0)
-			return perr(err, errlen, "line %u: no counters",
+			return err_set(err, errlen, "line %u: no counters",
 			    lineno);
 		if (*n < cap)
 			devs[(*n)++] = d;
@@ -194,21 +196,21 @@ cgroup_parse_blkio(const char *buf, size_t len, enum cgroup_blkio_kind kind,
 		if (!next_token(&rest, &dev))
 			continue;
 		if (!next_token(&rest, &op))
-			return perr(err, errlen, "line %u: truncated", lineno);
+			return err_set(err, errlen, "line %u: truncated", lineno);
 		if (span_eq(&dev, "Total")) {
 			/* The grand total: "Total N". */
-			if (cgroup_parse_dec(op.s, op.n, &v) == -1 ||
+			if (num_parse_u64(op.s, op.n, &v) == -1 ||
 			    next_token(&rest, &extra))
-				return perr(err, errlen, "line %u: bad Total",
+				return err_set(err, errlen, "line %u: bad Total",
 				    lineno);
 			continue;
 		}
 		if (parse_majmin(&dev, &maj, &min) == -1)
-			return perr(err, errlen, "line %u: bad MAJ:MIN",
+			return err_set(err, errlen, "line %u: bad MAJ:MIN",
 			    lineno);
 		if (!next_token(&rest, &val) || next_token(&rest, &extra) ||
-		    cgroup_parse_dec(val.s, val.n, &v) == -1)
-			return perr(err, errlen, "line %u: bad value", lineno);
+		    num_parse_u64(val.s, val.n, &v) == -1)
+			return err_set(err, errlen, "line %u: bad value", lineno);
 		if (!span_eq(&op, "Read") && !span_eq(&op, "Write"))
 			continue;	/* Sync, Async, Discard, Total */
 		if ((d = io_slot(devs, cap, n, maj, min)) == NULL)

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cgroup/parse_scan.h"
+#include "core/err.h"
+#include "core/num.h"
 
 struct key {
 	const char	*name;
@@ -90,17 +92,17 @@ parse_keyed(const char *buf, size_t len, const struct key *keys,
 		rest.s = line.s + k->len;
 		rest.n = line.n - k->len;
 		if (!next_token(&rest, &val)) {
-			perr(err, errlen, "line %u: %s has no value", lineno,
+			err_set(err, errlen, "line %u: %s has no value", lineno,
 			    k->name);
 			goto fail;
 		}
 		if (next_token(&rest, &extra)) {
-			perr(err, errlen, "line %u: trailing data after %s",
+			err_set(err, errlen, "line %u: trailing data after %s",
 			    lineno, k->name);
 			goto fail;
 		}
-		if (cgroup_parse_dec(val.s, val.n, &v) == -1) {
-			perr(err, errlen, "line %u: %s: bad or too large "
+		if (num_parse_u64(val.s, val.n, &v) == -1) {
+			err_set(err, errlen, "line %u: %s: bad or too large "
 			    "number", lineno, k->name);
 			goto fail;
 		}
@@ -109,7 +111,7 @@ parse_keyed(const char *buf, size_t len, const struct key *keys,
 	}
 	if (*have != 0)
 		return 0;
-	perr(err, errlen, len == 0 ? "empty file" :
+	err_set(err, errlen, len == 0 ? "empty file" :
 	    "none of the expected keys found");
 fail:
 	/* A malformed file contributes nothing, not half its values. */
@@ -285,7 +287,7 @@ psi_line(const struct span *rest, uint64_t *v)
 			continue;
 		for (e = t + 6; e < end && !is_blank(*e); e++)
 			;
-		if (cgroup_parse_dec(t + 6, (size_t)(e - t - 6), v) == -1)
+		if (num_parse_u64(t + 6, (size_t)(e - t - 6), v) == -1)
 			return -1;
 		found = 1;
 		p = e;
@@ -319,14 +321,14 @@ cgroup_parse_pressure(const char *buf, size_t len, struct cgroup_psi *psi,
 			continue;
 		if ((r = psi_line(&rest, &v)) != 1) {
 			psi->have = 0;
-			return perr(err, errlen, r == -1 ? "line %u: bad total" :
+			return err_set(err, errlen, r == -1 ? "line %u: bad total" :
 			    "line %u: no total=", lineno);
 		}
 		*dst = v;
 		psi->have |= bit;
 	}
 	if (psi->have == 0)
-		return perr(err, errlen, len == 0 ? "empty file" :
+		return err_set(err, errlen, len == 0 ? "empty file" :
 		    "no some/full line");
 	return 0;
 }

@@ -13,8 +13,9 @@
 
 #include <string.h>
 
-#include "cgroup/discover.h"
 #include "cgroup/parse_scan.h"
+#include "core/err.h"
+#include "core/id.h"
 
 /* One line of /proc/<pid>/cgroup, split at its first two ':'. */
 struct pcg_line {
@@ -83,13 +84,13 @@ cgroup_parse_proc_cgroup(const char *buf, size_t len, const char *controller,
 			continue;
 		if (l.path.n == 0 || l.path.s[0] != '/' ||
 		    l.path.n >= pathlen || memchr(l.path.s, '\0', l.path.n) != NULL)
-			return perr(err, errlen, "bad path for %s",
+			return err_set(err, errlen, "bad path for %s",
 			    controller[0] ? controller : "cgroup2");
 		memcpy(path, l.path.s, l.path.n);
 		path[l.path.n] = '\0';
 		return 0;
 	}
-	return perr(err, errlen, "no line for %s",
+	return err_set(err, errlen, "no line for %s",
 	    controller[0] ? controller : "cgroup2");
 }
 
@@ -150,9 +151,9 @@ container_in_path(const struct span *path, char *out)
 		/* "docker-<id>.scope" (systemd driver) or "<id>" (cgroupfs). */
 		if (n == 64 + 13 && memcmp(p, "docker-", 7) == 0 &&
 		    memcmp(p + 7 + 64, ".scope", 6) == 0 &&
-		    cgroup_is_container_id(p + 7, 64))
+		    id_hex64(p + 7, 64))
 			p += 7;
-		else if (!(n == 64 && cgroup_is_container_id(p, 64)))
+		else if (!(n == 64 && id_hex64(p, 64)))
 			continue;
 		memcpy(out, p, 64);
 		out[64] = '\0';
@@ -202,7 +203,7 @@ id_after(const char *s, size_t len, const char *key, char *out)
 	while (p < end &&
 	    (hit = memmem(p, (size_t)(end - p), key, kl)) != NULL) {
 		p = hit + kl;
-		if ((size_t)(end - p) >= 64 && cgroup_is_container_id(p, 64) &&
+		if ((size_t)(end - p) >= 64 && id_hex64(p, 64) &&
 		    (p + 64 == end || p[64] == '/')) {
 			memcpy(out, p, 64);
 			out[64] = '\0';

@@ -1,7 +1,7 @@
 /*
  * parse_scan: the lexing shared by the cgroup and /proc parsers (lines,
  * blank-separated tokens, spans of the input). Internal to the parse_*.c
- * files; static inline, because the parsers call these per byte or per
+ * files and procnet.c; static inline, because the parsers call these per byte or per
  * line and a call through another object file costs more than the work.
  *
  * The kernel writes its files with single spaces and a trailing newline;
@@ -11,10 +11,8 @@
 #ifndef HALE_CGROUP_PARSE_SCAN_H
 #define HALE_CGROUP_PARSE_SCAN_H
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 struct cursor {
@@ -28,21 +26,7 @@ struct span {
 	size_t		 n;
 };
 
-static inline int	perr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 
-static inline int
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* ' ', '\t' or '\r'; one compare settles every printable byte. */
 #define BLANKS	((UINT64_C(1) << ' ') | (UINT64_C(1) << '\t') | \

@@ -11,41 +11,8 @@
 #include <string.h>
 
 #include "cgroup/parse_scan.h"
-
-int
-cgroup_parse_dec(const char *s, size_t len, uint64_t *v)
-{
-	uint64_t	acc = 0;
-	unsigned	d;
-	size_t		i;
-
-	if (len == 0)
-		return -1;
-	/*
-	 * 19 digits stay below 2^64 (10^19 - 1 < 1.8 * 10^19): counters,
-	 * almost every number we read, need no per-digit overflow check.
-	 */
-	if (len <= 19) {
-		for (i = 0; i < len; i++) {
-			d = (unsigned)(unsigned char)s[i] - '0';
-			if (d > 9)
-				return -1;
-			acc = acc * 10 + d;
-		}
-		*v = acc;
-		return 0;
-	}
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		d = (unsigned)(s[i] - '0');
-		if (acc > (UINT64_MAX - d) / 10)
-			return -1;
-		acc = acc * 10 + d;
-	}
-	*v = acc;
-	return 0;
-}
+#include "core/err.h"
+#include "core/num.h"
 
 int
 cgroup_parse_u64(const char *buf, size_t len, uint64_t *v, char *err,
@@ -55,9 +22,9 @@ cgroup_parse_u64(const char *buf, size_t len, uint64_t *v, char *err,
 
 	trim(&sp);
 	if (sp.n == 0)
-		return perr(err, errlen, "empty file");
-	if (cgroup_parse_dec(sp.s, sp.n, v) == -1)
-		return perr(err, errlen, "not an unsigned 64-bit number");
+		return err_set(err, errlen, "empty file");
+	if (num_parse_u64(sp.s, sp.n, v) == -1)
+		return err_set(err, errlen, "not an unsigned 64-bit number");
 	return 0;
 }
 
@@ -90,16 +57,16 @@ cgroup_parse_i64(const char *buf, size_t len, int64_t *v, char *err,
 		sp.n--;
 	}
 	if (sp.n == 0)
-		return perr(err, errlen, "empty file");
-	if (cgroup_parse_dec(sp.s, sp.n, &u) == -1)
-		return perr(err, errlen, "not a signed 64-bit number");
+		return err_set(err, errlen, "empty file");
+	if (num_parse_u64(sp.s, sp.n, &u) == -1)
+		return err_set(err, errlen, "not a signed 64-bit number");
 	if (neg) {
 		if (u > (uint64_t)INT64_MAX + 1)
-			return perr(err, errlen, "number out of range");
+			return err_set(err, errlen, "number out of range");
 		*v = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
 	} else {
 		if (u > (uint64_t)INT64_MAX)
-			return perr(err, errlen, "number out of range");
+			return err_set(err, errlen, "number out of range");
 		*v = (int64_t)u;
 	}
 	return 0;
@@ -114,15 +81,15 @@ cgroup_parse_cpu_max(const char *buf, size_t len, struct cgroup_cpu_max *m,
 	memset(m, 0, sizeof(*m));
 	trim(&rest);
 	if (rest.n == 0)
-		return perr(err, errlen, "empty file");
+		return err_set(err, errlen, "empty file");
 	if (!next_token(&rest, &q) || !next_token(&rest, &p))
-		return perr(err, errlen, "expected \"<quota|max> <period>\"");
+		return err_set(err, errlen, "expected \"<quota|max> <period>\"");
 	if (next_token(&rest, &extra))
-		return perr(err, errlen, "trailing data after the period");
-	if (!span_eq(&q, "max") && cgroup_parse_dec(q.s, q.n, &m->quota_us))
-		return perr(err, errlen, "bad quota");
-	if (cgroup_parse_dec(p.s, p.n, &m->period_us) == -1)
-		return perr(err, errlen, "bad period");
+		return err_set(err, errlen, "trailing data after the period");
+	if (!span_eq(&q, "max") && num_parse_u64(q.s, q.n, &m->quota_us))
+		return err_set(err, errlen, "bad quota");
+	if (num_parse_u64(p.s, p.n, &m->period_us) == -1)
+		return err_set(err, errlen, "bad period");
 	return 0;
 }
 
@@ -178,9 +145,9 @@ cgroup_parse_first_pid(const char *buf, size_t len, pid_t *pid, char *err,
 		trim(&line);
 		if (line.n == 0)
 			continue;
-		if (cgroup_parse_dec(line.s, line.n, &v) == -1 || v == 0 ||
+		if (num_parse_u64(line.s, line.n, &v) == -1 || v == 0 ||
 		    v > INT_MAX)
-			return perr(err, errlen, "bad pid");
+			return err_set(err, errlen, "bad pid");
 		*pid = (pid_t)v;
 		return 0;
 	}

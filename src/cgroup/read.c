@@ -12,36 +12,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cgroup/path.h"
 #include "cgroup/procpid.h"
+#include "core/err.h"
+#include "core/file.h"
 
 static const char *const psi_files[CGROUP_PSI_N] = {
 	"cpu.pressure", "memory.pressure", "io.pressure",
 };
 
-static int	 perr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static int	 dir_open(struct cgroup_dir *, const char *, const char *);
 static const char *last_component(const char *);
-static int	 id_valid(const char *);
-
-static int
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+static int	 valid_id(const char *);
 
 /* Opens root+id; -1 with errno when it cannot (ENOENT: no such cgroup). */
 static int
@@ -122,87 +107,30 @@ cgroup_dir_gone(struct cgroup_dir *d)
 	    errno == ENOENT;
 }
 
-/*
- * A read that leaves at least this much room unfilled is the end of the
- * file. cgroupfs, procfs and sysfs fill the buffer unless they run out of
- * data; a seq_file stops short only when its next record does not fit in
- * the room left, and no record of the files we read is this long. Saves
- * the second read() that would return 0, half of a scrape's read calls.
- */
-#define READ_SHORT_IS_EOF	4096
-
-int
-cgroup_file_read_fd(int fd, char *buf, size_t cap, size_t *len)
-{
-	ssize_t	r;
-	size_t	n = 0;
-
-	for (;;) {
-		if (n == cap) {
-			/* Full: one more byte tells "exactly cap" from "more". */
-			char	c;
-
-			r = read(fd, &c, 1);
-			if (r == 0)
-				break;
-			if (r > 0)
-				errno = EFBIG;
-			return -1;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (cap - n >= READ_SHORT_IS_EOF)
-			break;
-	}
-	*len = n;
-	return 0;
-}
-
 void
 cgroup_rd_bad(struct cgroup_rctx *x, const char *file, const char *msg)
 {
 	if (x->st->nerrors++ == 0)
-		perr(x->err, x->errlen, "%s/%s: %s",
+		err_set(x->err, x->errlen, "%s/%s: %s",
 		    strcmp(x->id, "/") == 0 ? "" : x->id, file, msg);
 }
 
 int
 cgroup_rd_file(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file)
 {
-	int	fd, rc, saved;
-
 	if (d == NULL || d->fd == -1)
 		return 0;
-	if ((fd = openat(d->fd, file, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT) {
-			d->missing++;
-			return 0;
-		}
-		cgroup_rd_bad(x, file, strerror(errno));
-		return -1;
+	if (file_read_at(d->fd, file, x->buf, CGROUP_READ_MAX + 1,
+	    &x->len) == 0)
+		return 1;
+	/* ENODEV: the kernel removed the cgroup between open and read. */
+	if (errno == ENOENT || errno == ENODEV) {
+		d->missing++;
+		return 0;
 	}
-	rc = cgroup_file_read_fd(fd, x->buf, CGROUP_READ_MAX, &x->len);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	if (rc == -1) {
-		/* ENODEV: the kernel removed the cgroup between open and read. */
-		if (errno == ENODEV || errno == ENOENT) {
-			d->missing++;
-			return 0;
-		}
-		cgroup_rd_bad(x, file, errno == EFBIG ? "file too large" :
-		    strerror(errno));
-		return -1;
-	}
-	x->buf[x->len] = '\0';
-	return 1;
+	cgroup_rd_bad(x, file, errno == EFBIG ? "file too large" :
+	    strerror(errno));
+	return -1;
 }
 
 void
@@ -347,26 +275,9 @@ cgroup_rd_cpu_stat_v2(struct cgroup_rctx *x, struct cgroup_dir *d,
 	return 1;
 }
 
-int
-cgroup_file_read_path(const char *path, char *buf, size_t cap, size_t *len)
-{
-	int	fd, rc, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return (errno == ENOENT || errno == ESRCH) ? 0 : -1;
-	rc = cgroup_file_read_fd(fd, buf, cap, len);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	if (rc == -1)
-		return (errno == ESRCH) ? 0 : -1;
-	buf[*len] = '\0';
-	return 1;
-}
-
 /* "/" or "/a/b": absolute, no empty, "." or ".." component. */
 static int
-id_valid(const char *id)
+valid_id(const char *id)
 {
 	const char	*p, *seg;
 	size_t		 n;
@@ -403,8 +314,8 @@ cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
 	out->net_cap = net == NULL ? 0 : net_cap;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if (!id_valid(id))
-		return perr(err, errlen, "invalid cgroup id");
+	if (!valid_id(id))
+		return err_set(err, errlen, "invalid cgroup id");
 
 	/*
 	 * Field by field, not memset: proc[] is 8 KiB, filled only when a

@@ -91,15 +91,6 @@ void	cgroup_rd_pids(struct cgroup_rctx *, struct cgroup_dir *);
 int	cgroup_rd_cpu_stat_v2(struct cgroup_rctx *, struct cgroup_dir *,
 	    int want_cfs);
 
-/* Reads fd to EOF into buf[0..cap); -1 with errno (EFBIG when too big). */
-int	cgroup_file_read_fd(int fd, char *buf, size_t cap, size_t *len);
-/*
- * Reads a whole file by path into buf[0..cap), NUL-terminated after it
- * (buf holds cap + 1). 1 when read, 0 when it does not exist, -1 with errno.
- */
-int	cgroup_file_read_path(const char *path, char *buf, size_t cap,
-	    size_t *len);
-
 static inline uint64_t
 sub0(uint64_t a, uint64_t b)
 {
@@ -110,6 +101,24 @@ static inline uint64_t
 usec_to_ns(uint64_t us)
 {
 	return us > UINT64_MAX / 1000 ? UINT64_MAX : us * 1000;
+}
+
+/* memory.stat's rss, cache and mapped_file (v1 and v2 alike) into st. */
+static inline void
+memory_from_stat(struct cgroup_stats *st, const struct cgroup_memory_stat *ms)
+{
+	if (ms->have & CGROUP_MEM_ANON) {
+		st->mem_rss = ms->anon;
+		st->have |= CGROUP_HAVE_MEM_RSS;
+	}
+	if (ms->have & CGROUP_MEM_FILE) {
+		st->mem_cache = ms->file;
+		st->have |= CGROUP_HAVE_MEM_CACHE;
+	}
+	if (ms->have & CGROUP_MEM_MAPPED) {
+		st->mem_mapped_file = ms->file_mapped;
+		st->have |= CGROUP_HAVE_MEM_MAPPED;
+	}
 }
 
 /* cAdvisor: usage minus inactive_file (v1: total_inactive_file), >= 0. */

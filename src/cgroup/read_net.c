@@ -5,10 +5,12 @@
 #include "cgroup/read.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "cgroup/path.h"
 #include "core/buf.h"
+#include "core/file.h"
 
 #define NET_DEV_MAX	(16 * 1024 * 1024)	/* hosts with thousands of veths */
 
@@ -33,16 +35,16 @@ cgroup_read_net(struct cgroup_rctx *x, pid_t pid)
 		return;
 	}
 	buf_init(&big);
-	rc = cgroup_file_read_path(path, x->buf, CGROUP_READ_MAX, &len);
+	rc = file_read_at(AT_FDCWD, path, x->buf, CGROUP_READ_MAX + 1, &len);
 	for (cap = 4 * CGROUP_READ_MAX; rc == -1 && errno == EFBIG &&
 	    cap <= NET_DEV_MAX; cap *= 4) {
 		buf_reset(&big);
 		if (buf_reserve(&big, cap) == -1)
 			break;
-		rc = cgroup_file_read_path(path, big.data, cap, &len);
+		rc = file_read_at(AT_FDCWD, path, big.data, cap + 1, &len);
 		data = big.data;
 	}
-	if (rc == 0)
+	if (rc == -1 && (errno == ENOENT || errno == ESRCH))
 		goto out;	/* the process exited: no network numbers */
 	if (rc == -1) {
 		cgroup_rd_bad(x, "net/dev", errno == EFBIG ? "file too large" :

@@ -7,31 +7,15 @@
 #include "cgroup/read.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-static int	 perr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
+#include "core/err.h"
+
 static uint64_t	 ticks_to_ns(uint64_t, long);
 static void	 read_v1_cpu(struct cgroup_rctx *, struct cgroup_dir *,
 		    struct cgroup_dir *, int);
 static void	 read_v1_memory(struct cgroup_rctx *, struct cgroup_dir *);
 static void	 read_v1_blkio(struct cgroup_rctx *, struct cgroup_dir *);
-
-static int
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 
 /* cpuacct.stat ticks to ns without overflowing on the intermediate. */
 static uint64_t
@@ -120,18 +104,7 @@ read_v1_memory(struct cgroup_rctx *x, struct cgroup_dir *d)
 	    cgroup_parse_memory_stat_v1(x->buf, x->len, &ms, msg,
 	    sizeof(msg)) == -1)
 		cgroup_rd_bad(x, "memory.stat", msg);
-	if (ms.have & CGROUP_MEM_ANON) {
-		st->mem_rss = ms.anon;
-		st->have |= CGROUP_HAVE_MEM_RSS;
-	}
-	if (ms.have & CGROUP_MEM_FILE) {
-		st->mem_cache = ms.file;
-		st->have |= CGROUP_HAVE_MEM_CACHE;
-	}
-	if (ms.have & CGROUP_MEM_MAPPED) {
-		st->mem_mapped_file = ms.file_mapped;
-		st->have |= CGROUP_HAVE_MEM_MAPPED;
-	}
+	memory_from_stat(st, &ms);
 	if (ms.have & CGROUP_MEM_SWAP) {
 		st->mem_swap = ms.swap;
 		st->have |= CGROUP_HAVE_MEM_SWAP;
@@ -233,7 +206,7 @@ cgroup_read_v1(struct cgroup_rctx *x)
 		for (c = 0; c < CGROUP_CTRL_N; c++)
 			if (dp[c] == &dirs[c])
 				cgroup_dir_close(&dirs[c]);
-		return perr(x->err, x->errlen, "%s: no such cgroup", x->id);
+		return err_set(x->err, x->errlen, "%s: no such cgroup", x->id);
 	}
 
 	uni.fd = -1;
@@ -257,7 +230,7 @@ cgroup_read_v1(struct cgroup_rctx *x)
 		if (dp[c] == &dirs[c])
 			cgroup_dir_close(&dirs[c]);
 	if (gone)
-		return perr(x->err, x->errlen, "%s: cgroup removed during "
+		return err_set(x->err, x->errlen, "%s: cgroup removed during "
 		    "the read", x->id);
 	return 0;
 }

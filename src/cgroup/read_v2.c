@@ -5,27 +5,15 @@
 #include "cgroup/read.h"
 
 #include <errno.h>
-#include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
-static int	 perr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
+#include "core/err.h"
+#include "core/file.h"
+
 static void	 read_root_meminfo(struct cgroup_rctx *,
 		    const struct cgroup_memory_stat *);
-
-static int
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /*
  * The v2 root has no memory.current or memory.swap.current: like runc's
@@ -37,7 +25,6 @@ read_root_meminfo(struct cgroup_rctx *x, const struct cgroup_memory_stat *ms)
 	struct cgroup_stats	*st = x->st;
 	struct cgroup_meminfo	 mi;
 	char			 path[CGROUP_PATH_MAX + 16], msg[128];
-	int			 rc;
 
 	if ((ms->have & (CGROUP_MEM_ANON | CGROUP_MEM_FILE)) ==
 	    (CGROUP_MEM_ANON | CGROUP_MEM_FILE) &&
@@ -51,11 +38,10 @@ read_root_meminfo(struct cgroup_rctx *x, const struct cgroup_memory_stat *ms)
 	if (st->have & CGROUP_HAVE_MEM_SWAP)
 		return;
 	snprintf(path, sizeof(path), "%s/meminfo", x->env->procfs);
-	if ((rc = cgroup_file_read_path(path, x->buf, CGROUP_READ_MAX,
-	    &x->len)) == 0)
-		return;
-	if (rc == -1) {
-		cgroup_rd_bad(x, "meminfo", strerror(errno));
+	if (file_read_at(AT_FDCWD, path, x->buf, CGROUP_READ_MAX + 1,
+	    &x->len) == -1) {
+		if (errno != ENOENT)
+			cgroup_rd_bad(x, "meminfo", strerror(errno));
 		return;
 	}
 	if (cgroup_parse_meminfo(x->buf, x->len, &mi, msg, sizeof(msg)) == -1)
@@ -80,7 +66,7 @@ cgroup_read_v2(struct cgroup_rctx *x)
 	int				 gone, root = strcmp(x->id, "/") == 0;
 
 	if (cgroup_dir_open(x, &d, x->env->unified, "") == -1)
-		return perr(x->err, x->errlen, "%s: %s", x->id,
+		return err_set(x->err, x->errlen, "%s: %s", x->id,
 		    strerror(errno));
 
 	cgroup_rd_cpu_stat_v2(x, &d, 1);
@@ -114,18 +100,7 @@ cgroup_read_v2(struct cgroup_rctx *x)
 	    cgroup_parse_memory_stat(x->buf, x->len, &ms, msg,
 	    sizeof(msg)) == -1)
 		cgroup_rd_bad(x, "memory.stat", msg);
-	if (ms.have & CGROUP_MEM_ANON) {
-		st->mem_rss = ms.anon;
-		st->have |= CGROUP_HAVE_MEM_RSS;
-	}
-	if (ms.have & CGROUP_MEM_FILE) {
-		st->mem_cache = ms.file;
-		st->have |= CGROUP_HAVE_MEM_CACHE;
-	}
-	if (ms.have & CGROUP_MEM_MAPPED) {
-		st->mem_mapped_file = ms.file_mapped;
-		st->have |= CGROUP_HAVE_MEM_MAPPED;
-	}
+	memory_from_stat(st, &ms);
 	if (st->have & CGROUP_HAVE_MEM_USAGE)
 		working_set(st, &ms);
 	cgroup_rd_u64(x, &d, "memory.swap.current", &st->mem_swap,
@@ -161,7 +136,7 @@ cgroup_read_v2(struct cgroup_rctx *x)
 	gone = cgroup_dir_gone(&d);
 	cgroup_dir_close(&d);
 	if (gone)
-		return perr(x->err, x->errlen, "%s: cgroup removed during "
+		return err_set(x->err, x->errlen, "%s: cgroup removed during "
 		    "the read", x->id);
 	return 0;
 }
