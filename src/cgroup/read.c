@@ -58,12 +58,12 @@ last_component(const char *p)
 }
 
 /*
- * The id is tried first; when it is not
- * there and a pid is known, the pid's own path in that hierarchy is used:
- * with a relative --cgroup-parent, runc nests the container under the
- * engine's cgroup, which may differ per v1 hierarchy. The pid's path is
- * only trusted when it ends in the same directory name as the id, so a
- * namespaced "/" or a recycled pid cannot point us at another cgroup.
+ * The id is tried first; when it is not there and a pid is known, the
+ * pid's own path in that hierarchy is used: with a relative
+ * --cgroup-parent, runc nests the container under the engine's cgroup,
+ * which may differ per v1 hierarchy. The pid's path is only trusted when
+ * it ends in the same directory name as the id, so a namespaced "/" or a
+ * recycled pid cannot point us at another cgroup.
  */
 int
 cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
@@ -75,11 +75,10 @@ cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
 	if (dir_open(d, root, x->id) == 0 || errno != ENOENT ||
 	    x->pid <= 0 || strcmp(x->id, "/") == 0 || root[0] == '\0')
 		return d->fd == -1 ? -1 : 0;
-	if (x->procstate == 0) {
+	if (x->procstate == 0)
 		x->procstate = cgroup_pid_cgroup(x->env->procfs, x->pid,
 		    x->proc, sizeof(x->proc), &x->proclen, msg,
 		    sizeof(msg)) == 0 ? 1 : -1;
-	}
 	r = x->procstate == 1 ? cgroup_parse_proc_cgroup(x->proc, x->proclen,
 	    ctrl, alt, sizeof(alt), msg, sizeof(msg)) : -1;
 	if (r == -1 || strcmp(last_component(alt),
