@@ -27,6 +27,7 @@
 #include <cJSON.h>
 
 #include "core/buf.h"
+#include "core/match.h"
 #include "docker/docker_parse.h"
 
 #define CHECKSPEC_VALUE_MAX	1024	/* any one label or config string */
@@ -105,10 +106,7 @@ struct checkspec {
 };
 
 struct checkspec_rule {
-	char		*name;		/* glob on the container name, NULL = any */
-	char		*image;		/* glob on Config.Image */
-	char		*label_key;	/* label that must exist */
-	char		*label_value;	/* glob on its value, NULL = any value */
+	struct match	 match;		/* which containers it is for */
 	struct checkspec spec;		/* only the fields in spec.set */
 };
 
@@ -140,10 +138,6 @@ void	checkspec_free(struct checkspec *);
 int	checkspec_resolve(const struct checkspec_rules *,
 	    const struct checkspec_input *, struct checkspec *out,
 	    char *err, size_t errlen, enum checkspec_reject *why);
-
-/* The first rule that matches, or NULL. */
-const struct checkspec_rule *checkspec_rules_match(
-	    const struct checkspec_rules *, const struct checkspec_input *);
 
 /*
  * Parses the `checks` array of the config file into *out (NULL if empty).

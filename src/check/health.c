@@ -7,7 +7,7 @@
 void
 health_reset(struct health *h, double start, double now)
 {
-	h->status = HEALTH_STARTING;
+	h->status = DOCKER_HEALTH_STARTING;
 	h->ok_streak = 0;
 	h->fail_streak = 0;
 	h->start = start;
@@ -19,12 +19,12 @@ int
 health_in_start_period(const struct health *h, const struct health_params *p,
     double now)
 {
-	return h->status == HEALTH_STARTING &&
+	return h->status == DOCKER_HEALTH_STARTING &&
 	    (now - h->start) * 1000.0 < (double)p->start_period_ms;
 }
 
 static int
-move(struct health *h, enum health_status to, double now,
+move(struct health *h, enum docker_health to, double now,
     struct health_transition *tr)
 {
 	if (h->status == to)
@@ -44,14 +44,14 @@ health_observe(struct health *h, const struct health_params *p, int ok,
 	unsigned	 rise = p->rise > 0 ? p->rise : 1;
 	unsigned	 fall = p->fall > 0 ? p->fall : 1;
 
-	if (h->status == HEALTH_NONE)
+	if (h->status == DOCKER_HEALTH_NONE)
 		health_reset(h, now, now);
 	if (ok) {
 		h->fail_streak = 0;
 		if (h->ok_streak < UINT_MAX)
 			h->ok_streak++;
 		if (h->ok_streak >= rise)
-			return move(h, HEALTH_HEALTHY, now, tr);
+			return move(h, DOCKER_HEALTH_HEALTHY, now, tr);
 		return 0;
 	}
 	h->ok_streak = 0;
@@ -62,22 +62,22 @@ health_observe(struct health *h, const struct health_params *p, int ok,
 	if (h->fail_streak < UINT_MAX)
 		h->fail_streak++;
 	if (h->fail_streak >= fall)
-		return move(h, HEALTH_UNHEALTHY, now, tr);
+		return move(h, DOCKER_HEALTH_UNHEALTHY, now, tr);
 	return 0;
 }
 
-enum health_status
-health_combine(int hale_active, enum health_status hale,
-    enum health_status docker, enum health_source *source)
+enum docker_health
+health_combine(int hale_active, enum docker_health hale,
+    enum docker_health docker, enum health_source *source)
 {
 	enum health_source	 s = HEALTH_SOURCE_NONE;
-	enum health_status	 st = HEALTH_NONE;
+	enum docker_health	 st = DOCKER_HEALTH_NONE;
 
 	if (hale_active) {
 		s = HEALTH_SOURCE_HALE;
 		/* A check that has not run yet is starting, not "none". */
-		st = hale != HEALTH_NONE ? hale : HEALTH_STARTING;
-	} else if (docker != HEALTH_NONE) {
+		st = hale != DOCKER_HEALTH_NONE ? hale : DOCKER_HEALTH_STARTING;
+	} else if (docker != DOCKER_HEALTH_NONE) {
 		s = HEALTH_SOURCE_DOCKER;
 		st = docker;
 	}
@@ -87,36 +87,18 @@ health_combine(int hale_active, enum health_status hale,
 }
 
 int
-health_value(enum health_status s)
+health_value(enum docker_health s)
 {
 	switch (s) {
-	case HEALTH_HEALTHY:
+	case DOCKER_HEALTH_HEALTHY:
 		return 1;
-	case HEALTH_STARTING:
-	case HEALTH_UNHEALTHY:
+	case DOCKER_HEALTH_STARTING:
+	case DOCKER_HEALTH_UNHEALTHY:
 		return 0;
-	case HEALTH_NONE:
-	case HEALTH_STATUS_COUNT:
+	case DOCKER_HEALTH_NONE:
 		break;
 	}
 	return -1;
-}
-
-const char *
-health_status_name(enum health_status s)
-{
-	switch (s) {
-	case HEALTH_STARTING:
-		return "starting";
-	case HEALTH_HEALTHY:
-		return "healthy";
-	case HEALTH_UNHEALTHY:
-		return "unhealthy";
-	case HEALTH_NONE:
-	case HEALTH_STATUS_COUNT:
-		break;
-	}
-	return "none";
 }
 
 const char *

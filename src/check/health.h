@@ -31,13 +31,14 @@
 
 #include <stdint.h>
 
-enum health_status {
-	HEALTH_NONE = 0,	/* no check at all */
-	HEALTH_STARTING,
-	HEALTH_HEALTHY,
-	HEALTH_UNHEALTHY,
-	HEALTH_STATUS_COUNT
-};
+/*
+ * The states are Docker's own (enum docker_health: none, starting,
+ * healthy, unhealthy), whoever judges the container: the machine here for
+ * hale's check, Docker for the image's HEALTHCHECK. One set of values, so
+ * the two compare and combine without a translation table, and
+ * docker_health_name names them.
+ */
+#include "docker/docker_parse.h"
 
 enum health_source {
 	HEALTH_SOURCE_NONE = 0,
@@ -52,7 +53,7 @@ struct health_params {
 };
 
 struct health {
-	enum health_status	 status;
+	enum docker_health	 status;
 	unsigned		 ok_streak;	/* consecutive successes */
 	unsigned		 fail_streak;	/* consecutive counted failures */
 	double			 start;		/* container start, seconds */
@@ -62,8 +63,8 @@ struct health {
 };
 
 struct health_transition {
-	enum health_status	 from;
-	enum health_status	 to;
+	enum docker_health	 from;
+	enum docker_health	 to;
 };
 
 /* A new run of the container started at `start`; `now` stamps `since`. */
@@ -82,11 +83,10 @@ int	health_in_start_period(const struct health *,
  * The state a container reports: hale's own check when it has one
  * (`hale_active`), else Docker's HEALTHCHECK status, else none.
  */
-enum health_status health_combine(int hale_active, enum health_status hale,
-	    enum health_status docker, enum health_source *source);
+enum docker_health health_combine(int hale_active, enum docker_health hale,
+	    enum docker_health docker, enum health_source *source);
 /* cAdvisor's container_health_state: 1 healthy, 0 unhealthy or starting, -1 none. */
-int	health_value(enum health_status);
-const char *health_status_name(enum health_status);
+int	health_value(enum docker_health);
 const char *health_source_name(enum health_source);
 
 #endif

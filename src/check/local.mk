@@ -1,8 +1,12 @@
 # check: check specs from labels and rules, the health state machine, the
 # probe engine and its HTTP and TCP probes, network-namespace sockets.
 src_libhale_a_SOURCES += \
-	%reldir%/checkspec.c %reldir%/checkspec.h \
+	%reldir%/checkspec.c %reldir%/checkspec.h %reldir%/checkspec_field.c \
+	%reldir%/checkspec_field.h %reldir%/checkspec_label.c %reldir%/checkspec_rules.c \
+	%reldir%/checkspec_json.c \
 	%reldir%/health.c %reldir%/health.h \
 	%reldir%/netns.c %reldir%/netns.h \
-	%reldir%/probe.c %reldir%/probe.h %reldir%/probe_http.c %reldir%/probe_tcp.c
+	%reldir%/probe.c %reldir%/probe.h %reldir%/probe_check.h %reldir%/probe_sched.c \
+	%reldir%/probe_target.c %reldir%/probe_json.c %reldir%/probe_metrics.c \
+	%reldir%/probe_http.c %reldir%/probe_tcp.c
 unit_tests += tests/unit/test_health tests/unit/test_checkspec tests/unit/test_probe

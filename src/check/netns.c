@@ -10,12 +10,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/err.h"
+
 struct netns {
 	char			*procfs;
 	int			 self;		/* our own namespace, always open */
 	int			 can_enter;
 	int			 astray;	/* a setns back failed: retry first */
-	struct netns_stats	 st;
 };
 
 struct netns *
@@ -26,11 +27,11 @@ netns_new(const char *procfs, char *err, size_t errlen)
 	if ((ns = calloc(1, sizeof(*ns))) == NULL ||
 	    (ns->procfs = strdup(procfs != NULL ? procfs : "/proc")) == NULL) {
 		free(ns);
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if ((ns->self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "/proc/self/ns/net: %s", strerror(errno));
+		err_set(err, errlen, "/proc/self/ns/net: %s", strerror(errno));
 		free(ns->procfs);
 		free(ns);
 		return NULL;
@@ -64,17 +65,14 @@ netns_open(const struct netns *ns, pid_t pid, char *err, size_t errlen)
 
 	if (pid <= 0) {
 		errno = ESRCH;
-		snprintf(err, errlen, "no process to find the namespace of");
-		return -1;
+		return err_set(err, errlen, "no process to find the namespace of");
 	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/%ld/ns/net", ns->procfs,
-	    (long)pid) >= sizeof(path)) {
-		snprintf(err, errlen, "procfs path too long");
-		return -1;
-	}
+	    (long)pid) >= sizeof(path))
+		return err_set(err, errlen, "procfs path too long");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		saved = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+		err_set(err, errlen, "%s: %s", path, strerror(saved));
 		errno = saved;	/* the caller tells "process gone" apart */
 		return -1;
 	}
@@ -87,7 +85,6 @@ go_home(struct netns *ns)
 {
 	if (setns(ns->self, CLONE_NEWNET) == -1) {
 		ns->astray = 1;
-		ns->st.restore_failures++;
 		return -1;
 	}
 	ns->astray = 0;
@@ -100,46 +97,26 @@ netns_socket(struct netns *ns, int nsfd, int domain, int type, int protocol,
 {
 	int	 fd, saved;
 
-	if (ns->astray && go_home(ns) == -1) {
-		ns->st.errors++;
-		snprintf(err, errlen, "cannot return to our own network "
+	if (ns->astray && go_home(ns) == -1)
+		return err_set(err, errlen, "cannot return to our own network "
 		    "namespace: %s", strerror(errno));
-		return -1;
-	}
 	if (nsfd < 0) {
-		if ((fd = socket(domain, type, protocol)) == -1) {
-			ns->st.errors++;
-			snprintf(err, errlen, "socket: %s", strerror(errno));
-		}
+		if ((fd = socket(domain, type, protocol)) == -1)
+			err_set(err, errlen, "socket: %s", strerror(errno));
 		return fd;
 	}
-	if (setns(nsfd, CLONE_NEWNET) == -1) {
-		ns->st.errors++;
-		snprintf(err, errlen, "setns: %s", strerror(errno));
-		return -1;
-	}
+	if (setns(nsfd, CLONE_NEWNET) == -1)
+		return err_set(err, errlen, "setns: %s", strerror(errno));
 	fd = socket(domain, type, protocol);
 	saved = errno;
 	if (go_home(ns) == -1) {
 		/* Never hand out a socket made while we may be lost. */
 		if (fd != -1)
 			close(fd);
-		ns->st.errors++;
-		snprintf(err, errlen, "cannot return to our own network "
+		return err_set(err, errlen, "cannot return to our own network "
 		    "namespace: %s", strerror(errno));
-		return -1;
 	}
-	if (fd == -1) {
-		ns->st.errors++;
-		snprintf(err, errlen, "socket in namespace: %s", strerror(saved));
-		return -1;
-	}
-	ns->st.sockets++;
+	if (fd == -1)
+		return err_set(err, errlen, "socket in namespace: %s", strerror(saved));
 	return fd;
-}
-
-void
-netns_get_stats(const struct netns *ns, struct netns_stats *st)
-{
-	*st = ns->st;
 }

@@ -21,12 +21,6 @@
 
 struct netns;
 
-struct netns_stats {
-	uint64_t	 sockets;	/* created in another namespace */
-	uint64_t	 errors;	/* open, setns or socket failures */
-	uint64_t	 restore_failures;	/* setns back to our own failed */
-};
-
 /*
  * Opens the daemon's own namespace and finds out whether it may enter
  * others (setns into its own needs the same CAP_SYS_ADMIN). `procfs` is
@@ -49,6 +43,5 @@ int		 netns_open(const struct netns *, pid_t, char *err, size_t errlen);
  */
 int		 netns_socket(struct netns *, int nsfd, int domain, int type,
 		    int protocol, char *err, size_t errlen);
-void		 netns_get_stats(const struct netns *, struct netns_stats *);
 
 #endif

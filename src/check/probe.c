@@ -12,169 +12,32 @@
  *   record ◄──────────────────────────────────── on_probe_done (once per probe)
  *        ├─ ring of the last results, duration histogram, counters
  *        ├─ health_observe ─► on a transition: one log line + callback
- *        └─ re-arm the timer: probe start + interval ± jitter
- *           (start_interval while the start period lasts), rounded to
- *           the slack grid
+ *        └─ probe_schedule_next: re-arm the timer at probe start +
+ *           interval ± jitter, on the slack grid (probe_sched.c)
  *
- * One probe in flight per check: the timer is re-armed only when the
- * probe is over, and the timeout is always shorter than the interval.
- *
- * Due times are rounded to a grid (probe_align) so that checks due within
- * a fraction of a second of each other fire in the same loop iteration: a
- * probe that wakes an idle CPU on its own costs about twice as much as
- * one of a batch (bench/README.md, idle cost), and the jitter still
- * spreads the checks over the slots of their interval.
+ * Where a probe connects is probe_target.c; what the engine shows is
+ * probe_json.c (the API) and probe_metrics.c (/metrics).
  */
-#include <arpa/inet.h>
+#include "check/probe.h"
+
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <uthash.h>
-
+#include "check/probe_check.h"
+#include "core/err.h"
 #include "core/log.h"
-#include "check/probe.h"
 
 #define JITTER_DEFAULT	0.1
-#define MIN_DELAY	0.001
-#define SLACK_MAX	1.0		/* s */
-#define SLACK_MIN	(1.0 / 1024)	/* s; below this, no grid */
-#define SLACK_DIV	8		/* at most 1/8 of the interval */
-#define SLACK_BATCH	16		/* about this many probes a step, at most */
 
-/* hale_check_duration_seconds buckets: loopback probes take about 1 ms. */
-static const double buckets[] = { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5 };
-#define NBUCKETS	(sizeof(buckets) / sizeof(buckets[0]))
-
-struct check {
-	char			 id[DOCKER_ID_LEN + 1];
-	struct probe_engine	*eng;
-	char			*name;
-	uint64_t		 fp;		/* fingerprint of the spec's inputs */
-	int			 configured;	/* fp is valid */
-	unsigned long		 seen;		/* sync epoch */
-	/* The spec, or why there is none. */
-	int			 active;
-	struct checkspec	 spec;
-	char			*error;		/* why not, or NULL */
-	enum checkspec_reject	 reject;
-	struct probe_target	 target;
-	/* The run of the container the health belongs to. */
-	pid_t			 pid;
-	double			 started_at;
-	int			 paused;
-	struct health		 health;
-	struct health_params	 params;
-	/* Probing. */
-	ev_timer		 timer;
-	struct probe_http	*http;
-	struct probe_tcp	*tcp;
-	double			 probe_start;	/* ev_now of the last start */
-	struct probe_result	*ring;		/* history slots */
-	size_t			 nring;		/* results in the ring */
-	size_t			 head;		/* next slot */
-	uint64_t		 hist[NBUCKETS + 1];	/* per bucket, last = +Inf */
-	double			 dsum;
-	uint64_t		 dcount;
-	UT_hash_handle		 hh;
-};
-
-struct probe_engine {
-	struct probe_env		 env;
-	struct inventory		*inv;
-	const struct checkspec_rules	*rules;
-	uint64_t			 rules_gen;
-	struct check			*checks;	/* uthash by id */
-	ev_timer			 sync_timer;
-	uint64_t			 rng;
-	double				 rate;		/* probes/s of the active checks */
-	double				 jitter;
-	size_t				 history;
-	int				 can_netns;
-	unsigned long			 epoch;
-	probe_transition_cb		*tcb;
-	void				*targ;
-	struct probe_stats		 st;
+const double probe_buckets[PROBE_NBUCKETS] = {
+	0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5
 };
 
 static void	on_check_timer(struct ev_loop *, ev_timer *, int);
 static void	on_probe_done(void *, const struct probe_result *);
-
-/* ---- pure helpers ------------------------------------------------------- */
-
-/* splitmix64: tiny, seeded, good enough to spread timers. */
-uint64_t
-probe_rng_next(uint64_t *s)
-{
-	uint64_t	 z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-double
-probe_rng_unit(uint64_t *s)
-{
-	return (double)(probe_rng_next(s) >> 11) * 0x1.0p-53;
-}
-
-double
-probe_jitter(uint64_t *s, double interval, double frac)
-{
-	return interval * (1.0 + frac * (2.0 * probe_rng_unit(s) - 1.0));
-}
-
-double
-probe_first_delay(uint64_t *s, double interval)
-{
-	return interval * probe_rng_unit(s);
-}
-
-/*
- * The grid of an interval: the largest power-of-two fraction of a second
- * up to 1 s and up to interval / 8 (1 s -> 125 ms, 4 s -> 500 ms, 8 s and
- * up -> 1 s), so a probe moves by at most 1/16 of its interval, less
- * than the ±10% jitter. Powers of two nest, so checks of different
- * intervals still share slots, and they are exact in binary: rounding a
- * time to them adds no error.
- *
- * And small enough that a step holds about SLACK_BATCH probes at the
- * engine's rate: past a dozen probes a wakeup is shared well enough,
- * while a larger batch only makes its probes wait for each other (their
- * durations include it) and blocks the loop longer (1,000 checks every
- * 10 s: 125 ms steps of ~12 probes, not 1 s steps of 100).
- */
-double
-probe_slack(double interval, double rate)
-{
-	double	 q, most = interval / SLACK_DIV;
-
-	if (rate > 0 && SLACK_BATCH / rate < most)
-		most = SLACK_BATCH / rate;
-	for (q = SLACK_MAX; q >= SLACK_MIN; q /= 2)
-		if (q <= most)
-			return q;
-	return 0;
-}
-
-/*
- * t to the nearest point of a grid (a step from probe_slack; 0 = none).
- * Nearest, not up: the next due time is measured from the moment the
- * probe really started, a little after its grid point, and rounding that
- * up would add a step to every period. With nearest, an interval that is a multiple of the
- * grid (whole seconds, and 1, 1.5, 2, 2.5 s...) keeps its period: exactly
- * without jitter, on average with it.
- */
-double
-probe_align(double t, double step)
-{
-	return step > 0 ? floor(t / step + 0.5) * step : t;
-}
 
 const char *
 probe_class_name(enum probe_class c)
@@ -185,116 +48,6 @@ probe_class_name(enum probe_class c)
 	};
 
 	return (unsigned)c < PROBE_CLASS_COUNT ? names[c] : "error";
-}
-
-static int
-set_addr(struct probe_target *t, const char *ip, uint16_t port)
-{
-	struct sockaddr_in	*in4 = (struct sockaddr_in *)(void *)&t->addr;
-	struct sockaddr_in6	*in6 = (struct sockaddr_in6 *)(void *)&t->addr;
-
-	memset(&t->addr, 0, sizeof(t->addr));
-	t->port = port;
-	if (inet_pton(AF_INET, ip, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons(port);
-		t->addrlen = sizeof(*in4);
-		snprintf(t->host, sizeof(t->host), "%s", ip);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, ip, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		t->addrlen = sizeof(*in6);
-		snprintf(t->host, sizeof(t->host), "[%s]", ip);
-		return 0;
-	}
-	return -1;
-}
-
-/* The container's own address: the first IPv4 of its networks, else IPv6. */
-static const char *
-own_ip(const struct docker_inspect *d)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->nnetworks; i++)
-		if (d->networks[i].ip != NULL && d->networks[i].ip[0] != '\0')
-			return d->networks[i].ip;
-	for (i = 0; i < d->nnetworks; i++)
-		if (d->networks[i].ip6 != NULL && d->networks[i].ip6[0] != '\0')
-			return d->networks[i].ip6;
-	return NULL;
-}
-
-static const struct docker_port *
-published(const struct docker_inspect *d, uint16_t port)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->nports; i++)
-		if (d->ports[i].container_port == port &&
-		    strcmp(d->ports[i].proto, "tcp") == 0 &&
-		    d->ports[i].host_port != 0)
-			return &d->ports[i];
-	return NULL;
-}
-
-int
-probe_target_resolve(const struct checkspec *s, const struct docker_inspect *d,
-    int can_netns, struct probe_target *t, char *err, size_t errlen)
-{
-	const struct docker_port	*pp;
-	const char			*ip, *hip;
-
-	memset(t, 0, sizeof(*t));
-	t->nsfd = -1;
-	t->how = s->target;
-	if (t->how == CHECKSPEC_TARGET_AUTO)
-		t->how = can_netns ? CHECKSPEC_TARGET_NETNS :
-		    own_ip(d) != NULL ? CHECKSPEC_TARGET_IP :
-		    published(d, s->port) != NULL ? CHECKSPEC_TARGET_HOST :
-		    CHECKSPEC_TARGET_AUTO;
-	switch (t->how) {
-	case CHECKSPEC_TARGET_NETNS:
-		if (!can_netns) {
-			snprintf(err, errlen, "target netns: haled may not enter "
-			    "network namespaces (needs CAP_SYS_ADMIN)");
-			return -1;
-		}
-		return set_addr(t, "127.0.0.1", s->port);
-	case CHECKSPEC_TARGET_IP:
-		if ((ip = own_ip(d)) == NULL || set_addr(t, ip, s->port) == -1) {
-			snprintf(err, errlen, "target ip: the container has no "
-			    "IP address (network mode %.40s)",
-			    d->network_mode != NULL ? d->network_mode : "?");
-			return -1;
-		}
-		return 0;
-	case CHECKSPEC_TARGET_HOST:
-		if ((pp = published(d, s->port)) == NULL) {
-			snprintf(err, errlen, "target host: port %u/tcp is not "
-			    "published", s->port);
-			return -1;
-		}
-		/* Published on every address: take loopback of that family. */
-		hip = pp->host_ip;
-		if (hip[0] == '\0' || strcmp(hip, "0.0.0.0") == 0)
-			hip = "127.0.0.1";
-		else if (strcmp(hip, "::") == 0)
-			hip = "::1";
-		if (set_addr(t, hip, pp->host_port) == -1) {
-			snprintf(err, errlen, "target host: unusable host address");
-			return -1;
-		}
-		return 0;
-	case CHECKSPEC_TARGET_AUTO:
-		break;
-	}
-	snprintf(err, errlen, "no way to reach port %u: haled may not enter "
-	    "network namespaces and the container has no IP address or "
-	    "published port", s->port);
-	return -1;
 }
 
 /* ---- fingerprints ------------------------------------------------------- */
@@ -348,8 +101,8 @@ fingerprint(const struct probe_engine *eng, const struct docker_inspect *d)
 
 /* ---- checks ------------------------------------------------------------- */
 
-static struct check *
-find_check(const struct probe_engine *eng, const char *id)
+struct check *
+probe_find_check(const struct probe_engine *eng, const char *id)
 {
 	struct check	*ck = NULL;
 
@@ -444,62 +197,6 @@ check_new(struct probe_engine *eng, const struct docker_inspect *d)
 	return ck;
 }
 
-static double
-current_interval(const struct check *ck, double now)
-{
-	uint64_t	 ms = health_in_start_period(&ck->health, &ck->params, now) ?
-	    ck->spec.start_interval_ms : ck->spec.interval_ms;
-
-	return (double)ms / 1000.0;
-}
-
-/* The timer for `when` (ev_now time) on the interval's grid. */
-static void
-arm(struct check *ck, double when, double interval)
-{
-	struct ev_loop	*loop = ck->eng->env.loop;
-	double		 delay = probe_align(when,
-	    probe_slack(interval, ck->eng->rate)) - ev_now(loop);
-
-	ev_timer_stop(loop, &ck->timer);
-	ev_timer_set(&ck->timer, delay > MIN_DELAY ? delay : MIN_DELAY, 0.);
-	ev_timer_start(loop, &ck->timer);
-}
-
-static int
-can_probe(const struct check *ck)
-{
-	return ck->active && !ck->paused &&
-	    (ck->target.how != CHECKSPEC_TARGET_NETNS || ck->pid > 0);
-}
-
-/* A new run, a new spec or the end of a pause: first probe at random. */
-static void
-schedule_first(struct check *ck)
-{
-	struct probe_engine	*eng = ck->eng;
-	double			 now = ev_now(eng->env.loop);
-	double			 iv;
-
-	ev_timer_stop(eng->env.loop, &ck->timer);
-	if (!can_probe(ck))
-		return;
-	iv = current_interval(ck, now);
-	arm(ck, now + probe_first_delay(&eng->rng, iv), iv);
-}
-
-static void
-schedule_next(struct check *ck)
-{
-	struct probe_engine	*eng = ck->eng;
-	double			 iv;
-
-	if (!can_probe(ck))
-		return;
-	iv = current_interval(ck, ev_now(eng->env.loop));
-	arm(ck, ck->probe_start + probe_jitter(&eng->rng, iv, eng->jitter), iv);
-}
-
 static void
 new_run(struct check *ck, const struct docker_inspect *d)
 {
@@ -512,7 +209,7 @@ new_run(struct check *ck, const struct docker_inspect *d)
 	if (ck->active)
 		health_reset(&ck->health, d->started_at > 0 &&
 		    d->started_at <= now ? d->started_at : now, now);
-	schedule_first(ck);
+	probe_schedule_first(ck);
 }
 
 /* 1 if two specs would probe the same way (their API form is equal). */
@@ -637,7 +334,7 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 	int				 paused = d->state == DOCKER_STATE_PAUSED;
 	int				 changed;
 
-	if ((ck = find_check(eng, d->id)) == NULL &&
+	if ((ck = probe_find_check(eng, d->id)) == NULL &&
 	    (ck = check_new(eng, d)) == NULL)
 		return;
 	ck->seen = eng->epoch;
@@ -662,7 +359,7 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 		/* Docker's monitor rests while paused; so do we. */
 		ck->paused = paused;
 		cancel_probe(ck);
-		schedule_first(ck);
+		probe_schedule_first(ck);
 	}
 }
 
@@ -715,7 +412,7 @@ record(struct check *ck, const struct probe_result *r)
 	ck->head = (ck->head + 1) % eng->history;
 	if (ck->nring < eng->history)
 		ck->nring++;
-	for (b = 0; b < NBUCKETS && r->duration > buckets[b]; b++)
+	for (b = 0; b < PROBE_NBUCKETS && r->duration > probe_buckets[b]; b++)
 		;
 	ck->hist[b]++;
 	ck->dsum += r->duration;
@@ -729,8 +426,8 @@ record(struct check *ck, const struct probe_result *r)
 	    ev_now(eng->env.loop), &tr))
 		return;
 	log_info("container health changed", LOG_S("name", ck->name),
-	    LOG_S("id", ck->id), LOG_S("from", health_status_name(tr.from)),
-	    LOG_S("to", health_status_name(tr.to)),
+	    LOG_S("id", ck->id), LOG_S("from", docker_health_name(tr.from)),
+	    LOG_S("to", docker_health_name(tr.to)),
 	    LOG_S("result", probe_class_name(r->cls)), LOG_S("msg", r->msg),
 	    LOG_U("ok_streak", ck->health.ok_streak),
 	    LOG_U("failing_streak", ck->health.fail_streak));
@@ -758,7 +455,7 @@ on_check_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	char			 err[PROBE_MSG_MAX];
 
 	(void)revents;
-	if (!can_probe(ck) || ck->http != NULL || ck->tcp != NULL)
+	if (!probe_can_probe(ck) || ck->http != NULL || ck->tcp != NULL)
 		return;
 	ck->probe_start = ev_now(loop);
 	if (ck->target.how == CHECKSPEC_TARGET_NETNS && ck->target.nsfd < 0 &&
@@ -773,7 +470,7 @@ on_check_timer(struct ev_loop *loop, ev_timer *w, int revents)
 			    LOG_S("reason", err));
 		else
 			record_error(ck, err);
-		schedule_next(ck);
+		probe_schedule_next(ck);
 		return;
 	}
 	eng->st.started++;
@@ -785,7 +482,7 @@ on_check_timer(struct ev_loop *loop, ev_timer *w, int revents)
 		    on_probe_done, ck, err, sizeof(err));
 	if (ck->http == NULL && ck->tcp == NULL) {
 		record_error(ck, err);
-		schedule_next(ck);
+		probe_schedule_next(ck);
 		return;
 	}
 	eng->st.in_flight++;
@@ -801,7 +498,7 @@ on_probe_done(void *arg, const struct probe_result *r)
 	ck->tcp = NULL;
 	ck->eng->st.in_flight--;
 	record(ck, r);
-	schedule_next(ck);
+	probe_schedule_next(ck);
 }
 
 /* ---- the engine --------------------------------------------------------- */
@@ -812,7 +509,7 @@ probe_engine_new(const struct probe_options *o, char *err, size_t errlen)
 	struct probe_engine	*eng;
 
 	if ((eng = calloc(1, sizeof(*eng))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if ((eng->env.netns = netns_new(o->procfs, err, errlen)) == NULL) {
@@ -829,8 +526,10 @@ probe_engine_new(const struct probe_options *o, char *err, size_t errlen)
 	    o->history : PROBE_HISTORY_DEFAULT;
 	eng->can_netns = o->netns > 0 ? 1 : o->netns < 0 ? 0 :
 	    netns_can_enter(eng->env.netns);
-	eng->rng = o->seed != 0 ? o->seed :
-	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	if (o->seed != 0)
+		eng->rng.s = o->seed;
+	else
+		rand_seed(&eng->rng);
 	ev_timer_init(&eng->sync_timer, on_sync_timer, 0., 0.);
 	eng->sync_timer.data = eng;
 	return eng;
@@ -883,278 +582,28 @@ probe_get_stats(const struct probe_engine *eng, struct probe_stats *st)
 
 /* ---- the combined state ------------------------------------------------- */
 
-static enum health_status
-docker_status(const struct inv_container *c)
+enum docker_health
+probe_docker_status(const struct inv_container *c)
 {
-	switch (c->d.health) {
-	case DOCKER_HEALTH_STARTING:
-		return HEALTH_STARTING;
-	case DOCKER_HEALTH_HEALTHY:
-		return HEALTH_HEALTHY;
-	case DOCKER_HEALTH_UNHEALTHY:
-		return HEALTH_UNHEALTHY;
-	case DOCKER_HEALTH_NONE:
-		break;
-	}
 	/* A HEALTHCHECK without State.Health yet: Docker says starting. */
-	return c->d.hc.present ? HEALTH_STARTING : HEALTH_NONE;
+	if (c->d.health == DOCKER_HEALTH_NONE && c->d.hc.present)
+		return DOCKER_HEALTH_STARTING;
+	return c->d.health;
 }
 
-enum health_status
+enum docker_health
 probe_health_status(struct probe_engine *eng, const struct inv_container *c,
     enum health_source *src)
 {
-	const struct check	*ck = find_check(eng, c->d.id);
+	const struct check	*ck = probe_find_check(eng, c->d.id);
 	int			 hale = ck != NULL && ck->active;
 
-	return health_combine(hale, hale ? ck->health.status : HEALTH_NONE,
-	    docker_status(c), src);
+	return health_combine(hale, hale ? ck->health.status : DOCKER_HEALTH_NONE,
+	    probe_docker_status(c), src);
 }
 
 int
 probe_health_value(void *engine, const struct inv_container *c)
 {
 	return health_value(probe_health_status(engine, c, NULL));
-}
-
-/* ---- JSON --------------------------------------------------------------- */
-
-static cJSON *
-time_json(double t)
-{
-	struct tm	 tm;
-	time_t		 secs;
-	char		 s[48];
-	long		 ms;
-
-	if (t <= 0)
-		return cJSON_CreateNull();
-	secs = (time_t)t;
-	ms = (long)((t - (double)secs) * 1000.0);
-	if (gmtime_r(&secs, &tm) == NULL)
-		return cJSON_CreateNull();
-	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ms);
-	return cJSON_CreateString(s);
-}
-
-static void
-put(cJSON *o, const char *key, cJSON *v)
-{
-	if (v == NULL)
-		return;
-	if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
-		cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
-	else
-		cJSON_AddItemToObject(o, key, v);
-}
-
-static cJSON *
-results_json(const struct check *ck)
-{
-	const struct probe_result	*r;
-	cJSON				*a, *o;
-	size_t				 i, h = ck->eng->history;
-
-	if ((a = cJSON_CreateArray()) == NULL)
-		return NULL;
-	/* Oldest first, as Docker's State.Health.Log. */
-	for (i = 0; i < ck->nring; i++) {
-		r = &ck->ring[(ck->head + h - ck->nring + i) % h];
-		if ((o = cJSON_CreateObject()) == NULL)
-			break;
-		cJSON_AddStringToObject(o, "result", probe_class_name(r->cls));
-		cJSON_AddItemToObject(o, "time", time_json(r->time));
-		cJSON_AddNumberToObject(o, "duration_seconds", r->duration);
-		if (r->http_status > 0)
-			cJSON_AddNumberToObject(o, "status_code", (double)r->http_status);
-		else
-			cJSON_AddNullToObject(o, "status_code");
-		cJSON_AddStringToObject(o, "message", r->msg);
-		cJSON_AddItemToArray(a, o);
-	}
-	return a;
-}
-
-static cJSON *
-check_json(const struct check *ck)
-{
-	cJSON	*o;
-	char	 t[96];
-
-	if ((o = cJSON_CreateObject()) == NULL)
-		return NULL;
-	if (!ck->active) {
-		cJSON_AddStringToObject(o, "state", "refused");
-		cJSON_AddStringToObject(o, "error", ck->error);
-		cJSON_AddStringToObject(o, "reason", ck->reject != CHECKSPEC_REJECT_NONE ?
-		    checkspec_reject_name(ck->reject) : "unreachable");
-		return o;
-	}
-	cJSON_AddStringToObject(o, "state", ck->paused ? "paused" : "active");
-	checkspec_to_json(&ck->spec, o);
-	snprintf(t, sizeof(t), "%s %s:%u", checkspec_target_name(ck->target.how),
-	    ck->target.host, ck->target.port);
-	put(o, "target", cJSON_CreateString(t));
-	cJSON_AddNumberToObject(o, "ok_streak", ck->health.ok_streak);
-	cJSON_AddNumberToObject(o, "failing_streak", ck->health.fail_streak);
-	cJSON_AddItemToObject(o, "since", time_json(ck->health.since));
-	cJSON_AddNullToObject(o, "error");
-	return o;
-}
-
-void
-probe_health_json(void *engine, const struct inv_container *c, cJSON *h)
-{
-	struct probe_engine	*eng = engine;
-	const struct check	*ck = find_check(eng, c->d.id);
-	enum health_source	 src;
-	enum health_status	 st;
-
-	if (h == NULL || ck == NULL || (!ck->active && ck->error == NULL))
-		return;
-	put(h, "check", check_json(ck));
-	if (!ck->active)
-		return;
-	st = probe_health_status(eng, c, &src);
-	/* Docker's own verdict stays visible next to ours. */
-	put(h, "docker_status", cJSON_CreateString(health_status_name(docker_status(c))));
-	put(h, "status", cJSON_CreateString(health_status_name(st)));
-	put(h, "source", cJSON_CreateString(health_source_name(src)));
-	put(h, "failing_streak", cJSON_CreateNumber(ck->health.fail_streak));
-	put(h, "ok_streak", cJSON_CreateNumber(ck->health.ok_streak));
-	put(h, "last_results", results_json(ck));
-}
-
-/* ---- metrics ------------------------------------------------------------ */
-
-static const struct probe_result *
-last_result(const struct check *ck)
-{
-	size_t	 h = ck->eng->history;
-
-	return ck->nring > 0 ? &ck->ring[(ck->head + h - 1) % h] : NULL;
-}
-
-/* The check of a container worth a series: active, and it has labels. */
-static const struct check *
-metric_check(const struct probe_engine *eng, const struct inv_container *c)
-{
-	const struct check	*ck;
-
-	if (c->metric_labels == NULL || (ck = find_check(eng, c->d.id)) == NULL ||
-	    !ck->active)
-		return NULL;
-	return ck;
-}
-
-static void
-write_up(struct probe_engine *eng, struct metrics_writer *w)
-{
-	struct inv_container		*c;
-	const struct check		*ck;
-	const struct probe_result	*r;
-
-	metrics_family(w, "hale_check_up", METRICS_GAUGE,
-	    "1 if the last probe of the container's hale check succeeded, 0 if it failed.");
-	for (c = inventory_first(eng->inv); c != NULL; c = inventory_next(c))
-		if ((ck = metric_check(eng, c)) != NULL &&
-		    (r = last_result(ck)) != NULL)
-			metrics_sample_u64(w, "hale_check_up", c->metric_labels,
-			    NULL, r->cls == PROBE_OK);
-}
-
-static void
-write_histogram(struct probe_engine *eng, struct metrics_writer *w)
-{
-	struct inv_container		*c;
-	const struct check		*ck;
-	char				 le[32];
-	uint64_t			 cum;
-	size_t				 b;
-
-	metrics_family(w, "hale_check_duration_seconds", METRICS_HISTOGRAM,
-	    "How long the container's hale probes took.");
-	for (c = inventory_first(eng->inv); c != NULL; c = inventory_next(c)) {
-		if ((ck = metric_check(eng, c)) == NULL || ck->dcount == 0)
-			continue;
-		for (cum = 0, b = 0; b <= NBUCKETS; b++) {
-			cum += ck->hist[b];
-			if (b < NBUCKETS)
-				snprintf(le, sizeof(le), "le=\"%g\"", buckets[b]);
-			else
-				snprintf(le, sizeof(le), "le=\"+Inf\"");
-			metrics_sample_u64(w, "hale_check_duration_seconds_bucket",
-			    c->metric_labels, le, cum);
-		}
-		metrics_sample(w, "hale_check_duration_seconds_sum",
-		    c->metric_labels, NULL, ck->dsum);
-		metrics_sample_u64(w, "hale_check_duration_seconds_count",
-		    c->metric_labels, NULL, ck->dcount);
-	}
-}
-
-static void
-write_health(struct probe_engine *eng, struct metrics_writer *w)
-{
-	static const enum health_status all[] = { HEALTH_STARTING,
-	    HEALTH_HEALTHY, HEALTH_UNHEALTHY, HEALTH_NONE };
-	struct inv_container		*c;
-	enum health_status		 st;
-	char				 extra[48];
-	size_t				 i;
-
-	metrics_family(w, "hale_container_health_status", METRICS_GAUGE,
-	    "The container's health (hale's check, else Docker's HEALTHCHECK): 1 on the current status.");
-	for (c = inventory_first(eng->inv); c != NULL; c = inventory_next(c)) {
-		if (!inventory_is_live(c) || c->metric_labels == NULL)
-			continue;
-		st = probe_health_status(eng, c, NULL);
-		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-			snprintf(extra, sizeof(extra), "status=\"%s\"",
-			    health_status_name(all[i]));
-			metrics_sample_u64(w, "hale_container_health_status",
-			    c->metric_labels, extra, st == all[i]);
-		}
-	}
-}
-
-static void
-write_counters(struct probe_engine *eng, struct metrics_writer *w)
-{
-	struct probe_stats	 st;
-	char			 extra[48];
-	unsigned		 i;
-
-	probe_get_stats(eng, &st);
-	metrics_family(w, "hale_check_total", METRICS_COUNTER,
-	    "Probes of all hale checks, by result.");
-	for (i = 0; i < PROBE_CLASS_COUNT; i++) {
-		snprintf(extra, sizeof(extra), "result=\"%s\"",
-		    probe_class_name((enum probe_class)i));
-		metrics_sample_u64(w, "hale_check_total", NULL, extra,
-		    st.results[i]);
-	}
-	metrics_family(w, "hale_check_label_rejections_total", METRICS_COUNTER,
-	    "Checks refused because of their labels or rules: target = aimed at something other than the container, invalid = a bad value.");
-	for (i = CHECKSPEC_REJECT_INVALID; i < CHECKSPEC_REJECT_COUNT; i++) {
-		snprintf(extra, sizeof(extra), "reason=\"%s\"",
-		    checkspec_reject_name((enum checkspec_reject)i));
-		metrics_sample_u64(w, "hale_check_label_rejections_total", NULL,
-		    extra, st.rejections[i]);
-	}
-	metrics_family(w, "hale_checks", METRICS_GAUGE,
-	    "hale checks of running containers: active, or refused (bad labels, no way to reach the port).");
-	metrics_sample_u64(w, "hale_checks", NULL, "state=\"active\"", st.active);
-	metrics_sample_u64(w, "hale_checks", NULL, "state=\"refused\"", st.refused);
-}
-
-void
-probe_write_metrics(struct probe_engine *eng, struct metrics_writer *w)
-{
-	write_up(eng, w);
-	write_histogram(eng, w);
-	write_health(eng, w);
-	write_counters(eng, w);
 }

@@ -16,14 +16,17 @@
  *	docker = docker_new(loop, cv, inv, ...); docker_start(docker)
  *	API:      inventory_json_{list,one}_hook(inv, ..., hook, ...) -> probe_health_json
  *	metrics:  probe_write_metrics(eng, w) next to inventory_write_metrics;
- *	          container_health_state must come from probe_health_value
- *	          (an inventory health hook; see the report)
+ *	          inventory_set_health_fn(inv, probe_health_value, eng), so
+ *	          container_health_state is the combined state
  *	reload:   probe_set_rules(eng, newcfg->checks) before freeing the old
  *	          config (the engine keeps a pointer to the rules)
  *	shutdown: docker_free → probe_engine_free → curlev_free →
  *	          inventory_free (the loop still exists throughout)
  *
- * The probe kinds (probe_http.c, probe_tcp.c) are separate from the
+ * The files: probe.c (the engine), probe_sched.c (due times, the slack
+ * grid, jitter), probe_target.c (where a probe connects), probe_json.c
+ * and probe_metrics.c (its views), probe_check.h (what they share). The
+ * probe kinds (probe_http.c, probe_tcp.c) are separate from the
  * scheduler: each takes a spec and a resolved target and reports one
  * struct probe_result through one callback, exactly once, never from
  * inside its start function.
@@ -45,6 +48,7 @@
 #include "check/health.h"
 #include "docker/inventory.h"
 #include "core/metrics.h"
+#include "core/rand.h"
 #include "check/netns.h"
 
 #define PROBE_HISTORY_DEFAULT	10
@@ -126,7 +130,7 @@ struct probe_options {
 	const char			*procfs;	/* NULL = /proc */
 	const struct checkspec_rules	*rules;		/* may be NULL */
 	double				 jitter;	/* ± fraction of the interval; 0 = 0.1 */
-	uint64_t			 seed;		/* 0 = from the clock and pid */
+	uint64_t			 seed;		/* 0 = rand_seed */
 	size_t				 history;	/* results kept; 0 = 10 */
 	int				 netns;		/* 0 detect, 1 assume yes, -1 never */
 };
@@ -168,7 +172,7 @@ void	probe_sync(struct probe_engine *);
  * container_health_state; probe_health_value has the signature of an
  * inventory health hook.
  */
-enum health_status probe_health_status(struct probe_engine *,
+enum docker_health probe_health_status(struct probe_engine *,
 	    const struct inv_container *, enum health_source *);
 int	probe_health_value(void *engine, const struct inv_container *);
 /*
@@ -199,13 +203,10 @@ void	probe_get_stats(const struct probe_engine *, struct probe_stats *);
 
 /* ---- pure helpers, exported for the tests ------------------------------ */
 
-uint64_t probe_rng_next(uint64_t *state);
-/* Uniform in [0, 1). */
-double	probe_rng_unit(uint64_t *state);
 /* interval * (1 ± frac), uniform. */
-double	probe_jitter(uint64_t *state, double interval, double frac);
+double	probe_jitter(struct rand_state *, double interval, double frac);
 /* The first probe: uniform in [0, interval). */
-double	probe_first_delay(uint64_t *state, double interval);
+double	probe_first_delay(struct rand_state *, double interval);
 /*
  * Timer slack: the grid step for checks of this interval when all checks
  * together probe `rate` times a second (seconds, a power of two up to

@@ -22,6 +22,8 @@
  * container B. No proxy, ever. Redirects are followed by us, not by
  * libcurl, and only to the origin we started with.
  */
+#include "check/probe.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,7 +36,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
-#include "check/probe.h"
+#include "core/err.h"
 
 #define USER_AGENT	"hale-probe/" PACKAGE_VERSION
 
@@ -84,7 +86,7 @@ http_done(struct probe_http *p, enum probe_class cls, long status,
 	p->res.http_status = status;
 	p->res.duration = clock_mono() - p->t0;
 	va_start(ap, fmt);
-	vsnprintf(p->res.msg, sizeof(p->res.msg), fmt, ap);
+	err_vset(p->res.msg, sizeof(p->res.msg), fmt, ap);
 	va_end(ap);
 	p->done(p->arg, &p->res);
 	http_free(p);
@@ -170,17 +172,13 @@ build_url(struct probe_http *p, const char *path, char *err, size_t errlen)
 		urlhost = name;
 		snprintf(ct, sizeof(ct), "%s:%u:%s:%u", name, p->t.port,
 		    p->t.host, p->t.port);
-		if ((p->connect_to = curl_slist_append(NULL, ct)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
+		if ((p->connect_to = curl_slist_append(NULL, ct)) == NULL)
+			return err_set(err, errlen, "out of memory");
 	}
 	if ((size_t)snprintf(p->url, sizeof(p->url), "%s://%s:%u%s",
 	    s->https ? "https" : "http", urlhost, p->t.port,
-	    path) >= sizeof(p->url)) {
-		snprintf(err, errlen, "URL too long");
-		return -1;
-	}
+	    path) >= sizeof(p->url))
+		return err_set(err, errlen, "URL too long");
 	return 0;
 }
 
@@ -206,8 +204,7 @@ build_headers(struct probe_http *p, char *err, size_t errlen)
 	return 0;
 oom:
 	curl_slist_free_all(l);
-	snprintf(err, errlen, "out of memory");
-	return -1;
+	return err_set(err, errlen, "out of memory");
 }
 
 static void
@@ -236,10 +233,8 @@ setup(struct probe_http *p, char *err, size_t errlen)
 	const struct checkspec	*s = p->spec;
 	CURL			*e;
 
-	if ((p->easy = e = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		return -1;
-	}
+	if ((p->easy = e = curl_easy_init()) == NULL)
+		return err_set(err, errlen, "curl_easy_init failed");
 	if (build_url(p, s->path, err, errlen) == -1 ||
 	    build_headers(p, err, errlen) == -1)
 		return -1;
@@ -368,7 +363,7 @@ probe_http_start(const struct probe_env *env, const struct checkspec *spec,
 	struct probe_http	*p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	p->env = env;

@@ -15,6 +15,8 @@
  * The socket is closed with SO_LINGER 0: a reset instead of a FIN, so
  * hundreds of probes a second don't pile up TIME_WAIT sockets.
  */
+#include "check/probe.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,8 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check/probe.h"
 #include "core/clock.h"
+#include "core/err.h"
 
 enum tcp_state {
 	TCP_CONNECTING,
@@ -81,7 +83,7 @@ tcp_done(struct probe_tcp *p, enum probe_class cls, const char *fmt, ...)
 	p->res.cls = cls;
 	p->res.duration = clock_mono() - p->t0;
 	va_start(ap, fmt);
-	vsnprintf(p->res.msg, sizeof(p->res.msg), fmt, ap);
+	err_vset(p->res.msg, sizeof(p->res.msg), fmt, ap);
 	va_end(ap);
 	done(arg, &p->res);
 	free(p);
@@ -246,7 +248,7 @@ probe_tcp_start(const struct probe_env *env, const struct checkspec *spec,
 	struct probe_tcp	*p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	p->env = env;

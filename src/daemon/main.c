@@ -101,7 +101,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	warn_restart_only(h->cfg, cfg);
 	/* These point into the config: hand over the new one first. */
 	probe_set_rules(h->probes, cfg->checks);
-	remedy_exec_reconfigure(h->rx, cfg);
+	remedy_exec_reconfigure(h->rx, cfg->remediation, cfg->dry_run);
 	if (notify_reconfigure(h->notify, cfg->notify, err, sizeof(err)) == -1)
 		log_warn("notify.webhooks not applied", LOG_S("err", err));
 	config_free(h->cfg);
@@ -246,7 +246,7 @@ static int
 start_remedy(struct hale *h, char *err, size_t errlen)
 {
 	if ((h->rx = remedy_exec_new(h->loop, h->docker, h->inv, h->notify,
-	    h->cfg, err, errlen)) == NULL)
+	    h->cfg->remediation, h->cfg->dry_run, err, errlen)) == NULL)
 		return -1;
 	remedy_exec_set_probe(h->rx, h->probes);
 	probe_set_transition_cb(h->probes, remedy_exec_transition, h->rx);

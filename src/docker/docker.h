@@ -1,7 +1,8 @@
 /*
  * docker: the Docker Engine API client. Keeps the inventory in step with
  * the engine: version negotiation, the /events stream, list and inspect,
- * reconnect with backoff, and (for remediation) restart/stop/kill.
+ * reconnect with backoff, and (for remediation) restart/stop/kill. The
+ * files behind it are listed in docker_impl.h.
  *
  * Runs entirely on the libev loop through curlev; never blocks. When
  * Docker is unreachable the client is simply "down" (hale_docker_up 0)
@@ -49,9 +50,6 @@ struct docker	*docker_new(struct ev_loop *, struct curlev *,
 void		 docker_start(struct docker *);
 /* Cancels every transfer and timer. Call before curlev_free(). */
 void		 docker_free(struct docker *);
-/* Asks for a list + reconcile round (e.g. after a suspected gap). */
-void		 docker_resync(struct docker *);
-int		 docker_is_up(const struct docker *);
 void		 docker_get_stats(const struct docker *, struct docker_stats *);
 /*
  * hale_docker_up, hale_docker_events_total{action},

@@ -2,7 +2,10 @@
 # inventory of containers with its JSON view.
 src_libhale_a_SOURCES += \
 	%reldir%/curlev.c %reldir%/curlev.h \
-	%reldir%/docker.c %reldir%/docker.h \
+	%reldir%/docker.c %reldir%/docker.h %reldir%/docker_impl.h \
+	%reldir%/docker_req.c %reldir%/docker_sync.c %reldir%/docker_ctl.c \
+	%reldir%/docker_metrics.c \
 	%reldir%/docker_parse.c %reldir%/docker_parse.h \
 	%reldir%/inventory.c %reldir%/inventory.h %reldir%/inventory_json.c
-unit_tests += tests/unit/test_docker_lines tests/unit/test_docker_parse tests/unit/test_inventory
+unit_tests += tests/unit/test_docker_lines tests/unit/test_docker_parse tests/unit/test_inventory \
+	tests/unit/test_docker_client

@@ -1,6 +1,7 @@
 # http: libmicrohttpd on libev, routes, auth, the streamed and gzipped
 # /metrics, the daemon's own metrics.
 src_libhale_a_SOURCES += \
+	%reldir%/api_reset.c %reldir%/api_reset.h \
 	%reldir%/auth.c %reldir%/auth.h \
 	%reldir%/gzip.c %reldir%/gzip.h \
 	%reldir%/httpd.c %reldir%/httpd.h \

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/api_reset.h"
 #include "daemon/hale.h"
 #include "docker/inventory.h"
 #include "check/probe.h"
@@ -150,8 +151,8 @@ reset(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	struct hale		*h = ctx;
 	struct auth_config	 a;
 
-	remedy_exec_auth_config(h->cfg, &a);
-	remedy_exec_http_reset(h->rx, &a, req, r);
+	api_reset_auth_config(h->cfg, &a);
+	api_reset(h->rx, &a, req, r);
 }
 
 const struct httpd_route routes_table[] = {

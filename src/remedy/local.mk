@@ -2,6 +2,13 @@
 # and notifications.
 src_libhale_a_SOURCES += \
 	%reldir%/notify.c %reldir%/notify.h \
-	%reldir%/remedy.c %reldir%/remedy.h %reldir%/remedy_policy.c \
-	%reldir%/remedy_exec.c %reldir%/remedy_exec.h
-unit_tests += tests/unit/test_remedy tests/unit/test_remedy_policy tests/unit/test_notify
+	%reldir%/notify_config.c %reldir%/notify_view.c \
+	%reldir%/remedy.c %reldir%/remedy.h \
+	%reldir%/remedy_policy.c %reldir%/remedy_policy_int.h \
+	%reldir%/remedy_value.c %reldir%/remedy_config.c \
+	%reldir%/remedy_exec.c %reldir%/remedy_exec.h %reldir%/remedy_exec_int.h \
+	%reldir%/remedy_act.c \
+	%reldir%/remedy_view.c %reldir%/remedy_view.h \
+	%reldir%/remedy_metrics.c %reldir%/remedy_metrics.h
+unit_tests += tests/unit/test_remedy tests/unit/test_remedy_policy tests/unit/test_notify \
+	tests/unit/test_remedy_exec

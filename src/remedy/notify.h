@@ -10,8 +10,9 @@
  *	             └► else: retry after 1 s, 2 s, 4 s … (≤ 60 s),
  *	                up to `retries` more tries, then failed
  *
- * The config part (notify_config_from_json) and the document builder
- * (notify_document) are pure and tested directly.
+ * The config part (notify_config_from_json, notify_config.c) and the
+ * views (notify_document and the metric families, notify_view.c) are
+ * pure and tested directly; delivery is notify.c.
  */
 #ifndef HALE_NOTIFY_H
 #define HALE_NOTIFY_H
@@ -104,8 +105,6 @@ struct notify_doc {
  * Pure. -1 if memory ran out.
  */
 int	notify_document(const struct notify_doc *, struct buf *out);
-/* RFC 3339 UTC with microseconds; "" for t <= 0. */
-void	notify_time_text(double t, char *dst, size_t len);
 
 struct notify_stats {
 	uint64_t	 ok;
@@ -130,5 +129,8 @@ size_t		 notify_webhooks(const struct notify *);
 void		 notify_get_stats(const struct notify *, struct notify_stats *);
 /* hale_webhook_deliveries_total{result}, hale_webhook_queue_length. */
 void		 notify_write_metrics(struct notify *, struct metrics_writer *);
+/* The same families from the values they show. */
+void		 notify_view_metrics(struct metrics_writer *,
+		    const struct notify_stats *);
 
 #endif

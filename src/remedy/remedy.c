@@ -11,32 +11,18 @@
  * An action is counted when it is decided, not when Docker answers, so
  * the budget holds even if results arrive late or never.
  */
+#include "remedy/remedy.h"
+
 #include <math.h>
 #include <string.h>
 
-#include "remedy/remedy.h"
+#include "core/id.h"
 
 void
 remedy_state_init(struct remedy_state *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->health = REMEDY_HEALTH_NONE;
-}
-
-const char *
-remedy_health_name(enum remedy_health h)
-{
-	switch (h) {
-	case REMEDY_HEALTH_NONE:
-		return "none";
-	case REMEDY_HEALTH_STARTING:
-		return "starting";
-	case REMEDY_HEALTH_HEALTHY:
-		return "healthy";
-	case REMEDY_HEALTH_UNHEALTHY:
-		return "unhealthy";
-	}
-	return "?";
+	s->health = DOCKER_HEALTH_NONE;
 }
 
 const char *
@@ -118,10 +104,10 @@ remedy_next_allowed(const struct remedy_state *s, double now)
 /* ---- step 1: what the input says ---------------------------------------- */
 
 static void
-observe_health(struct remedy_state *s, enum remedy_health h, double now)
+observe_health(struct remedy_state *s, enum docker_health h, double now)
 {
-	if (h == REMEDY_HEALTH_HEALTHY) {
-		if (s->health != REMEDY_HEALTH_HEALTHY || s->healthy_since == 0)
+	if (h == DOCKER_HEALTH_HEALTHY) {
+		if (s->health != DOCKER_HEALTH_HEALTHY || s->healthy_since == 0)
 			s->healthy_since = now;
 	} else
 		s->healthy_since = 0;
@@ -132,7 +118,7 @@ observe_health(struct remedy_state *s, enum remedy_health h, double now)
 static void
 new_run(struct remedy_state *s)
 {
-	s->health = REMEDY_HEALTH_STARTING;
+	s->health = DOCKER_HEALTH_STARTING;
 	s->healthy_since = 0;
 	s->hold_until = 0;
 }
@@ -335,7 +321,7 @@ verdict_own(struct remedy_state *s, const struct remedy_policy *p,
 	}
 	if ((d->reason = blocked(s, in, now)) != NULL)
 		return;
-	if (s->health != REMEDY_HEALTH_UNHEALTHY) {
+	if (s->health != DOCKER_HEALTH_UNHEALTHY) {
 		d->reason = "not unhealthy";
 		return;
 	}
@@ -381,7 +367,7 @@ plan_wake(const struct remedy_state *s, const struct remedy_policy *p,
 	if (s->healthy_since > 0 && (s->attempts > 0 || s->gave_up))
 		wake_min(d, s->healthy_since + p->reset_after);
 	/* A hold ending may unblock an unhealthy container. */
-	if (s->hold_until > now && s->health == REMEDY_HEALTH_UNHEALTHY)
+	if (s->hold_until > now && s->health == DOCKER_HEALTH_UNHEALTHY)
 		wake_min(d, s->hold_until);
 }
 
@@ -429,17 +415,6 @@ remedy_decide(const struct remedy_state *st, const struct remedy_policy *p,
 
 /* ---- dependents ------------------------------------------------------- */
 
-static int
-all_hex(const char *s, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
 int
 remedy_is_dependent(const char *network_mode, const struct remedy_policy *dep,
     const char *parent_id, const char *parent_name)
@@ -453,9 +428,12 @@ remedy_is_dependent(const char *network_mode, const struct remedy_policy *dep,
 		if (parent_name != NULL && *parent_name != '\0' &&
 		    strcmp(ref + (*ref == '/'), parent_name) == 0)
 			return 1;
-		/* Docker stores the id; a user may have given a prefix. */
+		/*
+		 * Docker stores the id; a user may have given a prefix, which
+		 * is hex as it is a prefix of a valid id.
+		 */
 		if (parent_id != NULL && n >= 12 && n <= DOCKER_ID_LEN &&
-		    all_hex(ref, n) && strncmp(parent_id, ref, n) == 0)
+		    id_valid(parent_id) && strncmp(parent_id, ref, n) == 0)
 			return 1;
 	}
 	if (dep != NULL && dep->valid && parent_name != NULL && *parent_name != '\0')

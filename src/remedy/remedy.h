@@ -3,9 +3,10 @@
  *
  * Two halves, both free of I/O, clocks, logging and globals:
  *
- * - the policy (remedy_policy.c): container labels + config rules +
- *   config defaults -> one validated struct remedy_policy, or a reason
- *   why remediation is disabled for that container;
+ * - the policy (remedy_policy.c, remedy_value.c, remedy_config.c):
+ *   container labels + config rules + config defaults -> one validated
+ *   struct remedy_policy, or a reason why remediation is disabled for
+ *   that container;
  * - the decision (remedy.c): (state, policy, input, now) -> a decision
  *   and the next state. The executor (remedy_exec.c) feeds it Docker
  *   events, health changes, timer ticks and action results, and carries
@@ -128,7 +129,7 @@ struct remedy_config {
 	size_t			 nrules;
 };
 
-/* ---- policy (remedy_policy.c) ------------------------------------------ */
+/* ---- policy (remedy_policy.c, remedy_value.c, remedy_config.c) --------- */
 
 /*
  * The policy of one container. Precedence, highest first: hale.* labels,
@@ -174,13 +175,6 @@ const char *remedy_field_name(enum remedy_field);
 
 /* ---- decision (remedy.c) ----------------------------------------------- */
 
-enum remedy_health {
-	REMEDY_HEALTH_NONE = 0,		/* nothing known / no check */
-	REMEDY_HEALTH_STARTING,
-	REMEDY_HEALTH_HEALTHY,
-	REMEDY_HEALTH_UNHEALTHY,
-};
-
 enum remedy_phase {
 	REMEDY_PHASE_OK = 0,		/* no action since the last reset */
 	REMEDY_PHASE_BACKOFF,		/* acted; the next action will wait */
@@ -203,7 +197,7 @@ enum remedy_inflight {
 };
 
 struct remedy_state {
-	enum remedy_health	 health;	/* last observation */
+	enum docker_health	 health;	/* last observation */
 	double			 healthy_since;	/* 0 = not healthy now */
 	unsigned		 attempts;	/* actions since the last reset */
 	double			 window[REMEDY_BUDGET_MAX];	/* action starts, oldest first */
@@ -233,7 +227,7 @@ enum remedy_input_kind {
 
 struct remedy_input {
 	enum remedy_input_kind	 kind;
-	enum remedy_health	 health;	/* REMEDY_IN_HEALTH */
+	enum docker_health	 health;	/* REMEDY_IN_HEALTH */
 	enum remedy_result	 result;	/* REMEDY_IN_RESULT */
 	int			 signal;	/* REMEDY_IN_STOPPING */
 	/* Facts about the container now. */
@@ -288,11 +282,10 @@ unsigned remedy_window_used(const struct remedy_state *,
  */
 double	remedy_next_allowed(const struct remedy_state *, double now);
 
-const char *remedy_health_name(enum remedy_health);
 const char *remedy_phase_name(enum remedy_phase);
 const char *remedy_result_name(enum remedy_result);
 
-/* ---- dependents and self (remedy.c) ------------------------------------ */
+/* ---- dependents (remedy.c) --------------------------------------------- */
 
 /*
  * 1 if a container whose HostConfig.NetworkMode is `network_mode` and
@@ -304,6 +297,5 @@ const char *remedy_result_name(enum remedy_result);
 int	remedy_is_dependent(const char *network_mode,
 	    const struct remedy_policy *dep, const char *parent_id,
 	    const char *parent_name);
-
 
 #endif

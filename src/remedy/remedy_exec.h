@@ -3,13 +3,14 @@
  *
  * One record per inventory container (policy, state, timer, history).
  * Inputs arrive from the inventory observer, the Docker event stream,
- * the probe engine's health transitions, and the admin endpoint; every
- * one of them only notes what happened and arms the container's
- * ev_timer at 0 s, so nothing here runs inside a libcurl callback and
- * decisions happen one container at a time on the loop:
+ * the probe engine's health transitions, and an operator's reset; each
+ * runs the decision at once, but a verdict to act is only stored and
+ * carried out from the container's ev_timer at 0 s, so no transfer
+ * starts inside a libcurl callback:
  *
- *	observe / event / transition ─► note ─► ev_timer(0) ─► evaluate
- *	evaluate ─► remedy_decide ─► ACT ─► docker_container_ctl (async)
+ *	observe / event / transition / reset ─► evaluate
+ *	evaluate ─► remedy_decide ─► ACT ─► ev_timer(0) ─► remedy_act_execute
+ *	                          │     └► docker_container_ctl (async)
  *	                          │           └► ctl_done ─► RESULT ─► evaluate
  *	                          │                └► restart ok: dependents
  *	                          ├► dry-run / notify: RESULT at once
@@ -21,12 +22,13 @@
  *
  * Construction, wiring and shutdown (main.c):
  *
- *	rx = remedy_exec_new(loop, docker, inv, notify, cfg, err, errlen)
+ *	rx = remedy_exec_new(loop, docker, inv, notify, rules, dry_run, err, errlen)
  *	remedy_exec_set_probe(rx, probe_engine)        optional
  *	inventory observer: also call remedy_exec_observe(rx, c, change)
  *	docker events:      remedy_exec_event(rx, ev)    (docker event hook)
  *	probe transitions:  probe_set_transition_cb(eng, remedy_exec_transition, rx)
- *	SIGHUP:             remedy_exec_reconfigure(rx, newcfg), then free the old
+ *	SIGHUP:             remedy_exec_reconfigure(rx, newrules, dry_run), then
+ *	                    free the old
  *	shutdown:           docker_free → remedy_exec_free → notify_free → curlev_free
  *	                    (docker_free first: it drops ctl callbacks; we then
  *	                    free what they would have freed)
@@ -37,39 +39,34 @@
 #include <cJSON.h>
 #include <ev.h>
 
-#include "http/auth.h"
-#include "core/config.h"
-#include "docker/docker.h"
-#include "check/health.h"
-#include "http/httpd.h"
 #include "docker/inventory.h"
-#include "core/metrics.h"
-#include "remedy/notify.h"
 #include "remedy/remedy.h"
 
-#define REMEDY_HISTORY		10	/* attempts kept per container for the API */
-
-struct remedy_exec;
+struct docker;
+struct docker_event;
+struct health_transition;
+struct metrics_writer;
+struct notify;
 struct probe_engine;
 struct probe_result;
+struct remedy_exec;
 
 /*
- * `cfg` must stay valid until the next remedy_exec_reconfigure() or
- * remedy_exec_free() (the policies point at its rules). `notify` may be
- * NULL. Reads /proc/self/mountinfo (then /proc/self/cgroup) to learn
- * hale's own container id, if any.
+ * `rules` (the config's remediation section, may be NULL) must stay
+ * valid until the next remedy_exec_reconfigure() or remedy_exec_free()
+ * (the policies point at them). `dry_run`: log and count actions, never
+ * take them. `notify` may be NULL. Reads /proc/self/mountinfo (then
+ * /proc/self/cgroup) to learn hale's own container id, if any.
  */
 struct remedy_exec *remedy_exec_new(struct ev_loop *, struct docker *,
-	    struct inventory *, struct notify *, const struct config *,
-	    char *err, size_t errlen);
+	    struct inventory *, struct notify *, const struct remedy_config *rules,
+	    int dry_run, char *err, size_t errlen);
 void	remedy_exec_free(struct remedy_exec *);
 /* A reloaded config: every policy is built again; states are kept. */
-void	remedy_exec_reconfigure(struct remedy_exec *, const struct config *);
+void	remedy_exec_reconfigure(struct remedy_exec *,
+	    const struct remedy_config *rules, int dry_run);
 /* The probe engine, for hale's own checks (status, last results). */
 void	remedy_exec_set_probe(struct remedy_exec *, struct probe_engine *);
-/* Overrides the detected own container id ("" = none). */
-void	remedy_exec_set_self(struct remedy_exec *, const char *id);
-const char *remedy_exec_self(const struct remedy_exec *);
 
 /* ---- inputs (all safe inside libcurl callbacks: they only defer) ---- */
 
@@ -80,48 +77,27 @@ void	remedy_exec_event(void *rx, const struct docker_event *);
 /* A probe_transition_cb: a hale check changed state. */
 void	remedy_exec_transition(void *rx, const char *id,
 	    const struct health_transition *, const struct probe_result *);
-/* Any other health source: the container's combined status. */
-void	remedy_exec_health(struct remedy_exec *, const char *id,
-	    enum health_status, enum health_source);
-/* Clears a give-up (and the backoff and budget). -1 if unknown. */
-int	remedy_exec_reset(struct remedy_exec *, const char *ref, char *err,
-	    size_t errlen);
 
-/* ---- outputs ---------------------------------------------------------- */
+enum remedy_reset {
+	REMEDY_RESET_OK = 0,
+	REMEDY_RESET_UNKNOWN,		/* no such container (or not tracked) */
+};
+/*
+ * An operator's reset: clears a give-up (and the backoff and budget) of
+ * the container `ref` names (id, name or unique id prefix). On
+ * REMEDY_RESET_OK, *found is its inventory record.
+ */
+enum remedy_reset remedy_exec_reset(struct remedy_exec *, const char *ref,
+	    const struct inv_container **found);
+
+/* ---- outputs (the views: remedy_view.h, remedy_metrics.h) -------------- */
 
 /*
  * Adds "remediation": {...} to a container's JSON object (policy, state,
  * budget, next allowed action, attempts). Nothing if the id is unknown.
  */
 void	remedy_exec_json(struct remedy_exec *, const char *id, cJSON *container);
-/*
- * hale_restarts_total{name,result}, hale_remediation_actions_total,
- * hale_remediation_state{name,state}, hale_remediation_next_allowed_
- * timestamp_seconds{name}, hale_remediation_give_ups_total{name},
- * hale_remediation_dry_run_total{name,action}, hale_remediation_dry_run_enabled,
- * hale_remediation_policy_invalid{name}.
- */
+/* The families listed in remedy_metrics.h. */
 void	remedy_exec_write_metrics(struct remedy_exec *, struct metrics_writer *);
-
-/*
- * POST /api/v1/containers/{id-or-name}/reset. Answers 403 when no admin
- * credentials are configured, 401 (with a challenge) without valid ones,
- * 404 for an unknown container, else 200 with the container's
- * remediation object.
- */
-void	remedy_exec_http_reset(struct remedy_exec *, const struct auth_config *,
-	    const struct httpd_request *, struct httpd_response *);
-/* The admin credentials of a config (pointers into it). */
-void	remedy_exec_auth_config(const struct config *, struct auth_config *);
-
-struct remedy_exec_stats {
-	uint64_t	 actions[REMEDY_ACTION_COUNT][REMEDY_RESULT_COUNT];
-	uint64_t	 give_ups;
-	uint64_t	 not_sent;
-	size_t		 containers;
-	size_t		 in_flight;
-};
-void	remedy_exec_get_stats(const struct remedy_exec *,
-	    struct remedy_exec_stats *);
 
 #endif

@@ -304,7 +304,7 @@ assert_eq unhealthy "$(field rm-nolabel .health.status)" "rm-nolabel is unhealth
 assert_eq off "$(field rm-nolabel .remediation.state)" "remediation off by default"
 assert_eq 0 "$(nrestarts rm-hostile)" "hostile labels: untouched"
 assert_eq invalid "$(field rm-hostile .remediation.state)" "hostile labels: invalid"
-assert_eq 'label hale.restart.max: "banana??x" is not a whole number from 1 to 64' \
+assert_eq 'label hale.restart.max: "banana\x22\x0ax" is not a whole number from 1 to 64' \
     "$(field rm-hostile .remediation.error)" "hostile labels: the reason"
 assert_eq 1 "$(metric 'hale_remediation_policy_invalid{name="rm-hostile"}')" \
     "hale_remediation_policy_invalid"

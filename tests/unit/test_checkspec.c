@@ -526,6 +526,40 @@ test_rules_precedence(void **state)
 	checkspec_rules_free(r);
 }
 
+/* As for remediation: an empty match is a rule for every container. */
+static void
+test_rules_empty_match(void **state)
+{
+	struct checkspec_rules	*r;
+	struct fixture		 f;
+	struct checkspec	 s;
+	char			 errs[256];
+
+	(void)state;
+	r = rules_of("[{\"match\":{},\"check\":\"tcp\",\"port\":7}]", errs,
+	    sizeof(errs));
+	assert_non_null(r);
+	fx_init(&f, "anything", "any/image:tag");
+	fx_label(&f, "tier", "front");
+	assert_int_equal(resolve(r, &f, &s), 1);
+	assert_int_equal(s.rule, 0);
+	assert_int_equal(s.port, 7);
+	checkspec_free(&s);
+	fx_init(&f, NULL, NULL);
+	assert_int_equal(resolve(r, &f, &s), 1);
+	assert_int_equal(s.rule, 0);
+	checkspec_free(&s);
+	checkspec_rules_free(r);
+	/* The matcher's own errors, with the rule's path. */
+	assert_null(rules_of("[{\"match\":[]}]", errs, sizeof(errs)));
+	assert_string_equal(errs, "checks[0].match: must be an object with name, "
+	    "image or label\n");
+	assert_null(rules_of("[{\"match\":{\"label\":\"=v\"}}]", errs,
+	    sizeof(errs)));
+	assert_string_equal(errs, "checks[0].match.label: \"=value\" needs a "
+	    "label key\n");
+}
+
 static void
 test_rules_errors(void **state)
 {
@@ -601,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_host_self),
 		cmocka_unit_test(test_body_match),
 		cmocka_unit_test(test_rules_precedence),
+		cmocka_unit_test(test_rules_empty_match),
 		cmocka_unit_test(test_rules_errors),
 		cmocka_unit_test(test_to_json),
 	};

@@ -258,7 +258,7 @@ test_checks_rules(void **state)
 	    "{\"match\":{},\"check\":\"none\"}]}", &no_flags);
 	assert_non_null(c->checks);
 	assert_int_equal(c->checks->n, 2);
-	assert_string_equal(c->checks->v[0].name, "web-*");
+	assert_string_equal(c->checks->v[0].match.name, "web-*");
 	assert_int_equal(c->checks->v[0].spec.port, 8080);
 	assert_int_equal(c->checks->v[0].spec.interval_ms, 5000);
 	config_free(c);

@@ -38,9 +38,9 @@ test_reset(void **state)
 	memset(&h, 0, sizeof(h));
 	h.ok_streak = 7;
 	h.fail_streak = 9;
-	h.status = HEALTH_UNHEALTHY;
+	h.status = DOCKER_HEALTH_UNHEALTHY;
 	health_reset(&h, 100.0, 105.0);
-	assert_int_equal(h.status, HEALTH_STARTING);
+	assert_int_equal(h.status, DOCKER_HEALTH_STARTING);
 	assert_int_equal(h.ok_streak, 0);
 	assert_int_equal(h.fail_streak, 0);
 	assert_true(h.start == 100.0);
@@ -127,13 +127,13 @@ test_start_period_success(void **state)
 	assert_string_equal(run(&h, &p, 0, "+-++"), "ssss");
 	assert_true(health_in_start_period(&h, &p, 4.0));
 	assert_int_equal(health_observe(&h, &p, 1, 5.0, &tr), 1);
-	assert_int_equal(tr.from, HEALTH_STARTING);
-	assert_int_equal(tr.to, HEALTH_HEALTHY);
+	assert_int_equal(tr.from, DOCKER_HEALTH_STARTING);
+	assert_int_equal(tr.to, DOCKER_HEALTH_HEALTHY);
 	assert_false(health_in_start_period(&h, &p, 6.0));
 	/* Healthy now: a failure counts even inside the start period. */
 	assert_int_equal(health_observe(&h, &p, 0, 6.0, &tr), 1);
-	assert_int_equal(tr.from, HEALTH_HEALTHY);
-	assert_int_equal(tr.to, HEALTH_UNHEALTHY);
+	assert_int_equal(tr.from, DOCKER_HEALTH_HEALTHY);
+	assert_int_equal(tr.to, DOCKER_HEALTH_UNHEALTHY);
 }
 
 /* A restart brings back starting and a fresh start period. */
@@ -148,7 +148,7 @@ test_restart_reset(void **state)
 	health_reset(&h, 0, 0);
 	assert_string_equal(run(&h, &p, 10, "-"), "u");
 	health_reset(&h, 100, 100);
-	assert_int_equal(h.status, HEALTH_STARTING);
+	assert_int_equal(h.status, DOCKER_HEALTH_STARTING);
 	assert_string_equal(run(&h, &p, 100, "--+"), "ssh");
 	assert_string_equal(run(&h, &p, 103, "-"), "u");
 }
@@ -168,7 +168,7 @@ test_transitions_once(void **state)
 	assert_int_equal(health_observe(&h, &p, 1, 2, &tr), 0);
 	assert_int_equal(health_observe(&h, &p, 1, 3, &tr), 0);
 	assert_int_equal(health_observe(&h, &p, 0, 4, &tr), 1);
-	assert_int_equal(tr.to, HEALTH_UNHEALTHY);
+	assert_int_equal(tr.to, DOCKER_HEALTH_UNHEALTHY);
 	assert_int_equal(health_observe(&h, &p, 0, 5, &tr), 0);
 	assert_int_equal(h.transitions, 2);
 	assert_true(h.since == 4.0);
@@ -180,22 +180,22 @@ test_combine(void **state)
 	enum health_source	 src;
 
 	(void)state;
-	assert_int_equal(health_combine(1, HEALTH_UNHEALTHY, HEALTH_HEALTHY, &src),
-	    HEALTH_UNHEALTHY);
+	assert_int_equal(health_combine(1, DOCKER_HEALTH_UNHEALTHY, DOCKER_HEALTH_HEALTHY, &src),
+	    DOCKER_HEALTH_UNHEALTHY);
 	assert_int_equal(src, HEALTH_SOURCE_HALE);
-	assert_int_equal(health_combine(1, HEALTH_NONE, HEALTH_HEALTHY, &src),
-	    HEALTH_STARTING);
-	assert_int_equal(health_combine(0, HEALTH_HEALTHY, HEALTH_UNHEALTHY, &src),
-	    HEALTH_UNHEALTHY);
+	assert_int_equal(health_combine(1, DOCKER_HEALTH_NONE, DOCKER_HEALTH_HEALTHY, &src),
+	    DOCKER_HEALTH_STARTING);
+	assert_int_equal(health_combine(0, DOCKER_HEALTH_HEALTHY, DOCKER_HEALTH_UNHEALTHY, &src),
+	    DOCKER_HEALTH_UNHEALTHY);
 	assert_int_equal(src, HEALTH_SOURCE_DOCKER);
-	assert_int_equal(health_combine(0, HEALTH_NONE, HEALTH_NONE, &src),
-	    HEALTH_NONE);
+	assert_int_equal(health_combine(0, DOCKER_HEALTH_NONE, DOCKER_HEALTH_NONE, &src),
+	    DOCKER_HEALTH_NONE);
 	assert_int_equal(src, HEALTH_SOURCE_NONE);
-	assert_int_equal(health_value(HEALTH_HEALTHY), 1);
-	assert_int_equal(health_value(HEALTH_STARTING), 0);
-	assert_int_equal(health_value(HEALTH_UNHEALTHY), 0);
-	assert_int_equal(health_value(HEALTH_NONE), -1);
-	assert_string_equal(health_status_name(HEALTH_UNHEALTHY), "unhealthy");
+	assert_int_equal(health_value(DOCKER_HEALTH_HEALTHY), 1);
+	assert_int_equal(health_value(DOCKER_HEALTH_STARTING), 0);
+	assert_int_equal(health_value(DOCKER_HEALTH_UNHEALTHY), 0);
+	assert_int_equal(health_value(DOCKER_HEALTH_NONE), -1);
+	assert_string_equal(docker_health_name(DOCKER_HEALTH_UNHEALTHY), "unhealthy");
 	assert_string_equal(health_source_name(HEALTH_SOURCE_HALE), "hale");
 }
 

@@ -13,6 +13,7 @@
 
 #include <cJSON.h>
 
+#include "core/timefmt.h"
 #include "remedy/notify.h"
 
 static void
@@ -88,11 +89,11 @@ test_time_text(void **state)
 	char	 s[64];
 
 	(void)state;
-	notify_time_text(0, s, sizeof(s));
+	timefmt_rfc3339(0, TIMEFMT_API, s, sizeof(s));
 	assert_string_equal(s, "");
-	notify_time_text(86400.9999996, s, sizeof(s));
+	timefmt_rfc3339(86400.9999996, TIMEFMT_API, s, sizeof(s));
 	assert_string_equal(s, "1970-01-02T00:00:01.000000Z");
-	notify_time_text(951782400.5, s, sizeof(s));	/* leap day 2000 */
+	timefmt_rfc3339(951782400.5, TIMEFMT_API, s, sizeof(s));	/* leap day 2000 */
 	assert_string_equal(s, "2000-02-29T00:00:00.500000Z");
 }
 

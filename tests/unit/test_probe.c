@@ -34,12 +34,12 @@ health_hook(void *eng, const struct inv_container *c, cJSON *container)
 static void
 test_rng_deterministic(void **state)
 {
-	uint64_t	 a = 7, b = 7, c = 8;
+	struct rand_state a = { 7 }, b = { 7 }, c = { 8 };
 
 	(void)state;
-	assert_true(probe_rng_next(&a) == probe_rng_next(&b));
-	assert_true(probe_rng_next(&a) == probe_rng_next(&b));
-	assert_false(probe_rng_next(&a) == probe_rng_next(&c));
+	assert_true(rand_next(&a) == rand_next(&b));
+	assert_true(rand_next(&a) == rand_next(&b));
+	assert_false(rand_next(&a) == rand_next(&c));
 }
 
 /*
@@ -50,7 +50,7 @@ test_rng_deterministic(void **state)
 static void
 test_jitter_bounds(void **state)
 {
-	uint64_t	 s = 42;
+	struct rand_state s = { 42 };
 	double		 v, sum = 0, lo = 1e9, hi = -1e9;
 	unsigned	 bins[10] = { 0 }, i;
 
@@ -122,7 +122,7 @@ test_slack_grid(void **state)
 static void
 test_align(void **state)
 {
-	uint64_t	 s = 9;
+	struct rand_state s = { 9 };
 	double		 t, a, q = 1.0;
 	unsigned	 i;
 
@@ -133,7 +133,7 @@ test_align(void **state)
 	assert_true(probe_align(1795450080.01, 0.125) == 1795450080.0);
 	assert_true(probe_align(1795450080.07, 0.125) == 1795450080.125);
 	for (i = 0; i < 100000; i++) {
-		t = 1.7e9 + 1e8 * probe_rng_unit(&s);
+		t = 1.7e9 + 1e8 * rand_unit(&s);
 		a = probe_align(t, q);
 		assert_true(fabs(a - t) <= q / 2);
 		assert_true(a / q == floor(a / q));	/* on the grid */
@@ -155,7 +155,7 @@ test_align_no_drift(void **state)
 {
 	static const double	 ivs[] = { 1.0, 2.0, 5.0, 10.0, 30.0 };
 	const double		 lat = 0.003;
-	uint64_t		 s = 11;
+	struct rand_state	 s = { 11 };
 	double			 iv, q, t0, start, due;
 	unsigned		 i, k;
 
@@ -189,7 +189,7 @@ static void
 spread(unsigned n, double rate, unsigned *distinct, unsigned *most)
 {
 	static double	 due[1000];
-	uint64_t	 s = 5;
+	struct rand_state s = { 5 };
 	double		 now = 1795450080.0;
 	unsigned	 i, j, same;
 
@@ -504,7 +504,7 @@ on_transition(void *arg, const char *id, const struct health_transition *tr,
 	w->transitions++;
 }
 
-static enum health_status
+static enum docker_health
 status_of(struct world *w, char idc)
 {
 	char			 id[DOCKER_ID_LEN + 1];
@@ -513,13 +513,13 @@ status_of(struct world *w, char idc)
 	memset(id, idc, DOCKER_ID_LEN);
 	id[DOCKER_ID_LEN] = '\0';
 	if ((c = inventory_get(w->inv, id)) == NULL)
-		return HEALTH_NONE;
+		return DOCKER_HEALTH_NONE;
 	return probe_health_status(w->eng, c, NULL);
 }
 
 /* Runs the loop until container idc reaches `want` (at most `secs`). */
 static int
-run_until(struct world *w, char idc, enum health_status want, double secs)
+run_until(struct world *w, char idc, enum docker_health want, double secs)
 {
 	double	 end = ev_time() + secs;
 
@@ -602,8 +602,8 @@ test_engine(void **state)
 	probe_sync(w.eng);
 
 	/* Before any probe: starting, from hale. */
-	assert_int_equal(status_of(&w, 'a'), HEALTH_STARTING);
-	assert_true(run_until(&w, 'a', HEALTH_HEALTHY, 5));
+	assert_int_equal(status_of(&w, 'a'), DOCKER_HEALTH_STARTING);
+	assert_true(run_until(&w, 'a', DOCKER_HEALTH_HEALTHY, 5));
 	h = health_of(&w, 'a');
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "source")), "hale");
 	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(h, "status")), "healthy");
@@ -615,7 +615,7 @@ test_engine(void **state)
 
 	/* 503: one failure is enough with fall 1. */
 	w.web.status = 503;
-	assert_true(run_until(&w, 'a', HEALTH_UNHEALTHY, 5));
+	assert_true(run_until(&w, 'a', DOCKER_HEALTH_UNHEALTHY, 5));
 	h = health_of(&w, 'a');
 	assert_string_equal(last_result(h), "status");
 	cJSON_Delete(h);
@@ -636,20 +636,20 @@ test_engine(void **state)
 		cJSON_Delete(h);
 	}
 	w.web.body = "ok";
-	assert_true(run_until(&w, 'a', HEALTH_HEALTHY, 5));
+	assert_true(run_until(&w, 'a', DOCKER_HEALTH_HEALTHY, 5));
 	/* Nothing listening any more: refused. */
 	server_stop(&w.web);
-	assert_true(run_until(&w, 'a', HEALTH_UNHEALTHY, 5));
+	assert_true(run_until(&w, 'a', DOCKER_HEALTH_UNHEALTHY, 5));
 	h = health_of(&w, 'a');
 	assert_string_equal(last_result(h), "refused");
 	cJSON_Delete(h);
 
 	/* The TCP check needed two greetings (rise 2) and got them by now. */
-	assert_true(run_until(&w, 'b', HEALTH_HEALTHY, 5));
+	assert_true(run_until(&w, 'b', DOCKER_HEALTH_HEALTHY, 5));
 	assert_true(w.tcp.served >= 2);
 	/* A reload that changes nothing for it keeps its state and history. */
 	probe_set_rules(w.eng, NULL);
-	assert_int_equal(status_of(&w, 'b'), HEALTH_HEALTHY);
+	assert_int_equal(status_of(&w, 'b'), DOCKER_HEALTH_HEALTHY);
 	h = health_of(&w, 'b');
 	assert_string_equal(last_result(h), "ok");
 	cJSON_Delete(h);

@@ -64,7 +64,7 @@ step(struct remedy_state *s, const struct remedy_policy *p,
 
 static struct remedy_decision
 health(struct remedy_state *s, const struct remedy_policy *p,
-    enum remedy_health h, double now)
+    enum docker_health h, double now)
 {
 	struct remedy_input	 in = input(REMEDY_IN_HEALTH);
 
@@ -100,10 +100,10 @@ test_first_action_is_immediate(void **state)
 	(void)state;
 	default_policy(&p);
 	remedy_state_init(&s);
-	d = health(&s, &p, REMEDY_HEALTH_HEALTHY, 50);
+	d = health(&s, &p, DOCKER_HEALTH_HEALTHY, 50);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_string_equal(d.reason, "not unhealthy");
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100);
 	assert_int_equal(d.verdict, REMEDY_ACT);
 	assert_int_equal(d.action, REMEDY_ACTION_RESTART);
 	assert_int_equal(d.attempt, 1);
@@ -115,7 +115,7 @@ test_first_action_is_immediate(void **state)
 	assert_int_equal(remedy_phase(&s), REMEDY_PHASE_BACKOFF);
 	assert_true(remedy_next_allowed(&s, 100) == -1);	/* in flight */
 	/* A second verdict while the first is in flight: nothing. */
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 101);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 101);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_string_equal(d.reason, "an action is in flight");
 	d = tick(&s, &p, 102);
@@ -174,18 +174,18 @@ test_backoff_doubles_to_cap(void **state)
 	(void)state;
 	policy(&p, kv, 6);
 	remedy_state_init(&s);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, t);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, t);
 	assert_int_equal(d.verdict, REMEDY_ACT);
 	for (i = 0; i < sizeof(delays) / sizeof(delays[0]); i++) {
 		end = t + 1;
 		d = result(&s, &p, REMEDY_RESULT_OK, end);
 		assert_int_equal(d.verdict, REMEDY_NONE);
 		/* Restarted: the old verdict is void, the check starts over. */
-		assert_int_equal(s.health, REMEDY_HEALTH_STARTING);
+		assert_int_equal(s.health, DOCKER_HEALTH_STARTING);
 		assert_true(d.wake_at == 0);
 		assert_true(remedy_next_allowed(&s, end) == end + delays[i]);
 		/* Unhealthy again 2 s later: wait for the backoff. */
-		d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, end + 2);
+		d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, end + 2);
 		assert_int_equal(d.verdict, REMEDY_NONE);
 		assert_string_equal(d.reason, "backoff");
 		assert_true(d.wake_at == end + delays[i]);
@@ -213,25 +213,25 @@ test_reset_after_continuous_health(void **state)
 	default_policy(&p);
 	remedy_state_init(&s);
 	/* Two restarts: attempts 2, next delay would be 40 s. */
-	assert_int_equal(health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100).verdict,
+	assert_int_equal(health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100).verdict,
 	    REMEDY_ACT);
 	result(&s, &p, REMEDY_RESULT_OK, 101);
-	assert_int_equal(health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 111).verdict,
+	assert_int_equal(health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 111).verdict,
 	    REMEDY_ACT);
 	result(&s, &p, REMEDY_RESULT_OK, 112);
 	assert_int_equal(s.attempts, 2);
 	/* Healthy at 200; interrupted at 500; healthy again from 501. */
-	d = health(&s, &p, REMEDY_HEALTH_HEALTHY, 200);
+	d = health(&s, &p, DOCKER_HEALTH_HEALTHY, 200);
 	assert_true(d.wake_at == 800);		/* 200 + reset_after */
-	health(&s, &p, REMEDY_HEALTH_STARTING, 500);
-	d = health(&s, &p, REMEDY_HEALTH_HEALTHY, 501);
+	health(&s, &p, DOCKER_HEALTH_STARTING, 500);
+	d = health(&s, &p, DOCKER_HEALTH_HEALTHY, 501);
 	assert_true(d.wake_at == 1101);
 	d = tick(&s, &p, 800);
 	assert_int_equal(d.events & REMEDY_EV_BACKOFF_RESET, 0);
 	assert_int_equal(s.attempts, 2);
 	assert_int_equal(remedy_phase(&s), REMEDY_PHASE_BACKOFF);
 	/* A healthy report repeated does not restart the clock. */
-	health(&s, &p, REMEDY_HEALTH_HEALTHY, 900);
+	health(&s, &p, DOCKER_HEALTH_HEALTHY, 900);
 	d = tick(&s, &p, 1100.999);
 	assert_int_equal(s.attempts, 2);
 	d = tick(&s, &p, 1101);
@@ -240,7 +240,7 @@ test_reset_after_continuous_health(void **state)
 	assert_int_equal(remedy_phase(&s), REMEDY_PHASE_OK);
 	assert_true(d.wake_at == 0);
 	/* The next failure acts at once, as attempt 1, with a 10 s backoff after. */
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 1200);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 1200);
 	assert_int_equal(d.verdict, REMEDY_ACT);
 	assert_int_equal(d.attempt, 1);
 	result(&s, &p, REMEDY_RESULT_OK, 1201);
@@ -266,15 +266,15 @@ test_budget_gives_up_and_recovers(void **state)
 	(void)state;
 	policy(&p, kv, 10);
 	remedy_state_init(&s);
-	assert_int_equal(health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100).verdict,
+	assert_int_equal(health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100).verdict,
 	    REMEDY_ACT);
 	result(&s, &p, REMEDY_RESULT_OK, 101);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 110);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 110);
 	assert_int_equal(d.verdict, REMEDY_ACT);
 	assert_int_equal(d.attempt, 2);
 	result(&s, &p, REMEDY_RESULT_OK, 111);
 	/* Third time: delay(2) = 4 s has passed, but 2 starts in the hour. */
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 120);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 120);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_int_equal(d.events, REMEDY_EV_GAVE_UP);
 	assert_string_equal(d.reason, "budget spent: giving up");
@@ -283,7 +283,7 @@ test_budget_gives_up_and_recovers(void **state)
 	assert_int_equal(remedy_phase(&s), REMEDY_PHASE_GAVE_UP);
 	assert_true(remedy_next_allowed(&s, 120) == -1);
 	/* Sticky: no second give-up event, no action, even after the window. */
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 130);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 130);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_int_equal(d.events, 0);
 	assert_string_equal(d.reason,
@@ -293,7 +293,7 @@ test_budget_gives_up_and_recovers(void **state)
 	assert_int_equal(s.nwindow, 0);		/* the window slid empty */
 	assert_int_equal(s.gave_up, 1);
 	/* Healthy for reset_after (60 s) ends it. */
-	d = health(&s, &p, REMEDY_HEALTH_HEALTHY, 5000);
+	d = health(&s, &p, DOCKER_HEALTH_HEALTHY, 5000);
 	assert_true(d.wake_at == 5060);
 	d = tick(&s, &p, 5059);
 	assert_int_equal(s.gave_up, 1);
@@ -302,7 +302,7 @@ test_budget_gives_up_and_recovers(void **state)
 	assert_int_equal(s.gave_up, 0);
 	assert_int_equal(s.attempts, 0);
 	assert_int_equal(remedy_phase(&s), REMEDY_PHASE_OK);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 5100);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 5100);
 	assert_int_equal(d.verdict, REMEDY_ACT);
 	assert_int_equal(d.attempt, 1);
 }
@@ -324,24 +324,24 @@ test_recovery_keeps_the_window(void **state)
 	(void)state;
 	policy(&p, kv, 8);
 	remedy_state_init(&s);
-	health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100);
+	health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100);
 	result(&s, &p, REMEDY_RESULT_OK, 101);
-	health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 200);
+	health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 200);
 	result(&s, &p, REMEDY_RESULT_OK, 201);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 300);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 300);
 	assert_int_equal(d.events, REMEDY_EV_GAVE_UP);
-	health(&s, &p, REMEDY_HEALTH_HEALTHY, 310);
+	health(&s, &p, DOCKER_HEALTH_HEALTHY, 310);
 	d = tick(&s, &p, 370);
 	assert_true((d.events & REMEDY_EV_RECOVERED) != 0);
 	/* Starts at 100 and 200 are still within the hour before 400. */
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 400);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 400);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_int_equal(d.events, REMEDY_EV_GAVE_UP);
 	/* Sticky again until healthy for reset_after; by 3805 both starts left the hour. */
-	health(&s, &p, REMEDY_HEALTH_HEALTHY, 3700);
+	health(&s, &p, DOCKER_HEALTH_HEALTHY, 3700);
 	tick(&s, &p, 3760);
 	assert_int_equal(s.gave_up, 0);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 3805);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 3805);
 	assert_int_equal(d.verdict, REMEDY_ACT);	/* window empty at 3805 */
 }
 
@@ -359,7 +359,7 @@ test_operator_reset(void **state)
 	(void)state;
 	policy(&p, kv, 4);
 	remedy_state_init(&s);
-	health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100);
+	health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100);
 	result(&s, &p, REMEDY_RESULT_FAILED, 101);
 	/* Failed: still unhealthy; after delay(1) = 10 s the budget is spent. */
 	d = tick(&s, &p, 111);
@@ -399,14 +399,14 @@ test_never_acts_when_not_running(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		remedy_state_init(&s);
 		in = input(REMEDY_IN_HEALTH);
-		in.health = REMEDY_HEALTH_UNHEALTHY;
+		in.health = DOCKER_HEALTH_UNHEALTHY;
 		in.state = cases[i].st;
 		d = step(&s, &p, in, 100);
 		assert_int_equal(d.verdict, REMEDY_NONE);
 		assert_string_equal(d.reason, cases[i].reason);
 		assert_int_equal(s.attempts, 0);
 		assert_int_equal(s.nwindow, 0);
-		assert_int_equal(s.health, REMEDY_HEALTH_UNHEALTHY);
+		assert_int_equal(s.health, DOCKER_HEALTH_UNHEALTHY);
 		/* Running again (unpaused): the same verdict now acts. */
 		d = tick(&s, &p, 101);
 		assert_int_equal(d.verdict, REMEDY_ACT);
@@ -429,7 +429,7 @@ test_never_acts_on_self_off_invalid(void **state)
 	default_policy(&p);
 	remedy_state_init(&s);
 	in = input(REMEDY_IN_HEALTH);
-	in.health = REMEDY_HEALTH_UNHEALTHY;
+	in.health = DOCKER_HEALTH_UNHEALTHY;
 	in.is_self = 1;
 	d = step(&s, &p, in, 100);
 	assert_int_equal(d.verdict, REMEDY_NONE);
@@ -439,7 +439,7 @@ test_never_acts_on_self_off_invalid(void **state)
 	assert_true(p.valid);
 	assert_int_equal(p.mode, REMEDY_MODE_NEVER);
 	remedy_state_init(&s);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_string_equal(d.reason, "remediation off (restart=never)");
 	/* Invalid labels: off, with the reason in the policy. */
@@ -449,7 +449,7 @@ test_never_acts_on_self_off_invalid(void **state)
 	l[1].value = (char *)(uintptr_t)bad[3];
 	remedy_policy_build(&p, NULL, "web", "img", l, 2, -1);
 	assert_false(p.valid);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 101);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 101);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_string_equal(d.reason, "policy invalid");
 }
@@ -471,7 +471,7 @@ test_dry_run_simulates(void **state)
 	policy(&p, kv, 6);
 	remedy_state_init(&s);
 	in = input(REMEDY_IN_HEALTH);
-	in.health = REMEDY_HEALTH_UNHEALTHY;
+	in.health = DOCKER_HEALTH_UNHEALTHY;
 	in.dry_run = 1;
 	d = step(&s, &p, in, 100);
 	assert_int_equal(d.verdict, REMEDY_ACT);
@@ -481,7 +481,7 @@ test_dry_run_simulates(void **state)
 	in.dry_run = 1;
 	d = step(&s, &p, in, 100);
 	/* Nothing was restarted: still unhealthy, wait delay(1) = 2 s. */
-	assert_int_equal(s.health, REMEDY_HEALTH_UNHEALTHY);
+	assert_int_equal(s.health, DOCKER_HEALTH_UNHEALTHY);
 	assert_true(d.wake_at == 102);
 	assert_true(s.own_until == 0);		/* no events of ours to ignore */
 	in = input(REMEDY_IN_TICK);
@@ -519,7 +519,7 @@ test_operator_stop_holds(void **state)
 	in.signal = 15;
 	d = step(&s, &p, in, 100);
 	assert_int_equal(d.events, REMEDY_EV_HOLD);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 101);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 101);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_string_equal(d.reason, "an operator is stopping it");
 	assert_true(d.wake_at == 100 + REMEDY_HOLD_MAX);
@@ -530,10 +530,10 @@ test_operator_stop_holds(void **state)
 	/* Started again by the operator: a new run, the old verdict is void. */
 	step(&s, &p, input(REMEDY_IN_STARTED), 200);
 	assert_true(s.hold_until == 0);
-	assert_int_equal(s.health, REMEDY_HEALTH_STARTING);
+	assert_int_equal(s.health, DOCKER_HEALTH_STARTING);
 	d = tick(&s, &p, 201);
 	assert_int_equal(d.verdict, REMEDY_NONE);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 230);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 230);
 	assert_int_equal(d.verdict, REMEDY_ACT);
 }
 
@@ -551,7 +551,7 @@ test_reload_signal_holds_briefly(void **state)
 	in = input(REMEDY_IN_STOPPING);
 	in.signal = 1;			/* SIGHUP: a reload */
 	step(&s, &p, in, 100);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 101);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 101);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_true(d.wake_at == 130);
 	d = tick(&s, &p, 130);
@@ -570,7 +570,7 @@ test_own_events_ignored(void **state)
 	(void)state;
 	default_policy(&p);
 	remedy_state_init(&s);
-	health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100);
+	health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100);
 	in = input(REMEDY_IN_STOPPING);
 	in.signal = 15;
 	d = step(&s, &p, in, 100.5);		/* in flight */
@@ -593,7 +593,7 @@ test_not_sent_is_taken_back(void **state)
 	(void)state;
 	default_policy(&p);
 	remedy_state_init(&s);
-	health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100);
+	health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100);
 	d = step(&s, &p, input(REMEDY_IN_NOT_SENT), 100);
 	assert_int_equal(s.attempts, 0);
 	assert_int_equal(s.nwindow, 0);
@@ -615,10 +615,10 @@ test_failed_and_timeout_keep_trying(void **state)
 	(void)state;
 	default_policy(&p);
 	remedy_state_init(&s);
-	health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100);
+	health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100);
 	d = result(&s, &p, REMEDY_RESULT_FAILED, 101);
 	/* Still unhealthy as far as we know: try again after delay(1). */
-	assert_int_equal(s.health, REMEDY_HEALTH_UNHEALTHY);
+	assert_int_equal(s.health, DOCKER_HEALTH_UNHEALTHY);
 	assert_true(d.wake_at == 111);
 	d = tick(&s, &p, 111);
 	assert_int_equal(d.verdict, REMEDY_ACT);
@@ -628,7 +628,7 @@ test_failed_and_timeout_keep_trying(void **state)
 	/* A result with nothing in flight changes nothing. */
 	d = result(&s, &p, REMEDY_RESULT_OK, 150);
 	assert_true(s.next_allowed == 161);
-	assert_int_equal(s.health, REMEDY_HEALTH_UNHEALTHY);
+	assert_int_equal(s.health, DOCKER_HEALTH_UNHEALTHY);
 }
 
 static void
@@ -644,12 +644,12 @@ test_other_actions(void **state)
 	(void)state;
 	policy(&p, kv, 4);
 	remedy_state_init(&s);
-	d = health(&s, &p, REMEDY_HEALTH_UNHEALTHY, 100);
+	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 100);
 	assert_int_equal(d.verdict, REMEDY_ACT);
 	assert_int_equal(d.action, REMEDY_ACTION_KILL);
 	/* A kill is not a restart: the verdict stands until Docker says start. */
 	result(&s, &p, REMEDY_RESULT_OK, 100.1);
-	assert_int_equal(s.health, REMEDY_HEALTH_UNHEALTHY);
+	assert_int_equal(s.health, DOCKER_HEALTH_UNHEALTHY);
 }
 
 static void
@@ -757,11 +757,11 @@ test_budget_never_exceeded_when_flapping(void **state)
 		case 0:
 		case 1:
 			in = input(REMEDY_IN_HEALTH);
-			in.health = REMEDY_HEALTH_UNHEALTHY;
+			in.health = DOCKER_HEALTH_UNHEALTHY;
 			break;
 		case 2:
 			in = input(REMEDY_IN_HEALTH);
-			in.health = REMEDY_HEALTH_HEALTHY;
+			in.health = DOCKER_HEALTH_HEALTHY;
 			break;
 		case 3:
 			in = input(REMEDY_IN_RESULT);
@@ -805,7 +805,7 @@ test_names(void **state)
 	assert_string_equal(remedy_phase_name(REMEDY_PHASE_GAVE_UP), "gave_up");
 	assert_string_equal(remedy_result_name(REMEDY_RESULT_TIMEOUT), "timeout");
 	assert_string_equal(remedy_result_name(REMEDY_RESULT_DRY_RUN), "dry_run");
-	assert_string_equal(remedy_health_name(REMEDY_HEALTH_UNHEALTHY),
+	assert_string_equal(docker_health_name(DOCKER_HEALTH_UNHEALTHY),
 	    "unhealthy");
 }
 

@@ -208,7 +208,7 @@ test_rejections(void **state)
 	refused(typo, 2, "label hale.restart.maxx: unknown label");
 	refused(typo2, 2, "label hale.stop.timeuot: unknown label");
 	/* Control bytes, quotes and backslashes never reach the message. */
-	refused(hostile, 2, "label hale.restart: \"on??x??\" is not one of "
+	refused(hostile, 2, "label hale.restart: \"on\\x0a\\x22x\\x5c\\x7f\" is not one of "
 	    "on-unhealthy, never");
 	refused(half, 2, "label hale.stop.timeout: \"1500ms\" is not a whole "
 	    "number of seconds");
@@ -408,12 +408,15 @@ test_config_errors(void **state)
 	    "remediation.dry_run: \"yes\" is not true or false\n");
 	config_error("{\"rules\": [{\"restart\": \"never\"}]}",
 	    "remediation.rules[0]: needs a \"match\" object\n");
-	config_error("{\"rules\": [{\"match\": {}}]}",
-	    "remediation.rules[0].match: needs at least one of name, image, "
-	    "label\n");
 	config_error("{\"rules\": [{\"match\": {\"nmae\": \"x\"}}]}",
-	    "remediation.rules[0].match.nmae: unknown key (name, image, label)\n"
-	    "remediation.rules[0].match: needs at least one of name, image, "
+	    "remediation.rules[0].match.nmae: unknown key (name, image, label)\n");
+	config_error("{\"rules\": [{\"match\": {\"name\": \"\"}}]}",
+	    "remediation.rules[0].match.name: must be a pattern of 1 to 255 "
+	    "characters\n");
+	config_error("{\"rules\": [{\"match\": {\"label\": \"=x\"}}]}",
+	    "remediation.rules[0].match.label: \"=value\" needs a label key\n");
+	config_error("{\"rules\": [{\"match\": []}]}",
+	    "remediation.rules[0].match: must be an object with name, image or "
 	    "label\n");
 	config_error("{\"rules\": {}}", "remediation.rules: {} is not an array\n");
 	config_error("{\"rules\": [{\"match\": {\"name\": \"a\"}},"
@@ -424,6 +427,41 @@ test_config_errors(void **state)
 	config_error("{\"backoff_max\": \"5s\", \"backoff\": \"6s\"}",
 	    "remediation.backoff_max: 5s is less than the backoff (6s)\n");
 	config_error("[]", "remediation: [] is not an object\n");
+}
+
+/* As for checks: an empty match is a rule for every container. */
+static void
+test_config_empty_match(void **state)
+{
+	static const char *const front[] = { "tier", "frontend" };
+	struct buf		 errors;
+	struct remedy_config	*cfg;
+	struct remedy_policy	 p;
+	int			 n;
+
+	(void)state;
+	buf_init(&errors);
+	cfg = parse("{\"rules\": [{\"match\": {\"name\": \"db-*\"}, "
+	    "\"restart\": \"never\"}, {\"match\": {}, \"max\": 7}]}",
+	    &errors, &n);
+	assert_int_equal(n, 0);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->nrules, 2);
+	build(&p, cfg, "web", "nginx", NULL, 0, -1);
+	assert_true(p.valid);
+	assert_int_equal(p.rule, 1);
+	assert_int_equal(p.max, 7);
+	assert_int_equal(p.origin[RF_MAX], REMEDY_FROM_RULE);
+	build(&p, cfg, "", "", front, 2, -1);
+	assert_int_equal(p.rule, 1);
+	build(&p, cfg, NULL, NULL, NULL, 0, -1);
+	assert_int_equal(p.rule, 1);
+	/* The first match still wins. */
+	build(&p, cfg, "db-1", "postgres", NULL, 0, -1);
+	assert_int_equal(p.rule, 0);
+	assert_int_equal(p.mode, REMEDY_MODE_NEVER);
+	remedy_config_free(cfg);
+	buf_free(&errors);
 }
 
 /* Through config.c: the keys it hands over, and the flags. */
@@ -499,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_config_rules),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_empty_match),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_dry_run_flag),
 	};

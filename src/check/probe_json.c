@@ -1,0 +1,110 @@
+/*
+ * probe_json: the engine's view in the API, the `health` object of a
+ * container: the combined status and its source, Docker's own verdict,
+ * and a `check` object (settings, target, streaks, the last results
+ * oldest first, or why the check was refused).
+ */
+#include "check/probe.h"
+
+#include <stdio.h>
+
+#include "check/probe_check.h"
+#include "core/timefmt.h"
+
+static cJSON *
+time_json(double t)
+{
+	char	 s[TIMEFMT_MAX];
+
+	if (timefmt_rfc3339(t, TIMEFMT_API, s, sizeof(s)) == -1)
+		return cJSON_CreateNull();
+	return cJSON_CreateString(s);
+}
+
+static void
+put(cJSON *o, const char *key, cJSON *v)
+{
+	if (v == NULL)
+		return;
+	if (cJSON_GetObjectItemCaseSensitive(o, key) != NULL)
+		cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+	else
+		cJSON_AddItemToObject(o, key, v);
+}
+
+static cJSON *
+results_json(const struct check *ck)
+{
+	const struct probe_result	*r;
+	cJSON				*a, *o;
+	size_t				 i, h = ck->eng->history;
+
+	if ((a = cJSON_CreateArray()) == NULL)
+		return NULL;
+	/* Oldest first, as Docker's State.Health.Log. */
+	for (i = 0; i < ck->nring; i++) {
+		r = &ck->ring[(ck->head + h - ck->nring + i) % h];
+		if ((o = cJSON_CreateObject()) == NULL)
+			break;
+		cJSON_AddStringToObject(o, "result", probe_class_name(r->cls));
+		cJSON_AddItemToObject(o, "time", time_json(r->time));
+		cJSON_AddNumberToObject(o, "duration_seconds", r->duration);
+		if (r->http_status > 0)
+			cJSON_AddNumberToObject(o, "status_code", (double)r->http_status);
+		else
+			cJSON_AddNullToObject(o, "status_code");
+		cJSON_AddStringToObject(o, "message", r->msg);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *
+check_json(const struct check *ck)
+{
+	cJSON	*o;
+	char	 t[96];
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (!ck->active) {
+		cJSON_AddStringToObject(o, "state", "refused");
+		cJSON_AddStringToObject(o, "error", ck->error);
+		cJSON_AddStringToObject(o, "reason", ck->reject != CHECKSPEC_REJECT_NONE ?
+		    checkspec_reject_name(ck->reject) : "unreachable");
+		return o;
+	}
+	cJSON_AddStringToObject(o, "state", ck->paused ? "paused" : "active");
+	checkspec_to_json(&ck->spec, o);
+	snprintf(t, sizeof(t), "%s %s:%u", checkspec_target_name(ck->target.how),
+	    ck->target.host, ck->target.port);
+	put(o, "target", cJSON_CreateString(t));
+	cJSON_AddNumberToObject(o, "ok_streak", ck->health.ok_streak);
+	cJSON_AddNumberToObject(o, "failing_streak", ck->health.fail_streak);
+	cJSON_AddItemToObject(o, "since", time_json(ck->health.since));
+	cJSON_AddNullToObject(o, "error");
+	return o;
+}
+
+void
+probe_health_json(void *engine, const struct inv_container *c, cJSON *h)
+{
+	struct probe_engine	*eng = engine;
+	const struct check	*ck = probe_find_check(eng, c->d.id);
+	enum health_source	 src;
+	enum docker_health	 st;
+
+	if (h == NULL || ck == NULL || (!ck->active && ck->error == NULL))
+		return;
+	put(h, "check", check_json(ck));
+	if (!ck->active)
+		return;
+	st = probe_health_status(eng, c, &src);
+	/* Docker's own verdict stays visible next to ours. */
+	put(h, "docker_status", cJSON_CreateString(docker_health_name(probe_docker_status(c))));
+	put(h, "status", cJSON_CreateString(docker_health_name(st)));
+	put(h, "source", cJSON_CreateString(health_source_name(src)));
+	put(h, "failing_streak", cJSON_CreateNumber(ck->health.fail_streak));
+	put(h, "ok_streak", cJSON_CreateNumber(ck->health.ok_streak));
+	put(h, "last_results", results_json(ck));
+}

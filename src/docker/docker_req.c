@@ -1,0 +1,134 @@
+/*
+ * docker_req: one HTTP request of the Docker client to the engine, on
+ * curlev: building the easy handle (unix socket or TCP, timeouts, a
+ * bounded body), handing it over, and telling what went wrong with it.
+ * The caller (docker.c) gets it back in its `done` dispatch.
+ */
+#include "docker/docker_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/log.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION		"0"
+#endif
+#define USER_AGENT		"haled/" PACKAGE_VERSION
+
+size_t
+docker_req_on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct docker_req	*r = arg;
+	size_t			 n = size * nmemb;
+
+	if (r->body.len + n > r->body_max) {
+		r->overflow = 1;
+		return CURL_WRITEFUNC_ERROR;
+	}
+	buf_append(&r->body, data, n);
+	return r->body.oom ? CURL_WRITEFUNC_ERROR : n;
+}
+
+void
+docker_req_free(struct docker_req *r)
+{
+	if (r == NULL)
+		return;
+	if (r->easy != NULL)
+		curl_easy_cleanup(r->easy);
+	buf_free(&r->body);
+	free(r);
+}
+
+struct docker_req *
+docker_req_new(struct docker *d, enum docker_req_kind kind, const char *path,
+    size_t body_max, int post, double timeout)
+{
+	struct docker_req	*r;
+	char			 url[1024];
+
+	if ((size_t)snprintf(url, sizeof(url), "%s%s", d->ep.base_url, path) >=
+	    sizeof(url))
+		return NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->d = d;
+	r->kind = kind;
+	r->body_max = body_max;
+	buf_init(&r->body);
+	if ((r->easy = curl_easy_init()) == NULL) {
+		free(r);
+		return NULL;
+	}
+	curl_easy_setopt(r->easy, CURLOPT_URL, url);
+	if (d->ep.socket_path[0] != '\0')
+		curl_easy_setopt(r->easy, CURLOPT_UNIX_SOCKET_PATH,
+		    d->ep.socket_path);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(r->easy, CURLOPT_PROTOCOLS_STR, "http");
+#endif
+	curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(r->easy, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(r->easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(d->cfg.connect_timeout * 1000));
+	if (timeout > 0)
+		curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS,
+		    (long)(timeout * 1000));
+	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, docker_req_on_body);
+	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
+	if (post) {
+		curl_easy_setopt(r->easy, CURLOPT_POST, 1L);
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, 0L);
+	}
+	return r;
+}
+
+int
+docker_req_submit(struct docker *d, struct docker_req *r)
+{
+	char	 err[256];
+
+	if (curlev_add(d->cv, r->easy, docker_req_done, r, err,
+	    sizeof(err)) == -1) {
+		log_warn("docker request not started", LOG_S("err", err));
+		docker_req_free(r);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&d->reqs, r, entry);
+	return 0;
+}
+
+const char *
+docker_req_failure(struct docker_req *r, CURLcode rc, long *status, char *msg,
+    size_t msglen, const char **key)
+{
+	*status = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, status);
+	if (key != NULL)
+		*key = "";
+	if (rc != CURLE_OK) {
+		if (key != NULL)
+			*key = r->overflow ? "reply too large" :
+			    curl_easy_strerror(rc);
+		if (r->overflow)
+			snprintf(msg, msglen, "reply larger than %zu bytes",
+			    r->body_max);
+		else
+			snprintf(msg, msglen, "%s", r->errbuf[0] != '\0' ?
+			    r->errbuf : curl_easy_strerror(rc));
+		return msg;
+	}
+	if (*status < 200 || *status > 299) {
+		if (key != NULL)
+			*key = "HTTP error";
+		/* Docker's errors are {"message":"..."}; show a bounded bit. */
+		snprintf(msg, msglen, "HTTP %ld: %.*s", *status,
+		    (int)(r->body.len > 200 ? 200 : r->body.len),
+		    r->body.len > 0 ? r->body.data : "");
+		return msg;
+	}
+	return NULL;
+}

@@ -1,0 +1,133 @@
+/*
+ * api_reset: the reset endpoint's request side: credentials, the path's
+ * container reference, and the answer's status and JSON. The executor
+ * only learns which container to reset.
+ */
+#include "http/api_reset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+#define API_PREFIX	"/api/v1/containers/"
+#define RESET_SUFFIX	"/reset"
+
+void
+api_reset_auth_config(const struct config *cfg, struct auth_config *a)
+{
+	a->token = cfg->admin_token;
+	a->user = cfg->admin_user;
+	a->hash = cfg->admin_password_hash;
+}
+
+static void
+json_error(struct httpd_response *r, unsigned status, const char *msg)
+{
+	cJSON	*o;
+	char	*s;
+
+	r->status = status;
+	r->content_type = "application/json";
+	buf_reset(&r->body);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(o, "error", msg);
+	if ((s = cJSON_PrintUnformatted(o)) != NULL) {
+		buf_puts(&r->body, s);
+		buf_putc(&r->body, '\n');
+		free(s);
+	}
+	cJSON_Delete(o);
+}
+
+/* 0 when the credentials let the request through, else the answer is made. */
+static int
+refused(const struct auth_config *a, const struct httpd_request *req,
+    struct httpd_response *r)
+{
+	switch (auth_check(a, httpd_request_header(req, "Authorization"))) {
+	case AUTH_OFF:
+		json_error(r, 403, "admin endpoints are off: set web.admin_token "
+		    "or web.admin_user and web.admin_password_hash");
+		return 1;
+	case AUTH_MISSING:
+	case AUTH_DENIED:
+		log_warn("admin request refused",
+		    LOG_S("path", httpd_request_path(req)));
+		json_error(r, 401, "authentication required");
+		httpd_add_header(r, "WWW-Authenticate", auth_challenge(a));
+		return 1;
+	case AUTH_OK:
+		break;
+	}
+	return 0;
+}
+
+/* The {ref} of /api/v1/containers/{ref}/reset; -1 if the path is not one. */
+static int
+path_ref(const char *path, char *ref, size_t reflen)
+{
+	size_t	 plen = strlen(API_PREFIX), slen = strlen(RESET_SUFFIX);
+	size_t	 n = strlen(path);
+
+	if (n <= plen + slen || strncmp(path, API_PREFIX, plen) != 0 ||
+	    strcmp(path + n - slen, RESET_SUFFIX) != 0 ||
+	    n - plen - slen >= reflen)
+		return -1;
+	memcpy(ref, path + plen, n - plen - slen);
+	ref[n - plen - slen] = '\0';
+	return 0;
+}
+
+static void
+reset_done(struct remedy_exec *rx, const struct inv_container *ic,
+    struct httpd_response *r)
+{
+	cJSON	*o;
+	char	*s;
+
+	if ((o = cJSON_CreateObject()) == NULL) {
+		json_error(r, 500, "out of memory");
+		return;
+	}
+	cJSON_AddStringToObject(o, "id", ic->d.id);
+	cJSON_AddStringToObject(o, "name", ic->d.name != NULL ? ic->d.name : "");
+	cJSON_AddBoolToObject(o, "reset", 1);
+	remedy_exec_json(rx, ic->d.id, o);
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (s == NULL) {
+		json_error(r, 500, "out of memory");
+		return;
+	}
+	r->status = 200;
+	r->content_type = "application/json";
+	buf_reset(&r->body);
+	buf_puts(&r->body, s);
+	buf_putc(&r->body, '\n');
+	free(s);
+}
+
+void
+api_reset(struct remedy_exec *rx, const struct auth_config *a,
+    const struct httpd_request *req, struct httpd_response *r)
+{
+	const struct inv_container	*ic;
+	char				 ref[DOCKER_NAME_MAX + 1];
+
+	if (refused(a, req, r))
+		return;
+	if (path_ref(httpd_request_path(req), ref, sizeof(ref)) == -1) {
+		json_error(r, 404, "not found");
+		return;
+	}
+	switch (remedy_exec_reset(rx, ref, &ic)) {
+	case REMEDY_RESET_OK:
+		reset_done(rx, ic, r);
+		return;
+	case REMEDY_RESET_UNKNOWN:
+		break;
+	}
+	json_error(r, 404, "no such container");
+}
