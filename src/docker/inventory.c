@@ -12,10 +12,9 @@
 #include <unistd.h>
 
 #include "cgroup/collector.h"
+#include "cgroup/procpid.h"
 #include "core/err.h"
 #include "core/id.h"
-
-#define CGROUP_FILE_MAX	(64 * 1024)
 
 struct inventory {
 	struct inv_container	*table;		/* uthash head, by id */
@@ -155,113 +154,6 @@ inventory_add_observer(struct inventory *inv, inventory_observer *fn,
 	return 0;
 }
 
-/* ---- cgroup id ---------------------------------------------------------- */
-
-/* 1 if the comma-separated controller list holds `want`. */
-static int
-has_controller(const char *list, size_t len, const char *want)
-{
-	size_t		 wl = strlen(want), n;
-	const char	*comma;
-
-	while (len > 0) {
-		comma = memchr(list, ',', len);
-		n = comma != NULL ? (size_t)(comma - list) : len;
-		if (n == wl && memcmp(list, want, wl) == 0)
-			return 1;
-		if (comma == NULL)
-			break;
-		len -= n + 1;
-		list = comma + 1;
-	}
-	return 0;
-}
-
-/*
- * Rank of a /proc/<pid>/cgroup line for cAdvisor's id: a v1 cpuacct
- * hierarchy first (cAdvisor reads v1 on v1 and hybrid hosts), then cpu,
- * then memory, then the v2 "0::" line. 0 = not usable.
- */
-static int
-cgroup_line_rank(const char *ctrl, size_t clen, int v2)
-{
-	if (v2)
-		return 1;
-	if (has_controller(ctrl, clen, "cpuacct"))
-		return 4;
-	if (has_controller(ctrl, clen, "cpu"))
-		return 3;
-	if (has_controller(ctrl, clen, "memory"))
-		return 2;
-	return 0;
-}
-
-int
-inventory_cgroup_id_parse(const char *text, size_t len, char *out,
-    size_t outlen)
-{
-	const char	*p = text, *end = text + len, *nl, *c1, *c2;
-	const char	*best = NULL;
-	size_t		 bestlen = 0;
-	int		 bestrank = 0, rank;
-
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		/* hierarchy-ID:controller-list:cgroup-path */
-		if ((c1 = memchr(p, ':', (size_t)(nl - p))) == NULL ||
-		    (c2 = memchr(c1 + 1, ':', (size_t)(nl - c1 - 1))) == NULL)
-			continue;
-		if (c2 + 1 >= nl || c2[1] != '/')
-			continue;
-		rank = cgroup_line_rank(c1 + 1, (size_t)(c2 - c1 - 1),
-		    c1 - p == 1 && *p == '0' && c2 == c1 + 1);
-		if (rank > bestrank) {
-			bestrank = rank;
-			best = c2 + 1;
-			bestlen = (size_t)(nl - best);
-		}
-	}
-	if (best == NULL || bestlen >= outlen || memchr(best, '\0', bestlen))
-		return -1;
-	memcpy(out, best, bestlen);
-	out[bestlen] = '\0';
-	return 0;
-}
-
-int
-inventory_read_cgroup_id(const char *procfs, pid_t pid, char *out,
-    size_t outlen)
-{
-	char	 path[4096], *text;
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd, rc;
-
-	if (pid <= 0 || (size_t)snprintf(path, sizeof(path), "%s/%ld/cgroup",
-	    procfs, (long)pid) >= sizeof(path))
-		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if ((text = malloc(CGROUP_FILE_MAX)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	/* procfs files are generated on read: loop until EOF. */
-	while (len < CGROUP_FILE_MAX) {
-		n = read(fd, text + len, CGROUP_FILE_MAX - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	rc = inventory_cgroup_id_parse(text, len, out, outlen);
-	free(text);
-	return rc;
-}
-
 /* ---- metric labels ------------------------------------------------------ */
 
 static int
@@ -375,8 +267,8 @@ refresh_cgroup(struct inventory *inv, struct inv_container *c)
 	free(c->cgroup_id);
 	c->cgroup_id = NULL;
 	c->cgroup_pid = c->d.pid;
-	if (inventory_read_cgroup_id(inv->procfs, c->d.pid, id,
-	    sizeof(id)) == 0)
+	if (cgroup_id_of_pid(inv->procfs, c->d.pid, id, sizeof(id), NULL,
+	    0) == 0)
 		c->cgroup_id = strdup(id);
 }
 

@@ -126,17 +126,6 @@ int	inventory_health(const struct inventory *, const struct inv_container *);
 /* Counts by state, for hale_containers. */
 void	inventory_get_stats(const struct inventory *, struct inventory_stats *);
 
-
-/*
- * The cAdvisor id of a process from the text of /proc/<pid>/cgroup: on
- * cgroup v1 and hybrid hosts the cpuacct (or cpu, or memory) path, on
- * pure v2 the "0::" path. Pure. -1 if none found or it does not fit.
- */
-int	inventory_cgroup_id_parse(const char *text, size_t len, char *out,
-	    size_t outlen);
-/* Reads <procfs>/<pid>/cgroup and parses it. -1 if unreadable. */
-int	inventory_read_cgroup_id(const char *procfs, pid_t pid, char *out,
-	    size_t outlen);
 /*
  * Fills `out` with up to `cap` resource-collector targets, one per live
  * container whose cgroup id is known (id, labels and pid point into the
