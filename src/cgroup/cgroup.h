@@ -1,6 +1,9 @@
 /*
  * cgroup: finds a container's cgroup on v2, v1 and hybrid hosts and reads
- * its files into a plain stats struct (the parsing is cgroup_parse.c).
+ * its files into a plain stats struct. env.c detects the layout; read.c,
+ * read_v2.c, read_v1.c and read_net.c read a cgroup (read.h draws the
+ * chain); machine.c reads the host's totals; the parsing is in the
+ * parse_*.c files (cgroup_parse.h).
  *
  * Every path goes through the --path.sysfs and --path.procfs roots, so
  * the tests point it at fixture trees. Layouts:
@@ -63,6 +66,8 @@ struct cgroup_env {
 int	cgroup_env_init(struct cgroup_env *, const char *sysfs,
 	    const char *procfs, char *err, size_t errlen);
 const char *cgroup_layout_name(enum cgroup_layout);
+/* "cpu", "cpuacct", ...: the controller's name in /proc/<pid>/cgroup. */
+const char *cgroup_ctrl_name(enum cgroup_ctrl);
 
 /* Bits of cgroup_stats.have: which values were read. */
 #define CGROUP_HAVE_CPU_USAGE	(1u << 0)	/* cpu_usage_ns */
@@ -158,47 +163,5 @@ struct cgroup_machine {
 };
 int	cgroup_read_machine(const struct cgroup_env *, struct cgroup_machine *,
 	    char *err, size_t errlen);
-
-/*
- * Discovery without Docker: walks the v2 tree (v1/hybrid: the cpuacct
- * hierarchy, else memory) for docker-<64hex>.scope (systemd driver) and
- * <64hex> (cgroupfs driver, any parent) directories, at most
- * CGROUP_DISCOVER_DEPTH levels deep, at most CGROUP_DISCOVER_MAX results.
- * A container's own sub-cgroups are not searched. `cb` gets each one in
- * directory order; it returns -1 to stop the walk.
- */
-#define CGROUP_DISCOVER_DEPTH	8
-#define CGROUP_DISCOVER_MAX	16384
-struct cgroup_found {
-	char	id[CGROUP_ID_MAX];
-	char	container_id[65];
-	pid_t	pid;		/* first line of cgroup.procs, 0 if empty */
-};
-typedef int (*cgroup_found_cb)(const struct cgroup_found *, void *arg);
-int	cgroup_discover(const struct cgroup_env *, cgroup_found_cb, void *arg,
-	    char *err, size_t errlen);
-
-/*
- * io.stat device names: MAJ:MIN -> "/dev/<DEVNAME>" from
- * <sysfs>/dev/block/MAJ:MIN/uevent, "MAJ:MIN" when unknown, as cAdvisor
- * labels them. Cached; the cache is flushed when full.
- */
-#define CGROUP_DEVNAMES_MAX	256
-struct cgroup_devname {
-	unsigned	major;
-	unsigned	minor;
-	char		label[80];	/* device="..." ready to print, escaped */
-};
-struct cgroup_devnames {
-	struct cgroup_devname	ent[CGROUP_DEVNAMES_MAX];
-	size_t			n;
-};
-void	cgroup_devnames_init(struct cgroup_devnames *);
-/* The preformatted `device="/dev/sda"` label for maj:min. */
-const char *cgroup_devnames_label(struct cgroup_devnames *,
-	    const struct cgroup_env *, unsigned major, unsigned minor);
-
-/* 1 if `s` is 64 lower-case hex digits (a Docker container id). */
-int	cgroup_is_container_id(const char *s, size_t len);
 
 #endif

@@ -1,5 +1,8 @@
 /*
- * cgroup_parse: pure parsers of cgroup v1/v2 and /proc files.
+ * cgroup_parse: pure parsers of cgroup v1/v2 and /proc files, in
+ * parse_value.c (one value a file), parse_keyed.c (keyed files),
+ * parse_io.c (block I/O), parse_host.c (meminfo, cpus, uevent) and
+ * parse_procpid.c (/proc/<pid>/cgroup and mountinfo).
  *
  * Bytes in, struct out. No I/O, no logging, no globals, so the unit tests
  * and the fuzz harnesses call them directly. Every parser accepts a buffer
@@ -18,12 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-/*
- * Strict unsigned decimal: at least one digit, digits only, no sign, no
- * blanks. Returns -1 on anything else or when the value exceeds 2^64-1.
- */
-int	cgroup_parse_dec(const char *s, size_t len, uint64_t *v);
 
 /* A file holding one unsigned number (memory.current, pids.current ...). */
 int	cgroup_parse_u64(const char *buf, size_t len, uint64_t *v,
@@ -203,13 +200,37 @@ int	cgroup_parse_cpuinfo(const char *buf, size_t len, unsigned *count,
 	    char *err, size_t errlen);
 
 /*
- * /proc/<pid>/cgroup ("ID:controller,list:/path" lines): the path of the
- * hierarchy holding `controller` ("" selects the v2 line "0::/path").
- * -1 when there is no such line or the path does not fit.
+ * /proc/<pid>/cgroup, "ID:controller,list:/path" lines (cgroups(7)).
+ *
+ * cgroup_parse_proc_cgroup: the path of the hierarchy holding
+ * `controller` ("" selects the v2 line "0::/path"). -1 when there is no
+ * such line or the path does not fit.
  */
 int	cgroup_parse_proc_cgroup(const char *buf, size_t len,
 	    const char *controller, char *path, size_t pathlen,
 	    char *err, size_t errlen);
+/*
+ * The path cAdvisor names the process's container by: on cgroup v1 and
+ * hybrid hosts the cpuacct (or cpu, or memory) path, on pure v2 the "0::"
+ * path. -1 if none is found or it does not fit in out[0..outlen).
+ */
+int	cgroup_parse_cadvisor_id(const char *buf, size_t len, char *out,
+	    size_t outlen);
+/*
+ * The Docker container id a path names: a component that is
+ * "docker-<id>.scope" (systemd driver) or "<id>" (cgroupfs). Useless under
+ * a private cgroup namespace ("0::/"). 0 and `out` (65 bytes) filled, or -1.
+ */
+int	cgroup_parse_container_id(const char *buf, size_t len, char *out);
+
+/*
+ * /proc/<pid>/mountinfo: the container whose files are bind-mounted on
+ * /etc/hostname, /etc/hosts or /etc/resolv.conf. Docker mounts them from
+ * .../containers/<64 hex>/, Podman from .../overlay-containers/<id>/...,
+ * on cgroup v1 and v2, with or without a cgroup namespace. 0 and `out`
+ * (65 bytes) filled, -1 if the process is not in a container.
+ */
+int	cgroup_parse_mountinfo_id(const char *buf, size_t len, char *out);
 
 /* DEVNAME= of a sysfs uevent file ("sda"); -1 when absent or too long. */
 int	cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,

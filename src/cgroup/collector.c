@@ -24,7 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup/devnames.h"
+#include "cgroup/discover.h"
 #include "core/buf.h"
+#include "core/err.h"
 #include "core/log.h"
 
 /* Emission bits beyond cgroup_stats.have. */
@@ -792,6 +795,5 @@ collector_discover(struct collector *c, const struct cgroup_target **out,
 	*n = c->ndisc;
 	return 0;
 oom:
-	snprintf(err, errlen, "out of memory");
-	return -1;
+	return err_set(err, errlen, "out of memory");
 }

@@ -1,9 +1,17 @@
 # cgroup: finding a container's cgroup, reading its files and /proc/<pid>/net/dev,
 # and the collector that turns the stats into cAdvisor's families.
 src_libhale_a_SOURCES += \
-	%reldir%/cgroup.c %reldir%/cgroup.h \
-	%reldir%/cgroup_parse.c %reldir%/cgroup_parse.h \
+	%reldir%/cgroup.h %reldir%/env.c \
+	%reldir%/read.h %reldir%/read.c %reldir%/read_v2.c %reldir%/read_v1.c \
+	%reldir%/read_net.c %reldir%/machine.c \
+	%reldir%/path.c %reldir%/path.h \
+	%reldir%/discover.c %reldir%/discover.h \
+	%reldir%/devnames.c %reldir%/devnames.h \
+	%reldir%/procpid.c %reldir%/procpid.h \
+	%reldir%/cgroup_parse.h %reldir%/parse_scan.h \
+	%reldir%/parse_value.c %reldir%/parse_keyed.c %reldir%/parse_io.c \
+	%reldir%/parse_host.c %reldir%/parse_procpid.c \
 	%reldir%/collector.c %reldir%/collector.h \
 	%reldir%/procnet.c %reldir%/procnet.h
 unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/test_collector \
-	tests/unit/test_cgroup_discover
+	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid

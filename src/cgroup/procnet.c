@@ -9,11 +9,11 @@
  */
 #include "cgroup/procnet.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "cgroup/cgroup_parse.h"
+#include "cgroup/parse_scan.h"
+#include "core/err.h"
+#include "core/num.h"
 
 #define NET_FIELDS	16
 
@@ -26,32 +26,9 @@ static const struct {
 #undef PREFIX
 };
 
-static int	perr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-static int	is_blank(char);
 static const char *skip_blanks(const char *, const char *);
 static int	parse_line(const char *, size_t, struct procnet_iface *,
 		    char *, size_t);
-
-static int
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/* ' ' first: the kernel pads the columns with runs of spaces. */
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
 
 /*
  * The first non-blank of s[0..end), or end. net/dev pads its columns with
@@ -116,13 +93,13 @@ parse_line(const char *s, size_t n, struct procnet_iface *ifc, char *err,
 	while (s < end && is_blank(*s))
 		s++;
 	if ((colon = memchr(s, ':', (size_t)(end - s))) == NULL)
-		return perr(err, errlen, "no ':' after the interface name");
+		return err_set(err, errlen, "no ':' after the interface name");
 	nlen = (size_t)(colon - s);
 	if (nlen == 0 || nlen >= PROCNET_NAME_MAX)
-		return perr(err, errlen, "bad interface name length");
+		return err_set(err, errlen, "bad interface name length");
 	for (tok = s; tok < colon; tok++)
 		if (is_blank(*tok) || *tok == '\0')
-			return perr(err, errlen, "bad interface name");
+			return err_set(err, errlen, "bad interface name");
 	memcpy(ifc->name, s, nlen);
 	ifc->name[nlen] = '\0';
 	s = colon + 1;
@@ -131,12 +108,12 @@ parse_line(const char *s, size_t n, struct procnet_iface *ifc, char *err,
 		if (s == end)
 			break;
 		if (nf == NET_FIELDS)
-			return perr(err, errlen, "%s: more than %d fields",
+			return err_set(err, errlen, "%s: more than %d fields",
 			    ifc->name, NET_FIELDS);
 		/*
 		 * Scan and convert in one pass: 32 counters a container.
 		 * Any other byte than a digit or a blank spoils the token;
-		 * past 19 digits cgroup_parse_dec judges the overflow.
+		 * past 19 digits num_parse_u64 judges the overflow.
 		 */
 		tok = s;
 		acc = 0;
@@ -145,18 +122,18 @@ parse_line(const char *s, size_t n, struct procnet_iface *ifc, char *err,
 			s++;
 		}
 		if (s < end && !is_blank(*s))
-			return perr(err, errlen, "%s: bad counter", ifc->name);
+			return err_set(err, errlen, "%s: bad counter", ifc->name);
 		if (s - tok > 19) {
-			if (cgroup_parse_dec(tok, (size_t)(s - tok), &big) ==
+			if (num_parse_u64(tok, (size_t)(s - tok), &big) ==
 			    -1)
-				return perr(err, errlen, "%s: bad counter",
+				return err_set(err, errlen, "%s: bad counter",
 				    ifc->name);
 			acc = big;
 		}
 		v[nf++] = acc;
 	}
 	if (nf != NET_FIELDS)
-		return perr(err, errlen, "%s: %zu fields, want %d", ifc->name,
+		return err_set(err, errlen, "%s: %zu fields, want %d", ifc->name,
 		    nf, NET_FIELDS);
 	ifc->rx_bytes = v[0];
 	ifc->rx_packets = v[1];
@@ -192,6 +169,6 @@ procnet_parse(const char *buf, size_t len, struct procnet_iface *out,
 		p = nl ? nl + 1 : end;
 	}
 	if (lineno < 2)
-		return perr(err, errlen, "missing header lines");
+		return err_set(err, errlen, "missing header lines");
 	return 0;
 }

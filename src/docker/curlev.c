@@ -15,12 +15,14 @@
  * watching", the socket may come back. Every mask change re-initialises
  * the watcher, since the fd number may by then be a different socket.
  */
+#include "docker/curlev.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
-#include "docker/curlev.h"
+#include "core/err.h"
 #include "core/log.h"
 
 struct curlev_xfer {
@@ -43,16 +45,7 @@ struct curlev {
 	int			 closing;
 	TAILQ_HEAD(, curlev_xfer) xfers;
 	TAILQ_HEAD(, curlev_sock) socks;
-	struct curlev_stats	 stats;
 };
-
-static void
-set_err(char *err, size_t errlen, const char *msg, const char *detail)
-{
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s%s%s", msg, detail ? ": " : "",
-		    detail ? detail : "");
-}
 
 static struct curlev_xfer *
 private_of(CURL *easy)
@@ -87,8 +80,6 @@ dispatch(struct curlev *cv)
 		if (x == NULL)
 			continue;	/* not ours: cannot happen */
 		TAILQ_REMOVE(&cv->xfers, x, entry);
-		cv->stats.running--;
-		cv->stats.completed++;
 		done = x->done;
 		arg = x->arg;
 		free(x);
@@ -104,10 +95,8 @@ socket_action(struct curlev *cv, curl_socket_t fd, int mask)
 	int		 still;
 
 	mc = curl_multi_socket_action(cv->multi, fd, mask, &still);
-	if (mc != CURLM_OK) {
-		cv->stats.multi_errors++;
+	if (mc != CURLM_OK)
 		log_warn("curl multi error", LOG_S("err", curl_multi_strerror(mc)));
-	}
 	/* Always: a completion may be queued even when nothing is running. */
 	dispatch(cv);
 }
@@ -198,11 +187,11 @@ curlev_new(struct ev_loop *loop, char *err, size_t errlen)
 	struct curlev	*cv;
 
 	if ((cv = calloc(1, sizeof(*cv))) == NULL) {
-		set_err(err, errlen, "out of memory", NULL);
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if ((cv->multi = curl_multi_init()) == NULL) {
-		set_err(err, errlen, "curl_multi_init failed", NULL);
+		err_set(err, errlen, "curl_multi_init failed");
 		free(cv);
 		return NULL;
 	}
@@ -226,11 +215,11 @@ curlev_add(struct curlev *cv, CURL *easy, curlev_done_cb *done, void *arg,
 	CURLMcode		 mc;
 
 	if (cv->closing) {
-		set_err(err, errlen, "shutting down", NULL);
+		err_set(err, errlen, "shutting down");
 		return -1;
 	}
 	if ((x = calloc(1, sizeof(*x))) == NULL) {
-		set_err(err, errlen, "out of memory", NULL);
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	x->easy = easy;
@@ -241,13 +230,11 @@ curlev_add(struct curlev *cv, CURL *easy, curlev_done_cb *done, void *arg,
 	if ((mc = curl_multi_add_handle(cv->multi, easy)) != CURLM_OK) {
 		curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
 		free(x);
-		set_err(err, errlen, "curl_multi_add_handle",
+		err_set(err, errlen, "curl_multi_add_handle: %s",
 		    curl_multi_strerror(mc));
 		return -1;
 	}
 	TAILQ_INSERT_TAIL(&cv->xfers, x, entry);
-	cv->stats.added++;
-	cv->stats.running++;
 	return 0;
 }
 
@@ -274,8 +261,6 @@ curlev_remove(struct curlev *cv, CURL *easy)
 		return -1;
 	curl_multi_remove_handle(cv->multi, easy);
 	TAILQ_REMOVE(&cv->xfers, x, entry);
-	cv->stats.running--;
-	cv->stats.cancelled++;
 	curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
 	free(x);
 	return 0;
@@ -299,8 +284,6 @@ curlev_free(struct curlev *cv)
 		arg = x->arg;
 		curl_multi_remove_handle(cv->multi, easy);
 		TAILQ_REMOVE(&cv->xfers, x, entry);
-		cv->stats.running--;
-		cv->stats.cancelled++;
 		free(x);
 		curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
 		done(easy, CURLE_ABORTED_BY_CALLBACK, arg);
@@ -314,10 +297,4 @@ curlev_free(struct curlev *cv)
 	}
 	ev_timer_stop(cv->loop, &cv->timer);
 	free(cv);
-}
-
-void
-curlev_get_stats(const struct curlev *cv, struct curlev_stats *st)
-{
-	*st = cv->stats;
 }

@@ -16,8 +16,6 @@
 #ifndef HALE_CURLEV_H
 #define HALE_CURLEV_H
 
-#include <stdint.h>
-
 #include <curl/curl.h>
 #include <ev.h>
 
@@ -29,14 +27,6 @@ struct curlev;
  * reported with CURLE_ABORTED_BY_CALLBACK.
  */
 typedef void curlev_done_cb(CURL *easy, CURLcode, void *arg);
-
-struct curlev_stats {
-	uint64_t	 added;
-	uint64_t	 completed;
-	uint64_t	 cancelled;
-	uint64_t	 multi_errors;	/* curl_multi_socket_action failures */
-	unsigned	 running;	/* transfers in the multi now */
-};
 
 /*
  * curl_global_init() must have been called (main does it once). NULL
@@ -57,6 +47,5 @@ int	curlev_remove(struct curlev *, CURL *easy);
  * frees the multi handle and the watchers. The loop must still exist.
  */
 void	curlev_free(struct curlev *);
-void	curlev_get_stats(const struct curlev *, struct curlev_stats *);
 
 #endif

@@ -4,24 +4,25 @@
  * client's life cycle. One function per transition; every failure goes
  * through conn_fail, the one place that schedules a reconnect.
  *
- *  IDLE ─docker_start─► conn_negotiate ─► NEGOTIATING: GET /version
- *                          ▲                  │ version_done: parsed,
- *                          │                  ▼ a common API version
- *                          │           conn_subscribe ─► SUBSCRIBING:
- *                          │                  │ GET /v1.NN/events (stream)
- *                          │                  │ on_events_header: 200 ─► kick
- *                          │                  ▼
- *                          │           on_kick ─► conn_stream ─► STREAMING
- *                          │                  │ docker_sync_begin (list,
- *                          │                  │ inspects: docker_sync.c);
- *                          │                  │ on_events_write ─► docker_lines
- *                          │                  │ ─► docker_sync_on_line
- *                       on_retry              │
- *                          │                  ▼
- *  BACKOFF (retry timer) ◄─ conn_fail ◄─ version failed (transport, HTTP,
- *                                        bad reply, no common version);
- *                                        events not started; the events
- *                                        stream failed or ended
+ *  IDLE ─docker_start─┐
+ *                     ▼
+ *              conn_negotiate ─► NEGOTIATING: GET /version
+ *                     ▲                 │ version_done: parsed, and a
+ *                     │                 ▼ common API version
+ *                     │          conn_subscribe ─► SUBSCRIBING:
+ *                     │                 │ GET /v1.NN/events (a stream)
+ *                     │                 │ on_events_header: 200 ─► kick
+ *                     │                 ▼
+ *                     │          on_kick ─► conn_stream ─► STREAMING (up)
+ *                     │                 │ docker_sync_begin: list and
+ *                     │                 │ inspects (docker_sync.c);
+ *                     │                 │ on_events_write ─► docker_lines
+ *                     │                 │ ─► docker_sync_on_line
+ *                     │                 ▼
+ *              on_retry (timer) ◄─ BACKOFF ◄─ conn_fail ◄─ any failure:
+ *                     the version request not started or failed
+ *                     (transport, HTTP, bad reply, no common version);
+ *                     the events request not started, failed or ended
  *
  * libcurl forbids adding transfers from inside its callbacks, so
  * on_events_header and the line callbacks only set flags and start the
@@ -40,25 +41,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "core/err.h"
 #include "core/log.h"
+#include "core/rand.h"
 
 #define BODY_MAX_VERSION	(64 * 1024)
 #define BODY_MAX_EVENTS_ERR	(64 * 1024)	/* an error reply instead of a stream */
 #define DROP_KEEP		4096		/* bytes of a dropped line to salvage */
 
 /* ---- the one failure path ------------------------------------------------ */
-
-static double
-jitter(struct docker *d)
-{
-	/* xorshift64: no global state, no libc rand(). */
-	d->rng ^= d->rng << 13;
-	d->rng ^= d->rng >> 7;
-	d->rng ^= d->rng << 17;
-	return (double)(d->rng >> 11) / (double)(1ULL << 53);
-}
 
 /*
  * A failure is logged again only when its kind (`what` and `key`, e.g.
@@ -99,7 +91,7 @@ conn_fail(struct docker *d, const char *what, const char *key,
 	if (delay > d->cfg.backoff_max)
 		delay = d->cfg.backoff_max;
 	/* "Equal jitter": half fixed, half random, so retries spread out. */
-	delay = delay / 2 + delay / 2 * jitter(d);
+	delay = delay / 2 + delay / 2 * rand_unit(&d->rng);
 	if (d->attempts < 64)
 		d->attempts++;
 	ev_timer_stop(d->loop, &d->retry);
@@ -372,7 +364,7 @@ docker_new(struct ev_loop *loop, struct curlev *cv, struct inventory *inv,
 	struct docker	*d;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (docker_endpoint_parse(cfg->host, &d->ep, err, errlen) == -1) {
@@ -387,10 +379,7 @@ docker_new(struct ev_loop *loop, struct curlev *cv, struct inventory *inv,
 	d->cfg.host = d->host;
 	config_defaults(&d->cfg);
 	docker_lines_init(&d->lines, d->cfg.line_max);
-	d->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
-	    (uint64_t)(uintptr_t)d;
-	if (d->rng == 0)
-		d->rng = 0x9e3779b97f4a7c15ULL;
+	rand_seed(&d->rng);
 	TAILQ_INIT(&d->reqs);
 	docker_sync_init(d);
 	ev_timer_init(&d->kick, on_kick, 0., 0.);

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/err.h"
+#include "core/id.h"
+
 #define BODY_MAX_CTL	(64 * 1024)
 #define SIGNAL_NAME_MAX	16
 
@@ -41,7 +44,7 @@ ctl_path(const struct docker *d, const char *id, enum docker_ctl op,
 		verb = "kill";
 		if (signal != NULL) {
 			if (!signal_name_ok(signal)) {
-				snprintf(err, errlen, "bad signal name");
+				err_set(err, errlen, "bad signal name");
 				return -1;
 			}
 			snprintf(q, sizeof(q), "?signal=%s", signal);
@@ -65,12 +68,12 @@ docker_container_ctl(struct docker *d, const char *id, enum docker_ctl op,
 	char			 path[256];
 	double			 limit;
 
-	if (!docker_id_valid(id)) {
-		snprintf(err, errlen, "not a container id");
+	if (!id_valid(id)) {
+		err_set(err, errlen, "not a container id");
 		return -1;
 	}
 	if (!DOCKER_UP(d) || d->api == 0) {
-		snprintf(err, errlen, "docker is not connected");
+		err_set(err, errlen, "docker is not connected");
 		return -1;
 	}
 	if (ctl_path(d, id, op, timeout, signal, path, sizeof(path), err,
@@ -80,14 +83,14 @@ docker_container_ctl(struct docker *d, const char *id, enum docker_ctl op,
 	limit = d->cfg.request_timeout + (timeout > 0 ? timeout : 10);
 	if ((r = docker_req_new(d, DOCKER_REQ_CTL, path, BODY_MAX_CTL, 1,
 	    limit)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		return -1;
 	}
 	r->ctl_cb = cb;
 	r->ctl_arg = arg;
 	memcpy(r->id, id, sizeof(r->id));
 	if (docker_req_submit(d, r) == -1) {
-		snprintf(err, errlen, "request not started");
+		err_set(err, errlen, "request not started");
 		return -1;
 	}
 	return 0;

@@ -21,6 +21,7 @@
 #include <ev.h>
 
 #include "core/buf.h"
+#include "core/rand.h"
 #include "docker/docker.h"
 #include "docker/docker_parse.h"
 
@@ -77,7 +78,7 @@ struct docker {
 	ev_timer		 retry;		/* backoff before the next connect */
 	unsigned		 attempts;	/* consecutive failures */
 	unsigned		 connects;
-	uint64_t		 rng;
+	struct rand_state	 rng;		/* retry jitter */
 	char			 last_err[256];	/* what we last logged */
 
 	/* inventory sync (docker_sync.c) */

@@ -2,7 +2,11 @@
  * docker_parse: pure functions from Docker Engine API bytes to structs.
  *
  * Nothing here does I/O, logs or touches globals: the Docker client
- * (docker.c) feeds bytes in, the tests and fuzzers do the same.
+ * (docker.c) feeds bytes in, the tests and fuzzers do the same. One
+ * file per format: docker_parse_lines.c (the events line splitter),
+ * _event.c (an event line), _inspect.c (list and inspect), _version.c,
+ * _host.c (--docker.host), _time.c (RFC 3339), _names.c (enum names,
+ * ids), over the shared cJSON readers of docker_parse_json.h.
  *
  * Everything that comes from Docker is untrusted, so every string and
  * every array has a cap (the DOCKER_*_MAX constants). Strings over a cap
@@ -16,7 +20,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define DOCKER_ID_LEN		64		/* hex digits of a full container id */
+#include "core/id.h"
+
+#define DOCKER_ID_LEN		ID_LEN		/* hex digits of a full container id */
 #define DOCKER_LINE_MAX		(1024 * 1024)	/* default events line cap */
 #define DOCKER_NAME_MAX		1024		/* container name, image reference */
 #define DOCKER_LABELS_MAX	512		/* labels kept per container */
@@ -175,8 +181,6 @@ const char *docker_health_name(enum docker_health);
 int	docker_health_parse(const char *, enum docker_health *);
 const char *docker_state_name(enum docker_state);
 enum docker_state docker_state_parse(const char *);
-/* 1 if `s` is exactly 64 lowercase hex digits. */
-int	docker_id_valid(const char *s);
 
 /* ---- containers list (GET /containers/json?all=1) --------------------- */
 

@@ -29,7 +29,7 @@
 #define BODY_MAX_LIST		(64 * 1024 * 1024)
 #define BODY_MAX_INSPECT	(16 * 1024 * 1024)
 #define RESYNC_RETRY		2.0	/* seconds after a failed list/inspect */
-#define RESYNC_AFTER_DROP	1.0	/* seconds; at most one such resync per */
+#define RESYNC_AFTER_DROP	1.0	/* seconds: at most one such resync a second */
 
 /* Inspect bookkeeping per container id. */
 struct docker_pending {

@@ -1,6 +1,8 @@
 /*
  * inventory: the container table (see inventory.h for the contract).
  */
+#include "docker/inventory.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -10,9 +12,9 @@
 #include <unistd.h>
 
 #include "cgroup/collector.h"
-#include "docker/inventory.h"
-
-#define CGROUP_FILE_MAX	(64 * 1024)
+#include "cgroup/procpid.h"
+#include "core/err.h"
+#include "core/id.h"
 
 struct inventory {
 	struct inv_container	*table;		/* uthash head, by id */
@@ -62,7 +64,7 @@ globs_set(struct inventory *inv, const char *const *globs, size_t nglobs,
 		nglobs = sizeof(default_globs) / sizeof(default_globs[0]);
 	}
 	if (nglobs > INVENTORY_GLOBS_MAX) {
-		snprintf(err, errlen, "too many label patterns (max %d)",
+		err_set(err, errlen, "too many label patterns (max %d)",
 		    INVENTORY_GLOBS_MAX);
 		return -1;
 	}
@@ -70,7 +72,7 @@ globs_set(struct inventory *inv, const char *const *globs, size_t nglobs,
 	for (i = 0; i < nglobs; i++) {
 		if ((inv->globs[i] = strdup(globs[i])) == NULL) {
 			globs_clear(inv);
-			snprintf(err, errlen, "out of memory");
+			err_set(err, errlen, "out of memory");
 			return -1;
 		}
 		inv->nglobs++;
@@ -86,7 +88,7 @@ inventory_new(const char *procfs, const char *const *globs, size_t nglobs,
 
 	if ((inv = calloc(1, sizeof(*inv))) == NULL ||
 	    (inv->procfs = strdup(procfs != NULL ? procfs : "/proc")) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		err_set(err, errlen, "out of memory");
 		inventory_free(inv);
 		return NULL;
 	}
@@ -140,15 +142,6 @@ inventory_free(struct inventory *inv)
 	free(inv);
 }
 
-void
-inventory_set_observer(struct inventory *inv, inventory_observer *fn,
-    void *arg)
-{
-	inv->nobs = 0;
-	if (fn != NULL)
-		inventory_add_observer(inv, fn, arg);
-}
-
 int
 inventory_add_observer(struct inventory *inv, inventory_observer *fn,
     void *arg)
@@ -159,113 +152,6 @@ inventory_add_observer(struct inventory *inv, inventory_observer *fn,
 	inv->obs[inv->nobs].arg = arg;
 	inv->nobs++;
 	return 0;
-}
-
-/* ---- cgroup id ---------------------------------------------------------- */
-
-/* 1 if the comma-separated controller list holds `want`. */
-static int
-has_controller(const char *list, size_t len, const char *want)
-{
-	size_t		 wl = strlen(want), n;
-	const char	*comma;
-
-	while (len > 0) {
-		comma = memchr(list, ',', len);
-		n = comma != NULL ? (size_t)(comma - list) : len;
-		if (n == wl && memcmp(list, want, wl) == 0)
-			return 1;
-		if (comma == NULL)
-			break;
-		len -= n + 1;
-		list = comma + 1;
-	}
-	return 0;
-}
-
-/*
- * Rank of a /proc/<pid>/cgroup line for cAdvisor's id: a v1 cpuacct
- * hierarchy first (cAdvisor reads v1 on v1 and hybrid hosts), then cpu,
- * then memory, then the v2 "0::" line. 0 = not usable.
- */
-static int
-cgroup_line_rank(const char *ctrl, size_t clen, int v2)
-{
-	if (v2)
-		return 1;
-	if (has_controller(ctrl, clen, "cpuacct"))
-		return 4;
-	if (has_controller(ctrl, clen, "cpu"))
-		return 3;
-	if (has_controller(ctrl, clen, "memory"))
-		return 2;
-	return 0;
-}
-
-int
-inventory_cgroup_id_parse(const char *text, size_t len, char *out,
-    size_t outlen)
-{
-	const char	*p = text, *end = text + len, *nl, *c1, *c2;
-	const char	*best = NULL;
-	size_t		 bestlen = 0;
-	int		 bestrank = 0, rank;
-
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		/* hierarchy-ID:controller-list:cgroup-path */
-		if ((c1 = memchr(p, ':', (size_t)(nl - p))) == NULL ||
-		    (c2 = memchr(c1 + 1, ':', (size_t)(nl - c1 - 1))) == NULL)
-			continue;
-		if (c2 + 1 >= nl || c2[1] != '/')
-			continue;
-		rank = cgroup_line_rank(c1 + 1, (size_t)(c2 - c1 - 1),
-		    c1 - p == 1 && *p == '0' && c2 == c1 + 1);
-		if (rank > bestrank) {
-			bestrank = rank;
-			best = c2 + 1;
-			bestlen = (size_t)(nl - best);
-		}
-	}
-	if (best == NULL || bestlen >= outlen || memchr(best, '\0', bestlen))
-		return -1;
-	memcpy(out, best, bestlen);
-	out[bestlen] = '\0';
-	return 0;
-}
-
-int
-inventory_read_cgroup_id(const char *procfs, pid_t pid, char *out,
-    size_t outlen)
-{
-	char	 path[4096], *text;
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd, rc;
-
-	if (pid <= 0 || (size_t)snprintf(path, sizeof(path), "%s/%ld/cgroup",
-	    procfs, (long)pid) >= sizeof(path))
-		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if ((text = malloc(CGROUP_FILE_MAX)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	/* procfs files are generated on read: loop until EOF. */
-	while (len < CGROUP_FILE_MAX) {
-		n = read(fd, text + len, CGROUP_FILE_MAX - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	rc = inventory_cgroup_id_parse(text, len, out, outlen);
-	free(text);
-	return rc;
 }
 
 /* ---- metric labels ------------------------------------------------------ */
@@ -297,8 +183,8 @@ seen_name(const struct buf *seen, const char *name)
 	return 0;
 }
 
-void
-inventory_build_labels(const struct docker_inspect *d, const char *cgroup_id,
+static void
+build_labels(const struct docker_inspect *d, const char *cgroup_id,
     const char *const *globs, size_t nglobs, struct buf *out)
 {
 	char		 name[DOCKER_LABEL_KEY_MAX + 32];
@@ -341,6 +227,14 @@ inventory_is_live(const struct inv_container *c)
 }
 
 int
+inventory_health(const struct inventory *inv, const struct inv_container *c)
+{
+	if (inv->health_fn != NULL)
+		return inv->health_fn(inv->health_arg, c);
+	return inventory_health_value(c);
+}
+
+int
 inventory_health_value(const struct inv_container *c)
 {
 	switch (c->d.health) {
@@ -373,8 +267,8 @@ refresh_cgroup(struct inventory *inv, struct inv_container *c)
 	free(c->cgroup_id);
 	c->cgroup_id = NULL;
 	c->cgroup_pid = c->d.pid;
-	if (inventory_read_cgroup_id(inv->procfs, c->d.pid, id,
-	    sizeof(id)) == 0)
+	if (cgroup_id_of_pid(inv->procfs, c->d.pid, id, sizeof(id), NULL,
+	    0) == 0)
 		c->cgroup_id = strdup(id);
 }
 
@@ -384,7 +278,7 @@ refresh_labels(struct inventory *inv, struct inv_container *c)
 	struct buf	 b;
 
 	buf_init(&b);
-	inventory_build_labels(&c->d, c->cgroup_id,
+	build_labels(&c->d, c->cgroup_id,
 	    (const char *const *)inv->globs, inv->nglobs, &b);
 	free(c->metric_labels);
 	c->metric_labels = NULL;
@@ -398,7 +292,7 @@ inventory_get(struct inventory *inv, const char *id)
 {
 	struct inv_container	*c = NULL;
 
-	if (!docker_id_valid(id))
+	if (!id_valid(id))
 		return NULL;
 	HASH_FIND(hh, inv->table, id, DOCKER_ID_LEN, c);
 	return c;
@@ -511,7 +405,7 @@ inventory_apply_event(struct inventory *inv, const struct docker_event *ev)
 	char			*old_cgroup;
 	int			 relabel;
 
-	if (!docker_id_valid(ev->id))
+	if (!id_valid(ev->id))
 		return 0;
 	c = inventory_get(inv, ev->id);
 	if (ev->action == DOCKER_ACTION_DESTROY) {
@@ -552,15 +446,17 @@ inventory_set_label_globs(struct inventory *inv, const char *const *globs,
 
 /* ---- lookup and iteration ---------------------------------------------- */
 
+/* A prefix of an id is what, padded with '0' to its length, is an id. */
 static int
-all_hex(const char *s)
+id_prefix(const char *ref, size_t n)
 {
-	if (*s == '\0')
+	char	 full[ID_LEN];
+
+	if (n == 0 || n > ID_LEN)
 		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return 0;
-	return 1;
+	memset(full, '0', sizeof(full));
+	memcpy(full, ref, n);
+	return id_hex64(full, ID_LEN);
 }
 
 struct inv_container *
@@ -579,7 +475,7 @@ inventory_find(struct inventory *inv, const char *ref)
 	HASH_ITER(hh, inv->table, c, tmp)
 		if (c->d.name != NULL && strcmp(c->d.name, name) == 0)
 			return c;
-	if (!all_hex(ref) || (n = strlen(ref)) > DOCKER_ID_LEN)
+	if (!id_prefix(ref, (n = strnlen(ref, ID_LEN + 1))))
 		return NULL;
 	HASH_ITER(hh, inv->table, c, tmp) {
 		if (strncmp(c->d.id, ref, n) != 0)
@@ -652,37 +548,6 @@ inventory_sweep(struct inventory *inv, unsigned long epoch)
 		n++;
 	}
 	return n;
-}
-
-/* ---- metrics ------------------------------------------------------------ */
-
-void
-inventory_write_metrics(struct inventory *inv, struct metrics_writer *mw)
-{
-	struct inventory_stats	 st;
-	struct inv_container	*c;
-	char			 extra[64];
-	unsigned		 s;
-
-	metrics_family(mw, "container_health_state", METRICS_GAUGE,
-	    "The result of the container's health check");
-	for (c = inv->table; c != NULL; c = c->hh.next)
-		if (inventory_is_live(c) && c->metric_labels != NULL)
-			metrics_sample_i64(mw, "container_health_state",
-			    c->metric_labels, NULL, inv->health_fn != NULL ?
-			    inv->health_fn(inv->health_arg, c) :
-			    inventory_health_value(c));
-	inventory_get_stats(inv, &st);
-	metrics_family(mw, "hale_containers", METRICS_GAUGE,
-	    "Containers known to the Docker engine, by state.");
-	for (s = 0; s < DOCKER_STATE_COUNT; s++) {
-		if (s == DOCKER_STATE_UNKNOWN && st.by_state[s] == 0)
-			continue;
-		snprintf(extra, sizeof(extra), "state=\"%s\"",
-		    docker_state_name((enum docker_state)s));
-		metrics_sample_u64(mw, "hale_containers", NULL, extra,
-		    st.by_state[s]);
-	}
 }
 
 /* ---- collector targets --------------------------------------------------- */

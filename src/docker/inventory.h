@@ -76,13 +76,10 @@ int	inventory_set_label_globs(struct inventory *, const char *const *globs,
 	    size_t nglobs, char *err, size_t errlen);
 /*
  * Observers hear of every record added, updated (inspect or event) or
- * removed (before it is freed). They must not change the table. add:
- * -1 when INVENTORY_OBSERVERS_MAX are registered; set: replaces them all
- * with one (NULL: none).
+ * removed (before it is freed). They must not change the table. -1
+ * when INVENTORY_OBSERVERS_MAX are registered.
  */
 int	inventory_add_observer(struct inventory *, inventory_observer *,
-	    void *arg);
-void	inventory_set_observer(struct inventory *, inventory_observer *,
 	    void *arg);
 
 /*
@@ -107,7 +104,6 @@ struct inv_container *inventory_find(struct inventory *, const char *ref);
 struct inv_container *inventory_first(struct inventory *);
 struct inv_container *inventory_next(struct inv_container *);
 size_t	inventory_count(const struct inventory *);
-void	inventory_get_stats(const struct inventory *, struct inventory_stats *);
 
 unsigned long inventory_epoch_begin(struct inventory *);
 void	inventory_mark(struct inventory *, const char *id, unsigned long epoch);
@@ -125,33 +121,10 @@ int	inventory_health_value(const struct inv_container *);
 typedef int inventory_health_fn(void *arg, const struct inv_container *);
 void	inventory_set_health_fn(struct inventory *, inventory_health_fn *,
 	    void *arg);
-
-/*
- * container_health_state and hale_containers{state}. Callers keep
- * families contiguous, so call this once per scrape.
- */
-void	inventory_write_metrics(struct inventory *, struct metrics_writer *);
-
-/*
- * The cAdvisor id of a process from the text of /proc/<pid>/cgroup: on
- * cgroup v1 and hybrid hosts the cpuacct (or cpu, or memory) path, on
- * pure v2 the "0::" path. Pure. -1 if none found or it does not fit.
- */
-int	inventory_cgroup_id_parse(const char *text, size_t len, char *out,
-	    size_t outlen);
-/* Reads <procfs>/<pid>/cgroup and parses it. -1 if unreadable. */
-int	inventory_read_cgroup_id(const char *procfs, pid_t pid, char *out,
-	    size_t outlen);
-/*
- * Builds the preformatted label set of a container into `out`:
- * id, name, image, then container_label_<sanitized key> for the labels
- * whose key matches one of `globs` (sorted by key; a sanitized name seen
- * twice is kept once; values over INVENTORY_METRIC_VALUE_MAX left out).
- * Pure.
- */
-void	inventory_build_labels(const struct docker_inspect *,
-	    const char *cgroup_id, const char *const *globs, size_t nglobs,
-	    struct buf *out);
+/* The value container_health_state shows: the health fn's, else Docker's. */
+int	inventory_health(const struct inventory *, const struct inv_container *);
+/* Counts by state, for hale_containers. */
+void	inventory_get_stats(const struct inventory *, struct inventory_stats *);
 
 /*
  * Fills `out` with up to `cap` resource-collector targets, one per live
@@ -162,6 +135,14 @@ void	inventory_build_labels(const struct docker_inspect *,
 struct cgroup_target;
 size_t	inventory_targets(struct inventory *, struct cgroup_target *out,
 	    size_t cap);
+
+/* ---- metric families (inventory_metrics.c) ------------------------------ */
+
+/*
+ * container_health_state and hale_containers{state}. Callers keep
+ * families contiguous, so call this once per scrape.
+ */
+void	inventory_write_metrics(struct inventory *, struct metrics_writer *);
 
 /* ---- JSON API (inventory_json.c) ---------------------------------------- */
 

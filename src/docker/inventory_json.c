@@ -23,37 +23,23 @@
  * started_at is Docker's own text (so it compares equal to docker
  * inspect); the other times are printed from unix seconds.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include <cjson/cJSON.h>
-
 #include "docker/inventory.h"
 
-/* RFC 3339 in UTC with nanoseconds trimmed to what a double holds (µs). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "core/timefmt.h"
+
+/* RFC 3339 in UTC, microseconds (what a double holds); null if never set. */
 static cJSON *
 time_json(double t)
 {
-	struct tm	 tm;
-	time_t		 secs;
-	char		 s[64];
-	long		 usec;
+	char	 s[TIMEFMT_MAX];
 
-	if (t <= 0)
+	if (timefmt_rfc3339(t, TIMEFMT_API, s, sizeof(s)) == -1)
 		return cJSON_CreateNull();
-	secs = (time_t)t;
-	usec = (long)((t - (double)secs) * 1e6 + 0.5);
-	if (usec >= 1000000) {
-		secs++;
-		usec -= 1000000;
-	}
-	if (gmtime_r(&secs, &tm) == NULL)
-		return cJSON_CreateNull();
-	snprintf(s, sizeof(s), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, usec);
 	return cJSON_CreateString(s);
 }
 
@@ -195,7 +181,7 @@ container_json(const struct inv_container *c, inventory_json_fn *hook,
 		cJSON_AddStringToObject(labels, d->labels[i].key,
 		    d->labels[i].value);
 	cJSON_AddItemToObject(o, "health", health_json(c));
-	/* hale's own checks (issue 5) add their view to the health object. */
+	/* The layers above (checks, remediation) amend it through the hook. */
 	if (hook != NULL)
 		hook(hook_arg, c, o);
 	return o;

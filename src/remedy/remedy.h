@@ -285,7 +285,7 @@ double	remedy_next_allowed(const struct remedy_state *, double now);
 const char *remedy_phase_name(enum remedy_phase);
 const char *remedy_result_name(enum remedy_result);
 
-/* ---- dependents and self (remedy.c) ------------------------------------ */
+/* ---- dependents (remedy.c) --------------------------------------------- */
 
 /*
  * 1 if a container whose HostConfig.NetworkMode is `network_mode` and
@@ -297,20 +297,5 @@ const char *remedy_result_name(enum remedy_result);
 int	remedy_is_dependent(const char *network_mode,
 	    const struct remedy_policy *dep, const char *parent_id,
 	    const char *parent_name);
-
-/*
- * hale's own container id from the text of /proc/self/mountinfo: Docker
- * bind-mounts /etc/hostname, /etc/hosts and /etc/resolv.conf from
- * .../containers/<64 hex>/ (Podman from .../overlay-containers/<id>/...),
- * which holds on cgroup v1 and v2, with or without a cgroup namespace.
- * 0 and `out` (65 bytes) filled, -1 if not in a container.
- */
-int	remedy_self_from_mountinfo(const char *text, size_t len, char *out);
-/*
- * Fallback from /proc/self/cgroup: a path component that is, or ends
- * in, 64 hex digits ("/docker/<id>", "docker-<id>.scope"). Useless under
- * a private cgroup namespace ("0::/"), hence only a fallback.
- */
-int	remedy_self_from_cgroup(const char *text, size_t len, char *out);
 
 #endif

@@ -23,15 +23,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/procpid.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/id.h"
 #include "core/log.h"
 #include "check/probe.h"
 #include "remedy/remedy_exec_int.h"
 #include "remedy/remedy_metrics.h"
 #include "remedy/remedy_view.h"
-
-#define SELF_FILE_MAX	(1024 * 1024)
 
 /* ---- clocks ------------------------------------------------------------ */
 
@@ -67,7 +67,7 @@ remedy_exec_ctr(struct remedy_exec *rx, const char *id)
 {
 	struct rx_ctr	*c = NULL;
 
-	if (!docker_id_valid(id))
+	if (!id_valid(id))
 		return NULL;
 	HASH_FIND(hh, rx->table, id, DOCKER_ID_LEN, c);
 	return c;
@@ -348,49 +348,16 @@ remedy_exec_reset(struct remedy_exec *rx, const char *ref,
 
 /* ---- construction ------------------------------------------------------ */
 
-/* Reads a whole small procfs file; -1 if it can't. */
-static int
-read_small(const char *path, struct buf *out)
-{
-	char	 chunk[4096];
-	ssize_t	 n;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while (out->len < SELF_FILE_MAX) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		buf_append(out, chunk, (size_t)n);
-	}
-	close(fd);
-	return out->oom ? -1 : 0;
-}
-
-/* hale's own container: see remedy_self_from_mountinfo. */
+/* hale's own container: see cgroup_self_container. */
 static void
 detect_self(struct remedy_exec *rx)
 {
-	struct buf	 b;
-	const char	*how = NULL;
+	const char	*how;
 
-	buf_init(&b);
-	if (read_small("/proc/self/mountinfo", &b) == 0 && b.len > 0 &&
-	    remedy_self_from_mountinfo(b.data, b.len, rx->self) == 0)
-		how = "mountinfo";
-	buf_reset(&b);
-	if (how == NULL && read_small("/proc/self/cgroup", &b) == 0 &&
-	    b.len > 0 && remedy_self_from_cgroup(b.data, b.len, rx->self) == 0)
-		how = "cgroup";
-	buf_free(&b);
-	if (how != NULL)
+	if (cgroup_self_container("/proc", rx->self, sizeof(rx->self),
+	    &how) == 0)
 		log_info("running in a container: never remediating it",
 		    LOG_S("id", rx->self), LOG_S("from", how));
-	else
-		rx->self[0] = '\0';
 }
 
 struct remedy_exec *

@@ -595,25 +595,9 @@ fake_engine_last(const struct fake_engine *fe, const char *method,
 	return last;
 }
 
-unsigned
-fake_engine_stream_send(struct fake_engine *fe, const char *data, size_t len)
-{
-	struct fe_conn	*c, *next;
-	unsigned	 n = 0;
-
-	for (c = TAILQ_FIRST(&fe->conns); c != NULL; c = next) {
-		next = TAILQ_NEXT(c, entry);
-		if (!c->streaming || c->close_after || len == 0)
-			continue;
-		conn_chunk(c, data, len);
-		n++;
-		conn_flush(c);
-	}
-	return n;
-}
-
-unsigned
-fake_engine_stream_end(struct fake_engine *fe)
+/* Writes a chunk, or the last chunk (data NULL), to every open stream. */
+static unsigned
+streams_write(struct fake_engine *fe, const char *data, size_t len)
 {
 	struct fe_conn	*c, *next;
 	unsigned	 n = 0;
@@ -622,12 +606,28 @@ fake_engine_stream_end(struct fake_engine *fe)
 		next = TAILQ_NEXT(c, entry);
 		if (!c->streaming || c->close_after)
 			continue;
-		conn_queue(c, "0\r\n\r\n", 5);
-		c->close_after = 1;
+		if (data != NULL)
+			conn_chunk(c, data, len);
+		else {
+			conn_queue(c, "0\r\n\r\n", 5);
+			c->close_after = 1;
+		}
 		n++;
 		conn_flush(c);
 	}
 	return n;
+}
+
+unsigned
+fake_engine_stream_send(struct fake_engine *fe, const char *data, size_t len)
+{
+	return data != NULL && len > 0 ? streams_write(fe, data, len) : 0;
+}
+
+unsigned
+fake_engine_stream_end(struct fake_engine *fe)
+{
+	return streams_write(fe, NULL, 0);
 }
 
 unsigned

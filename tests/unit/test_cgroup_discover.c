@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/devnames.h"
+#include "cgroup/discover.h"
+#include "core/id.h"
 
 #define FIX	FIXTURES "/cgroup/"
 #define ID(h)	h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h
@@ -309,10 +312,10 @@ static void
 test_container_id(void **state)
 {
 	(void)state;
-	assert_int_equal(cgroup_is_container_id(ID("a1"), 64), 1);
-	assert_int_equal(cgroup_is_container_id(ID("a1"), 63), 0);
-	assert_int_equal(cgroup_is_container_id(ID("A1"), 64), 0);
-	assert_int_equal(cgroup_is_container_id(ID("g1"), 64), 0);
+	assert_int_equal(id_hex64(ID("a1"), 64), 1);
+	assert_int_equal(id_hex64(ID("a1"), 63), 0);
+	assert_int_equal(id_hex64(ID("A1"), 64), 0);
+	assert_int_equal(id_hex64(ID("g1"), 64), 0);
 }
 
 int

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cgroup/cgroup_parse.h"
+#include "core/num.h"
 
 #define S(lit)	(lit), (sizeof(lit) - 1)
 
@@ -22,21 +23,21 @@ test_dec(void **state)
 	uint64_t	v = 7;
 
 	(void)state;
-	assert_int_equal(cgroup_parse_dec(S("0"), &v), 0);
+	assert_int_equal(num_parse_u64(S("0"), &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(cgroup_parse_dec(S("18446744073709551615"), &v), 0);
+	assert_int_equal(num_parse_u64(S("18446744073709551615"), &v), 0);
 	assert_true(v == UINT64_MAX);
 	v = 7;
-	assert_int_equal(cgroup_parse_dec(S("18446744073709551616"), &v), -1);
-	assert_int_equal(cgroup_parse_dec(S("99999999999999999999"), &v), -1);
-	assert_int_equal(cgroup_parse_dec(S(""), &v), -1);
-	assert_int_equal(cgroup_parse_dec(S("-1"), &v), -1);
-	assert_int_equal(cgroup_parse_dec(S("+1"), &v), -1);
-	assert_int_equal(cgroup_parse_dec(S("1 "), &v), -1);
-	assert_int_equal(cgroup_parse_dec(S("0x10"), &v), -1);
+	assert_int_equal(num_parse_u64(S("18446744073709551616"), &v), -1);
+	assert_int_equal(num_parse_u64(S("99999999999999999999"), &v), -1);
+	assert_int_equal(num_parse_u64(S(""), &v), -1);
+	assert_int_equal(num_parse_u64(S("-1"), &v), -1);
+	assert_int_equal(num_parse_u64(S("+1"), &v), -1);
+	assert_int_equal(num_parse_u64(S("1 "), &v), -1);
+	assert_int_equal(num_parse_u64(S("0x10"), &v), -1);
 	assert_int_equal(v, 7);
 	/* Not NUL-terminated: only `len` bytes count. */
-	assert_int_equal(cgroup_parse_dec("12345", 3, &v), 0);
+	assert_int_equal(num_parse_u64("12345", 3, &v), 0);
 	assert_int_equal(v, 123);
 }
 
@@ -615,14 +616,14 @@ test_keyed_matching(void **state)
 	uint64_t			v;
 
 	(void)state;
-	assert_int_equal(cgroup_parse_dec(S("9999999999999999999"), &v), 0);
+	assert_int_equal(num_parse_u64(S("9999999999999999999"), &v), 0);
 	assert_true(v == UINT64_C(9999999999999999999));
-	assert_int_equal(cgroup_parse_dec(S("00000000000000000000042"), &v), 0);
+	assert_int_equal(num_parse_u64(S("00000000000000000000042"), &v), 0);
 	assert_int_equal(v, 42);
-	assert_int_equal(cgroup_parse_dec(S("1\xb0"), &v), -1);
-	assert_int_equal(cgroup_parse_dec("1\0", 2, &v), -1);
-	assert_int_equal(cgroup_parse_dec(S("/"), &v), -1);
-	assert_int_equal(cgroup_parse_dec(S(":"), &v), -1);
+	assert_int_equal(num_parse_u64(S("1\xb0"), &v), -1);
+	assert_int_equal(num_parse_u64("1\0", 2, &v), -1);
+	assert_int_equal(num_parse_u64(S("/"), &v), -1);
+	assert_int_equal(num_parse_u64(S(":"), &v), -1);
 
 	/* Blanks of every kind around the key and the value. */
 	assert_int_equal(cgroup_parse_memory_stat(S(

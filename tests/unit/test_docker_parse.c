@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/id.h"
 #include "docker/docker_parse.h"
 
 #define ID_A	"bcf61a66125a15f80697637864d660ceec75293e58df1ce6f3bf97f33bbbe683"
@@ -782,10 +783,10 @@ test_names(void **state)
 	assert_int_equal(docker_health_parse(" healthy", &h), 0);
 	assert_int_equal(h, DOCKER_HEALTH_HEALTHY);
 	assert_int_equal(docker_health_parse("sick", &h), -1);
-	assert_true(docker_id_valid(ID_A));
-	assert_false(docker_id_valid(ID_A "0"));
-	assert_false(docker_id_valid("bcf61a"));
-	assert_false(docker_id_valid(NULL));
+	assert_true(id_valid(ID_A));
+	assert_false(id_valid(ID_A "0"));
+	assert_false(id_valid("bcf61a"));
+	assert_false(id_valid(NULL));
 }
 
 int

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
+#include <cJSON.h>
 
 #include "cgroup/collector.h"
 #include "docker/inventory.h"
@@ -101,74 +101,6 @@ new_inv(const char *const *globs, size_t n)
 	inv = inventory_new(PROCFS, globs, n, err, sizeof(err));
 	assert_non_null(inv);
 	return inv;
-}
-
-/* ---- cgroup ids ---------------------------------------------------------- */
-
-static void
-test_cgroup_id_files(void **state)
-{
-	char	 id[512];
-
-	(void)state;
-	/* Hybrid (live capture): the cpuacct line, not the nested memory one. */
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 7348, id,
-	    sizeof(id)), 0);
-	assert_string_equal(id, "/hale-test/" WEB);
-	/* Pure v2, systemd driver: the 0:: line. */
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 7149, id,
-	    sizeof(id)), 0);
-	assert_string_equal(id, "/system.slice/docker-" PLAIN ".scope");
-	/* Pure v1, cgroupfs driver, cpu,cpuacct co-mounted. */
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 101, id,
-	    sizeof(id)), 0);
-	assert_string_equal(id, "/docker/" ID_A);
-	/* Only memory among the ranked controllers. */
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 102, id,
-	    sizeof(id)), 0);
-	assert_string_equal(id, "/custom/" ID_A);
-	/* No trailing newline. */
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 104, id,
-	    sizeof(id)), 0);
-	assert_string_equal(id, "/docker/" ID_A);
-	/* Nothing usable, missing pid, pid 0, buffer too small. */
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 105, id,
-	    sizeof(id)), -1);
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 999999, id,
-	    sizeof(id)), -1);
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 0, id, sizeof(id)),
-	    -1);
-	assert_int_equal(inventory_read_cgroup_id(PROCFS, 101, id, 20), -1);
-}
-
-static void
-test_cgroup_id_parse(void **state)
-{
-	static const char v1_cpu_only[] = "3:cpu:/a\n2:memory:/b\n0::/c\n";
-	static const char weird[] = "::/x\n0:cpuacct:/y\n";
-	char	 id[64];
-
-	(void)state;
-	assert_int_equal(inventory_cgroup_id_parse(v1_cpu_only,
-	    sizeof(v1_cpu_only) - 1, id, sizeof(id)), 0);
-	assert_string_equal(id, "/a");
-	/* Separate cpu and cpuacct hierarchies: cpuacct is the one. */
-	assert_int_equal(inventory_cgroup_id_parse("3:cpu:/a\n2:cpuacct:/b\n",
-	    22, id, sizeof(id)), 0);
-	assert_string_equal(id, "/b");
-	/* "0:cpuacct:" is a v1 line with hierarchy 0; "::/x" is not v2. */
-	assert_int_equal(inventory_cgroup_id_parse(weird, sizeof(weird) - 1, id,
-	    sizeof(id)), 0);
-	assert_string_equal(id, "/y");
-	assert_int_equal(inventory_cgroup_id_parse("", 0, id, sizeof(id)), -1);
-	assert_int_equal(inventory_cgroup_id_parse("0::", 3, id, sizeof(id)),
-	    -1);
-	assert_int_equal(inventory_cgroup_id_parse("0::/", 4, id, sizeof(id)),
-	    0);
-	assert_string_equal(id, "/");
-	/* An embedded NUL must not cut the id short silently. */
-	assert_int_equal(inventory_cgroup_id_parse("0::/a\0b\n", 7, id,
-	    sizeof(id)), -1);
 }
 
 /* ---- upsert, labels -------------------------------------------------------- */
@@ -335,7 +267,7 @@ test_events(void **state)
 	int			 i;
 
 	(void)state;
-	inventory_set_observer(inv, observe, &n);
+	inventory_add_observer(inv, observe, &n);
 	assert_int_equal(inventory_add_observer(inv, observe, &n2), 0);
 	for (i = 2; i < INVENTORY_OBSERVERS_MAX; i++)
 		assert_int_equal(inventory_add_observer(inv, observe, &n2), 0);
@@ -451,7 +383,7 @@ test_reconcile(void **state)
 	unsigned long		 ep;
 
 	(void)state;
-	inventory_set_observer(inv, observe, &n);
+	inventory_add_observer(inv, observe, &n);
 	upsert_doc(inv, ID_A, "a", "running", 0, "");
 	upsert_doc(inv, ID_A2, "b", "exited", 0, "");
 	upsert_doc(inv, WEB, "c", "running", 0, "");
@@ -625,8 +557,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cgroup_id_files),
-		cmocka_unit_test(test_cgroup_id_parse),
 		cmocka_unit_test(test_upsert_fixture),
 		cmocka_unit_test(test_label_allow_list_and_escaping),
 		cmocka_unit_test(test_default_globs),

@@ -809,68 +809,6 @@ test_names(void **state)
 	    "unhealthy");
 }
 
-/* ---- self detection ------------------------------------------------------ */
-
-#define ID64 "4f1c9a3e0b7d2c6a8e5f1b3d7c9a2e4f6b8d0c1a3e5f7b9d2c4a6e8f0b1d3c5a"
-
-static void
-test_self_mountinfo(void **state)
-{
-	static const char docker[] =
-	    "22 1 0:21 / / rw,relatime - overlay overlay rw,lowerdir=/x\n"
-	    "634 22 8:1 /var/lib/docker/containers/" ID64 "/resolv.conf "
-	    "/etc/resolv.conf rw,relatime - ext4 /dev/sda1 rw\n"
-	    "635 22 8:1 /var/lib/docker/containers/" ID64 "/hostname "
-	    "/etc/hostname rw,relatime - ext4 /dev/sda1 rw\n";
-	/* /var on its own file system: the root field starts below it. */
-	static const char split_var[] =
-	    "635 22 8:3 /lib/docker/containers/" ID64 "/hosts /etc/hosts "
-	    "rw - ext4 /dev/sda3 rw";
-	static const char podman[] =
-	    "700 600 0:45 /containers/storage/overlay-containers/" ID64
-	    "/userdata/hostname /etc/hostname rw,nosuid - tmpfs tmpfs rw\n";
-	/* The id in another mount (a volume) means nothing. */
-	static const char host[] =
-	    "25 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
-	    "90 25 8:1 /srv/containers/" ID64 "/data /data rw - ext4 /dev/sda1 rw\n"
-	    "91 25 8:1 /var/lib/docker/containers/" ID64 "x/hostname /etc/hostname "
-	    "rw - ext4 /dev/sda1 rw\n";
-	char	 id[65];
-
-	(void)state;
-	assert_int_equal(remedy_self_from_mountinfo(docker, strlen(docker), id), 0);
-	assert_string_equal(id, ID64);
-	memset(id, 0, sizeof(id));
-	assert_int_equal(remedy_self_from_mountinfo(split_var, strlen(split_var),
-	    id), 0);
-	assert_string_equal(id, ID64);
-	assert_int_equal(remedy_self_from_mountinfo(podman, strlen(podman), id), 0);
-	assert_string_equal(id, ID64);
-	assert_int_equal(remedy_self_from_mountinfo(host, strlen(host), id), -1);
-	assert_int_equal(remedy_self_from_mountinfo("", 0, id), -1);
-}
-
-static void
-test_self_cgroup(void **state)
-{
-	static const char v1[] =
-	    "12:memory:/docker/" ID64 "\n0::/docker/" ID64 "\n";
-	static const char systemd[] =
-	    "0::/system.slice/docker-" ID64 ".scope\n";
-	static const char ns[] = "0::/\n";
-	static const char user[] = "0::/user.slice/user-0.slice/session-3.scope\n";
-	char	 id[65];
-
-	(void)state;
-	assert_int_equal(remedy_self_from_cgroup(v1, strlen(v1), id), 0);
-	assert_string_equal(id, ID64);
-	memset(id, 0, sizeof(id));
-	assert_int_equal(remedy_self_from_cgroup(systemd, strlen(systemd), id), 0);
-	assert_string_equal(id, ID64);
-	assert_int_equal(remedy_self_from_cgroup(ns, strlen(ns), id), -1);
-	assert_int_equal(remedy_self_from_cgroup(user, strlen(user), id), -1);
-}
-
 int
 main(void)
 {
@@ -895,8 +833,6 @@ main(void)
 		cmocka_unit_test(test_is_dependent),
 		cmocka_unit_test(test_budget_never_exceeded_when_flapping),
 		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_self_mountinfo),
-		cmocka_unit_test(test_self_cgroup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

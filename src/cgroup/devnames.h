@@ -1,0 +1,28 @@
+/*
+ * devnames: io.stat device names: MAJ:MIN -> "/dev/<DEVNAME>" from
+ * <sysfs>/dev/block/MAJ:MIN/uevent, "MAJ:MIN" when unknown, as cAdvisor
+ * labels them. Cached; the cache is flushed when full.
+ */
+#ifndef HALE_CGROUP_DEVNAMES_H
+#define HALE_CGROUP_DEVNAMES_H
+
+#include <stddef.h>
+
+#include "cgroup/cgroup.h"
+
+#define CGROUP_DEVNAMES_MAX	256
+struct cgroup_devname {
+	unsigned	major;
+	unsigned	minor;
+	char		label[80];	/* device="..." ready to print, escaped */
+};
+struct cgroup_devnames {
+	struct cgroup_devname	ent[CGROUP_DEVNAMES_MAX];
+	size_t			n;
+};
+void	cgroup_devnames_init(struct cgroup_devnames *);
+/* The preformatted `device="/dev/sda"` label for maj:min. */
+const char *cgroup_devnames_label(struct cgroup_devnames *,
+	    const struct cgroup_env *, unsigned major, unsigned minor);
+
+#endif

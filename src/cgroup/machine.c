@@ -1,0 +1,64 @@
+/*
+ * machine: the host's totals for machine_cpu_cores (the online cpu list,
+ * else /proc/cpuinfo) and machine_memory_bytes (MemTotal of meminfo).
+ */
+#include "cgroup/cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/file.h"
+
+#define CPUINFO_MAX	(4 * 1024 * 1024)	/* grows with the core count */
+
+int
+cgroup_read_machine(const struct cgroup_env *env, struct cgroup_machine *m,
+    char *err, size_t errlen)
+{
+	struct cgroup_meminfo	mi;
+	char			path[CGROUP_PATH_MAX + 32], buf[8192];
+	char			msg[128];
+	size_t			len;
+	int			rc;
+
+	memset(m, 0, sizeof(m[0]));
+	/* online is one short line; cpuinfo is the fallback (chroots, tests). */
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
+	    env->sysfs);
+	rc = file_read_at(AT_FDCWD, path, buf, sizeof(buf), &len);
+	if (rc == -1 || cgroup_parse_cpulist(buf, len, &m->cpu_cores, msg,
+	    sizeof(msg)) == -1) {
+		/* cpuinfo grows with the core count: big hosts need the heap. */
+		struct buf	b;
+
+		buf_init(&b);
+		snprintf(path, sizeof(path), "%s/cpuinfo", env->procfs);
+		if (buf_reserve(&b, CPUINFO_MAX) == -1) {
+			rc = -1;
+			errno = ENOMEM;
+		} else
+			rc = file_read_at(AT_FDCWD, path, b.data,
+			    CPUINFO_MAX + 1, &len);
+		if (rc == -1)
+			snprintf(msg, sizeof(msg), "%s", errno == ENOENT ?
+			    "not found" : strerror(errno));
+		else if (cgroup_parse_cpuinfo(b.data, len, &m->cpu_cores, msg,
+		    sizeof(msg)) == -1)
+			rc = -1;
+		buf_free(&b);
+		if (rc == -1)
+			return err_set(err, errlen, "cpu count: %s", msg);
+	}
+	snprintf(path, sizeof(path), "%s/meminfo", env->procfs);
+	if (file_read_at(AT_FDCWD, path, buf, sizeof(buf), &len) == -1)
+		return err_set(err, errlen, "%s: %s", path, errno == ENOENT ?
+		    "not found" : strerror(errno));
+	if (cgroup_parse_meminfo(buf, len, &mi, msg, sizeof(msg)) == -1)
+		return err_set(err, errlen, "%s: %s", path, msg);
+	m->memory_bytes = mi.mem_total;
+	return 0;
+}

@@ -1,0 +1,345 @@
+/*
+ * read: one cgroup_read_stats() call (the chain is drawn in read.h): its
+ * context, opening the cgroup's directory in each hierarchy, reading and
+ * counting its files, and the readers both layouts share.
+ *
+ * "Gone" detection: rmdir of a cgroup is atomic and final, so if the
+ * directory's cgroup.procs still exists after all reads, every ENOENT
+ * seen meant "this kernel/controller has no such file", not "the
+ * container went away during the read".
+ */
+#include "cgroup/read.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup/path.h"
+#include "cgroup/procpid.h"
+#include "core/err.h"
+#include "core/file.h"
+
+static const char *const psi_files[CGROUP_PSI_N] = {
+	"cpu.pressure", "memory.pressure", "io.pressure",
+};
+
+static int	 dir_open(struct cgroup_dir *, const char *, const char *);
+static const char *last_component(const char *);
+static int	 valid_id(const char *);
+
+/* Opens root+id; -1 with errno when it cannot (ENOENT: no such cgroup). */
+static int
+dir_open(struct cgroup_dir *d, const char *root, const char *id)
+{
+	char	path[CGROUP_PATH_MAX + CGROUP_ID_MAX];
+
+	d->fd = -1;
+	d->missing = 0;
+	if (root[0] == '\0') {
+		errno = ENOENT;
+		return -1;
+	}
+	if (cgroup_path_join(path, sizeof(path), root, strcmp(id, "/") == 0 ?
+	    "" : id) == -1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	d->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return d->fd == -1 ? -1 : 0;
+}
+
+static const char *
+last_component(const char *p)
+{
+	const char	*s = strrchr(p, '/');
+
+	return s == NULL ? p : s + 1;
+}
+
+/*
+ * The id is tried first; when it is not there and a pid is known, the
+ * pid's own path in that hierarchy is used: with a relative
+ * --cgroup-parent, runc nests the container under the engine's cgroup,
+ * which may differ per v1 hierarchy. The pid's path is only trusted when
+ * it ends in the same directory name as the id, so a namespaced "/" or a
+ * recycled pid cannot point us at another cgroup.
+ */
+int
+cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
+    const char *root, const char *ctrl)
+{
+	char	alt[CGROUP_ID_MAX], msg[64];
+	int	r;
+
+	if (dir_open(d, root, x->id) == 0 || errno != ENOENT ||
+	    x->pid <= 0 || strcmp(x->id, "/") == 0 || root[0] == '\0')
+		return d->fd == -1 ? -1 : 0;
+	if (x->procstate == 0)
+		x->procstate = cgroup_pid_cgroup(x->env->procfs, x->pid,
+		    x->proc, sizeof(x->proc), &x->proclen, msg,
+		    sizeof(msg)) == 0 ? 1 : -1;
+	r = x->procstate == 1 ? cgroup_parse_proc_cgroup(x->proc, x->proclen,
+	    ctrl, alt, sizeof(alt), msg, sizeof(msg)) : -1;
+	if (r == -1 || strcmp(last_component(alt),
+	    last_component(x->id)) != 0 || strcmp(alt, x->id) == 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return dir_open(d, root, alt);
+}
+
+void
+cgroup_dir_close(struct cgroup_dir *d)
+{
+	if (d->fd != -1)
+		close(d->fd);
+	d->fd = -1;
+}
+
+int
+cgroup_dir_gone(struct cgroup_dir *d)
+{
+	if (d->fd == -1 || d->missing == 0)
+		return 0;
+	return faccessat(d->fd, "cgroup.procs", F_OK, 0) == -1 &&
+	    errno == ENOENT;
+}
+
+void
+cgroup_rd_bad(struct cgroup_rctx *x, const char *file, const char *msg)
+{
+	if (x->st->nerrors++ == 0)
+		err_set(x->err, x->errlen, "%s/%s: %s",
+		    strcmp(x->id, "/") == 0 ? "" : x->id, file, msg);
+}
+
+int
+cgroup_rd_file(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file)
+{
+	if (d == NULL || d->fd == -1)
+		return 0;
+	if (file_read_at(d->fd, file, x->buf, CGROUP_READ_MAX + 1,
+	    &x->len) == 0)
+		return 1;
+	/* ENODEV: the kernel removed the cgroup between open and read. */
+	if (errno == ENOENT || errno == ENODEV) {
+		d->missing++;
+		return 0;
+	}
+	cgroup_rd_bad(x, file, errno == EFBIG ? "file too large" :
+	    strerror(errno));
+	return -1;
+}
+
+void
+cgroup_rd_u64(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
+    uint64_t *dst, uint32_t bit)
+{
+	char	msg[128];
+
+	if (cgroup_rd_file(x, d, file) != 1)
+		return;
+	if (cgroup_parse_u64(x->buf, x->len, dst, msg, sizeof(msg)) == -1)
+		cgroup_rd_bad(x, file, msg);
+	else
+		x->st->have |= bit;
+}
+
+void
+cgroup_rd_limit(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
+    uint64_t *dst, uint32_t bit)
+{
+	char	msg[128];
+
+	if (cgroup_rd_file(x, d, file) != 1)
+		return;
+	if (cgroup_parse_limit(x->buf, x->len, dst, msg, sizeof(msg)) == -1)
+		cgroup_rd_bad(x, file, msg);
+	else
+		x->st->have |= bit;
+}
+
+void
+cgroup_rd_psi(struct cgroup_rctx *x, struct cgroup_dir *d)
+{
+	struct cgroup_psi	psi;
+	char			msg[128];
+	int			r;
+
+	for (r = 0; r < CGROUP_PSI_N; r++) {
+		if (cgroup_rd_file(x, d, psi_files[r]) != 1)
+			continue;
+		if (cgroup_parse_pressure(x->buf, x->len, &psi, msg,
+		    sizeof(msg)) == -1) {
+			cgroup_rd_bad(x, psi_files[r], msg);
+			continue;
+		}
+		if (psi.have & CGROUP_PSI_SOME) {
+			x->st->psi_us[r][0] = psi.some_total_us;
+			x->st->have |= CGROUP_HAVE_PSI(r, 0);
+		}
+		if (psi.have & CGROUP_PSI_FULL) {
+			x->st->psi_us[r][1] = psi.full_total_us;
+			x->st->have |= CGROUP_HAVE_PSI(r, 1);
+		}
+	}
+}
+
+void
+cgroup_rd_procs(struct cgroup_rctx *x, struct cgroup_dir *d)
+{
+	struct cgroup_linecount	 lc;
+	ssize_t			 r;
+	int			 fd;
+
+	if (d == NULL || d->fd == -1)
+		return;
+	if ((fd = openat(d->fd, "cgroup.procs", O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			d->missing++;
+		else
+			cgroup_rd_bad(x, "cgroup.procs", strerror(errno));
+		return;
+	}
+	cgroup_linecount_init(&lc);
+	for (;;) {
+		r = read(fd, x->buf, CGROUP_READ_MAX);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (cgroup_linecount_feed(&lc, x->buf, (size_t)r) == -1) {
+			r = -2;
+			break;
+		}
+	}
+	close(fd);
+	if (r == -2)
+		cgroup_rd_bad(x, "cgroup.procs", "not a list of pids");
+	else if (r == -1 && (errno == ENODEV || errno == ENOENT))
+		d->missing++;
+	else if (r == -1)
+		cgroup_rd_bad(x, "cgroup.procs", strerror(errno));
+	else {
+		x->st->processes = cgroup_linecount_end(&lc);
+		x->st->have |= CGROUP_HAVE_PROCS;
+	}
+}
+
+void
+cgroup_rd_pids(struct cgroup_rctx *x, struct cgroup_dir *d)
+{
+	cgroup_rd_u64(x, d, "pids.current", &x->st->threads,
+	    CGROUP_HAVE_THREADS);
+	cgroup_rd_limit(x, d, "pids.max", &x->st->threads_max,
+	    CGROUP_HAVE_THREADS_MAX);
+}
+
+int
+cgroup_rd_cpu_stat_v2(struct cgroup_rctx *x, struct cgroup_dir *d,
+    int want_cfs)
+{
+	struct cgroup_cpu_stat	 cs;
+	struct cgroup_stats	*st = x->st;
+	char			 msg[128];
+
+	if (cgroup_rd_file(x, d, "cpu.stat") != 1)
+		return 0;
+	if (cgroup_parse_cpu_stat(x->buf, x->len, &cs, msg, sizeof(msg)) ==
+	    -1) {
+		cgroup_rd_bad(x, "cpu.stat", msg);
+		return 0;
+	}
+	if (!(cs.have & CGROUP_CPU_USAGE)) {
+		cgroup_rd_bad(x, "cpu.stat", "no usage_usec");
+		return 0;
+	}
+	st->cpu_usage_ns = usec_to_ns(cs.usage_usec);
+	st->have |= CGROUP_HAVE_CPU_USAGE;
+	if ((cs.have & (CGROUP_CPU_USER | CGROUP_CPU_SYSTEM)) ==
+	    (CGROUP_CPU_USER | CGROUP_CPU_SYSTEM)) {
+		st->cpu_user_ns = usec_to_ns(cs.user_usec);
+		st->cpu_system_ns = usec_to_ns(cs.system_usec);
+		st->have |= CGROUP_HAVE_CPU_USER_SYS;
+	}
+	if (want_cfs && (cs.have & (CGROUP_CPU_PERIODS | CGROUP_CPU_THROTTLED |
+	    CGROUP_CPU_THR_TIME)) == (CGROUP_CPU_PERIODS |
+	    CGROUP_CPU_THROTTLED | CGROUP_CPU_THR_TIME)) {
+		st->cfs_periods = cs.nr_periods;
+		st->cfs_throttled_periods = cs.nr_throttled;
+		st->cfs_throttled_ns = usec_to_ns(cs.throttled);
+		st->have |= CGROUP_HAVE_CFS;
+	}
+	return 1;
+}
+
+/* "/" or "/a/b": absolute, no empty, "." or ".." component. */
+static int
+valid_id(const char *id)
+{
+	const char	*p, *seg;
+	size_t		 n;
+
+	if (id[0] != '/' || strlen(id) >= CGROUP_ID_MAX)
+		return 0;
+	if (id[1] == '\0')
+		return 1;
+	for (p = id; *p != '\0'; p = seg + n) {
+		seg = p + 1;
+		n = strcspn(seg, "/");
+		if (n == 0 || (n == 1 && seg[0] == '.') ||
+		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+int
+cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
+    struct cgroup_stats *out, char *err, size_t errlen)
+{
+	struct cgroup_rctx	 x;
+	struct cgroup_io_dev	*io = out->io;
+	struct procnet_iface	*net = out->net;
+	size_t			 io_cap = out->io_cap, net_cap = out->net_cap;
+	char			 buf[CGROUP_READ_MAX + 1];
+	int			 rc;
+
+	memset(out, 0, sizeof(*out));
+	out->io = io;
+	out->io_cap = io == NULL ? 0 : io_cap;
+	out->net = net;
+	out->net_cap = net == NULL ? 0 : net_cap;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (!valid_id(id))
+		return err_set(err, errlen, "invalid cgroup id");
+
+	/*
+	 * Field by field, not memset: proc[] is 8 KiB, filled only when a
+	 * hierarchy needs the pid's path (procstate says when), and zeroing
+	 * it for every container was a tenth of a scrape's instructions.
+	 */
+	x.env = env;
+	x.id = id;
+	x.pid = pid;
+	x.procstate = 0;
+	x.proclen = 0;
+	x.st = out;
+	x.buf = buf;
+	x.len = 0;
+	x.err = err;
+	x.errlen = errlen;
+	if (env->layout == CGROUP_LAYOUT_V2)
+		rc = cgroup_read_v2(&x);
+	else
+		rc = cgroup_read_v1(&x);
+	if (rc == -1)
+		return -1;
+	if (pid <= 0 && strcmp(id, "/") == 0)
+		pid = 1;
+	if (pid > 0)
+		cgroup_read_net(&x, pid);
+	return 0;
+}
