@@ -9,4 +9,5 @@ src_libhale_a_SOURCES += \
 	%reldir%/scrape.c %reldir%/scrape.h \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
 	%reldir%/selfstat.c %reldir%/selfstat.h
-unit_tests += tests/unit/test_auth tests/unit/test_scrape_stream tests/unit/test_httpd
+unit_tests += tests/unit/test_auth tests/unit/test_scrape_stream tests/unit/test_httpd \
+	tests/unit/test_selfstat
