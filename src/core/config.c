@@ -20,6 +20,7 @@
 #include "core/confjson.h"
 #include "core/duration.h"
 #include "core/err.h"
+#include "core/file.h"
 
 #define CONFIG_FILE_MAX		(1024 * 1024)
 #define MAX_CONNECTIONS_LIMIT	10000
@@ -586,32 +587,16 @@ config_file_path(const struct config_flags *f)
 static int
 read_file(const char *path, struct buf *out, struct buf *errors, int *missing)
 {
-	FILE		*fp;
-	char		 chunk[8192];
-	size_t		 n;
-
 	*missing = 0;
-	if ((fp = fopen(path, "r")) == NULL) {
-		*missing = errno == ENOENT;
+	if (file_read_buf(path, CONFIG_FILE_MAX, out) == 0)
+		return 0;
+	*missing = errno == ENOENT;
+	if (errno == EFBIG)
+		buf_printf(errors, "%s: larger than %d bytes\n", path,
+		    CONFIG_FILE_MAX);
+	else
 		buf_printf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (out->len + n > CONFIG_FILE_MAX) {
-			buf_printf(errors, "%s: larger than %d bytes\n", path,
-			    CONFIG_FILE_MAX);
-			fclose(fp);
-			return -1;
-		}
-		buf_append(out, chunk, n);
-	}
-	if (ferror(fp)) {
-		buf_printf(errors, "%s: read error\n", path);
-		fclose(fp);
-		return -1;
-	}
-	fclose(fp);
-	return 0;
+	return -1;
 }
 
 struct config *

@@ -1,11 +1,14 @@
 /*
  * haled: startup, signals, reload and shutdown order.
  *
- *	main --> load config --> collector (cgroups) --> start_docker:
+ *	main --> load config (sections_table hands each module its part)
+ *	     --> collector (cgroups) --> start_docker:
  *	         curlev, inventory, probes, notify, docker, remedy (in that
  *	         order; observers in place before docker_start) --> httpd
+ *	         (wire_http points routes and scrape at the modules)
  *	         --> ready --> ev_run
- *	SIGHUP  --> reload_cb: new config or keep the old one
+ *	SIGHUP  --> reload_cb: new config (modules first, then what http
+ *	         reads) or keep the old one
  *	SIGTERM --> stop_cb: quiesce httpd --> drain_cb until idle --> ev_break
  *	         --> httpd, then stop_docker in reverse order, collector
  *
@@ -37,7 +40,6 @@
 #include "http/scrape.h"
 #include "remedy/notify.h"
 #include "remedy/remedy_exec.h"
-
 
 #define DRAIN_MAX_SECONDS	5.0
 
