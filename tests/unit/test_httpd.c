@@ -1,13 +1,11 @@
 /*
  * httpd: the real libmicrohttpd in external epoll mode on a real libev
- * loop, on loopback. Each client runs in a forked child with plain
- * blocking sockets and writes what it received into a pipe; the parent
- * runs the loop (and so the server) until the pipe closes:
+ * loop, on loopback. Each client runs in a forked child (http_client.h)
+ * while this process runs the loop, and so the server:
  *
- *	parent: httpd_start --> run_client: fork --> ev_run
- *	          ev_io(MHD epoll fd) / ev_timer --> MHD_run --> handler
- *	          ev_io(pipe) --> collect --> EOF: ev_break --> waitpid
- *	child:  connect, send, recv --> write(pipe) --> _exit
+ *	httpd_start --> hc_run: fork --> ev_run
+ *	  ev_io(MHD epoll fd) / ev_timer --> MHD_run --> route --> handler
+ *	  the child's pipe closes --> ev_break --> checks on what it saw
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,8 +30,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "http/httpd.h"
-
-#define CLIENT_TIMEOUT	10.0	/* seconds before a test gives up */
+#include "http_client.h"
 
 struct ctx {
 	int		 released;	/* stream_free calls */
@@ -50,7 +47,6 @@ struct fixture {
 	char		 addr[64];
 };
 
-typedef void	client_fn(int port, int out);
 
 /* ---- handlers ------------------------------------------------------------ */
 
@@ -136,103 +132,11 @@ static const struct httpd_route routes[] = {
 
 /* ---- the client side (runs in the child) --------------------------------- */
 
-static int
-dial(int port)
-{
-	struct sockaddr_in	 sin;
-	struct timeval		 tv = { 5, 0 };
-	int			 fd;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void
-send_all(int fd, const char *s)
-{
-	size_t	 len = strlen(s), off = 0;
-	ssize_t	 n;
-
-	while (off < len && (n = send(fd, s + off, len - off, MSG_NOSIGNAL)) > 0)
-		off += (size_t)n;
-}
-
-static void
-write_all(int out, const char *p, size_t len)
-{
-	ssize_t	 n;
-
-	while (len > 0 && (n = write(out, p, len)) > 0) {
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
-/* Copies what the server sends until it closes (or 5 s of silence). */
-static void
-relay_until_eof(int fd, int out)
-{
-	char	 b[4096];
-	ssize_t	 n;
-
-	while ((n = recv(fd, b, sizeof(b), 0)) > 0)
-		write_all(out, b, (size_t)n);
-}
-
-/* Reads one response with a Content-Length and copies it. */
-static void
-relay_one(int fd, int out)
-{
-	char		 b[8192];
-	size_t		 len = 0;
-	ssize_t		 n;
-	const char	*end, *cl;
-	size_t		 need;
-
-	while (len < sizeof(b) - 1 &&
-	    (n = recv(fd, b + len, sizeof(b) - 1 - len, 0)) > 0) {
-		len += (size_t)n;
-		b[len] = '\0';
-		if ((end = strstr(b, "\r\n\r\n")) == NULL)
-			continue;
-		cl = strcasestr(b, "Content-Length:");
-		need = (size_t)(end + 4 - b) + (cl != NULL ?
-		    strtoul(cl + 15, NULL, 10) : 0);
-		if (len >= need)
-			break;
-	}
-	write_all(out, b, len);
-}
-
-static void
-client_send(int port, int out, const char *request)
-{
-	int	 fd = dial(port);
-
-	if (fd == -1) {
-		write_all(out, "CONNECT FAILED", 14);
-		return;
-	}
-	send_all(fd, request);
-	relay_until_eof(fd, out);
-	close(fd);
-}
-
 #define SIMPLE_CLIENT(name, request)				\
 static void							\
 name(int port, int out)						\
 {								\
-	client_send(port, out, request);			\
+	hc_exchange(port, out, request);			\
 }
 
 SIMPLE_CLIENT(get_hello, "GET /hello HTTP/1.1\r\nHost: t\r\nX-Test: abc\r\n"
@@ -259,15 +163,15 @@ SIMPLE_CLIENT(garbage, "GARBAGE\r\n\r\n")
 static void
 keep_alive(int port, int out)
 {
-	int	 fd = dial(port);
+	int	 fd = hc_dial(port);
 
 	if (fd == -1)
 		return;
-	send_all(fd, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
-	relay_one(fd, out);
-	write_all(out, "|SECOND|", 8);
-	send_all(fd, "GET /items/2 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
-	relay_until_eof(fd, out);
+	hc_send(fd, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+	hc_relay_one(fd, out);
+	hc_write(out, "|SECOND|", 8);
+	hc_send(fd, "GET /items/2 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+	hc_relay(fd, out);
 	close(fd);
 }
 
@@ -280,25 +184,25 @@ static void
 over_the_limit(int port, int out)
 {
 	struct timeval	 brief = { 0, 300 * 1000 };
-	int		 first = dial(port), second;
+	int		 first = hc_dial(port), second;
 	char		 b[64];
 	ssize_t		 n;
 
 	if (first == -1)
 		return;
-	send_all(first, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
-	relay_one(first, out);
-	if ((second = dial(port)) == -1)
+	hc_send(first, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+	hc_relay_one(first, out);
+	if ((second = hc_dial(port)) == -1)
 		return;
-	send_all(second, "GET /hello HTTP/1.1\r\nHost: t\r\n"
+	hc_send(second, "GET /hello HTTP/1.1\r\nHost: t\r\n"
 	    "Connection: close\r\n\r\n");
 	setsockopt(second, SOL_SOCKET, SO_RCVTIMEO, &brief, sizeof(brief));
 	n = recv(second, b, sizeof(b), 0);
-	write_all(out, n < 0 ? "|WAITING|" : "|ANSWERED|", n < 0 ? 9 : 10);
+	hc_write(out, n < 0 ? "|WAITING|" : "|ANSWERED|", n < 0 ? 9 : 10);
 	close(first);
 	brief.tv_sec = 8;
 	setsockopt(second, SOL_SOCKET, SO_RCVTIMEO, &brief, sizeof(brief));
-	relay_until_eof(second, out);
+	hc_relay(second, out);
 	close(second);
 }
 
@@ -308,7 +212,7 @@ idle(int port, int out)
 {
 	struct timeval	 t0, t1;
 	char		 b[64], msg[32];
-	int		 fd = dial(port);
+	int		 fd = hc_dial(port);
 	ssize_t		 n;
 
 	if (fd == -1)
@@ -318,7 +222,7 @@ idle(int port, int out)
 	gettimeofday(&t1, NULL);
 	snprintf(msg, sizeof(msg), "%zd %ld", n, (long)((t1.tv_sec -
 	    t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000));
-	write_all(out, msg, strlen(msg));
+	hc_write(out, msg, strlen(msg));
 	close(fd);
 }
 
@@ -326,148 +230,21 @@ idle(int port, int out)
 static void
 hold(int port, int out)
 {
-	int	 fd = dial(port);
+	int	 fd = hc_dial(port);
 	char	 b[8];
 	ssize_t	 n;
 
-	write_all(out, fd == -1 ? "NO" : "UP", 2);
+	hc_write(out, fd == -1 ? "NO" : "UP", 2);
 	n = recv(fd, b, sizeof(b), 0);	/* the server closes it at the end */
 	(void)n;
 	close(fd);
 }
 
-/* ---- the parent side ----------------------------------------------------- */
-
-struct collect {
-	ev_io		 io;
-	ev_timer	 deadline;
-	struct buf	 got;
-	int		 stop_after;	/* ev_break after this many bytes (0: at EOF) */
-	int		 timed_out;
-};
-
-static void
-collect_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct collect	*c = w->data;
-	char		 b[4096];
-	ssize_t		 n;
-
-	(void)revents;
-	n = read(w->fd, b, sizeof(b));
-	if (n > 0)
-		buf_append(&c->got, b, (size_t)n);
-	if (n <= 0 || (c->stop_after > 0 &&
-	    c->got.len >= (size_t)c->stop_after))
-		ev_break(loop, EVBREAK_ONE);
-}
-
-static void
-deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct collect	*c = w->data;
-
-	(void)revents;
-	c->timed_out = 1;
-	ev_break(loop, EVBREAK_ONE);
-}
-
-/* The child must not keep the server's sockets open (its listener above all). */
-static void
-close_inherited(int keep)
-{
-	int	 fd;
-
-	for (fd = 3; fd < 1024; fd++)
-		if (fd != keep)
-			close(fd);
-}
-
-static pid_t
-spawn(client_fn *fn, int port, int *rd)
-{
-	int	 p[2];
-	pid_t	 pid;
-
-	assert_int_equal(pipe(p), 0);
-	if ((pid = fork()) == 0) {
-		close_inherited(p[1]);
-		fn(port, p[1]);
-		close(p[1]);
-		_exit(0);
-	}
-	assert_true(pid > 0);
-	close(p[1]);
-	*rd = p[0];
-	return pid;
-}
-
-/*
- * Runs the loop while the child talks to the server; returns what the
- * child saw (NUL-terminated, caller frees). With stop_after > 0 the loop
- * stops once that many bytes came and the child is left running: *pid
- * then names it for finish_client().
- */
+/* Runs the client to its end; what it saw, NUL-terminated (caller frees). */
 static char *
-run_client_until(struct fixture *f, client_fn *fn, int stop_after,
-    pid_t *pidp, int *rdp)
+run_client(struct fixture *f, hc_client_fn *fn)
 {
-	struct collect	 c;
-	pid_t		 pid;
-	int		 rd, status;
-	size_t		 len;
-
-	memset(&c, 0, sizeof(c));
-	buf_init(&c.got);
-	c.stop_after = stop_after;
-	pid = spawn(fn, f->port, &rd);
-	ev_io_init(&c.io, collect_cb, rd, EV_READ);
-	c.io.data = &c;
-	ev_io_start(f->loop, &c.io);
-	ev_timer_init(&c.deadline, deadline_cb, CLIENT_TIMEOUT, 0.);
-	c.deadline.data = &c;
-	ev_timer_start(f->loop, &c.deadline);
-	ev_run(f->loop, 0);
-	ev_io_stop(f->loop, &c.io);
-	ev_timer_stop(f->loop, &c.deadline);
-	if (c.timed_out)
-		kill(pid, SIGKILL);
-	if (stop_after > 0 && !c.timed_out) {
-		*pidp = pid;
-		*rdp = rd;
-	} else {
-		close(rd);
-		waitpid(pid, &status, 0);
-	}
-	assert_false(c.timed_out);
-	buf_putc(&c.got, '\0');
-	return buf_steal(&c.got, &len);
-}
-
-static char *
-run_client(struct fixture *f, client_fn *fn)
-{
-	return run_client_until(f, fn, 0, NULL, NULL);
-}
-
-/* A port free on loopback right now. */
-static int
-free_port(void)
-{
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	int			 fd, port;
-
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
+	return hc_run(f->loop, f->port, fn, 0, NULL, NULL, NULL);
 }
 
 static struct fixture *
@@ -481,7 +258,7 @@ start(unsigned max_connections, unsigned timeout_seconds)
 	assert_non_null(f);
 	f->loop = ev_loop_new(EVFLAG_AUTO);
 	assert_non_null(f->loop);
-	f->port = free_port();
+	f->port = hc_free_port();
 	snprintf(f->addr, sizeof(f->addr), "127.0.0.1:%d", f->port);
 	addrs[0] = f->addr;
 	memset(&o, 0, sizeof(o));
@@ -517,15 +294,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* The body after the header block. */
-static const char *
-body_of(const char *resp)
-{
-	const char	*p = strstr(resp, "\r\n\r\n");
-
-	return p != NULL ? p + 4 : "";
-}
-
 /* ---- tests --------------------------------------------------------------- */
 
 static void
@@ -537,7 +305,7 @@ test_get(void **state)
 	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
 	assert_non_null(strcasestr(r, "Content-Type: text/plain\r\n"));
 	assert_non_null(strcasestr(r, "X-Path: /hello\r\n"));
-	assert_string_equal(body_of(r), "hello\n");
+	assert_string_equal(hc_body(r), "hello\n");
 	assert_string_equal(f->ctx.seen_header, "abc");
 	free(r);
 }
@@ -549,7 +317,7 @@ test_head(void **state)
 	char		*r = run_client(f, head_hello);
 
 	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
-	assert_string_equal(body_of(r), "");
+	assert_string_equal(hc_body(r), "");
 	free(r);
 }
 
@@ -561,7 +329,7 @@ test_not_found(void **state)
 
 	assert_non_null(strstr(r, "HTTP/1.1 404 Not Found\r\n"));
 	assert_non_null(strcasestr(r, "Content-Type: text/plain; charset=utf-8"));
-	assert_string_equal(body_of(r), "not found\n");
+	assert_string_equal(hc_body(r), "not found\n");
 	free(r);
 }
 
@@ -573,7 +341,7 @@ test_method_not_allowed(void **state)
 
 	assert_non_null(strstr(r, "HTTP/1.1 405 Method Not Allowed\r\n"));
 	assert_non_null(strcasestr(r, "Allow: GET, HEAD\r\n"));
-	assert_string_equal(body_of(r), "method not allowed\n");
+	assert_string_equal(hc_body(r), "method not allowed\n");
 	free(r);
 	/* Every route of a prefix names its method, once. */
 	r = run_client(f, put_item);
@@ -617,7 +385,7 @@ test_out_of_memory_is_500(void **state)
 	char		*r = run_client(f, get_oom);
 
 	assert_non_null(strstr(r, "HTTP/1.1 500 Internal Server Error\r\n"));
-	assert_string_equal(body_of(r), "out of memory\n");
+	assert_string_equal(hc_body(r), "out of memory\n");
 	free(r);
 }
 
@@ -632,34 +400,10 @@ test_keep_alive(void **state)
 	*second = '\0';
 	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
 	assert_null(strcasestr(r, "Connection: close"));
-	assert_string_equal(body_of(r), "hello\n");
+	assert_string_equal(hc_body(r), "hello\n");
 	assert_non_null(strstr(second + 8, "HTTP/1.1 200 OK\r\n"));
 	assert_non_null(strcasestr(second + 8, "X-Path: /items/2\r\n"));
 	free(r);
-}
-
-/* Decodes a chunked body; -1 if the last chunk never came. */
-static int
-dechunk(const char *p, char *out, size_t cap)
-{
-	size_t		 len = 0;
-	unsigned long	 n;
-	char		*end;
-
-	for (;;) {
-		n = strtoul(p, &end, 16);
-		if (end == p || strncmp(end, "\r\n", 2) != 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		p = end + 2;
-		if (strlen(p) < n + 2 || len + n >= cap)
-			return -1;
-		memcpy(out + len, p, n);
-		len += n;
-		out[len] = '\0';
-		p += n + 2;
-	}
 }
 
 static void
@@ -672,7 +416,7 @@ test_stream(void **state)
 	r = run_client(f, get_stream);
 	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
 	assert_non_null(strcasestr(r, "Transfer-Encoding: chunked\r\n"));
-	assert_int_equal(dechunk(body_of(r), body, sizeof(body)), 0);
+	assert_int_equal(hc_dechunk(hc_body(r), body, sizeof(body)), 0);
 	assert_string_equal(body, "piece 2\npiece 1\npiece 0\n");
 	assert_int_equal(f->ctx.released, 1);
 	free(r);
@@ -689,7 +433,7 @@ test_stream_error(void **state)
 	f->ctx.fail_stream = 1;
 	r = run_client(f, get_stream);
 	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
-	assert_int_equal(dechunk(body_of(r), body, sizeof(body)), -1);
+	assert_int_equal(hc_dechunk(hc_body(r), body, sizeof(body)), -1);
 	assert_int_equal(f->ctx.released, 1);
 	free(r);
 }
@@ -719,7 +463,7 @@ test_max_connections(void **state)
 	assert_non_null(strstr(r, "|WAITING|"));
 	last = strstr(r, "|WAITING|") + 9;
 	assert_non_null(strstr(last, "HTTP/1.1 200 OK\r\n"));
-	assert_string_equal(body_of(last), "hello\n");
+	assert_string_equal(hc_body(last), "hello\n");
 	assert_int_equal(httpd_connections(f->httpd), 0);
 	free(r);
 	stop(f);
@@ -755,7 +499,7 @@ test_connections_and_quiesce(void **state)
 	int		 rd, status, i;
 
 	assert_int_equal(httpd_connections(f->httpd), 0);
-	r = run_client_until(f, hold, 2, &pid, &rd);
+	r = hc_run(f->loop, f->port, hold, 2, &pid, &rd, NULL);
 	assert_string_equal(r, "UP");
 	free(r);
 	/* Let MHD accept it. */
@@ -815,9 +559,9 @@ test_listen_forms(void **state)
 	const char		*addrs[3] = { a1, a2, a3 };
 
 	(void)state;
-	snprintf(a1, sizeof(a1), "localhost:%d", free_port());
-	snprintf(a2, sizeof(a2), ":%d", free_port());
-	snprintf(a3, sizeof(a3), "[::1]:%d", free_port());
+	snprintf(a1, sizeof(a1), "localhost:%d", hc_free_port());
+	snprintf(a2, sizeof(a2), ":%d", hc_free_port());
+	snprintf(a3, sizeof(a3), "[::1]:%d", hc_free_port());
 	memset(&o, 0, sizeof(o));
 	o.max_connections = 4;
 	o.timeout_seconds = 1;
