@@ -35,6 +35,7 @@
  * clock) we ask for `since` two seconds back: replayed events only cause
  * an extra inspect.
  */
+#include "docker/docker.h"
 #include "docker/docker_impl.h"
 
 #include <stdio.h>
