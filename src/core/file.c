@@ -4,8 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-int
-file_read_fd(int fd, char *buf, size_t cap, size_t *len)
+/* Reads fd to its end into buf[0..cap): 0, or -1 with errno (EFBIG when larger). */
+static int
+read_fd(int fd, char *buf, size_t cap, size_t *len)
 {
 	ssize_t	r;
 	size_t	n = 0;
@@ -48,7 +49,7 @@ file_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len)
 	}
 	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
-	rc = file_read_fd(fd, buf, cap - 1, len);
+	rc = read_fd(fd, buf, cap - 1, len);
 	saved = errno;
 	close(fd);
 	errno = saved;

@@ -21,8 +21,6 @@
  */
 #define FILE_SHORT_IS_EOF	4096
 
-/* Reads fd to its end into buf[0..cap): 0, or -1 with errno (EFBIG when larger). */
-int	file_read_fd(int fd, char *buf, size_t cap, size_t *len);
 /*
  * Opens `name` relative to dirfd (AT_FDCWD for a plain path) and reads it
  * whole into buf[0..cap - 1], NUL-terminated: 0, or -1 with errno (ENOENT

@@ -158,8 +158,8 @@ metrics_finish(struct metrics_writer *w)
 		buf_puts(w->out, "# EOF\n");
 }
 
-void
-metrics_escape_label_value(struct buf *b, const char *s)
+static void
+escape_label_value(struct buf *b, const char *s)
 {
 	const char	*run = s;
 
@@ -189,7 +189,7 @@ metrics_label(struct buf *labels, const char *key, const char *value)
 		buf_putc(labels, ',');
 	buf_puts(labels, key);
 	buf_puts(labels, "=\"");
-	metrics_escape_label_value(labels, value);
+	escape_label_value(labels, value);
 	buf_putc(labels, '"');
 }
 

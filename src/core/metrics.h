@@ -64,7 +64,6 @@ void	metrics_finish(struct metrics_writer *);
 
 /* Appends `key="value"` (value escaped), with a comma if `labels` is not empty. */
 void	metrics_label(struct buf *labels, const char *key, const char *value);
-void	metrics_escape_label_value(struct buf *, const char *);
 /*
  * Turns any string into a valid label name the way cAdvisor does:
  * every character outside [a-zA-Z0-9_] becomes '_', a leading digit gets a

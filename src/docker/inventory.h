@@ -147,28 +147,25 @@ void	inventory_write_metrics(struct inventory *, struct metrics_writer *);
 /* ---- JSON API (inventory_json.c) ---------------------------------------- */
 
 /*
+ * A hook may amend each container's object before it is printed: hale's
+ * own checks fill its `health` object, remediation adds `remediation`.
+ * NULL prints the inventory's view alone.
+ */
+struct cJSON;
+typedef void inventory_json_fn(void *arg, const struct inv_container *,
+	    struct cJSON *container);
+/*
  * GET /api/v1/containers: a JSON array of container objects, sorted by
  * name, appended to `out`. -1 only if memory ran out.
  */
-int	inventory_json_list(struct inventory *, struct buf *out);
+int	inventory_json_list(struct inventory *, inventory_json_fn *,
+	    void *arg, struct buf *out);
 /*
  * GET /api/v1/containers/{id-or-name}: one object (lookup as in
  * inventory_find). 0 found, -1 not found (nothing appended); out->oom
  * is set if memory ran out.
  */
 int	inventory_json_one(struct inventory *, const char *id_or_name,
-	    struct buf *out);
-/*
- * The same, with a hook that may amend each container's object before it
- * is printed: hale's own checks fill its `health` object, remediation adds
- * `remediation`. A NULL hook is the plain call.
- */
-struct cJSON;
-typedef void inventory_json_fn(void *arg, const struct inv_container *,
-	    struct cJSON *container);
-int	inventory_json_list_hook(struct inventory *, inventory_json_fn *,
-	    void *arg, struct buf *out);
-int	inventory_json_one_hook(struct inventory *, const char *id_or_name,
 	    inventory_json_fn *, void *arg, struct buf *out);
 
 #endif

@@ -221,13 +221,7 @@ by_name(const void *a, const void *b)
 }
 
 int
-inventory_json_list(struct inventory *inv, struct buf *out)
-{
-	return inventory_json_list_hook(inv, NULL, NULL, out);
-}
-
-int
-inventory_json_list_hook(struct inventory *inv, inventory_json_fn *hook,
+inventory_json_list(struct inventory *inv, inventory_json_fn *hook,
     void *hook_arg, struct buf *out)
 {
 	struct inv_container	**v = NULL, *c;
@@ -256,13 +250,7 @@ inventory_json_list_hook(struct inventory *inv, inventory_json_fn *hook,
 }
 
 int
-inventory_json_one(struct inventory *inv, const char *ref, struct buf *out)
-{
-	return inventory_json_one_hook(inv, ref, NULL, NULL, out);
-}
-
-int
-inventory_json_one_hook(struct inventory *inv, const char *ref,
+inventory_json_one(struct inventory *inv, const char *ref,
     inventory_json_fn *hook, void *hook_arg, struct buf *out)
 {
 	struct inv_container	*c;

@@ -78,12 +78,6 @@ gzip_step(struct gzip *g, const char **in, size_t *inlen, char **out,
 	return zs->internal_state.state == ZSTATE_END;
 }
 
-const char *
-gzip_engine(void)
-{
-	return "isa-l";
-}
-
 #else	/* zlib */
 
 struct gzip {
@@ -146,12 +140,6 @@ gzip_step(struct gzip *g, const char **in, size_t *inlen, char **out,
 	if (rc != Z_OK && rc != Z_BUF_ERROR)
 		return err_set(err, errlen, "deflate failed (%d)", rc);
 	return 0;
-}
-
-const char *
-gzip_engine(void)
-{
-	return "zlib";
 }
 
 #endif

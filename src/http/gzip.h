@@ -25,7 +25,5 @@ void		 gzip_free(struct gzip *);
 int		 gzip_step(struct gzip *, const char **in, size_t *inlen,
 		    char **out, size_t *outlen, int finish,
 		    char *err, size_t errlen);
-/* "isa-l" or "zlib": which one this build uses. */
-const char	*gzip_engine(void);
 
 #endif

@@ -132,8 +132,8 @@ containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	r->status = 200;
 	r->content_type = "application/json";
 	if (*ref == '\0')
-		inventory_json_list_hook(rc->inv, container_json, rc, &r->body);
-	else if (inventory_json_one_hook(rc->inv, ref, container_json, rc,
+		inventory_json_list(rc->inv, container_json, rc, &r->body);
+	else if (inventory_json_one(rc->inv, ref, container_json, rc,
 	    &r->body) == -1) {
 		r->status = 404;
 		buf_puts(&r->body, "{\"error\":\"no such container\"}");

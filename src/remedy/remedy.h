@@ -143,9 +143,6 @@ struct remedy_config {
 void	remedy_policy_build(struct remedy_policy *out,
 	    const struct remedy_config *cfg, const char *name, const char *image,
 	    const struct docker_label *labels, size_t nlabels, int stop_timeout);
-/* Checks one setting's value ("backoff" = "10s"); -1 with a message. */
-int	remedy_setting_check(const char *key, const char *value, char *err,
-	    size_t errlen);
 /* 1 if `key` is a setting name. */
 int	remedy_setting_known(const char *key);
 /*

@@ -388,8 +388,9 @@ remedy_setting_known(const char *key)
 	return remedy_field_by_key(key) >= 0;
 }
 
-int
-remedy_setting_check(const char *key, const char *value, char *err,
+/* Checks one setting's value ("backoff" = "10s"); -1 with a message. */
+static int
+setting_check(const char *key, const char *value, char *err,
     size_t errlen)
 {
 	struct remedy_policy	 scratch;
@@ -426,7 +427,7 @@ remedy_setting_from_json(struct confjson *j, const char *path, const cJSON *v,
 		confjson_problem(j, path, "%s is not a string or a whole number", tmp);
 		return;
 	}
-	if (remedy_setting_check(v->string, text, err, sizeof(err)) == -1) {
+	if (setting_check(v->string, text, err, sizeof(err)) == -1) {
 		confjson_problem(j, path, "%s", err);
 		return;
 	}

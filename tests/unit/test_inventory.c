@@ -484,9 +484,9 @@ test_json(void **state)
 	upsert_fixture(inv, "inspect_plain.json");
 	upsert_fixture(inv, "inspect_created.json");
 	buf_init(&b);
-	assert_int_equal(inventory_json_one(inv, "nope", &b), -1);
+	assert_int_equal(inventory_json_one(inv, "nope", NULL, NULL, &b), -1);
 	assert_int_equal(b.len, 0);
-	assert_int_equal(inventory_json_one(inv, "c7b1f16919c4", &b), 0);
+	assert_int_equal(inventory_json_one(inv, "c7b1f16919c4", NULL, NULL, &b), 0);
 	root = cJSON_ParseWithLength(b.data, b.len);
 	assert_non_null(root);
 	assert_string_equal(cJSON_GetObjectItem(root, "id")->valuestring, WEB);
@@ -524,7 +524,7 @@ test_json(void **state)
 
 	/* The list: sorted by name, a created container has no start. */
 	buf_reset(&b);
-	assert_int_equal(inventory_json_list(inv, &b), 0);
+	assert_int_equal(inventory_json_list(inv, NULL, NULL, &b), 0);
 	root = cJSON_ParseWithLength(b.data, b.len);
 	assert_non_null(root);
 	assert_int_equal(cJSON_GetArraySize(root), 3);
@@ -547,7 +547,7 @@ test_json(void **state)
 	inventory_free(inv);
 	inv = new_inv(NULL, 0);
 	buf_reset(&b);
-	assert_int_equal(inventory_json_list(inv, &b), 0);
+	assert_int_equal(inventory_json_list(inv, NULL, NULL, &b), 0);
 	assert_string_equal(b.data, "[]");
 	buf_free(&b);
 	inventory_free(inv);

@@ -692,12 +692,12 @@ test_engine(void **state)
 
 	/* The JSON API document through the inventory's hook. */
 	buf_init(&out);
-	assert_int_equal(inventory_json_one_hook(w.inv, "db", health_hook,
+	assert_int_equal(inventory_json_one(w.inv, "db", health_hook,
 	    w.eng, &out), 0);
 	assert_non_null(strstr(out.data, "\"status\":\"healthy\",\"source\":\"hale\""));
 	assert_non_null(strstr(out.data, "\"check\":{\"state\":\"active\",\"check\":\"tcp\""));
 	buf_reset(&out);
-	assert_int_equal(inventory_json_one(w.inv, "db", &out), 0);
+	assert_int_equal(inventory_json_one(w.inv, "db", NULL, NULL, &out), 0);
 	assert_null(strstr(out.data, "\"source\":\"hale\""));
 	buf_free(&out);
 
