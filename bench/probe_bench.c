@@ -37,6 +37,7 @@
 #include <curl/curl.h>
 #include <ev.h>
 
+#include "cgroup/procpid.h"
 #include "docker/inventory.h"
 #include "core/log.h"
 #include "check/probe.h"
@@ -302,7 +303,7 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	loop = ev_default_loop(EVFLAG_AUTO);
 	if ((cv = curlev_new(loop, err, sizeof(err))) == NULL ||
-	    (inv = inventory_new("/proc", NULL, 0, err, sizeof(err))) == NULL) {
+	    (inv = inventory_new(cgroup_id_resolve, "/proc", NULL, 0, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "setup: %s\n", err);
 		return 1;
 	}

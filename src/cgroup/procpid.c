@@ -56,6 +56,12 @@ cgroup_id_of_pid(const char *procfs, pid_t pid, char *out, size_t outlen,
 	return rc;
 }
 
+int
+cgroup_id_resolve(const void *procfs, pid_t pid, char *out, size_t outlen)
+{
+	return cgroup_id_of_pid(procfs, pid, out, outlen, NULL, 0);
+}
+
 /* <procfs>/self/<name> into b (emptied first): 0 when it holds something. */
 static int
 read_self(const char *procfs, const char *name, struct buf *b)

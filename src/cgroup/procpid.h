@@ -25,6 +25,11 @@ int	cgroup_pid_cgroup(const char *procfs, pid_t pid, char *buf,
 int	cgroup_id_of_pid(const char *procfs, pid_t pid, char *out,
 	    size_t outlen, char *err, size_t errlen);
 /*
+ * The same, in the shape of the inventory's cgroup resolver: `procfs` is
+ * the root as a const char *. 0, or -1.
+ */
+int	cgroup_id_resolve(const void *procfs, pid_t pid, char *out, size_t outlen);
+/*
  * The container id of this process, if it runs in one: from
  * <procfs>/self/mountinfo (which holds with a private cgroup namespace),
  * else from <procfs>/self/cgroup. 0 with `out` (outlen >= 65) filled and

@@ -26,6 +26,7 @@
 #include <ev.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/procpid.h"
 #include "cgroup/collector.h"
 #include "check/probe.h"
 #include "core/config.h"
@@ -332,7 +333,7 @@ start_docker(struct hale *h)
 	memset(&dc, 0, sizeof(dc));
 	dc.host = h->cfg->docker_host;
 	if ((h->cv = curlev_new(h->loop, err, sizeof(err))) == NULL ||
-	    (h->inv = inventory_new(h->cfg->procfs,
+	    (h->inv = inventory_new(cgroup_id_resolve, h->cfg->procfs,
 	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
 	    err, sizeof(err))) == NULL ||
 	    start_probes(h, err, sizeof(err)) == -1 ||

@@ -3,22 +3,19 @@
  */
 #include "docker/inventory.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cgroup/collector.h"
-#include "cgroup/procpid.h"
 #include "core/err.h"
 #include "core/id.h"
 
 struct inventory {
 	struct inv_container	*table;		/* uthash head, by id */
-	char			*procfs;
+	inventory_cgroup_fn	*cgroup_of;
+	const void		*cgroup_arg;
 	char			*globs[INVENTORY_GLOBS_MAX];
 	size_t			 nglobs;
 	unsigned long		 epoch;
@@ -81,17 +78,17 @@ globs_set(struct inventory *inv, const char *const *globs, size_t nglobs,
 }
 
 struct inventory *
-inventory_new(const char *procfs, const char *const *globs, size_t nglobs,
-    char *err, size_t errlen)
+inventory_new(inventory_cgroup_fn *cgroup_of, const void *arg,
+    const char *const *globs, size_t nglobs, char *err, size_t errlen)
 {
 	struct inventory	*inv;
 
-	if ((inv = calloc(1, sizeof(*inv))) == NULL ||
-	    (inv->procfs = strdup(procfs != NULL ? procfs : "/proc")) == NULL) {
+	if ((inv = calloc(1, sizeof(*inv))) == NULL) {
 		err_set(err, errlen, "out of memory");
-		inventory_free(inv);
 		return NULL;
 	}
+	inv->cgroup_of = cgroup_of;
+	inv->cgroup_arg = arg;
 	if (globs_set(inv, globs, nglobs, err, errlen) == -1) {
 		inventory_free(inv);
 		return NULL;
@@ -138,7 +135,6 @@ inventory_free(struct inventory *inv)
 		record_free(c);
 	}
 	globs_clear(inv);
-	free(inv->procfs);
 	free(inv);
 }
 
@@ -267,8 +263,8 @@ refresh_cgroup(struct inventory *inv, struct inv_container *c)
 	free(c->cgroup_id);
 	c->cgroup_id = NULL;
 	c->cgroup_pid = c->d.pid;
-	if (cgroup_id_of_pid(inv->procfs, c->d.pid, id, sizeof(id), NULL,
-	    0) == 0)
+	if (inv->cgroup_of != NULL &&
+	    inv->cgroup_of(inv->cgroup_arg, c->d.pid, id, sizeof(id)) == 0)
 		c->cgroup_id = strdup(id);
 }
 

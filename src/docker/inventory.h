@@ -5,9 +5,8 @@
  * One record per container, keyed by its 64-hex id (uthash). Records
  * are created and refreshed only from `docker inspect` documents; events
  * adjust them in between (state, health, name) and say when a fresh
- * inspect is due. No I/O except reading /proc/<pid>/cgroup (through the
- * configured procfs root) to learn the container's cgroup, which is the
- * `id` label cAdvisor uses.
+ * inspect is due. No I/O: a container's cgroup (the `id` label cAdvisor
+ * uses) comes from the resolver the caller gives inventory_new().
  *
  * Reconcile after a (re)connect, mark and sweep:
  *	e = inventory_epoch_begin(inv);		before GET /containers/json
@@ -63,13 +62,21 @@ struct inventory_stats {
 };
 
 /*
- * `procfs` is the /proc root (--path.procfs). `globs` are fnmatch(3)
+ * Where a running container's cgroup id (cAdvisor's `id` label) comes
+ * from: the caller's resolver, given the pid of the container's main
+ * process (the daemon passes cgroup_id_resolve and the procfs root, so
+ * the table itself does no I/O). 0 with `out` filled, or -1.
+ */
+typedef int inventory_cgroup_fn(const void *arg, pid_t pid, char *out,
+	    size_t outlen);
+/*
+ * `cgroup_of` may be NULL (no container gets an id). `globs` are fnmatch(3)
  * patterns of Docker label keys that become container_label_* metric
  * labels: NULL means the default, com.docker.compose.project and
- * com.docker.compose.service; an empty list means none. Both are copied.
+ * com.docker.compose.service; an empty list means none. They are copied.
  */
-struct inventory *inventory_new(const char *procfs, const char *const *globs,
-	    size_t nglobs, char *err, size_t errlen);
+struct inventory *inventory_new(inventory_cgroup_fn *cgroup_of, const void *arg,
+	    const char *const *globs, size_t nglobs, char *err, size_t errlen);
 void	inventory_free(struct inventory *);
 /* New patterns (a reload); every record's label set is rebuilt. */
 int	inventory_set_label_globs(struct inventory *, const char *const *globs,

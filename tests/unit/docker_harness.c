@@ -6,6 +6,8 @@
  */
 #include "docker_harness.h"
 
+#include "cgroup/procpid.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,7 +74,7 @@ dh_setup_bare(void **state)
 	t->fe = fake_engine_new(t->loop, err, sizeof(err));
 	assert_non_null(t->fe);
 	assert_non_null(t->cv = curlev_new(t->loop, err, sizeof(err)));
-	t->inv = inventory_new(FIXTURES "/docker/proc", NULL, 0, err,
+	t->inv = inventory_new(cgroup_id_resolve, FIXTURES "/docker/proc", NULL, 0, err,
 	    sizeof(err));
 	assert_non_null(t->inv);
 	*state = t;

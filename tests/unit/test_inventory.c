@@ -11,6 +11,7 @@
 #include <cJSON.h>
 
 #include "cgroup/collector.h"
+#include "cgroup/procpid.h"
 #include "docker/inventory.h"
 
 #define WEB	"c7b1f16919c4f8defd1fe151603b16483f5e62c7cba8f2e715cc2da3d18631e5"
@@ -98,7 +99,7 @@ new_inv(const char *const *globs, size_t n)
 	struct inventory	*inv;
 	char			 err[128];
 
-	inv = inventory_new(PROCFS, globs, n, err, sizeof(err));
+	inv = inventory_new(cgroup_id_resolve, PROCFS, globs, n, err, sizeof(err));
 	assert_non_null(inv);
 	return inv;
 }

@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "cgroup/procpid.h"
 #include "core/log.h"
 #include "check/probe.h"
 
@@ -582,7 +583,7 @@ test_engine(void **state)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	w.cv = curlev_new(w.loop, err, sizeof(err));
 	assert_non_null(w.cv);
-	w.inv = inventory_new("/proc", NULL, 0, err, sizeof(err));
+	w.inv = inventory_new(cgroup_id_resolve, "/proc", NULL, 0, err, sizeof(err));
 	assert_non_null(w.inv);
 	memset(&o, 0, sizeof(o));
 	o.loop = w.loop;

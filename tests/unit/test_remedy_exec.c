@@ -23,6 +23,7 @@
 #include <ev.h>
 #include <unistd.h>
 
+#include "cgroup/procpid.h"
 #include "check/health.h"
 #include "core/buf.h"
 #include "core/metrics.h"
@@ -116,7 +117,7 @@ setup(void **state)
 	t->fe = fake_engine_new(t->loop, err, sizeof(err));
 	assert_non_null(t->fe);
 	assert_non_null(t->cv = curlev_new(t->loop, err, sizeof(err)));
-	t->inv = inventory_new(FIXTURES "/docker/proc", NULL, 0, err,
+	t->inv = inventory_new(cgroup_id_resolve, FIXTURES "/docker/proc", NULL, 0, err,
 	    sizeof(err));
 	assert_non_null(t->inv);
 	*state = t;
