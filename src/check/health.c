@@ -86,21 +86,6 @@ health_combine(int hale_active, enum docker_health hale,
 	return st;
 }
 
-int
-health_value(enum docker_health s)
-{
-	switch (s) {
-	case DOCKER_HEALTH_HEALTHY:
-		return 1;
-	case DOCKER_HEALTH_STARTING:
-	case DOCKER_HEALTH_UNHEALTHY:
-		return 0;
-	case DOCKER_HEALTH_NONE:
-		break;
-	}
-	return -1;
-}
-
 const char *
 health_source_name(enum health_source s)
 {

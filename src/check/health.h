@@ -85,8 +85,6 @@ int	health_in_start_period(const struct health *,
  */
 enum docker_health health_combine(int hale_active, enum docker_health hale,
 	    enum docker_health docker, enum health_source *source);
-/* cAdvisor's container_health_state: 1 healthy, 0 unhealthy or starting, -1 none. */
-int	health_value(enum docker_health);
 const char *health_source_name(enum health_source);
 
 #endif

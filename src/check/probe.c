@@ -605,5 +605,5 @@ probe_health_status(struct probe_engine *eng, const struct inv_container *c,
 int
 probe_health_value(void *engine, const struct inv_container *c)
 {
-	return health_value(probe_health_status(engine, c, NULL));
+	return docker_health_value(probe_health_status(engine, c, NULL));
 }

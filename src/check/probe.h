@@ -168,7 +168,7 @@ void	probe_sync(struct probe_engine *);
 
 /*
  * The combined state of a container: hale's check when it has an active
- * one, else Docker's HEALTHCHECK. health_value() of it is cAdvisor's
+ * one, else Docker's HEALTHCHECK. docker_health_value() of it is cAdvisor's
  * container_health_state; probe_health_value has the signature of an
  * inventory health hook.
  */

@@ -9,17 +9,7 @@
 #include <stdio.h>
 
 #include "check/probe_check.h"
-#include "core/timefmt.h"
-
-static cJSON *
-time_json(double t)
-{
-	char	 s[TIMEFMT_MAX];
-
-	if (timefmt_rfc3339(t, TIMEFMT_API, s, sizeof(s)) == -1)
-		return cJSON_CreateNull();
-	return cJSON_CreateString(s);
-}
+#include "core/json.h"
 
 static void
 put(cJSON *o, const char *key, cJSON *v)
@@ -47,7 +37,7 @@ results_json(const struct check *ck)
 		if ((o = cJSON_CreateObject()) == NULL)
 			break;
 		cJSON_AddStringToObject(o, "result", probe_class_name(r->cls));
-		cJSON_AddItemToObject(o, "time", time_json(r->time));
+		cJSON_AddItemToObject(o, "time", json_time(r->time));
 		cJSON_AddNumberToObject(o, "duration_seconds", r->duration);
 		if (r->http_status > 0)
 			cJSON_AddNumberToObject(o, "status_code", (double)r->http_status);
@@ -81,7 +71,7 @@ check_json(const struct check *ck)
 	put(o, "target", cJSON_CreateString(t));
 	cJSON_AddNumberToObject(o, "ok_streak", ck->health.ok_streak);
 	cJSON_AddNumberToObject(o, "failing_streak", ck->health.fail_streak);
-	cJSON_AddItemToObject(o, "since", time_json(ck->health.since));
+	cJSON_AddItemToObject(o, "since", json_time(ck->health.since));
 	cJSON_AddNullToObject(o, "error");
 	return o;
 }

@@ -11,6 +11,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/err.c %reldir%/err.h \
 	%reldir%/file.c %reldir%/file.h \
 	%reldir%/id.c %reldir%/id.h \
+	%reldir%/json.c %reldir%/json.h \
 	%reldir%/log.c %reldir%/log.h \
 	%reldir%/match.c %reldir%/match.h \
 	%reldir%/metrics.c %reldir%/metrics.h \

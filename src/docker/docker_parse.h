@@ -178,6 +178,8 @@ int	docker_event_salvage(const char *prefix, size_t len,
 enum docker_action docker_action_parse(const char *, size_t len);
 const char *docker_action_name(enum docker_action);
 const char *docker_health_name(enum docker_health);
+/* cAdvisor's container_health_state: 1 healthy, 0 unhealthy or starting, -1 none. */
+int	docker_health_value(enum docker_health);
 int	docker_health_parse(const char *, enum docker_health *);
 const char *docker_state_name(enum docker_state);
 enum docker_state docker_state_parse(const char *);

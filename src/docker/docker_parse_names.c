@@ -84,6 +84,21 @@ docker_health_name(enum docker_health h)
 }
 
 int
+docker_health_value(enum docker_health h)
+{
+	switch (h) {
+	case DOCKER_HEALTH_HEALTHY:
+		return 1;
+	case DOCKER_HEALTH_STARTING:
+	case DOCKER_HEALTH_UNHEALTHY:
+		return 0;
+	case DOCKER_HEALTH_NONE:
+		break;
+	}
+	return -1;
+}
+
+int
 docker_health_parse(const char *s, enum docker_health *out)
 {
 	unsigned	 i;

@@ -233,15 +233,8 @@ inventory_health(const struct inventory *inv, const struct inv_container *c)
 int
 inventory_health_value(const struct inv_container *c)
 {
-	switch (c->d.health) {
-	case DOCKER_HEALTH_HEALTHY:
-		return 1;
-	case DOCKER_HEALTH_STARTING:
-	case DOCKER_HEALTH_UNHEALTHY:
-		return 0;
-	case DOCKER_HEALTH_NONE:
-		break;
-	}
+	if (c->d.health != DOCKER_HEALTH_NONE)
+		return docker_health_value(c->d.health);
 	/* Configured but no State.Health yet: Docker would say "starting". */
 	return c->d.hc.present ? 0 : -1;
 }

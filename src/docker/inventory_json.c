@@ -30,18 +30,7 @@
 
 #include <cJSON.h>
 
-#include "core/timefmt.h"
-
-/* RFC 3339 in UTC, microseconds (what a double holds); null if never set. */
-static cJSON *
-time_json(double t)
-{
-	char	 s[TIMEFMT_MAX];
-
-	if (timefmt_rfc3339(t, TIMEFMT_API, s, sizeof(s)) == -1)
-		return cJSON_CreateNull();
-	return cJSON_CreateString(s);
-}
+#include "core/json.h"
 
 static const char *
 health_status(const struct inv_container *c)
@@ -93,8 +82,8 @@ health_json(const struct inv_container *c)
 
 		if ((r = cJSON_CreateObject()) == NULL)
 			break;
-		cJSON_AddItemToObject(r, "start", time_json(l->start));
-		cJSON_AddItemToObject(r, "end", time_json(l->end));
+		cJSON_AddItemToObject(r, "start", json_time(l->start));
+		cJSON_AddItemToObject(r, "end", json_time(l->end));
 		cJSON_AddNumberToObject(r, "exit_code", l->exit_code);
 		cJSON_AddStringToObject(r, "output",
 		    l->output != NULL ? l->output : "");
@@ -156,7 +145,7 @@ container_json(const struct inv_container *c, inventory_json_fn *hook,
 	cJSON_AddNumberToObject(o, "pid", d->pid);
 	cJSON_AddNumberToObject(o, "exit_code", d->exit_code);
 	cJSON_AddBoolToObject(o, "oom_killed", d->oom_killed);
-	cJSON_AddItemToObject(o, "created", time_json(d->created));
+	cJSON_AddItemToObject(o, "created", json_time(d->created));
 	if (d->started_at_text[0] != '\0')
 		cJSON_AddStringToObject(o, "started_at", d->started_at_text);
 	else
@@ -185,27 +174,6 @@ container_json(const struct inv_container *c, inventory_json_fn *hook,
 	if (hook != NULL)
 		hook(hook_arg, c, o);
 	return o;
-}
-
-/* Prints and frees `root`; -1 if anything ran out of memory. */
-static int
-emit(cJSON *root, struct buf *out)
-{
-	char	*s;
-
-	if (root == NULL) {
-		out->oom = 1;
-		return -1;
-	}
-	s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (s == NULL) {
-		out->oom = 1;
-		return -1;
-	}
-	buf_puts(out, s);
-	free(s);
-	return out->oom ? -1 : 0;
 }
 
 static int
@@ -246,7 +214,7 @@ inventory_json_list(struct inventory *inv, inventory_json_fn *hook,
 			cJSON_AddItemToArray(arr, o);
 		}
 	free(v);
-	return emit(arr, out);
+	return json_emit(arr, out);
 }
 
 int
@@ -257,6 +225,6 @@ inventory_json_one(struct inventory *inv, const char *ref,
 
 	if ((c = inventory_find(inv, ref)) == NULL)
 		return -1;
-	emit(container_json(c, hook, hook_arg), out);
+	json_emit(container_json(c, hook, hook_arg), out);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/log.h"
 
 #define API_PREFIX	"/api/v1/containers/"
@@ -17,7 +18,6 @@ static void
 json_error(struct httpd_response *r, unsigned status, const char *msg)
 {
 	cJSON	*o;
-	char	*s;
 
 	r->status = status;
 	r->content_type = "application/json";
@@ -25,12 +25,8 @@ json_error(struct httpd_response *r, unsigned status, const char *msg)
 	if ((o = cJSON_CreateObject()) == NULL)
 		return;
 	cJSON_AddStringToObject(o, "error", msg);
-	if ((s = cJSON_PrintUnformatted(o)) != NULL) {
-		buf_puts(&r->body, s);
+	if (json_emit(o, &r->body) == 0)
 		buf_putc(&r->body, '\n');
-		free(s);
-	}
-	cJSON_Delete(o);
 }
 
 /* 0 when the credentials let the request through, else the answer is made. */
@@ -77,7 +73,6 @@ reset_done(struct remedy_exec *rx, const struct inv_container *ic,
     struct httpd_response *r)
 {
 	cJSON	*o;
-	char	*s;
 
 	if ((o = cJSON_CreateObject()) == NULL) {
 		json_error(r, 500, "out of memory");
@@ -87,18 +82,14 @@ reset_done(struct remedy_exec *rx, const struct inv_container *ic,
 	cJSON_AddStringToObject(o, "name", ic->d.name != NULL ? ic->d.name : "");
 	cJSON_AddBoolToObject(o, "reset", 1);
 	remedy_exec_json(rx, ic->d.id, o);
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s == NULL) {
-		json_error(r, 500, "out of memory");
-		return;
-	}
 	r->status = 200;
 	r->content_type = "application/json";
 	buf_reset(&r->body);
-	buf_puts(&r->body, s);
+	if (json_emit(o, &r->body) == -1) {
+		json_error(r, 500, "out of memory");
+		return;
+	}
 	buf_putc(&r->body, '\n');
-	free(s);
 }
 
 void

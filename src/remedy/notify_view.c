@@ -8,31 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/timefmt.h"
-
-static void
-add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-static void
-add_time(cJSON *o, const char *k, double t)
-{
-	char	 s[TIMEFMT_MAX];
-
-	add_str(o, k, timefmt_rfc3339(t, TIMEFMT_API, s, sizeof(s)) == 0 ?
-	    s : NULL);
-}
+#include "core/json.h"
 
 int
 notify_document(const struct notify_doc *d, struct buf *out)
 {
 	cJSON	*o, *c, *b;
-	char	*s;
 
 	if ((o = cJSON_CreateObject()) == NULL) {
 		out->oom = 1;
@@ -40,40 +21,32 @@ notify_document(const struct notify_doc *d, struct buf *out)
 	}
 	cJSON_AddNumberToObject(o, "version", 1);
 	cJSON_AddStringToObject(o, "event", notify_event_name(d->event));
-	add_time(o, "time", d->time);
-	add_str(o, "host", d->host);
+	json_add_time(o, "time", d->time);
+	json_add_str(o, "host", d->host);
 	if ((c = cJSON_AddObjectToObject(o, "container")) != NULL) {
-		add_str(c, "id", d->id);
-		add_str(c, "name", d->name);
-		add_str(c, "image", d->image);
+		json_add_str(c, "id", d->id);
+		json_add_str(c, "name", d->name);
+		json_add_str(c, "image", d->image);
 	}
-	add_str(o, "action", d->action);
-	add_str(o, "trigger", d->trigger);
-	add_str(o, "result", d->result);
-	add_str(o, "error", d->error);
-	add_str(o, "reason", d->reason);
+	json_add_str(o, "action", d->action);
+	json_add_str(o, "trigger", d->trigger);
+	json_add_str(o, "result", d->result);
+	json_add_str(o, "error", d->error);
+	json_add_str(o, "reason", d->reason);
 	cJSON_AddNumberToObject(o, "attempt", d->attempt);
 	if ((b = cJSON_AddObjectToObject(o, "budget")) != NULL) {
 		cJSON_AddNumberToObject(b, "max", d->budget_max);
 		cJSON_AddNumberToObject(b, "used", d->budget_used);
 		cJSON_AddNumberToObject(b, "window_seconds", d->window);
 	}
-	add_time(o, "next_allowed", d->next_allowed);
+	json_add_time(o, "next_allowed", d->next_allowed);
 	cJSON_AddBoolToObject(o, "dry_run", d->dry_run);
 	if (d->health != NULL)
 		cJSON_AddItemToObject(o, "health",
 		    cJSON_Duplicate(d->health, 1));
 	else
 		cJSON_AddNullToObject(o, "health");
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s == NULL) {
-		out->oom = 1;
-		return -1;
-	}
-	buf_puts(out, s);
-	free(s);
-	return out->oom ? -1 : 0;
+	return json_emit(o, out);
 }
 
 void

@@ -6,18 +6,7 @@
 
 #include <stdio.h>
 
-#include "core/timefmt.h"
-
-static void
-add_time(cJSON *o, const char *key, double wall)
-{
-	char	 s[TIMEFMT_MAX];
-
-	if (timefmt_rfc3339(wall, TIMEFMT_API, s, sizeof(s)) == 0)
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
-}
+#include "core/json.h"
 
 static void
 policy_json(const struct remedy_policy *p, cJSON *o)
@@ -66,7 +55,7 @@ attempts_json(const struct remedy_attempt *hist, unsigned n)
 
 		if ((e = cJSON_CreateObject()) == NULL)
 			break;
-		add_time(e, "time", a->at);
+		json_add_time(e, "time", a->at);
 		cJSON_AddStringToObject(e, "action", remedy_action_name(a->action));
 		cJSON_AddStringToObject(e, "trigger", a->dependent ? "dependency" :
 		    "unhealthy");
@@ -124,9 +113,9 @@ remedy_view_json(const struct remedy_view *v, cJSON *o)
 		cJSON_AddNumberToObject(b, "used", v->budget_used);
 		cJSON_AddNumberToObject(b, "window_seconds", pol->window);
 	}
-	add_time(o, "next_allowed", v->next_allowed);
-	add_time(o, "gave_up_at", v->gave_up_at);
-	add_time(o, "hold_until", v->hold_until);
+	json_add_time(o, "next_allowed", v->next_allowed);
+	json_add_time(o, "gave_up_at", v->gave_up_at);
+	json_add_time(o, "hold_until", v->hold_until);
 	if (v->last_decision != NULL)
 		cJSON_AddStringToObject(o, "last_decision", v->last_decision);
 	else

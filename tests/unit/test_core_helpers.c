@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/file.h"
 #include "core/id.h"
+#include "core/json.h"
 #include "core/num.h"
 #include "core/quote.h"
 #include "core/rand.h"
@@ -128,6 +129,28 @@ test_id(void **state)
 	/* 65 hex digits are not an id. */
 	assert_false(id_valid("0123456789abcdef0123456789abcdef"
 	    "0123456789abcdef0123456789abcdef0"));
+}
+
+static void
+test_json(void **state)
+{
+	struct buf	 b;
+	cJSON		*o = cJSON_CreateObject();
+
+	(void)state;
+	buf_init(&b);
+	json_add_time(o, "at", 1714557600.25);
+	json_add_time(o, "never", 0);
+	json_add_str(o, "name", "we\"b\n");
+	json_add_str(o, "none", NULL);
+	assert_int_equal(json_emit(o, &b), 0);
+	assert_string_equal(b.data, "{\"at\":\"2024-05-01T10:00:00.250000Z\","
+	    "\"never\":null,\"name\":\"we\\\"b\\n\",\"none\":null}");
+	/* A view that could not be built is out of memory, not an empty document. */
+	buf_reset(&b);
+	assert_int_equal(json_emit(NULL, &b), -1);
+	assert_true(b.oom);
+	buf_free(&b);
 }
 
 static void
@@ -242,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_file_procfs),
 		cmocka_unit_test(test_id),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_num),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_rand),

@@ -191,10 +191,10 @@ test_combine(void **state)
 	assert_int_equal(health_combine(0, DOCKER_HEALTH_NONE, DOCKER_HEALTH_NONE, &src),
 	    DOCKER_HEALTH_NONE);
 	assert_int_equal(src, HEALTH_SOURCE_NONE);
-	assert_int_equal(health_value(DOCKER_HEALTH_HEALTHY), 1);
-	assert_int_equal(health_value(DOCKER_HEALTH_STARTING), 0);
-	assert_int_equal(health_value(DOCKER_HEALTH_UNHEALTHY), 0);
-	assert_int_equal(health_value(DOCKER_HEALTH_NONE), -1);
+	assert_int_equal(docker_health_value(DOCKER_HEALTH_HEALTHY), 1);
+	assert_int_equal(docker_health_value(DOCKER_HEALTH_STARTING), 0);
+	assert_int_equal(docker_health_value(DOCKER_HEALTH_UNHEALTHY), 0);
+	assert_int_equal(docker_health_value(DOCKER_HEALTH_NONE), -1);
 	assert_string_equal(docker_health_name(DOCKER_HEALTH_UNHEALTHY), "unhealthy");
 	assert_string_equal(health_source_name(HEALTH_SOURCE_HALE), "hale");
 }
