@@ -8,18 +8,18 @@
  *
  *	curl_global_init(CURL_GLOBAL_DEFAULT)
  *	cv  = curlev_new(loop)
- *	inv = inventory_new(cfg->procfs, ...)
+ *	inv = inventory_new(cgroup_id_resolve, cfg->procfs, ...)
  *	eng = probe_engine_new(&(struct probe_options){ .loop = loop,
  *	          .curlev = cv, .inv = inv, .procfs = cfg->procfs,
- *	          .rules = cfg->checks })
+ *	          .rules = sections_checks(cfg) })
  *	inventory_add_observer(inv, probe_observe, eng)
  *	docker = docker_new(loop, cv, inv, ...); docker_start(docker)
- *	API:      inventory_json_{list,one}_hook(inv, ..., hook, ...) -> probe_health_json
+ *	API:      inventory_json_{list,one}(inv, ..., hook, ...) -> probe_health_json
  *	metrics:  probe_write_metrics(eng, w) next to inventory_write_metrics;
  *	          inventory_set_health_fn(inv, probe_health_value, eng), so
  *	          container_health_state is the combined state
- *	reload:   probe_set_rules(eng, newcfg->checks) before freeing the old
- *	          config (the engine keeps a pointer to the rules)
+ *	reload:   probe_set_rules(eng, sections_checks(newcfg)) before freeing
+ *	          the old config (the engine keeps a pointer to the rules)
  *	shutdown: docker_free → probe_engine_free → curlev_free →
  *	          inventory_free (the loop still exists throughout)
  *
