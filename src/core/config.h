@@ -84,6 +84,7 @@ struct config_flags {
 	const char	*docker_host;
 	const char	*log_level;
 	const char	*log_format;
+	const char	*probe;		/* --probe URL: a health check, no daemon */
 	int		 check_config;
 	int		 dry_run;
 	int		 help;

@@ -33,6 +33,9 @@ static const struct flag flags[] = {
 	{ "check-config", FLAG_BOOL, "validate the configuration and exit (0 ok, 78 invalid)" },
 	{ "dry-run", FLAG_BOOL,
 	    "remediation only logs and counts what it would do; no container is touched" },
+	{ "probe", FLAG_VALUE,
+	    "GET this http:// URL instead of running; exit 0 on a 2xx answer, 1 "
+	    "otherwise (a container HEALTHCHECK without curl)" },
 	{ "version", FLAG_BOOL, "print the version and exit" },
 	{ "help", FLAG_BOOL, "print this help and exit" },
 };
@@ -76,6 +79,8 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 		f->check_config = 1;
 	else if (strcmp(n, "dry-run") == 0)
 		f->dry_run = 1;
+	else if (strcmp(n, "probe") == 0)
+		f->probe = val;
 	else if (strcmp(n, "version") == 0)
 		f->version = 1;
 	else if (strcmp(n, "help") == 0)

@@ -33,6 +33,7 @@
 #include "core/log.h"
 #include "core/revision.h"
 #include "daemon/sections.h"
+#include "daemon/selfcheck.h"
 #include "docker/curlev.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
@@ -75,6 +76,21 @@ print_errors(const struct buf *errors)
 {
 	fprintf(stderr, "haled: invalid configuration:\n%s",
 	    errors->data != NULL ? errors->data : "");
+}
+
+/* --probe URL: 0 on a 2xx answer, 1 on anything else (HEALTHCHECK's codes). */
+static int
+probe_url(const char *url)
+{
+	char	 err[512];
+	int	 code;
+
+	if ((code = selfcheck_run(url, SELFCHECK_TIMEOUT_MS, err, sizeof(err))) == -1) {
+		fprintf(stderr, "haled: probe %.300s: %s\n", url, err);
+		return 1;
+	}
+	fprintf(stderr, "haled: probe %.300s: HTTP %d\n", url, code);
+	return code >= 200 && code <= 299 ? 0 : 1;
 }
 
 static void
@@ -428,6 +444,8 @@ main(int argc, char **argv)
 		printf("haled %s (revision %s)\n", PACKAGE_VERSION, HALE_REVISION);
 		return 0;
 	}
+	if (h.flags.probe != NULL)
+		return probe_url(h.flags.probe);
 	buf_init(&errors);
 	if ((h.cfg = config_load(&h.flags, sections_table, &errors)) == NULL) {
 		print_errors(&errors);
