@@ -296,6 +296,60 @@ docker_host(struct ctx *c, const char *path, const cJSON *v)
 }
 
 static void
+docker_scope(struct ctx *c, const char *path, const cJSON *v)
+{
+	if (want_string(c, path, v) == -1)
+		return;
+	if (strcmp(v->valuestring, "all") == 0)
+		c->cfg->docker_scope_project = 0;
+	else if (strcmp(v->valuestring, "project") == 0)
+		c->cfg->docker_scope_project = 1;
+	else
+		confjson_problem(&c->j, path, "\"%.100s\" is not all or project",
+		    v->valuestring);
+}
+
+static void
+clear_label_filter(struct config *cfg)
+{
+	while (cfg->ndocker_label_filter > 0)
+		free(cfg->docker_label_filter[--cfg->ndocker_label_filter]);
+}
+
+/* Docker's own label filter syntax: "key" or "key=value". */
+static void
+add_label_filter(struct ctx *c, const char *path, const char *val)
+{
+	const unsigned char	*p;
+
+	if (*val == '\0' || *val == '=' || strlen(val) > 255) {
+		confjson_problem(&c->j, path, "must be \"key\" or \"key=value\" "
+		    "with a key, at most 255 bytes");
+		return;
+	}
+	for (p = (const unsigned char *)val; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			confjson_problem(&c->j, path, "holds a control character");
+			return;
+		}
+	if (c->cfg->ndocker_label_filter == CONFIG_LABEL_FILTER_MAX) {
+		confjson_problem(&c->j, path, "at most %d label filters",
+		    CONFIG_LABEL_FILTER_MAX);
+		return;
+	}
+	if ((c->cfg->docker_label_filter[c->cfg->ndocker_label_filter] =
+	    xstrdup(c, val)) != NULL)
+		c->cfg->ndocker_label_filter++;
+}
+
+static void
+docker_label_filter(struct ctx *c, const char *path, const cJSON *v)
+{
+	clear_label_filter(c->cfg);
+	each_string(c, path, v, add_label_filter);
+}
+
+static void
 metrics_labels(struct ctx *c, const char *path, const cJSON *v)
 {
 	clear_labels(c->cfg);
@@ -326,6 +380,8 @@ static const struct key paths_keys[] = {
 };
 static const struct key docker_keys[] = {
 	{ "host", docker_host },
+	{ "scope", docker_scope },
+	{ "label_filter", docker_label_filter },
 	{ NULL, NULL },
 };
 static const struct key metrics_keys[] = {
@@ -478,6 +534,7 @@ apply_flags(struct ctx *c, const struct config_flags *f)
 	if (f->docker_host == NULL && env != NULL && *env != '\0')
 		FLAG_STR(env, "DOCKER_HOST", docker_host);
 	FLAG_STR(f->docker_host, "--docker.host", docker_host);
+	FLAG_STR(f->docker_scope, "--docker.scope", docker_scope);
 	FLAG_STR(f->sysfs, "--path.sysfs", paths_sysfs);
 	FLAG_STR(f->procfs, "--path.procfs", paths_procfs);
 	FLAG_STR(f->log_level, "--log.level", log_level);
@@ -532,6 +589,7 @@ config_free(struct config *cfg)
 		return;
 	clear_listen(cfg);
 	clear_labels(cfg);
+	clear_label_filter(cfg);
 	free(cfg->sysfs);
 	free(cfg->procfs);
 	free(cfg->docker_host);

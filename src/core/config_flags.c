@@ -28,6 +28,8 @@ static const struct flag flags[] = {
 	{ "docker.host", FLAG_VALUE,
 	    "Docker API: unix:///PATH or tcp://HOST:PORT (default $DOCKER_HOST, "
 	    "else unix:///var/run/docker.sock)" },
+	{ "docker.scope", FLAG_VALUE,
+	    "all: every container (default); project: only haled's own compose project" },
 	{ "log.level", FLAG_VALUE, "debug, info, warn or error (default info)" },
 	{ "log.format", FLAG_VALUE, "logfmt or json (default logfmt)" },
 	{ "check-config", FLAG_BOOL, "validate the configuration and exit (0 ok, 78 invalid)" },
@@ -71,6 +73,8 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 		f->procfs = val;
 	else if (strcmp(n, "docker.host") == 0)
 		f->docker_host = val;
+	else if (strcmp(n, "docker.scope") == 0)
+		f->docker_scope = val;
 	else if (strcmp(n, "log.level") == 0)
 		f->log_level = val;
 	else if (strcmp(n, "log.format") == 0)

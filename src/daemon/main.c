@@ -65,6 +65,7 @@ struct hale {
 	struct probe_engine	*probes;	/* hale's own health checks */
 	struct notify		*notify;	/* webhooks */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
+	char			 self_id[65];	/* docker.scope=project: our container */
 };
 
 static ev_signal	sig_term, sig_int, sig_hup;
@@ -91,6 +92,21 @@ probe_url(const char *url)
 	}
 	fprintf(stderr, "haled: probe %.300s: HTTP %d\n", url, code);
 	return code >= 200 && code <= 299 ? 0 : 1;
+}
+
+/* docker.scope=project watches our own container's project: find it. */
+static int
+find_self(struct hale *h)
+{
+	const char	*how;
+
+	if (cgroup_self_container("/proc", h->self_id, sizeof(h->self_id),
+	    &how) == 0)
+		return 0;
+	fprintf(stderr, "haled: invalid configuration:\ndocker.scope: \"project\" "
+	    "needs haled to run in a container of a compose project, and "
+	    "/proc/self/mountinfo and /proc/self/cgroup name none\n");
+	return -1;
 }
 
 static void
@@ -150,6 +166,14 @@ warn_restart_only(const struct config *old, const struct config *cur)
 		log_warn("paths changed; take effect after a restart");
 	if (strcmp(old->docker_host, cur->docker_host) != 0)
 		log_warn("docker.host changed; takes effect after a restart");
+	same = old->docker_scope_project == cur->docker_scope_project &&
+	    old->ndocker_label_filter == cur->ndocker_label_filter;
+	for (i = 0; same && i < old->ndocker_label_filter; i++)
+		same = strcmp(old->docker_label_filter[i],
+		    cur->docker_label_filter[i]) == 0;
+	if (!same)
+		log_warn("docker.scope or docker.label_filter changed; takes "
+		    "effect after a restart");
 }
 
 static void
@@ -348,6 +372,9 @@ start_docker(struct hale *h)
 
 	memset(&dc, 0, sizeof(dc));
 	dc.host = h->cfg->docker_host;
+	dc.label_filter = (const char *const *)h->cfg->docker_label_filter;
+	dc.nlabel_filter = h->cfg->ndocker_label_filter;
+	dc.scope_self = h->self_id[0] != '\0' ? h->self_id : NULL;
 	if ((h->cv = curlev_new(h->loop, err, sizeof(err))) == NULL ||
 	    (h->inv = inventory_new(cgroup_id_resolve, h->cfg->procfs,
 	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
@@ -457,6 +484,10 @@ main(int argc, char **argv)
 		printf("configuration ok (%s)\n", config_file_path(&h.flags));
 		config_free(h.cfg);
 		return 0;
+	}
+	if (h.cfg->docker_scope_project && find_self(&h) == -1) {
+		config_free(h.cfg);
+		return EX_CONFIG_ERROR;
 	}
 	apply_log_config(h.cfg);
 	scrape_init(&h.scrape);
