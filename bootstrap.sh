@@ -11,7 +11,7 @@ BUILD_PKGS="build-essential autoconf automake pkg-config git ca-certificates
 	libcmocka-dev uthash-dev zlib1g-dev libisal-dev"
 TEST_PKGS="curl docker.io busybox-static prometheus python3
 	python3-prometheus-client valgrind iproute2 util-linux procps
-	shellcheck"
+	shellcheck debootstrap"
 
 top=$(cd "$(dirname "$0")" && pwd)
 pkgs=$BUILD_PKGS
