@@ -94,18 +94,24 @@ add_listen(struct ctx *c, const char *path, const char *val)
 		c->cfg->nlisten++;
 }
 
+/* Frees the strings of a string list and empties it. */
+static void
+clear_strings(char **v, size_t *n)
+{
+	while (*n > 0)
+		free(v[--*n]);
+}
+
 static void
 clear_listen(struct config *cfg)
 {
-	while (cfg->nlisten > 0)
-		free(cfg->listen[--cfg->nlisten]);
+	clear_strings(cfg->listen, &cfg->nlisten);
 }
 
 static void
 clear_labels(struct config *cfg)
 {
-	while (cfg->nlabel_allow > 0)
-		free(cfg->label_allow[--cfg->nlabel_allow]);
+	clear_strings(cfg->label_allow, &cfg->nlabel_allow);
 }
 
 static void
@@ -312,8 +318,7 @@ docker_scope(struct ctx *c, const char *path, const cJSON *v)
 static void
 clear_label_filter(struct config *cfg)
 {
-	while (cfg->ndocker_label_filter > 0)
-		free(cfg->docker_label_filter[--cfg->ndocker_label_filter]);
+	clear_strings(cfg->docker_label_filter, &cfg->ndocker_label_filter);
 }
 
 /* Docker's own label filter syntax: "key" or "key=value". */
