@@ -178,14 +178,11 @@ each_string(struct ctx *c, const char *path, const cJSON *arr,
     void (*fn)(struct ctx *, const char *, const char *))
 {
 	const cJSON	*e;
-	char		 epath[128], tmp[80];
+	char		 epath[128];
 	int		 i = 0;
 
-	if (!cJSON_IsArray(arr)) {
-		confjson_show(arr, tmp, sizeof(tmp));
-		confjson_problem(&c->j, path, "%s is not an array", tmp);
+	if (confjson_want_array(&c->j, path, arr) == -1)
 		return;
-	}
 	cJSON_ArrayForEach(e, arr) {
 		snprintf(epath, sizeof(epath), "%s[%d]", path, i++);
 		if (want_string(c, epath, e) == 0)
@@ -398,13 +395,10 @@ apply_object(struct ctx *c, const char *path, const cJSON *obj,
     const struct key *keys)
 {
 	const cJSON	*v;
-	char		 kpath[160], tmp[80];
+	char		 kpath[160];
 
-	if (!cJSON_IsObject(obj)) {
-		confjson_show(obj, tmp, sizeof(tmp));
-		confjson_problem(&c->j, path, "%s is not an object", tmp);
+	if (confjson_want_object(&c->j, path, obj) == -1)
 		return;
-	}
 	cJSON_ArrayForEach(v, obj) {
 		snprintf(kpath, sizeof(kpath), "%s.%.80s", path, v->string);
 		apply_key(c, kpath, v, keys);
