@@ -43,8 +43,7 @@ promtool check rules "$rules" >"$HALE_TMP/promtool.out" 2>&1 ||
 	fail "promtool check rules: $(cat "$HALE_TMP/promtool.out")"
 ok "promtool check rules: $(grep -o '[0-9]* rules' "$HALE_TMP/promtool.out")"
 for t in "$top"/tests/rules/*.test.yml; do
-	(cd "$(dirname "$t")" && promtool test rules "$(basename "$t")") \
-	    >"$HALE_TMP/promtool.out" 2>&1 ||
+	promtool test rules "$t" >"$HALE_TMP/promtool.out" 2>&1 ||
 		fail "promtool test rules $t: $(cat "$HALE_TMP/promtool.out")"
 	ok "promtool test rules ${t#"$top"/}: $(grep -c '^  - name:' "$t") cases pass"
 done
