@@ -7,13 +7,14 @@ haleprovisioningdir = $(datadir)/hale/dashboards/provisioning
 dist_haleprovisioning_DATA = dashboards/provisioning/datasource.yml
 # The dashboards provider, pointing at where this build installs the JSON
 # (the file in the tree names /usr/share/hale/dashboards, a --prefix=/usr
-# install's and the usual mount point in a container).
-nodist_haleprovisioning_DATA = dashboards/dashboards.yml
-dashboards/dashboards.yml: $(top_srcdir)/dashboards/provisioning/dashboards.yml Makefile
-	$(AM_V_GEN)$(MKDIR_P) dashboards && \
-	sed -e 's|/usr/share/hale/dashboards|$(haledashboardsdir)|g' \
+# install's and the usual mount point in a container). Made outside
+# dashboards/, which is distributed whole: a copy there would go into the
+# tarball and, found through VPATH, stand in for the one a build makes.
+nodist_haleprovisioning_DATA = hale-dashboards.yml
+hale-dashboards.yml: $(top_srcdir)/dashboards/provisioning/dashboards.yml Makefile
+	$(AM_V_GEN)sed -e 's|/usr/share/hale/dashboards|$(haledashboardsdir)|g' \
 		$(top_srcdir)/dashboards/provisioning/dashboards.yml > $@
-CLEANFILES += dashboards/dashboards.yml
+CLEANFILES += hale-dashboards.yml
 
 haleprometheusdir = $(datadir)/hale/prometheus
 dist_haleprometheus_DATA = etc/prometheus/hale-alerts.yml
