@@ -19,6 +19,7 @@
 # The Prometheus and Grafana images cannot be pulled here: those services
 # are validated, not run.
 set -euo pipefail
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 HALED=${HALED:-$top/build/src/haled}
@@ -407,18 +408,26 @@ out=$(dc up -d 2>&1) || fail "docker-compose up: $out"
 cid=$(dc ps -q haled)
 [ -n "$cid" ] || fail "no haled container after docker-compose up"
 health() { docker inspect -f '{{.State.Health.Status}}' "$cid"; }
-wait_until $((60 * HALE_SLOW)) eval '[ "$(health)" = healthy ]' || {
+healthy() { [ "$(health)" = healthy ]; }
+# The first healthcheck runs one interval (30s) after the start.
+wait_until $((60 * HALE_SLOW)) healthy || {
 	docker logs --tail 30 "$cid" >&2 || true
 	docker inspect -f '{{json .State.Health}}' "$cid" >&2 || true
 	fail "haled from the compose file did not turn healthy (status $(health))"
 }
 ok "docker-compose up: haled healthy by its own --probe in $(hale_elapsed "$start") ms"
 
-got=$(docker inspect -f '{{.Config.User}} ro={{.HostConfig.ReadonlyRootfs}} pid={{.HostConfig.PidMode}} drop={{.HostConfig.CapDrop}} add={{.HostConfig.CapAdd}} sec={{.HostConfig.SecurityOpt}} mem={{.HostConfig.Memory}} cpu={{.HostConfig.NanoCpus}} pids={{.HostConfig.PidsLimit}} restart={{.HostConfig.RestartPolicy.Name}} groups={{.HostConfig.GroupAdd}}' "$cid")
-assert_eq "65532:65532 ro=true pid=host drop=[ALL] add=[SYS_ADMIN SYS_PTRACE] sec=[no-new-privileges=true] mem=134217728 cpu=500000000 pids=64 restart=unless-stopped groups=[$(stat -c %g "$HALE_DOCKER_SOCK")]" \
+got=$(docker inspect -f '{{.Config.User}} ro={{.HostConfig.ReadonlyRootfs}} pid={{.HostConfig.PidMode}} drop={{.HostConfig.CapDrop}} add={{.HostConfig.CapAdd}} mem={{.HostConfig.Memory}} cpu={{.HostConfig.NanoCpus}} pids={{.HostConfig.PidsLimit}} restart={{.HostConfig.RestartPolicy.Name}} groups={{.HostConfig.GroupAdd}}' "$cid")
+assert_eq "65532:65532 ro=true pid=host drop=[ALL] add=[SYS_ADMIN SYS_PTRACE] mem=134217728 cpu=500000000 pids=64 restart=unless-stopped groups=[$(stat -c %g "$HALE_DOCKER_SOCK")]" \
     "$got" "haled container as created by docker-compose"
+assert_contains "$(docker inspect -f '{{.HostConfig.SecurityOpt}}' "$cid")" no-new-privileges=true
 ok "the engine runs it as 65532, read-only, pid host, 2 capabilities, no-new-privileges, 128 MiB, 0.5 CPU, 64 pids"
 
+# health_of JSON: the health object of a container in the API, compact.
+health_of() {
+	printf '%s' "$1" | "$PY" -c 'import json,sys
+print(json.dumps(json.load(sys.stdin).get("health", {}))[:400])' 2>/dev/null || true
+}
 hpid=$(hale_container_pid "$cid")
 web=$(hale_container_id deploy-web)
 metrics() { hale_netns_curl "$hpid" http://127.0.0.1:4253/metrics; }
@@ -427,9 +436,24 @@ wait_until $((20 * HALE_SLOW)) seen || fail "haled in compose does not report de
 ok "haled in the compose service reads the other container's cgroup through the read-only mounts"
 api=$(hale_netns_curl "$hpid" "http://127.0.0.1:4253/api/v1/containers/$web")
 assert_contains "$api" '"name":"deploy-web"'
-printf '# probe of deploy-web as seen by haled in compose: %s\n' \
-    "$(printf '%s' "$api" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps(d.get("health", {}))[:300])' 2>/dev/null || true)"
-out=$(dc down -v --timeout 5 2>&1) || fail "docker-compose down: $out"
+printf '# as uid 65532, the check of deploy-web (--network none): %s\n' "$(health_of "$api")"
+
+# netns-probes.yml: the same service as uid 0 with the same two capabilities
+# probes a port that exists only in the other container's namespace.
+cp "$repo/deploy/compose/netns-probes.yml" "$live/"
+start=$(hale_now_ms)
+out=$(dc -f "$live/netns-probes.yml" up -d 2>&1) || fail "docker-compose up with netns-probes.yml: $out"
+cid=$(dc -f "$live/netns-probes.yml" ps -q haled)
+assert_eq "0:0" "$(docker inspect -f '{{.Config.User}}' "$cid")" "netns-probes.yml user"
+assert_eq "[SYS_ADMIN SYS_PTRACE]" "$(docker inspect -f '{{.HostConfig.CapAdd}}' "$cid")" "netns-probes.yml capabilities"
+hpid=$(hale_container_pid "$cid")
+probed() {
+	health_of "$(hale_netns_curl "$hpid" "http://127.0.0.1:4253/api/v1/containers/$web" 2>/dev/null)" |
+	    grep -q '"status": "healthy"'
+}
+wait_until $((30 * HALE_SLOW)) probed || fail "haled with netns-probes.yml did not probe deploy-web: $(health_of "$(hale_netns_curl "$hpid" "http://127.0.0.1:4253/api/v1/containers/$web")")"
+ok "with netns-probes.yml haled probes deploy-web inside its namespace ($(hale_elapsed "$start") ms)"
+out=$(dc -f "$live/netns-probes.yml" down -v --timeout 5 2>&1) || fail "docker-compose down: $out"
 ok "docker-compose down"
 
 printf '%d passed, 0 failed\n' "$HALE_OK_COUNT"
