@@ -365,6 +365,7 @@ ok "grafana: the datasource points at the stack's Prometheus, every dashboard pr
 # test_image.sh builds it on an engine of its own. The service definition is
 # what is tested: an image holding this build's haled and exactly its shared
 # libraries, run by docker-compose from the shipped service.
+# shellcheck disable=SC2119 # no extra dockerd arguments
 hale_docker_start
 hale_busybox_image
 rootfs=$HALE_TMP/rootfs
