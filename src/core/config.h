@@ -90,6 +90,7 @@ struct config_flags {
 	const char	*log_level;
 	const char	*log_format;
 	const char	*probe;		/* --probe URL: a health check, no daemon */
+	const char	*run_as;	/* --run-as USER[:GROUP]: drop root to it */
 	int		 check_config;
 	int		 dry_run;
 	int		 help;

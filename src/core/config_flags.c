@@ -32,6 +32,10 @@ static const struct flag flags[] = {
 	    "all: every container (default); project: only haled's own compose project" },
 	{ "log.level", FLAG_VALUE, "debug, info, warn or error (default info)" },
 	{ "log.format", FLAG_VALUE, "logfmt or json (default logfmt)" },
+	{ "run-as", FLAG_VALUE,
+	    "USER[:GROUP] (names or numbers): started as root, become this user "
+	    "after reading the config, keeping only CAP_SYS_ADMIN and "
+	    "CAP_SYS_PTRACE (network-namespace probes)" },
 	{ "check-config", FLAG_BOOL, "validate the configuration and exit (0 ok, 78 invalid)" },
 	{ "dry-run", FLAG_BOOL,
 	    "remediation only logs and counts what it would do; no container is touched" },
@@ -79,6 +83,8 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 		f->log_level = val;
 	else if (strcmp(n, "log.format") == 0)
 		f->log_format = val;
+	else if (strcmp(n, "run-as") == 0)
+		f->run_as = val;
 	else if (strcmp(n, "check-config") == 0)
 		f->check_config = 1;
 	else if (strcmp(n, "dry-run") == 0)

@@ -32,6 +32,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/revision.h"
+#include "daemon/privdrop.h"
 #include "daemon/sections.h"
 #include "daemon/selfcheck.h"
 #include "docker/curlev.h"
@@ -107,6 +108,27 @@ find_self(struct hale *h)
 	    "needs haled to run in a container of a compose project, and "
 	    "/proc/self/mountinfo and /proc/self/cgroup name none\n");
 	return -1;
+}
+
+/* --run-as: leave root before opening anything beyond the config file. */
+static int
+run_as(const char *spec)
+{
+	struct privdrop_result	 r;
+	char			 err[512], caps[32];
+
+	if (privdrop_run_as(spec, &r, err, sizeof(err)) == -1) {
+		log_error("cannot become the --run-as user", LOG_S("run_as", spec),
+		    LOG_S("err", err));
+		return -1;
+	}
+	privdrop_caps_name(r.caps, caps, sizeof(caps));
+	if (r.changed)
+		log_info("dropped root", LOG_U("uid", r.uid), LOG_U("gid", r.gid),
+		    LOG_S("groups", r.groups), LOG_S("capabilities", caps));
+	else
+		log_info("already the --run-as user", LOG_U("uid", r.uid));
+	return 0;
 }
 
 static void
@@ -485,11 +507,15 @@ main(int argc, char **argv)
 		config_free(h.cfg);
 		return 0;
 	}
+	apply_log_config(h.cfg);
+	if (h.flags.run_as != NULL && run_as(h.flags.run_as) == -1) {
+		config_free(h.cfg);
+		return 1;
+	}
 	if (h.cfg->docker_scope_project && find_self(&h) == -1) {
 		config_free(h.cfg);
 		return EX_CONFIG_ERROR;
 	}
-	apply_log_config(h.cfg);
 	scrape_init(&h.scrape);
 	apply_http_config(&h);
 	note_reload(&h, 1);
