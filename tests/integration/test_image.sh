@@ -133,7 +133,10 @@ run_args=(--read-only --security-opt no-new-privileges
     -v /proc:/host/proc:ro
     --network none --health-interval 1s --health-start-period 30s)
 nonroot=(--user 65532:65532 --group-add "$gid" --cap-drop ALL)
-netns=(--user 0:0 --cap-drop ALL --cap-add SYS_ADMIN --cap-add SYS_PTRACE)
+# Docker gives added capabilities only to uid 0: haled starts as root and
+# drops to 65532 itself, keeping only SYS_ADMIN and SYS_PTRACE (README).
+netns=(--user 0:0 --group-add "$gid" --cap-drop ALL --cap-add SYS_ADMIN --cap-add SYS_PTRACE
+    --cap-add SETUID --cap-add SETGID)
 
 # run_hale NAME [DOCKER RUN ARGS...] -- [HALED ARGS...]
 run_hale() {
@@ -190,14 +193,29 @@ ok "without SYS_ADMIN and SYS_PTRACE the netns check is refused with its reason"
 docker rm -f hale >/dev/null
 
 start=$(hale_now_ms)
-run_hale hale "${netns[@]}"
+run_hale hale "${netns[@]}" -- --run-as=65532:65532
 await_hale hale
+hpid=$(hale_container_pid hale)
+st() { awk -v f="$1:" '$1 == f { $1 = ""; sub(/^ +/, ""); gsub(/[ \t]+/, " "); sub(/ $/, ""); print }' "/proc/$hpid/status"; }
+assert_eq "65532 65532 65532 65532" "$(st Uid)" "haled's uids after --run-as"
+assert_eq "65532 65532 65532 65532" "$(st Gid)" "haled's gids after --run-as"
+assert_eq "$(printf '%s\n' "$gid" 65532 | sort -n | uniq | tr '\n' ' ' | sed 's/ $//')" "$(st Groups)" \
+    "haled's groups: the socket's kept, root's left behind"
+assert_eq 0000000000280000 "$(st CapEff)" "CapEff = SYS_ADMIN|SYS_PTRACE"
+assert_eq 0000000000280000 "$(st CapPrm)" "CapPrm = SYS_ADMIN|SYS_PTRACE"
+assert_eq 1 "$(st NoNewPrivs)" "no-new-privileges"
+docker logs hale 2>&1 | grep -q 'msg="dropped root" uid=65532 gid=65532' ||
+	fail "no 'dropped root' line in haled's log"
+ok "--user 0:0 ... --run-as=65532:65532: uid/gid 65532, groups $(st Groups), CapEff 0x280000 (SYS_ADMIN|SYS_PTRACE), no-new-privileges"
 wait_until $((15 * HALE_SLOW)) eval \
     "[ \"\$(jget hale /api/v1/containers/web 'd[\"health\"][\"status\"]' 2>/dev/null)\" = healthy ]" ||
 	fail "web never turned healthy through its namespace: $(hget hale /api/v1/containers/web)"
 assert_eq "netns 127.0.0.1:8080" "$(jget hale /api/v1/containers/web 'd["health"]["check"]["target"]')" "probe target"
-hget hale /metrics | grep -q '^hale_check_up{.*name="web".*} 1$' || fail "hale_check_up for web is not 1"
-ok "--cap-drop ALL --cap-add SYS_ADMIN --cap-add SYS_PTRACE: probes web through its namespace ($(hale_elapsed "$start") ms)"
+metrics=$(hget hale /metrics)
+printf '%s\n' "$metrics" | grep -q '^hale_check_up{.*name="web".*} 1$' || fail "hale_check_up for web is not 1"
+assert_contains "$metrics" 'hale_docker_up 1' "docker up after the drop"
+assert_contains "$metrics" "container_memory_usage_bytes{id=\"/$HALE_CGROUP_PARENT/$(hale_container_id web)\",image=" "memory of web after the drop"
+ok "as 65532 after --run-as: probes web through its namespace, serves /metrics ($(hale_elapsed "$start") ms)"
 docker rm -f hale >/dev/null
 
 # ---- sidecar scope --------------------------------------------------------
