@@ -597,6 +597,17 @@ hale_tcp_container() {
 hale_container_pid() {
 	docker inspect -f '{{.State.Pid}}' "$1"
 }
+# hale_container_haled_pid NAME: haled's pid in container NAME, which is
+# docker-init's child when the engine runs --init (hale_docker_start does).
+hale_container_haled_pid() {
+	local p
+	p=$(hale_container_pid "$1")
+	if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = haled ]; then
+		printf '%s\n' "$p"
+	else
+		pgrep -P "$p" -x haled
+	fi
+}
 
 # hale_container_id NAME: full container id.
 hale_container_id() {

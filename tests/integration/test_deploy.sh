@@ -129,6 +129,23 @@ if bad:
 PY
 ok "compose: healthchecks, limits, restart, read-only roots, no-new-privileges, 127.0.0.1 ports, pinned images, mounts exist"
 
+# netns-probes.yml: root for the start only, then --run-as; nothing of the
+# base command lost (command is replaced, not merged).
+docker-compose -f "$compose" -f "$repo/deploy/compose/netns-probes.yml" config \
+    >"$HALE_TMP/netns.yml" 2>&1 || fail "docker-compose rejects netns-probes.yml: $(cat "$HALE_TMP/netns.yml")"
+"$PY" - "$HALE_TMP/compose.json.yml" "$HALE_TMP/netns.yml" <<'PY' || fail "netns-probes.yml incomplete"
+import sys, yaml
+base = yaml.safe_load(open(sys.argv[1]))["services"]["haled"]
+h = yaml.safe_load(open(sys.argv[2]))["services"]["haled"]
+assert h["user"] == "0:0", h["user"]
+assert sorted(h["cap_add"]) == ["SETGID", "SETUID", "SYS_ADMIN", "SYS_PTRACE"], h["cap_add"]
+assert h["cap_drop"] == ["ALL"] and "no-new-privileges=true" in h["security_opt"]
+assert h["command"][0] == "--run-as=65532:65532", h["command"]
+assert h["command"][1:] == base["command"], (h["command"], base["command"])
+assert h["group_add"] == base["group_add"]
+PY
+ok "netns-probes.yml: user 0:0, + SETUID SETGID, --run-as=65532:65532 before the base command"
+
 out=$(BIND_ADDRESS=0.0.0.0 docker-compose -f "$compose" config 2>&1)
 assert_contains "$out" "0.0.0.0:9090:9090" "BIND_ADDRESS"
 ok "BIND_ADDRESS moves every published port"
@@ -293,14 +310,16 @@ assert ds["spec"]["selector"]["matchLabels"].items() <= ds["spec"]["template"]["
 assert pod["hostPID"] is True
 assert pod["serviceAccountName"] == docs["ServiceAccount"]["metadata"]["name"]
 assert pod["automountServiceAccountToken"] is False
-assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] == 65532
+# Root for the start only: haled drops to 65532 itself (--run-as).
+assert pod["securityContext"]["runAsNonRoot"] is False and pod["securityContext"]["runAsUser"] == 0
 assert pod["securityContext"]["supplementalGroups"], "docker socket group"
 (c,) = pod["containers"]
 sc = c["securityContext"]
-assert sc["runAsNonRoot"] is True and sc["readOnlyRootFilesystem"] is True
+assert sc["runAsNonRoot"] is False and sc["readOnlyRootFilesystem"] is True
 assert sc["allowPrivilegeEscalation"] is False and sc.get("privileged") is not True
 assert sc["capabilities"]["drop"] == ["ALL"]
-assert sorted(sc["capabilities"]["add"]) == ["SYS_ADMIN", "SYS_PTRACE"]
+assert sorted(sc["capabilities"]["add"]) == ["SETGID", "SETUID", "SYS_ADMIN", "SYS_PTRACE"]
+assert c["args"][0] == "--run-as=65532:65532", c["args"]
 assert "--path.procfs=/host/proc" in c["args"]
 port = c["ports"][0]
 assert port["containerPort"] == 4253
@@ -439,15 +458,25 @@ api=$(hale_netns_curl "$hpid" "http://127.0.0.1:4253/api/v1/containers/$web")
 assert_contains "$api" '"name":"deploy-web"'
 printf '# as uid 65532, the check of deploy-web (--network none): %s\n' "$(health_of "$api")"
 
-# netns-probes.yml: the same service as uid 0 with the same two capabilities
-# probes a port that exists only in the other container's namespace.
+# netns-probes.yml: the same service started as uid 0, dropped to 65532 by
+# --run-as with only SYS_ADMIN and SYS_PTRACE, probes a port that exists only
+# in the other container's namespace.
 cp "$repo/deploy/compose/netns-probes.yml" "$live/"
 start=$(hale_now_ms)
 out=$(dc -f "$live/netns-probes.yml" up -d 2>&1) || fail "docker-compose up with netns-probes.yml: $out"
 cid=$(dc -f "$live/netns-probes.yml" ps -q haled)
 assert_eq "0:0" "$(docker inspect -f '{{.Config.User}}' "$cid")" "netns-probes.yml user"
-assert_eq "[SYS_ADMIN SYS_PTRACE]" "$(docker inspect -f '{{.HostConfig.CapAdd}}' "$cid")" "netns-probes.yml capabilities"
+assert_eq "[SETGID SETUID SYS_ADMIN SYS_PTRACE]" "$(docker inspect -f '{{.HostConfig.CapAdd}}' "$cid")" "netns-probes.yml capabilities"
 hpid=$(hale_container_pid "$cid")
+# The drop happens right after the config is read: wait for it.
+# shellcheck disable=SC2016 # expanded by eval, at each try
+wait_until 10 eval 'grep -q "^Uid:[[:space:]]*65532" "/proc/$(hale_container_haled_pid "$cid")/status"' ||
+	fail "haled with netns-probes.yml never dropped to 65532: $(docker logs --tail 5 "$cid" 2>&1)"
+st=/proc/$(hale_container_haled_pid "$cid")/status
+for f in Uid Gid; do
+	assert_eq "65532 65532 65532 65532" "$(awk -v f="$f:" '$1 == f { print $2, $3, $4, $5 }' "$st")" "$f after --run-as"
+done
+assert_eq 0000000000280000 "$(awk '/^CapEff:/ { print $2 }' "$st")" "CapEff after --run-as"
 probed() {
 	health_of "$(hale_netns_curl "$hpid" "http://127.0.0.1:4253/api/v1/containers/$web" 2>/dev/null)" |
 	    grep -q '"status": "healthy"'

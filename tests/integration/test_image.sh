@@ -195,7 +195,7 @@ docker rm -f hale >/dev/null
 start=$(hale_now_ms)
 run_hale hale "${netns[@]}" -- --run-as=65532:65532
 await_hale hale
-hpid=$(hale_container_pid hale)
+hpid=$(hale_container_haled_pid hale)
 st() { awk -v f="$1:" '$1 == f { $1 = ""; sub(/^ +/, ""); gsub(/[ \t]+/, " "); sub(/ $/, ""); print }' "/proc/$hpid/status"; }
 assert_eq "65532 65532 65532 65532" "$(st Uid)" "haled's uids after --run-as"
 assert_eq "65532 65532 65532 65532" "$(st Gid)" "haled's gids after --run-as"
