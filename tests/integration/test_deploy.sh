@@ -346,7 +346,7 @@ assert svc["clusterIP"] == "None"
 assert svc["selector"].items() <= ds["spec"]["template"]["metadata"]["labels"].items()
 assert svc["ports"][0]["port"] == 4253
 PY
-ok "kubernetes: hostPID, read-only host mounts, SYS_ADMIN+SYS_PTRACE only, non-root, read-only root, /healthz and /readyz probes, limits, headless Service"
+ok "kubernetes: hostPID, read-only host mounts, root only to --run-as=65532:65532 (SYS_ADMIN+SYS_PTRACE kept, SETUID+SETGID for the drop), read-only root, /healthz and /readyz probes, limits, headless Service"
 
 # ---------------------------------------------------------------- grafana
 
