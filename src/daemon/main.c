@@ -410,7 +410,8 @@ start_collector(struct hale *h)
 
 	if (cgroup_env_init(&h->cgenv, h->cfg->sysfs, h->cfg->procfs, err,
 	    sizeof(err)) == -1) {
-		log_warn("no cgroup tree found, container metrics disabled",
+		log_warn("no cgroup tree found, container metrics are off; "
+		    "point --path.sysfs at the host's sysfs",
 		    LOG_S("sysfs", h->cfg->sysfs), LOG_S("err", err));
 		return;
 	}

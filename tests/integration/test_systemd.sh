@@ -15,6 +15,8 @@
 #              RELOADING=1 + MONOTONIC_USEC= then READY=1 on SIGHUP,
 #              STOPPING=1 on SIGTERM, all from haled's own pid; SIGSTOP
 #              (a stuck loop) stops the pings and SIGCONT resumes them
+#   first run  no Docker socket: the path and errno in the log; the landing
+#              page lists every route; a taken port says so and exits 1
 #   caps       haled as an unprivileged user in the docker group, as the
 #              unit runs it: with CAP_SYS_ADMIN + CAP_SYS_PTRACE under
 #              hidepid=invisible (ProtectProc) a --network none container
@@ -162,6 +164,26 @@ PY
 count() { grep -c -- "$2" "$1" || true; }
 since() { awk -v t="$2" '$1 > t' "$1"; }
 now() { $PY -c 'import time; print("%.3f" % time.time())'; }
+
+# ---- first run: what an operator sees ------------------------------------------
+
+hale_start --docker.host="unix://$HALE_TMP/none/docker.sock"
+want="cannot connect to $HALE_TMP/none/docker.sock: No such file or directory; is Docker running?"
+wait_until 5 grep -qF "$want" "$HALE_LOG" || fail "no Docker: the log does not say '$want': $(grep docker "$HALE_LOG")"
+ok "no Docker socket: the log names the path and the errno, and what to do"
+page=$(http_get /)
+src=$(dirname "$0")/../../src/http/routes.c
+for p in $(sed -n 's/^[[:space:]]*{ "[A-Z]*", "\(\/[^"]*\)".*/\1/p' "$src" | sort -u); do
+	assert_contains "$page" "$p" "the landing page does not list $p"
+done
+assert_contains "$page" "POST /api/v1/containers/{id or name}/reset" "no admin endpoint on the landing page"
+ok "the landing page lists every route of routes.c, the admin reset included"
+rc=0
+"$haled" --web.listen-address="127.0.0.1:$HALE_PORT" >"$HALE_TMP/taken.log" 2>&1 || rc=$?
+assert_eq 1 "$rc" "haled on a taken port"
+assert_contains "$(cat "$HALE_TMP/taken.log")" "127.0.0.1:$HALE_PORT: cannot listen: Address already in use; stop what listens there or choose another --web.listen-address"
+ok "port taken: exit 1, the address, the errno and what to do"
+hale_stop
 
 hale_docker_start
 hale_busybox_image
