@@ -261,6 +261,14 @@ ok "without NOTIFY_SOCKET: silent"
 # hidepid=invisible). HALED points at this wrapper for hale_start.
 docker_gid=$(stat -c %g "$HALE_DOCKER_SOCK")
 chmod o+x "$HALE_DOCKER_DIR"	# the socket's directory; the socket stays 0660
+# A copy nobody can run, wherever the build tree is (/root is 0700).
+chmod o+x "$HALE_TMP"
+mkdir -p "$HALE_TMP/bin"
+cp "$haled" "$HALE_TMP/bin/haled"
+chmod 755 "$HALE_TMP/bin" "$HALE_TMP/bin/haled"
+haled_copy=$HALE_TMP/bin/haled
+setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$haled_copy" ||
+	fail "user nobody cannot run $haled_copy"
 as_hale() {
 	local caps=$1 procopts=$2 w=$HALE_TMP/haled-as-hale
 	local pcaps=${caps:+,$caps}
@@ -269,11 +277,9 @@ as_hale() {
 exec unshare --mount --propagation private sh -c 'mount -t proc -o $procopts proc /proc &&
     exec setpriv --reuid=65534 --regid=65534 --groups=$docker_gid \
     --inh-caps=-all$pcaps --ambient-caps=-all$pcaps --bounding-set=-all$pcaps \
-    --no-new-privs "\$0" "\$@"' "$haled" "\$@"
+    --no-new-privs "\$0" "\$@"' "$haled_copy" "\$@"
 EOF
 	chmod 755 "$w"
-	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$haled" ||
-		fail "user nobody cannot run $haled (a parent directory is not searchable)"
 	HALED=$w hale_start
 }
 api() {
