@@ -94,18 +94,24 @@ add_listen(struct ctx *c, const char *path, const char *val)
 		c->cfg->nlisten++;
 }
 
+/* Frees the strings of a string list and empties it. */
+static void
+clear_strings(char **v, size_t *n)
+{
+	while (*n > 0)
+		free(v[--*n]);
+}
+
 static void
 clear_listen(struct config *cfg)
 {
-	while (cfg->nlisten > 0)
-		free(cfg->listen[--cfg->nlisten]);
+	clear_strings(cfg->listen, &cfg->nlisten);
 }
 
 static void
 clear_labels(struct config *cfg)
 {
-	while (cfg->nlabel_allow > 0)
-		free(cfg->label_allow[--cfg->nlabel_allow]);
+	clear_strings(cfg->label_allow, &cfg->nlabel_allow);
 }
 
 static void
@@ -178,14 +184,11 @@ each_string(struct ctx *c, const char *path, const cJSON *arr,
     void (*fn)(struct ctx *, const char *, const char *))
 {
 	const cJSON	*e;
-	char		 epath[128], tmp[80];
+	char		 epath[128];
 	int		 i = 0;
 
-	if (!cJSON_IsArray(arr)) {
-		confjson_show(arr, tmp, sizeof(tmp));
-		confjson_problem(&c->j, path, "%s is not an array", tmp);
+	if (confjson_want_array(&c->j, path, arr) == -1)
 		return;
-	}
 	cJSON_ArrayForEach(e, arr) {
 		snprintf(epath, sizeof(epath), "%s[%d]", path, i++);
 		if (want_string(c, epath, e) == 0)
@@ -296,6 +299,59 @@ docker_host(struct ctx *c, const char *path, const cJSON *v)
 }
 
 static void
+docker_scope(struct ctx *c, const char *path, const cJSON *v)
+{
+	if (want_string(c, path, v) == -1)
+		return;
+	if (strcmp(v->valuestring, "all") == 0)
+		c->cfg->docker_scope_project = 0;
+	else if (strcmp(v->valuestring, "project") == 0)
+		c->cfg->docker_scope_project = 1;
+	else
+		confjson_problem(&c->j, path, "\"%.100s\" is not all or project",
+		    v->valuestring);
+}
+
+static void
+clear_label_filter(struct config *cfg)
+{
+	clear_strings(cfg->docker_label_filter, &cfg->ndocker_label_filter);
+}
+
+/* Docker's own label filter syntax: "key" or "key=value". */
+static void
+add_label_filter(struct ctx *c, const char *path, const char *val)
+{
+	const unsigned char	*p;
+
+	if (*val == '\0' || *val == '=' || strlen(val) > 255) {
+		confjson_problem(&c->j, path, "must be \"key\" or \"key=value\" "
+		    "with a key, at most 255 bytes");
+		return;
+	}
+	for (p = (const unsigned char *)val; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			confjson_problem(&c->j, path, "holds a control character");
+			return;
+		}
+	if (c->cfg->ndocker_label_filter == CONFIG_LABEL_FILTER_MAX) {
+		confjson_problem(&c->j, path, "at most %d label filters",
+		    CONFIG_LABEL_FILTER_MAX);
+		return;
+	}
+	if ((c->cfg->docker_label_filter[c->cfg->ndocker_label_filter] =
+	    xstrdup(c, val)) != NULL)
+		c->cfg->ndocker_label_filter++;
+}
+
+static void
+docker_label_filter(struct ctx *c, const char *path, const cJSON *v)
+{
+	clear_label_filter(c->cfg);
+	each_string(c, path, v, add_label_filter);
+}
+
+static void
 metrics_labels(struct ctx *c, const char *path, const cJSON *v)
 {
 	clear_labels(c->cfg);
@@ -326,6 +382,8 @@ static const struct key paths_keys[] = {
 };
 static const struct key docker_keys[] = {
 	{ "host", docker_host },
+	{ "scope", docker_scope },
+	{ "label_filter", docker_label_filter },
 	{ NULL, NULL },
 };
 static const struct key metrics_keys[] = {
@@ -398,13 +456,10 @@ apply_object(struct ctx *c, const char *path, const cJSON *obj,
     const struct key *keys)
 {
 	const cJSON	*v;
-	char		 kpath[160], tmp[80];
+	char		 kpath[160];
 
-	if (!cJSON_IsObject(obj)) {
-		confjson_show(obj, tmp, sizeof(tmp));
-		confjson_problem(&c->j, path, "%s is not an object", tmp);
+	if (confjson_want_object(&c->j, path, obj) == -1)
 		return;
-	}
 	cJSON_ArrayForEach(v, obj) {
 		snprintf(kpath, sizeof(kpath), "%s.%.80s", path, v->string);
 		apply_key(c, kpath, v, keys);
@@ -478,6 +533,7 @@ apply_flags(struct ctx *c, const struct config_flags *f)
 	if (f->docker_host == NULL && env != NULL && *env != '\0')
 		FLAG_STR(env, "DOCKER_HOST", docker_host);
 	FLAG_STR(f->docker_host, "--docker.host", docker_host);
+	FLAG_STR(f->docker_scope, "--docker.scope", docker_scope);
 	FLAG_STR(f->sysfs, "--path.sysfs", paths_sysfs);
 	FLAG_STR(f->procfs, "--path.procfs", paths_procfs);
 	FLAG_STR(f->log_level, "--log.level", log_level);
@@ -532,6 +588,7 @@ config_free(struct config *cfg)
 		return;
 	clear_listen(cfg);
 	clear_labels(cfg);
+	clear_label_filter(cfg);
 	free(cfg->sysfs);
 	free(cfg->procfs);
 	free(cfg->docker_host);

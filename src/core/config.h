@@ -31,6 +31,7 @@
 #define CONFIG_LISTEN_MAX	8
 #define CONFIG_LABELS_MAX	64
 #define CONFIG_SECTIONS_MAX	16
+#define CONFIG_LABEL_FILTER_MAX	8
 
 #define EX_CONFIG_ERROR		78	/* sysexits.h EX_CONFIG */
 #define EX_USAGE_ERROR		64	/* sysexits.h EX_USAGE */
@@ -65,6 +66,9 @@ struct config {
 	char		*procfs;
 	/* docker */
 	char		*docker_host;
+	int		 docker_scope_project;	/* docker.scope: 0 all, 1 project */
+	char		*docker_label_filter[CONFIG_LABEL_FILTER_MAX];	/* "key[=value]" */
+	size_t		 ndocker_label_filter;
 	/* metrics */
 	char		*label_allow[CONFIG_LABELS_MAX];	/* glob patterns */
 	size_t		 nlabel_allow;
@@ -82,8 +86,10 @@ struct config_flags {
 	const char	*sysfs;
 	const char	*procfs;
 	const char	*docker_host;
+	const char	*docker_scope;
 	const char	*log_level;
 	const char	*log_format;
+	const char	*probe;		/* --probe URL: a health check, no daemon */
 	int		 check_config;
 	int		 dry_run;
 	int		 help;

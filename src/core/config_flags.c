@@ -28,11 +28,16 @@ static const struct flag flags[] = {
 	{ "docker.host", FLAG_VALUE,
 	    "Docker API: unix:///PATH or tcp://HOST:PORT (default $DOCKER_HOST, "
 	    "else unix:///var/run/docker.sock)" },
+	{ "docker.scope", FLAG_VALUE,
+	    "all: every container (default); project: only haled's own compose project" },
 	{ "log.level", FLAG_VALUE, "debug, info, warn or error (default info)" },
 	{ "log.format", FLAG_VALUE, "logfmt or json (default logfmt)" },
 	{ "check-config", FLAG_BOOL, "validate the configuration and exit (0 ok, 78 invalid)" },
 	{ "dry-run", FLAG_BOOL,
 	    "remediation only logs and counts what it would do; no container is touched" },
+	{ "probe", FLAG_VALUE,
+	    "GET this http:// URL instead of running; exit 0 on a 2xx answer, 1 "
+	    "otherwise (a container HEALTHCHECK without curl)" },
 	{ "version", FLAG_BOOL, "print the version and exit" },
 	{ "help", FLAG_BOOL, "print this help and exit" },
 };
@@ -68,6 +73,8 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 		f->procfs = val;
 	else if (strcmp(n, "docker.host") == 0)
 		f->docker_host = val;
+	else if (strcmp(n, "docker.scope") == 0)
+		f->docker_scope = val;
 	else if (strcmp(n, "log.level") == 0)
 		f->log_level = val;
 	else if (strcmp(n, "log.format") == 0)
@@ -76,6 +83,8 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 		f->check_config = 1;
 	else if (strcmp(n, "dry-run") == 0)
 		f->dry_run = 1;
+	else if (strcmp(n, "probe") == 0)
+		f->probe = val;
 	else if (strcmp(n, "version") == 0)
 		f->version = 1;
 	else if (strcmp(n, "help") == 0)

@@ -53,3 +53,28 @@ confjson_path(char *dst, size_t len, const char *fmt, ...)
 		dst[0] = '\0';
 	va_end(ap);
 }
+
+static int
+want(struct confjson *j, const char *path, const cJSON *v, int ok,
+    const char *what)
+{
+	char	 tmp[80];
+
+	if (ok)
+		return 0;
+	confjson_show(v, tmp, sizeof(tmp));
+	confjson_problem(j, path, "%s is not %s", tmp, what);
+	return -1;
+}
+
+int
+confjson_want_object(struct confjson *j, const char *path, const cJSON *v)
+{
+	return want(j, path, v, cJSON_IsObject(v), "an object");
+}
+
+int
+confjson_want_array(struct confjson *j, const char *path, const cJSON *v)
+{
+	return want(j, path, v, cJSON_IsArray(v), "an array");
+}

@@ -21,6 +21,12 @@ void	confjson_problem(struct confjson *, const char *path,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* 0 if v is a string, else -1 and "path: <v> is not a string". */
 int	confjson_want_string(struct confjson *, const char *path, const cJSON *v);
+/*
+ * 0 when v is an object (an array); else -1, with "<v> is not an object"
+ * ("an array") reported at path.
+ */
+int	confjson_want_object(struct confjson *, const char *path, const cJSON *v);
+int	confjson_want_array(struct confjson *, const char *path, const cJSON *v);
 /* A JSON value for a message: compact, and cut so a huge value can't flood. */
 void	confjson_show(const cJSON *, char *dst, size_t len);
 /* A JSON path for messages: cut rather than overflow when very deep. */

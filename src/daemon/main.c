@@ -37,6 +37,7 @@
 #include "core/revision.h"
 #include "daemon/sdnotify.h"
 #include "daemon/sections.h"
+#include "daemon/selfcheck.h"
 #include "docker/curlev.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
@@ -69,6 +70,7 @@ struct hale {
 	struct probe_engine	*probes;	/* hale's own health checks */
 	struct notify		*notify;	/* webhooks */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
+	char			 self_id[65];	/* docker.scope=project: our container */
 	struct sdnotify		 sd;		/* systemd's notify socket, if any */
 	int			 sd_warned;	/* one failed send was logged */
 	double			 watchdog;	/* ping interval, 0 = off */
@@ -86,6 +88,36 @@ print_errors(const struct buf *errors)
 {
 	fprintf(stderr, "haled: invalid configuration:\n%s",
 	    errors->data != NULL ? errors->data : "");
+}
+
+/* --probe URL: 0 on a 2xx answer, 1 on anything else (HEALTHCHECK's codes). */
+static int
+probe_url(const char *url)
+{
+	char	 err[512];
+	int	 code;
+
+	if ((code = selfcheck_run(url, SELFCHECK_TIMEOUT_MS, err, sizeof(err))) == -1) {
+		fprintf(stderr, "haled: probe %.300s: %s\n", url, err);
+		return 1;
+	}
+	fprintf(stderr, "haled: probe %.300s: HTTP %d\n", url, code);
+	return code >= 200 && code <= 299 ? 0 : 1;
+}
+
+/* docker.scope=project watches our own container's project: find it. */
+static int
+find_self(struct hale *h)
+{
+	const char	*how;
+
+	if (cgroup_self_container("/proc", h->self_id, sizeof(h->self_id),
+	    &how) == 0)
+		return 0;
+	fprintf(stderr, "haled: invalid configuration:\ndocker.scope: \"project\" "
+	    "needs haled to run in a container of a compose project, and "
+	    "/proc/self/mountinfo and /proc/self/cgroup name none\n");
+	return -1;
 }
 
 static void
@@ -273,6 +305,14 @@ warn_restart_only(const struct config *old, const struct config *cur)
 		log_warn("paths changed; take effect after a restart");
 	if (strcmp(old->docker_host, cur->docker_host) != 0)
 		log_warn("docker.host changed; takes effect after a restart");
+	same = old->docker_scope_project == cur->docker_scope_project &&
+	    old->ndocker_label_filter == cur->ndocker_label_filter;
+	for (i = 0; same && i < old->ndocker_label_filter; i++)
+		same = strcmp(old->docker_label_filter[i],
+		    cur->docker_label_filter[i]) == 0;
+	if (!same)
+		log_warn("docker.scope or docker.label_filter changed; takes "
+		    "effect after a restart");
 }
 
 static void
@@ -480,6 +520,9 @@ start_docker(struct hale *h)
 
 	memset(&dc, 0, sizeof(dc));
 	dc.host = h->cfg->docker_host;
+	dc.label_filter = (const char *const *)h->cfg->docker_label_filter;
+	dc.nlabel_filter = h->cfg->ndocker_label_filter;
+	dc.scope_self = h->self_id[0] != '\0' ? h->self_id : NULL;
 	if ((h->cv = curlev_new(h->loop, err, sizeof(err))) == NULL ||
 	    (h->inv = inventory_new(cgroup_id_resolve, h->cfg->procfs,
 	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
@@ -581,6 +624,8 @@ main(int argc, char **argv)
 		printf("haled %s (revision %s)\n", PACKAGE_VERSION, HALE_REVISION);
 		return 0;
 	}
+	if (h.flags.probe != NULL)
+		return probe_url(h.flags.probe);
 	buf_init(&errors);
 	if ((h.cfg = config_load(&h.flags, sections_table, &errors)) == NULL) {
 		print_errors(&errors);
@@ -592,6 +637,10 @@ main(int argc, char **argv)
 		printf("configuration ok (%s)\n", config_file_path(&h.flags));
 		config_free(h.cfg);
 		return 0;
+	}
+	if (h.cfg->docker_scope_project && find_self(&h) == -1) {
+		config_free(h.cfg);
+		return EX_CONFIG_ERROR;
 	}
 	apply_log_config(h.cfg);
 	scrape_init(&h.scrape);

@@ -2,13 +2,16 @@
  * docker: the connection to the Docker engine as a state machine on the
  * loop (the states are enum docker_conn in docker_impl.h), and the
  * client's life cycle. One function per transition; every failure goes
- * through conn_fail, the one place that schedules a reconnect.
+ * through docker_conn_fail, the one place that schedules a reconnect.
  *
  *  IDLE ─docker_start─┐
  *                     ▼
  *              conn_negotiate ─► NEGOTIATING: GET /version
  *                     ▲                 │ version_done: parsed, and a
- *                     │                 ▼ common API version
+ *                     │                 │ common API version
+ *                     │                 ├─► SCOPING (docker_scope.c): our
+ *                     │                 │   compose project, once
+ *                     │                 ▼
  *                     │          conn_subscribe ─► SUBSCRIBING:
  *                     │                 │ GET /v1.NN/events (a stream)
  *                     │                 │ on_events_header: 200 ─► kick
@@ -19,9 +22,11 @@
  *                     │                 │ on_events_write ─► docker_lines
  *                     │                 │ ─► docker_sync_on_line
  *                     │                 ▼
- *              on_retry (timer) ◄─ BACKOFF ◄─ conn_fail ◄─ any failure:
+ *              on_retry (timer) ◄─ BACKOFF ◄─ docker_conn_fail ◄─ any failure:
  *                     the version request not started or failed
  *                     (transport, HTTP, bad reply, no common version);
+ *                     our own container's inspect failed or named no
+ *                     compose project (SCOPING);
  *                     the events request not started, failed or ended
  *
  * libcurl forbids adding transfers from inside its callbacks, so
@@ -75,8 +80,8 @@ log_failure(struct docker *d, const char *what, const char *key,
 }
 
 /* Any state ─► BACKOFF: down, and a capped, jittered exponential wait. */
-static void
-conn_fail(struct docker *d, const char *what, const char *key,
+void
+docker_conn_fail(struct docker *d, const char *what, const char *key,
     const char *msg)
 {
 	double	 delay;
@@ -175,7 +180,7 @@ events_done(struct docker *d, struct docker_req *r, CURLcode rc)
 	fail = docker_req_failure(r, rc, &status, msg, sizeof(msg), &key);
 	if (fail == NULL)
 		fail = key = "stream ended";
-	conn_fail(d, "events", key, fail);
+	docker_conn_fail(d, "events", key, fail);
 }
 
 /* ---- SUBSCRIBING --------------------------------------------------------------- */
@@ -184,15 +189,14 @@ static struct docker_req *
 events_req_new(struct docker *d)
 {
 	struct docker_req	*r;
-	char			 path[256], since[48] = "";
+	char			 path[DOCKER_FILTER_MAX + 128], since[48] = "";
 
 	if (d->ep.socket_path[0] != '\0')
 		snprintf(since, sizeof(since), "&since=%lld",
 		    (long long)time(NULL) - 2);
-	/* filters={"type":["container"]}; we re-filter anyway. */
-	snprintf(path, sizeof(path), "/v%d.%d/events?filters="
-	    "%%7B%%22type%%22%%3A%%5B%%22container%%22%%5D%%7D%s",
-	    d->api / 100, d->api % 100, since);
+	/* Containers only (we re-filter anyway), and only those in scope. */
+	snprintf(path, sizeof(path), "/v%d.%d/events?filters=%s%s",
+	    d->api / 100, d->api % 100, d->filter_events, since);
 	/* No total timeout on a stream that lives for days. */
 	r = docker_req_new(d, DOCKER_REQ_EVENTS, path, BODY_MAX_EVENTS_ERR, 0, 0);
 	if (r == NULL)
@@ -207,14 +211,14 @@ events_req_new(struct docker *d)
 	return r;
 }
 
-/* NEGOTIATING ─► SUBSCRIBING: open the events stream. */
-static void
-conn_subscribe(struct docker *d)
+/* NEGOTIATING or SCOPING ─► SUBSCRIBING: open the events stream. */
+void
+docker_conn_subscribe(struct docker *d)
 {
 	struct docker_req	*r;
 
 	if ((r = events_req_new(d)) == NULL) {
-		conn_fail(d, "events", "out of memory", "out of memory");
+		docker_conn_fail(d, "events", "out of memory", "out of memory");
 		return;
 	}
 	docker_lines_free(&d->lines);
@@ -224,7 +228,7 @@ conn_subscribe(struct docker *d)
 	d->drop_logged = 0;
 	d->stream_ok = 0;
 	if (docker_req_submit(d, r) == -1) {
-		conn_fail(d, "events", "not started", "request not started");
+		docker_conn_fail(d, "events", "not started", "request not started");
 		return;
 	}
 	d->events_req = r;
@@ -249,13 +253,16 @@ version_done(struct docker *d, struct docker_req *r, CURLcode rc)
 	    (key = "no common API version", api = docker_api_negotiate(&v, msg,
 	    sizeof(msg))) == -1) {
 		d->st.request_errors++;
-		conn_fail(d, "version", key, msg);
+		docker_conn_fail(d, "version", key, msg);
 		return;
 	}
 	d->api = api;
 	d->st.api = api;
 	snprintf(d->engine_version, sizeof(d->engine_version), "%s", v.version);
-	conn_subscribe(d);
+	if (d->scoped)
+		docker_conn_subscribe(d);
+	else if (docker_scope_start(d) == -1)
+		docker_conn_fail(d, "scope", "not started", "request not started");
 }
 
 /* IDLE or BACKOFF ─► NEGOTIATING: ask the engine which API it speaks. */
@@ -269,11 +276,11 @@ conn_negotiate(struct docker *d)
 	r = docker_req_new(d, DOCKER_REQ_VERSION, "/version", BODY_MAX_VERSION,
 	    0, d->cfg.request_timeout);
 	if (r == NULL) {
-		conn_fail(d, "version", "out of memory", "out of memory");
+		docker_conn_fail(d, "version", "out of memory", "out of memory");
 		return;
 	}
 	if (docker_req_submit(d, r) == -1) {
-		conn_fail(d, "version", "not started", "request not started");
+		docker_conn_fail(d, "version", "not started", "request not started");
 		return;
 	}
 	d->state = DOCKER_CONN_NEGOTIATING;
@@ -335,6 +342,9 @@ docker_req_done(CURL *easy, CURLcode rc, void *arg)
 	case DOCKER_REQ_CTL:
 		docker_ctl_done(r, rc);
 		break;
+	case DOCKER_REQ_SELF:
+		docker_scope_done(d, r, rc);
+		break;
 	}
 	docker_req_free(r);
 }
@@ -378,6 +388,14 @@ docker_new(struct ev_loop *loop, struct curlev *cv, struct inventory *inv,
 	d->cfg = *cfg;
 	snprintf(d->host, sizeof(d->host), "%s", cfg->host);
 	d->cfg.host = d->host;
+	d->cfg.label_filter = NULL;	/* copied by docker_scope_init */
+	d->cfg.nlabel_filter = 0;
+	d->cfg.scope_self = NULL;
+	if (docker_scope_init(d, cfg, err, errlen) == -1) {
+		docker_scope_free(d);
+		free(d);
+		return NULL;
+	}
 	config_defaults(&d->cfg);
 	docker_lines_init(&d->lines, d->cfg.line_max);
 	rand_seed(&d->rng);
@@ -410,6 +428,7 @@ docker_free(struct docker *d)
 		docker_req_free(r);
 	}
 	docker_sync_free(d);
+	docker_scope_free(d);
 	ev_timer_stop(d->loop, &d->kick);
 	ev_timer_stop(d->loop, &d->retry);
 	docker_lines_free(&d->lines);

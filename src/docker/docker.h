@@ -27,6 +27,11 @@ struct docker_config {
 	double		 request_timeout;	/* list/inspect/version; 0 = 30 */
 	size_t		 line_max;	/* events line cap; 0 = DOCKER_LINE_MAX */
 	unsigned	 max_inspects;	/* concurrent inspects; 0 = 4 */
+	/* Only containers with all these labels ("key" or "key=value", copied). */
+	const char *const *label_filter;
+	size_t		 nlabel_filter;
+	/* Only this container's compose project (docker.scope=project); NULL = all. */
+	const char	*scope_self;
 };
 
 struct docker_stats {

@@ -8,6 +8,7 @@
  *   docker_sync.c     keeping the inventory in step: list, reconcile,
  *                     the inspect queue, applying event lines
  *   docker_ctl.c      restart / stop / kill for remediation
+ *   docker_scope.c    which containers are watched (label filter, project)
  *   docker_metrics.c  the client's metric families
  */
 #ifndef HALE_DOCKER_IMPL_H
@@ -23,12 +24,14 @@
 #include "core/buf.h"
 #include "core/rand.h"
 #include "docker/docker.h"
+#include "docker/docker_filter.h"
 #include "docker/docker_parse.h"
 
 /* The connection's states; see the diagram at the top of docker.c. */
 enum docker_conn {
 	DOCKER_CONN_IDLE,		/* docker_start() not called yet */
 	DOCKER_CONN_NEGOTIATING,	/* GET /version in flight */
+	DOCKER_CONN_SCOPING,		/* GET /containers/<self>/json in flight */
 	DOCKER_CONN_SUBSCRIBING,	/* GET /events sent, no 200 yet */
 	DOCKER_CONN_STREAMING,		/* events flowing: the client is up */
 	DOCKER_CONN_BACKOFF,		/* waiting for the retry timer */
@@ -40,6 +43,7 @@ enum docker_req_kind {
 	DOCKER_REQ_LIST,
 	DOCKER_REQ_INSPECT,
 	DOCKER_REQ_CTL,
+	DOCKER_REQ_SELF,
 };
 
 struct docker_req {
@@ -81,6 +85,15 @@ struct docker {
 	struct rand_state	 rng;		/* retry jitter */
 	char			 last_err[256];	/* what we last logged */
 
+	/* scope (docker_scope.c) */
+	char			**scope_labels;	/* the engine's label filter */
+	size_t			 nscope_labels;
+	char			 self_id[DOCKER_ID_LEN + 1];	/* scope=project */
+	int			 scoped;	/* the filters below are built */
+	int			 scope_logged;
+	char			 filter_list[DOCKER_FILTER_MAX + 16];	/* "&filters=…" or "" */
+	char			 filter_events[DOCKER_FILTER_MAX];
+
 	/* inventory sync (docker_sync.c) */
 	struct docker_req	*list_req;
 	int			 first_sync;	/* next resync is the connection's first */
@@ -106,6 +119,21 @@ struct docker {
 void	docker_kick(struct docker *);
 /* curlev's `done` of every request: hands it to its kind's handler. */
 void	docker_req_done(CURL *, CURLcode, void *arg);
+/* Any state ─► BACKOFF (the one failure path). */
+void	docker_conn_fail(struct docker *, const char *what, const char *key,
+	    const char *msg);
+/* SCOPING ─► SUBSCRIBING. */
+void	docker_conn_subscribe(struct docker *);
+
+/* ---- docker_scope.c ---------------------------------------------------------- */
+
+/* Copies the label filter; builds the queries unless a project is to be found. */
+int	docker_scope_init(struct docker *, const struct docker_config *,
+	    char *err, size_t errlen);
+void	docker_scope_free(struct docker *);
+/* NEGOTIATING ─► SCOPING: inspect our own container; -1 if not started. */
+int	docker_scope_start(struct docker *);
+void	docker_scope_done(struct docker *, struct docker_req *, CURLcode);
 
 /* ---- docker_req.c ---------------------------------------------------------- */
 

@@ -48,7 +48,7 @@ docker_req_new(struct docker *d, enum docker_req_kind kind, const char *path,
     size_t body_max, int post, double timeout)
 {
 	struct docker_req	*r;
-	char			 url[1024];
+	char			 url[DOCKER_FILTER_MAX + 512];	/* a filtered list or events */
 
 	if ((size_t)snprintf(url, sizeof(url), "%s%s", d->ep.base_url, path) >=
 	    sizeof(url))

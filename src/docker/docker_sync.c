@@ -197,10 +197,10 @@ static void
 list_start(struct docker *d)
 {
 	struct docker_req	*r;
-	char			 path[64];
+	char			 path[DOCKER_FILTER_MAX + 64];
 
-	snprintf(path, sizeof(path), "/v%d.%d/containers/json?all=1",
-	    d->api / 100, d->api % 100);
+	snprintf(path, sizeof(path), "/v%d.%d/containers/json?all=1%s",
+	    d->api / 100, d->api % 100, d->filter_list);
 	d->resync_wanted = 0;
 	/* Before the request: what changes after this counts as seen. */
 	d->list_epoch = inventory_epoch_begin(d->inv);

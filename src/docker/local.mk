@@ -4,7 +4,8 @@ src_libhale_a_SOURCES += \
 	%reldir%/curlev.c %reldir%/curlev.h \
 	%reldir%/docker.c %reldir%/docker.h %reldir%/docker_impl.h \
 	%reldir%/docker_req.c %reldir%/docker_sync.c %reldir%/docker_ctl.c \
-	%reldir%/docker_metrics.c \
+	%reldir%/docker_metrics.c %reldir%/docker_scope.c \
+	%reldir%/docker_filter.c %reldir%/docker_filter.h \
 	%reldir%/docker_parse.h %reldir%/docker_parse_json.h \
 	%reldir%/docker_parse_lines.c %reldir%/docker_parse_names.c \
 	%reldir%/docker_parse_time.c %reldir%/docker_parse_event.c \
@@ -13,4 +14,4 @@ src_libhale_a_SOURCES += \
 	%reldir%/inventory.c %reldir%/inventory.h %reldir%/inventory_json.c \
 	%reldir%/inventory_metrics.c
 unit_tests += tests/unit/test_docker_lines tests/unit/test_docker_parse tests/unit/test_inventory \
-	tests/unit/test_docker_client tests/unit/test_docker_ctl
+	tests/unit/test_docker_client tests/unit/test_docker_ctl tests/unit/test_docker_filter

@@ -135,11 +135,8 @@ hook_events(struct confjson *j, const char *path, const cJSON *v,
 	unsigned	 bit;
 	int		 i = 0;
 
-	if (!cJSON_IsArray(v)) {
-		confjson_show(v, tmp, sizeof(tmp));
-		confjson_problem(j, path, "%s is not an array", tmp);
+	if (confjson_want_array(j, path, v) == -1)
 		return;
-	}
 	h->events = 0;
 	cJSON_ArrayForEach(e, v) {
 		confjson_path(epath, sizeof(epath), "%s[%d]", path, i++);
@@ -165,11 +162,8 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 
 	h->events = NOTIFY_EV_ALL;
 	h->timeout_ms = NOTIFY_TIMEOUT_DEFAULT_MS;
-	if (!cJSON_IsObject(o)) {
-		confjson_show(o, tmp, sizeof(tmp));
-		confjson_problem(j, path, "%s is not an object", tmp);
+	if (confjson_want_object(j, path, o) == -1)
 		return;
-	}
 	cJSON_ArrayForEach(v, o) {
 		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "url") == 0) {
@@ -182,11 +176,8 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 		} else if (strcmp(v->string, "events") == 0)
 			hook_events(j, kpath, v, h);
 		else if (strcmp(v->string, "headers") == 0) {
-			if (!cJSON_IsObject(v)) {
-				confjson_show(v, tmp, sizeof(tmp));
-				confjson_problem(j, kpath, "%s is not an object", tmp);
+			if (confjson_want_object(j, kpath, v) == -1)
 				continue;
-			}
 			cJSON_ArrayForEach(hv, v) {
 				confjson_path(hpath, sizeof(hpath), "%s.%.60s", kpath,
 				    hv->string);
@@ -231,14 +222,11 @@ notify_config_from_json(const cJSON *obj, const char *path,
 	struct confjson		 j = { errors, 0 };
 	struct notify_config	*cfg;
 	const cJSON		*v, *e;
-	char			 kpath[160], epath[180], tmp[80];
+	char			 kpath[160], epath[180];
 
 	*out = NULL;
-	if (!cJSON_IsObject(obj)) {
-		confjson_show(obj, tmp, sizeof(tmp));
-		confjson_problem(&j, path, "%s is not an object", tmp);
+	if (confjson_want_object(&j, path, obj) == -1)
 		return j.n;
-	}
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
 		confjson_problem(&j, path, "out of memory");
 		return j.n;
@@ -254,11 +242,8 @@ notify_config_from_json(const cJSON *obj, const char *path,
 			if (cfg->queue_max == 0)
 				confjson_problem(&j, kpath, "must be at least 1");
 		} else if (strcmp(v->string, "webhooks") == 0) {
-			if (!cJSON_IsArray(v)) {
-				confjson_show(v, tmp, sizeof(tmp));
-				confjson_problem(&j, kpath, "%s is not an array", tmp);
+			if (confjson_want_array(&j, kpath, v) == -1)
 				continue;
-			}
 			cJSON_ArrayForEach(e, v) {
 				confjson_path(epath, sizeof(epath), "%s[%zu]", kpath,
 				    cfg->nhooks);

@@ -32,14 +32,11 @@ json_rules(struct confjson *j, const char *path, const cJSON *arr,
     struct remedy_config *cfg)
 {
 	const cJSON	*e;
-	char		 epath[96], tmp[64];
+	char		 epath[96];
 	int		 n = cJSON_GetArraySize(arr);
 
-	if (!cJSON_IsArray(arr)) {
-		confjson_show(arr, tmp, sizeof(tmp));
-		confjson_problem(j, path, "%s is not an array", tmp);
+	if (confjson_want_array(j, path, arr) == -1)
 		return;
-	}
 	if (n > REMEDY_RULES_MAX) {
 		confjson_problem(j, path, "at most %d rules", REMEDY_RULES_MAX);
 		return;
@@ -67,11 +64,8 @@ remedy_config_from_json(const cJSON *obj, const char *path,
 	char			 kpath[160], tmp[64], err[REMEDY_ERR_MAX];
 
 	*out = NULL;
-	if (!cJSON_IsObject(obj)) {
-		confjson_show(obj, tmp, sizeof(tmp));
-		confjson_problem(&j, path, "%s is not an object", tmp);
+	if (confjson_want_object(&j, path, obj) == -1)
 		return j.n;
-	}
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL) {
 		confjson_problem(&j, path, "out of memory");
 		return j.n;

@@ -326,14 +326,11 @@ remedy_rule_from_json(struct confjson *j, const char *path, const cJSON *o,
     struct remedy_rule *r)
 {
 	const cJSON	*v;
-	char		 kpath[160], tmp[64];
+	char		 kpath[160];
 	int		 matched = 0;
 
-	if (!cJSON_IsObject(o)) {
-		confjson_show(o, tmp, sizeof(tmp));
-		confjson_problem(j, path, "%s is not an object", tmp);
+	if (confjson_want_object(j, path, o) == -1)
 		return;
-	}
 	cJSON_ArrayForEach(v, o) {
 		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "match") == 0) {

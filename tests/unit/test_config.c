@@ -279,6 +279,57 @@ test_checks_rules(void **state)
 	assert_string_equal(e, "checks: must be an array of rules\n");
 }
 
+static void
+test_docker_scope(void **state)
+{
+	struct config_flags	 f;
+	struct config		*c;
+	const char		*e;
+	char			 err[128];
+	char			*argv[] = { A("haled"), A("--docker.scope=project"), NULL };
+	char			*bad[] = { A("haled"), A("--docker.scope=mine"), NULL };
+	struct buf		 eb;
+
+	(void)state;
+	c = load_ok(NULL, &no_flags);
+	assert_int_equal(c->docker_scope_project, 0);
+	assert_int_equal(c->ndocker_label_filter, 0);
+	config_free(c);
+	c = load_ok("{\"docker\":{\"scope\":\"project\",\"label_filter\":"
+	    "[\"tier=web\",\"hale.watch\",\"odd=a\\\"b\"]}}", &no_flags);
+	assert_int_equal(c->docker_scope_project, 1);
+	assert_int_equal(c->ndocker_label_filter, 3);
+	assert_string_equal(c->docker_label_filter[0], "tier=web");
+	assert_string_equal(c->docker_label_filter[1], "hale.watch");
+	assert_string_equal(c->docker_label_filter[2], "odd=a\"b");
+	config_free(c);
+	/* The flag wins over the file. */
+	assert_int_equal(config_parse_flags(2, argv, &f, err, sizeof(err)), 0);
+	c = load_ok("{\"docker\":{\"scope\":\"all\"}}", &f);
+	assert_int_equal(c->docker_scope_project, 1);
+	config_free(c);
+	assert_int_equal(config_parse_flags(2, bad, &f, err, sizeof(err)), 0);
+	buf_init(&eb);
+	assert_null(config_from_json(NULL, 0, &f, sections_table, &eb));
+	assert_non_null(strstr(eb.data, "--docker.scope: \"mine\" is not all or project"));
+	buf_free(&eb);
+
+	e = errors_of("{\"docker\":{\"scope\":\"stack\"}}");
+	assert_string_equal(e, "docker.scope: \"stack\" is not all or project\n");
+	e = errors_of("{\"docker\":{\"scope\":1}}");
+	assert_non_null(strstr(e, "docker.scope: 1 is not a string"));
+	e = errors_of("{\"docker\":{\"label_filter\":\"tier=web\"}}");
+	assert_non_null(strstr(e, "docker.label_filter: \"tier=web\" is not an array"));
+	e = errors_of("{\"docker\":{\"label_filter\":[\"\",\"=v\",\"a\\nb\",3]}}");
+	assert_non_null(strstr(e, "docker.label_filter[0]: must be \"key\" or \"key=value\""));
+	assert_non_null(strstr(e, "docker.label_filter[1]: must be"));
+	assert_non_null(strstr(e, "docker.label_filter[2]: holds a control character"));
+	assert_non_null(strstr(e, "docker.label_filter[3]: 3 is not a string"));
+	e = errors_of("{\"docker\":{\"label_filter\":[\"a\",\"b\",\"c\",\"d\","
+	    "\"e\",\"f\",\"g\",\"h\",\"i\"]}}");
+	assert_non_null(strstr(e, "docker.label_filter[8]: at most 8 label filters"));
+}
+
 int
 main(void)
 {
@@ -293,6 +344,7 @@ main(void)
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_listen_syntax),
 		cmocka_unit_test(test_checks_rules),
+		cmocka_unit_test(test_docker_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

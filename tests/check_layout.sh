@@ -1,12 +1,12 @@
 #!/bin/bash
-# layout.sh: the source tree keeps the shape the README's layout section
+# check_layout.sh: the source tree keeps the shape the README's layout section
 # describes. Fails (exit 1) naming each file that breaks a rule:
 #   - a folder of src/ includes only itself and the folders below it in
 #     LAYERS (core is the base, daemon the top);
 #   - each .c file that has a header of the same name includes it first;
 #   - no source file is longer than MAX_LINES.
 set -euo pipefail
-cd "$(dirname "$0")/../../src"
+cd "$(dirname "$0")/../src"
 LAYERS=(core cgroup docker check remedy http daemon)
 MAX_LINES=800
 bad=0
