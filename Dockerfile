@@ -42,7 +42,7 @@ ARG VERSION=0.1.0
 ARG REVISION=unknown
 ARG CREATED=unknown
 ARG SOURCE=unknown
-# SPDX; the tree names no licence yet.
+# SPDX; the tree names no licence.
 ARG LICENSES=NOASSERTION
 LABEL org.opencontainers.image.title="hale" \
       org.opencontainers.image.description="haled: container health and resource monitor (cAdvisor-compatible metrics, health checks, remediation)" \

@@ -51,7 +51,7 @@ config_usage(FILE *fp)
 {
 	size_t	 i;
 
-	fprintf(fp, "usage: haled [flags]\n\n"
+	fprintf(fp, "Usage: haled [FLAG]...\n\n"
 	    "Container health and resource monitor daemon.\n\nFlags:\n");
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		fprintf(fp, "  --%s%s\n      %s\n", flags[i].name,

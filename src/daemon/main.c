@@ -6,11 +6,13 @@
  *	         curlev, inventory, probes, notify, docker, remedy (in that
  *	         order; observers in place before docker_start) --> httpd
  *	         (wire_http points routes and scrape at the modules)
- *	         --> ready --> ev_run
- *	SIGHUP  --> reload_cb: new config (modules first, then what http
- *	         reads) or keep the old one
- *	SIGTERM --> stop_cb: quiesce httpd --> drain_cb until idle --> ev_break
- *	         --> httpd, then stop_docker in reverse order, collector
+ *	         --> ready (READY=1 to systemd, watchdog and status timers)
+ *	         --> ev_run
+ *	SIGHUP  --> reload_cb: RELOADING=1, new config (modules first, then
+ *	         what http reads) or keep the old one, READY=1
+ *	SIGTERM --> stop_cb: STOPPING=1, quiesce httpd --> drain_cb until idle
+ *	         --> ev_break --> httpd, then stop_docker in reverse order,
+ *	         collector
  *
  * Only this file decides to exit; everything else reports errors up.
  */
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <ev.h>
@@ -33,6 +36,7 @@
 #include "core/log.h"
 #include "core/revision.h"
 #include "daemon/privdrop.h"
+#include "daemon/sdnotify.h"
 #include "daemon/sections.h"
 #include "daemon/selfcheck.h"
 #include "docker/curlev.h"
@@ -45,6 +49,7 @@
 #include "remedy/remedy_exec.h"
 
 #define DRAIN_MAX_SECONDS	5.0
+#define STATUS_CHECK_SECONDS	1.0	/* how often the summary is compared */
 
 /*
  * The daemon's state: one instance, owned by main(). Single thread: the
@@ -67,6 +72,12 @@ struct hale {
 	struct notify		*notify;	/* webhooks */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
 	char			 self_id[65];	/* docker.scope=project: our container */
+	struct sdnotify		 sd;		/* systemd's notify socket, if any */
+	int			 sd_warned;	/* one failed send was logged */
+	double			 watchdog;	/* ping interval, 0 = off */
+	ev_timer		 watchdog_timer;
+	ev_timer		 status_timer;
+	char			 status[256];	/* the STATUS= last sent */
 };
 
 static ev_signal	sig_term, sig_int, sig_hup;
@@ -156,6 +167,134 @@ note_reload(struct hale *h, int ok)
 		h->scrape.reload_ok_at = (double)time(NULL);
 }
 
+/*
+ * Notifications are best effort: the daemon runs the same without
+ * systemd, so a failed send is logged once and otherwise ignored.
+ */
+static void
+sd_send(struct hale *h, const char *msg)
+{
+	char	 err[192];
+
+	if (sdnotify_send(&h->sd, msg, err, sizeof(err)) == -1 &&
+	    !h->sd_warned) {
+		h->sd_warned = 1;
+		log_warn("cannot notify systemd (NOTIFY_SOCKET); carrying on, "
+		    "further failures are not logged", LOG_S("err", err));
+	}
+}
+
+/* The one-line summary `systemctl status` shows. */
+static void
+status_line(const struct hale *h, char *out, size_t outlen)
+{
+	struct inventory_stats	 is;
+	struct probe_stats	 ps;
+	struct docker_stats	 ds;
+	char			 refused[48] = "";
+
+	inventory_get_stats(h->inv, &is);
+	probe_get_stats(h->probes, &ps);
+	docker_get_stats(h->docker, &ds);
+	if (ps.refused > 0)
+		snprintf(refused, sizeof(refused), " (%zu refused)", ps.refused);
+	snprintf(out, outlen, "%zu containers (%zu running), %zu checks%s, "
+	    "docker %s%s%s", is.total, is.by_state[DOCKER_STATE_RUNNING],
+	    ps.active, refused, ds.up ? "up" : "unreachable at ",
+	    ds.up ? "" : h->cfg->docker_host,
+	    h->scrape.reload_ok ? "" : "; last reload failed, see the log");
+}
+
+/* Sends READY=1 (with `prefix` before it, if any) and the status. */
+static void
+sd_ready(struct hale *h, const char *prefix)
+{
+	char	 line[sizeof(h->status)], msg[sizeof(h->status) + 64];
+
+	status_line(h, line, sizeof(line));
+	snprintf(h->status, sizeof(h->status), "%s", line);
+	snprintf(msg, sizeof(msg), "%sREADY=1\n", prefix);
+	sdnotify_status(msg + strlen(msg), sizeof(msg) - strlen(msg), line);
+	sd_send(h, msg);
+}
+
+/* Sent when the summary changed, not on every tick. */
+static void
+status_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct hale	*h = w->data;
+	char		 line[sizeof(h->status)], msg[sizeof(h->status) + 8];
+
+	(void)loop;
+	(void)revents;
+	status_line(h, line, sizeof(line));
+	if (strcmp(line, h->status) == 0)
+		return;
+	snprintf(h->status, sizeof(h->status), "%s", line);
+	sdnotify_status(msg, sizeof(msg), line);
+	sd_send(h, msg);
+}
+
+/* On the loop itself: a loop that is stuck stops pinging, and systemd restarts it. */
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	sd_send(w->data, "WATCHDOG=1");
+}
+
+/* systemd's variables: the notify socket and the watchdog interval. */
+static void
+sd_setup(struct hale *h)
+{
+	uint64_t	 usec;
+	char		 err[192];
+
+	if (sdnotify_open(&h->sd, getenv("NOTIFY_SOCKET"), err,
+	    sizeof(err)) == -1) {
+		log_warn("NOTIFY_SOCKET ignored: systemd will not hear from haled",
+		    LOG_S("err", err));
+		sdnotify_close(&h->sd);
+	}
+	if (sdnotify_watchdog_usec(getenv("WATCHDOG_USEC"),
+	    getenv("WATCHDOG_PID"), getpid(), &usec, err, sizeof(err)) == -1)
+		log_warn("watchdog off: WATCHDOG_USEC is not usable",
+		    LOG_S("err", err));
+	else if (usec > 0 && !sdnotify_enabled(&h->sd))
+		log_warn("watchdog off: WATCHDOG_USEC is set but NOTIFY_SOCKET "
+		    "is not");
+	else
+		h->watchdog = (double)usec / 1e6;
+}
+
+static void
+sd_start_timers(struct hale *h)
+{
+	if (!sdnotify_enabled(&h->sd))
+		return;
+	ev_timer_init(&h->status_timer, status_cb, STATUS_CHECK_SECONDS,
+	    STATUS_CHECK_SECONDS);
+	h->status_timer.data = h;
+	ev_timer_start(h->loop, &h->status_timer);
+	if (h->watchdog > 0) {
+		/* Half the interval, as sd_watchdog_enabled(3) recommends. */
+		ev_timer_init(&h->watchdog_timer, watchdog_cb, h->watchdog / 2,
+		    h->watchdog / 2);
+		h->watchdog_timer.data = h;
+		ev_timer_start(h->loop, &h->watchdog_timer);
+		log_info("systemd watchdog on", LOG_F("interval_seconds",
+		    h->watchdog));
+	}
+}
+
+static void
+sd_stop_timers(struct hale *h)
+{
+	ev_timer_stop(h->loop, &h->status_timer);
+	ev_timer_stop(h->loop, &h->watchdog_timer);
+}
+
 /* Once every module runs: the handlers may read them. */
 static void
 wire_http(struct hale *h)
@@ -206,15 +345,21 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct buf	 errors;
 	char		 err[128];
 
+	char		 msg[64];
+
 	(void)loop;
 	(void)revents;
+	sdnotify_reloading(msg, sizeof(msg), sdnotify_monotonic_usec());
+	sd_send(h, msg);
 	buf_init(&errors);
 	if ((cfg = config_load(&h->flags, sections_table, &errors)) == NULL) {
 		note_reload(h, 0);
-		log_error("config reload failed, keeping the running config",
+		log_error("config reload failed, keeping the running config; "
+		    "fix the file and reload again",
 		    LOG_S("file", config_file_path(&h->flags)),
 		    LOG_S("errors", errors.data != NULL ? errors.data : ""));
 		buf_free(&errors);
+		sd_ready(h, "");
 		return;
 	}
 	buf_free(&errors);
@@ -238,6 +383,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		    LOG_S("err", err));
 	scrape_invalidate(&h->scrape);
 	log_info("config reloaded", LOG_S("file", config_file_path(&h->flags)));
+	sd_ready(h, "");
 }
 
 static void
@@ -266,6 +412,7 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;		/* a second signal while draining changes nothing */
 	log_info("shutting down", LOG_S("signal",
 	    w->signum == SIGTERM ? "SIGTERM" : "SIGINT"));
+	sd_send(h, "STOPPING=1\nSTATUS=shutting down");
 	h->routes.ready = 0;
 	httpd_quiesce(h->httpd);
 	drain_deadline = ev_now(loop) + DRAIN_MAX_SECONDS;
@@ -325,7 +472,8 @@ start_collector(struct hale *h)
 
 	if (cgroup_env_init(&h->cgenv, h->cfg->sysfs, h->cfg->procfs, err,
 	    sizeof(err)) == -1) {
-		log_warn("no cgroup tree found, container metrics disabled",
+		log_warn("no cgroup tree found, container metrics are off; "
+		    "point --path.sysfs at the host's sysfs",
 		    LOG_S("sysfs", h->cfg->sysfs), LOG_S("err", err));
 		return;
 	}
@@ -444,6 +592,7 @@ run(struct hale *h)
 		return 1;
 	}
 	watch_signals(h);
+	sd_setup(h);
 	start_collector(h);
 	if (start_docker(h) == -1 || start_httpd(h) == -1) {
 		stop_docker(h);
@@ -456,7 +605,10 @@ run(struct hale *h)
 		log_info("listening", LOG_S("address", h->cfg->listen[i]));
 	log_info("haled started", LOG_S("version", PACKAGE_VERSION),
 	    LOG_S("revision", HALE_REVISION));
+	sd_ready(h, "");
+	sd_start_timers(h);
 	ev_run(h->loop, 0);
+	sd_stop_timers(h);
 	httpd_stop(h->httpd);
 	stop_docker(h);
 	collector_free(h->collector);
@@ -475,6 +627,7 @@ main(int argc, char **argv)
 	int		 rc;
 
 	memset(&h, 0, sizeof(h));
+	h.sd.fd = -1;
 	/*
 	 * A scrape of thousands of containers collects into arrays of
 	 * megabytes. Without a fixed threshold glibc raises it to the largest
@@ -522,6 +675,7 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);	/* once, before any thread */
 	rc = run(&h);
 	curl_global_cleanup();
+	sdnotify_close(&h.sd);
 	scrape_free(&h.scrape);
 	config_free(h.cfg);
 	return rc;

@@ -6,8 +6,10 @@
  */
 #include "docker/docker_impl.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/log.h"
 
@@ -101,6 +103,43 @@ docker_req_submit(struct docker *d, struct docker_req *r)
 	return 0;
 }
 
+/*
+ * curl's text names "localhost port 80" even for a unix socket: name the
+ * socket (or host and port) that was tried, the errno, and what to do.
+ */
+static void
+connect_failure(struct docker_req *r, char *msg, size_t msglen)
+{
+	const struct docker	*d = r->d;
+	const char		*where = d->ep.socket_path, *hint = "";
+	long			 e = 0;
+
+	curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &e);
+	if (where[0] == '\0')
+		where = strncmp(d->ep.base_url, "http://", 7) == 0 ?
+		    d->ep.base_url + 7 : d->ep.base_url;
+	switch (e) {
+	case ENOENT:
+		hint = "; is Docker running? If its socket is elsewhere, "
+		    "set --docker.host";
+		break;
+	case EACCES:
+	case EPERM:
+		hint = "; run haled as root or as a member of the socket's "
+		    "group (docker)";
+		break;
+	case ECONNREFUSED:
+		hint = "; nothing accepts connections there: is Docker running?";
+		break;
+	}
+	if (e != 0)
+		snprintf(msg, msglen, "cannot connect to %s: %s%s", where,
+		    strerror((int)e), hint);
+	else
+		snprintf(msg, msglen, "cannot connect to %s: %s", where,
+		    r->errbuf[0] != '\0' ? r->errbuf : "connection failed");
+}
+
 const char *
 docker_req_failure(struct docker_req *r, CURLcode rc, long *status, char *msg,
     size_t msglen, const char **key)
@@ -116,6 +155,8 @@ docker_req_failure(struct docker_req *r, CURLcode rc, long *status, char *msg,
 		if (r->overflow)
 			snprintf(msg, msglen, "reply larger than %zu bytes",
 			    r->body_max);
+		else if (rc == CURLE_COULDNT_CONNECT)
+			connect_failure(r, msg, msglen);
 		else
 			snprintf(msg, msglen, "%s", r->errbuf[0] != '\0' ?
 			    r->errbuf : curl_easy_strerror(rc));

@@ -18,6 +18,7 @@
  */
 #include "http/httpd.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -334,6 +335,33 @@ resolve(const char *addr, struct sockaddr_storage *ss, socklen_t *sslen,
 	return 0;
 }
 
+/*
+ * MHD tells only that it failed; the errno of its bind or listen is still
+ * there when it is one of these, and says what to do.
+ */
+static void
+listen_failure(const char *addr, int e, char *err, size_t errlen)
+{
+	switch (e) {
+	case EADDRINUSE:
+		err_set(err, errlen, "%s: cannot listen: %s; stop what listens "
+		    "there or choose another --web.listen-address", addr,
+		    strerror(e));
+		break;
+	case EACCES:
+		err_set(err, errlen, "%s: cannot listen: %s; ports below 1024 "
+		    "need root or CAP_NET_BIND_SERVICE", addr, strerror(e));
+		break;
+	case EADDRNOTAVAIL:
+		err_set(err, errlen, "%s: cannot listen: %s; the host has no "
+		    "such address", addr, strerror(e));
+		break;
+	default:
+		err_set(err, errlen, "%s: cannot listen (address in use or not "
+		    "available); choose another --web.listen-address", addr);
+	}
+}
+
 static struct MHD_Daemon *
 start_daemon(struct httpd *h, const struct httpd_options *o,
     const char *addr, char *err, size_t errlen)
@@ -366,8 +394,7 @@ start_daemon(struct httpd *h, const struct httpd_options *o,
 		    (struct sockaddr *)&ss, MHD_OPTION_END);
 #undef MHD_COMMON_OPTIONS
 	if (d == NULL)
-		err_set(err, errlen, "%s: cannot listen (address in use or not available)",
-		    addr);
+		listen_failure(addr, errno, err, errlen);
 	return d;
 }
 

@@ -28,10 +28,18 @@ landing(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	    "<h1>haled</h1>\n"
 	    "<p>hale: container health and resource monitor. Version "
 	    PACKAGE_VERSION ".</p>\n<ul>\n"
-	    "<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics</li>\n"
+	    "<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics "
+	    "(text format or OpenMetrics, gzip on request)</li>\n"
+	    "<li><a href=\"/api/v1/containers\">/api/v1/containers</a>: "
+	    "every container with its health and remediation, as JSON</li>\n"
+	    "<li>/api/v1/containers/{id, name or id prefix}: one container</li>\n"
+	    "<li>POST /api/v1/containers/{id or name}/reset: clear a "
+	    "remediation give-up (needs web.admin_token or web.admin_user in "
+	    "the config file; off without them)</li>\n"
 	    "<li><a href=\"/healthz\">/healthz</a>: the daemon is alive</li>\n"
 	    "<li><a href=\"/readyz\">/readyz</a>: startup has finished</li>\n"
-	    "</ul>\n</body></html>\n");
+	    "</ul>\n<p>Settings, labels and metrics: <code>man haled</code> "
+	    "and the README.</p>\n</body></html>\n");
 }
 
 static void

@@ -32,33 +32,11 @@ hale_require docker-compose promtool prometheus "$PY"
 hale_tmpdir
 
 # A copy of the files the stacks reference, laid out as in the repo, so that
-# the relative mounts resolve. The rules file and the dashboard providers
-# belong to the dashboards' part of the tree: where they are missing (a
-# branch without them), the copy gets stand-ins, and CI fails instead.
+# the relative mounts resolve.
 repo=$HALE_TMP/repo
 mkdir -p "$repo/etc/prometheus"
-cp -r "$top/deploy" "$repo/"
-if [ -d "$top/dashboards" ]; then
-	cp -r "$top/dashboards" "$repo/"
-fi
-standin() {
-	if [ "${CI:-}" = true ]; then
-		fail "$1 is missing from the repository"
-	fi
-	printf '# note: %s is missing; the checks use a stand-in\n' "$1" >&2
-}
-if [ -f "$top/etc/prometheus/hale-alerts.yml" ]; then
-	cp "$top/etc/prometheus/hale-alerts.yml" "$repo/etc/prometheus/"
-else
-	standin etc/prometheus/hale-alerts.yml
-	printf 'groups: []\n' >"$repo/etc/prometheus/hale-alerts.yml"
-fi
-if ! ls "$top"/dashboards/provisioning/*.y*ml >/dev/null 2>&1; then
-	standin dashboards/provisioning/
-	mkdir -p "$repo/dashboards/provisioning"
-	printf 'apiVersion: 1\nproviders:\n  - name: hale\n    type: file\n    options:\n      path: /etc/grafana/dashboards\n' \
-	    >"$repo/dashboards/provisioning/hale.yml"
-fi
+cp -r "$top/deploy" "$top/dashboards" "$repo/"
+cp "$top/etc/prometheus/hale-alerts.yml" "$repo/etc/prometheus/"
 
 # stop_pid PID: end a process this test started, if it still runs.
 stop_pid() {
@@ -363,9 +341,14 @@ ds = yaml.safe_load(open(repo + "/deploy/compose/grafana/datasources/prometheus.
 (d,) = ds["datasources"]
 assert d["type"] == "prometheus" and d["url"] == "http://prometheus:9090" and d["isDefault"], d
 assert mounts["/etc/grafana/provisioning/datasources"].endswith("/deploy/compose/grafana/datasources")
-prov = mounts["/etc/grafana/provisioning/dashboards"]
-files = glob.glob(prov + "/*.yml") + glob.glob(prov + "/*.yaml")
-assert files, "no dashboard provider in " + prov
+provdir = "/etc/grafana/provisioning/dashboards"
+files = []
+for m, src in mounts.items():
+    if m == provdir:
+        files += glob.glob(src + "/*.yml") + glob.glob(src + "/*.yaml")
+    elif os.path.dirname(m) == provdir:
+        files.append(src)
+assert files, "no dashboard provider mounted in " + provdir
 for f in files:
     doc = yaml.safe_load(open(f))
     assert "providers" in doc, f + ": not a dashboard provider file"
