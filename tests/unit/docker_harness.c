@@ -63,20 +63,39 @@ dh_script_engine(struct fake_engine *fe)
 	    "inspect_plain.json");
 }
 
-int
-dh_setup_bare(void **state)
+void
+dh_init(struct dh *t)
 {
-	struct dh	*t;
-	char		 err[256];
+	char	 err[256];
 
-	assert_non_null(t = calloc(1, sizeof(*t)));
+	memset(t, 0, sizeof(*t));
 	assert_non_null(t->loop = ev_loop_new(EVFLAG_AUTO));
 	t->fe = fake_engine_new(t->loop, err, sizeof(err));
 	assert_non_null(t->fe);
 	assert_non_null(t->cv = curlev_new(t->loop, err, sizeof(err)));
-	t->inv = inventory_new(cgroup_id_resolve, FIXTURES "/docker/proc", NULL, 0, err,
-	    sizeof(err));
+	t->inv = inventory_new(cgroup_id_resolve, FIXTURES "/docker/proc", NULL,
+	    0, err, sizeof(err));
 	assert_non_null(t->inv);
+}
+
+void
+dh_fini(struct dh *t)
+{
+	docker_free(t->d);
+	if (t->cv != NULL)
+		curlev_free(t->cv);
+	inventory_free(t->inv);
+	fake_engine_free(t->fe);
+	ev_loop_destroy(t->loop);
+}
+
+int
+dh_setup_bare(void **state)
+{
+	struct dh	*t;
+
+	assert_non_null(t = malloc(sizeof(*t)));
+	dh_init(t);
 	*state = t;
 	return 0;
 }
@@ -113,12 +132,7 @@ dh_teardown(void **state)
 {
 	struct dh	*t = *state;
 
-	docker_free(t->d);
-	if (t->cv != NULL)
-		curlev_free(t->cv);
-	inventory_free(t->inv);
-	fake_engine_free(t->fe);
-	ev_loop_destroy(t->loop);
+	dh_fini(t);
 	free(t);
 	return 0;
 }

@@ -5,6 +5,8 @@
  *   dh_setup / dh_teardown      cmocka fixtures; *state is a struct dh
  *   dh_setup_bare, dh_client    the same in two steps, for a client
  *                               with other settings
+ *   dh_init, dh_fini            the same on a struct dh inside the
+ *                               caller's own (the executor's tests)
  *   dh_script_engine            a healthy engine: version 1.41, an open
  *                               events stream, the list and four inspects
  *   dh_start_synced             start the client and wait for the table
@@ -48,7 +50,11 @@ void	 dh_serve_fixture(struct fake_engine *, const char *pattern,
 	    const char *name);
 void	 dh_script_engine(struct fake_engine *);
 
-/* The loop, the engine, curlev and an inventory; no client yet. */
+/* The loop, the engine, curlev and an inventory in *t; no client yet. */
+void	 dh_init(struct dh *t);
+/* Frees what *t holds (a client too, when t->d is set). */
+void	 dh_fini(struct dh *t);
+/* dh_init on a new struct dh, as a cmocka fixture. */
 int	 dh_setup_bare(void **state);
 /*
  * The client (t->d), not started, with short backoffs (20 to 100 ms) so

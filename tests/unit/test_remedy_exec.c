@@ -23,7 +23,6 @@
 #include <ev.h>
 #include <unistd.h>
 
-#include "cgroup/procpid.h"
 #include "check/health.h"
 #include "core/buf.h"
 #include "core/metrics.h"
@@ -33,7 +32,7 @@
 #include "http/api_reset.h"
 #include "http/httpd.h"
 #include "remedy/remedy_exec.h"
-#include "fake_engine.h"
+#include "docker_harness.h"
 
 #define APP	"c7b1f16919c4f8defd1fe151603b16483f5e62c7cba8f2e715cc2da3d18631e5"
 #define SIDE	"e6c66d8056e671e779e62cd971b1848d719020ec90caf4b9ffed2fdc681587a3"
@@ -45,11 +44,7 @@
 #define P_ANY_CTL	"/v1.41/containers/*/[rsk][ets]*"
 
 struct t {
-	struct ev_loop		*loop;
-	struct fake_engine	*fe;
-	struct curlev		*cv;
-	struct inventory	*inv;
-	struct docker		*d;
+	struct dh		 h;	/* loop, engine, curlev, inventory, client */
 	struct remedy_exec	*rx;
 };
 
@@ -110,16 +105,9 @@ static int
 setup(void **state)
 {
 	struct t	*t;
-	char		 err[256];
 
 	assert_non_null(t = calloc(1, sizeof(*t)));
-	assert_non_null(t->loop = ev_loop_new(EVFLAG_AUTO));
-	t->fe = fake_engine_new(t->loop, err, sizeof(err));
-	assert_non_null(t->fe);
-	assert_non_null(t->cv = curlev_new(t->loop, err, sizeof(err)));
-	t->inv = inventory_new(cgroup_id_resolve, FIXTURES "/docker/proc", NULL, 0, err,
-	    sizeof(err));
-	assert_non_null(t->inv);
+	dh_init(&t->h);
 	*state = t;
 	return 0;
 }
@@ -128,20 +116,16 @@ setup(void **state)
 static void
 start(struct t *t, int dry_run, double timeout)
 {
-	struct docker_config	 cfg = { .backoff_min = 0.02,
-	    .backoff_max = 0.1, .request_timeout = timeout };
-	char			 err[256];
+	char	 err[256];
 
-	cfg.host = fake_engine_host(t->fe);
-	t->d = docker_new(t->loop, t->cv, t->inv, &cfg, err, sizeof(err));
-	assert_non_null(t->d);
-	t->rx = remedy_exec_new(t->loop, t->d, t->inv, NULL, NULL, dry_run,
+	dh_client(&t->h, timeout, 0);
+	t->rx = remedy_exec_new(t->h.loop, t->h.d, t->h.inv, NULL, NULL, dry_run,
 	    err, sizeof(err));
 	assert_non_null(t->rx);
-	assert_int_equal(inventory_add_observer(t->inv, remedy_exec_observe,
+	assert_int_equal(inventory_add_observer(t->h.inv, remedy_exec_observe,
 	    t->rx), 0);
-	docker_set_event_cb(t->d, remedy_exec_event, t->rx);
-	docker_start(t->d);
+	docker_set_event_cb(t->h.d, remedy_exec_event, t->rx);
+	docker_start(t->h.d);
 }
 
 static int
@@ -149,12 +133,11 @@ teardown(void **state)
 {
 	struct t	*t = *state;
 
-	docker_free(t->d);
+	/* The client first, as the daemon does: it cancels what is in flight. */
+	docker_free(t->h.d);
+	t->h.d = NULL;
 	remedy_exec_free(t->rx);
-	curlev_free(t->cv);
-	inventory_free(t->inv);
-	fake_engine_free(t->fe);
-	ev_loop_destroy(t->loop);
+	dh_fini(&t->h);
 	free(t);
 	return 0;
 }
@@ -222,7 +205,7 @@ wait_result(struct t *t, const char *id, const char *want, double timeout)
 {
 	struct wait	 w = { t, id, want };
 
-	if (!fake_run_until(t->loop, result_is, &w, timeout))
+	if (!fake_run_until(t->h.loop, result_is, &w, timeout))
 		fail_msg("latest attempt of %.12s is \"%s\", not \"%s\"", id,
 		    latest(t, id), want);
 }
@@ -255,8 +238,8 @@ is_up(void *arg)
 {
 	struct docker_stats	 st;
 
-	docker_get_stats(((struct t *)arg)->d, &st);
-	return st.up && inventory_get(((struct t *)arg)->inv, APP) != NULL;
+	docker_get_stats(((struct t *)arg)->h.d, &st);
+	return st.up && inventory_get(((struct t *)arg)->h.inv, APP) != NULL;
 }
 
 static int
@@ -264,7 +247,7 @@ is_down(void *arg)
 {
 	struct docker_stats	 st;
 
-	docker_get_stats(((struct t *)arg)->d, &st);
+	docker_get_stats(((struct t *)arg)->h.d, &st);
 	return !st.up;
 }
 
@@ -277,13 +260,13 @@ restart_ok(void **state)
 	struct t	*t = *state;
 	cJSON		*r;
 
-	script_engine(t->fe, "unhealthy", LABELS_ON);
-	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
+	script_engine(t->h.fe, "unhealthy", LABELS_ON);
+	fake_engine_json(t->h.fe, "POST", P_RESTART, 204, NULL);
 	start(t, 0, 5);
 	wait_result(t, APP, "ok", 5);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 1);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 1);
 	/* Docker's grace period is the container's (10 s by default). */
-	assert_string_equal(fake_engine_last(t->fe, "POST", P_RESTART),
+	assert_string_equal(fake_engine_last(t->h.fe, "POST", P_RESTART),
 	    P_RESTART "?t=10");
 	assert_non_null(r = remediation(t, APP));
 	assert_string_equal(str_of(r, "state"), "backoff");
@@ -299,8 +282,8 @@ restart_ok(void **state)
 	    "state=\"backoff\"} 1\n");
 	assert_metric(t, "hale_remediation_dry_run_enabled 0\n");
 	/* Nothing twice: the backoff (10 s) holds the next restart. */
-	fake_run_until(t->loop, NULL, NULL, 0.3);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 1);
+	fake_run_until(t->h.loop, NULL, NULL, 0.3);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 1);
 }
 
 static void
@@ -310,8 +293,8 @@ refused(struct t *t, int status, const char *message)
 	cJSON	*r, *a;
 
 	snprintf(body, sizeof(body), "{\"message\":\"%s\"}", message);
-	script_engine(t->fe, "unhealthy", LABELS_ON);
-	fake_engine_json(t->fe, "POST", P_RESTART, status, body);
+	script_engine(t->h.fe, "unhealthy", LABELS_ON);
+	fake_engine_json(t->h.fe, "POST", P_RESTART, status, body);
 	start(t, 0, 5);
 	wait_result(t, APP, "failed", 5);
 	assert_non_null(r = remediation(t, APP));
@@ -346,12 +329,12 @@ slow_engine(void **state)
 	struct t		*t = *state;
 	struct fake_reply	 slow = { .status = 204, .delay_ms = 5000 };
 
-	script_engine(t->fe, "unhealthy", LABELS_ON ",\"hale.stop.timeout\":\"1\"");
-	fake_engine_reply(t->fe, "POST", P_RESTART, &slow);
+	script_engine(t->h.fe, "unhealthy", LABELS_ON ",\"hale.stop.timeout\":\"1\"");
+	fake_engine_reply(t->h.fe, "POST", P_RESTART, &slow);
 	start(t, 0, 0.4);
 	wait_result(t, APP, "pending", 3);
 	wait_result(t, APP, "timeout", 4);
-	assert_string_equal(fake_engine_last(t->fe, "POST", P_RESTART),
+	assert_string_equal(fake_engine_last(t->h.fe, "POST", P_RESTART),
 	    P_RESTART "?t=1");
 	assert_metric(t, "hale_restarts_total{name=\"app\",result=\"timeout\"} 1\n");
 }
@@ -367,22 +350,22 @@ engine_gone(void **state)
 	struct health_transition	 tr = { DOCKER_HEALTH_HEALTHY, DOCKER_HEALTH_UNHEALTHY };
 	char				 err[128];
 
-	script_engine(t->fe, "healthy", LABELS_ON);
-	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
+	script_engine(t->h.fe, "healthy", LABELS_ON);
+	fake_engine_json(t->h.fe, "POST", P_RESTART, 204, NULL);
 	start(t, 0, 5);
-	assert_true(fake_run_until(t->loop, is_up, t, 5));
+	assert_true(fake_run_until(t->h.loop, is_up, t, 5));
 	assert_string_equal(latest(t, APP), "");
-	fake_engine_refuse(t->fe);
-	assert_true(fake_run_until(t->loop, is_down, t, 5));
+	fake_engine_refuse(t->h.fe);
+	assert_true(fake_run_until(t->h.loop, is_down, t, 5));
 	/* A hale check says unhealthy while the engine is down. */
 	remedy_exec_transition(t->rx, APP, &tr, NULL);
-	fake_run_until(t->loop, NULL, NULL, 0.3);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 0);
+	fake_run_until(t->h.loop, NULL, NULL, 0.3);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 0);
 	assert_string_equal(latest(t, APP), "");
-	assert_int_equal(fake_engine_accept(t->fe, err, sizeof(err)), 0);
+	assert_int_equal(fake_engine_accept(t->h.fe, err, sizeof(err)), 0);
 	/* REMEDY_RETRY_DELAY later, to an engine that is up again. */
 	wait_result(t, APP, "ok", REMEDY_RETRY_DELAY + 3);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 1);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 1);
 }
 
 /* Dry run: logged and counted, never sent. */
@@ -391,12 +374,12 @@ dry_run(void **state)
 {
 	struct t	*t = *state;
 
-	script_engine(t->fe, "unhealthy", LABELS_ON);
-	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
+	script_engine(t->h.fe, "unhealthy", LABELS_ON);
+	fake_engine_json(t->h.fe, "POST", P_RESTART, 204, NULL);
 	start(t, 1, 5);
 	wait_result(t, APP, "dry_run", 5);
-	fake_run_until(t->loop, NULL, NULL, 0.2);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_ANY_CTL), 0);
+	fake_run_until(t->h.loop, NULL, NULL, 0.2);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_ANY_CTL), 0);
 	assert_metric(t, "hale_remediation_dry_run_total{name=\"app\","
 	    "action=\"restart\"} 1\n");
 	assert_metric(t, "hale_remediation_dry_run_enabled 1\n");
@@ -412,12 +395,12 @@ kill_action(void **state)
 	struct t	*t = *state;
 	const char	*p = "/v1.41/containers/" APP "/kill";
 
-	script_engine(t->fe, "unhealthy", LABELS_ON
+	script_engine(t->h.fe, "unhealthy", LABELS_ON
 	    ",\"hale.action\":\"kill\",\"hale.kill.signal\":\"SIGTERM\"");
-	fake_engine_json(t->fe, "POST", p, 204, NULL);
+	fake_engine_json(t->h.fe, "POST", p, 204, NULL);
 	start(t, 0, 5);
 	wait_result(t, APP, "ok", 5);
-	assert_string_equal(fake_engine_last(t->fe, "POST", p),
+	assert_string_equal(fake_engine_last(t->h.fe, "POST", p),
 	    "/v1.41/containers/" APP "/kill?signal=15");
 }
 
@@ -428,17 +411,17 @@ dependents(void **state)
 	struct t	*t = *state;
 	const char	*p = "/v1.41/containers/" SIDE "/restart";
 
-	script_base(t->fe);
-	serve_list(t->fe, 1);
-	serve_container(t->fe, APP, "app", "unhealthy", LABELS_ON, "none");
-	serve_container(t->fe, SIDE, "side", "healthy", LABELS_ON,
+	script_base(t->h.fe);
+	serve_list(t->h.fe, 1);
+	serve_container(t->h.fe, APP, "app", "unhealthy", LABELS_ON, "none");
+	serve_container(t->h.fe, SIDE, "side", "healthy", LABELS_ON,
 	    "container:" APP);
-	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
-	fake_engine_json(t->fe, "POST", p, 204, NULL);
+	fake_engine_json(t->h.fe, "POST", P_RESTART, 204, NULL);
+	fake_engine_json(t->h.fe, "POST", p, 204, NULL);
 	start(t, 0, 5);
 	wait_result(t, APP, "ok", 5);
 	wait_result(t, SIDE, "ok", 5);
-	assert_int_equal(fake_engine_count(t->fe, "POST", p), 1);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", p), 1);
 }
 
 /* An operator's docker stop: the executor holds off. */
@@ -453,16 +436,16 @@ operator_stop(void **state)
 	    "\"timeNano\":1795440700000000000}\n";
 	cJSON			*r;
 
-	script_engine(t->fe, "healthy", LABELS_ON);
-	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
+	script_engine(t->h.fe, "healthy", LABELS_ON);
+	fake_engine_json(t->h.fe, "POST", P_RESTART, 204, NULL);
 	start(t, 0, 5);
-	assert_true(fake_run_until(t->loop, is_up, t, 5));
-	fake_run_until(t->loop, NULL, NULL, 0.1);
-	assert_true(fake_engine_stream_send(t->fe, ev, strlen(ev)) >= 1);
-	fake_run_until(t->loop, NULL, NULL, 0.2);
+	assert_true(fake_run_until(t->h.loop, is_up, t, 5));
+	fake_run_until(t->h.loop, NULL, NULL, 0.1);
+	assert_true(fake_engine_stream_send(t->h.fe, ev, strlen(ev)) >= 1);
+	fake_run_until(t->h.loop, NULL, NULL, 0.2);
 	remedy_exec_transition(t->rx, APP, &tr, NULL);
-	fake_run_until(t->loop, NULL, NULL, 0.3);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 0);
+	fake_run_until(t->h.loop, NULL, NULL, 0.3);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 0);
 	assert_non_null(r = remediation(t, APP));
 	assert_non_null(str_of(r, "hold_until"));
 	cJSON_Delete(r);
@@ -511,7 +494,7 @@ api_start(struct api *a, struct t *t)
 	for (i = 0; i < 20 && a->httpd == NULL; i++) {
 		port = 20000 + (int)((getpid() * 7 + i * 131) % 20000);
 		snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-		a->httpd = httpd_start(t->loop, &o, routes, a, err, sizeof(err));
+		a->httpd = httpd_start(t->h.loop, &o, routes, a, err, sizeof(err));
 		snprintf(a->base, sizeof(a->base), "http://127.0.0.1:%d", port);
 	}
 	assert_non_null(a->httpd);
@@ -582,9 +565,9 @@ api_post(struct api *a, const char *path, const char *auth, struct call *c)
 		h = curl_slist_append(h, auth);
 		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, h);
 	}
-	assert_int_equal(curlev_add(a->t->cv, easy, call_done, c, err,
+	assert_int_equal(curlev_add(a->t->h.cv, easy, call_done, c, err,
 	    sizeof(err)), 0);
-	assert_true(fake_run_until(a->t->loop, call_finished, c, 5));
+	assert_true(fake_run_until(a->t->h.loop, call_finished, c, 5));
 	curl_slist_free_all(h);
 	buf_putc(&c->body, '\0');
 	return c->status;
@@ -605,18 +588,18 @@ give_up(struct t *t)
 	struct health_transition	 tr = { DOCKER_HEALTH_STARTING, DOCKER_HEALTH_UNHEALTHY };
 	cJSON				*r;
 
-	script_engine(t->fe, "unhealthy", LABELS_ON
+	script_engine(t->h.fe, "unhealthy", LABELS_ON
 	    ",\"hale.restart.max\":\"1\",\"hale.restart.backoff\":\"1s\"");
-	fake_engine_json(t->fe, "POST", P_RESTART, 204, NULL);
+	fake_engine_json(t->h.fe, "POST", P_RESTART, 204, NULL);
 	start(t, 0, 5);
 	wait_result(t, APP, "ok", 5);
 	remedy_exec_transition(t->rx, APP, &tr, NULL);
-	fake_run_until(t->loop, NULL, NULL, 1.5);
+	fake_run_until(t->h.loop, NULL, NULL, 1.5);
 	assert_non_null(r = remediation(t, APP));
 	assert_string_equal(str_of(r, "state"), "gave_up");
 	assert_non_null(str_of(r, "gave_up_at"));
 	cJSON_Delete(r);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 1);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 1);
 }
 
 static void
@@ -639,8 +622,8 @@ reset_after_give_up(void **state)
 	assert_non_null(ic);
 	assert_string_equal(ic->d.id, APP);
 	/* Still unhealthy: it acts again at once. */
-	fake_run_until(t->loop, NULL, NULL, 0.5);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 2);
+	fake_run_until(t->h.loop, NULL, NULL, 0.5);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 2);
 	wait_result(t, APP, "ok", 5);
 }
 
@@ -675,7 +658,7 @@ reset_endpoint(void **state)
 	    bearer, &c), 404);
 	assert_body_has(&c, "\"not found\"");
 	buf_free(&c.body);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 1);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 1);
 
 	assert_int_equal(api_post(&a, "/api/v1/containers/app/reset", bearer,
 	    &c), 200);
@@ -684,8 +667,8 @@ reset_endpoint(void **state)
 	assert_body_has(&c, "\"reset\":true");
 	assert_body_has(&c, "\"remediation\":{");
 	buf_free(&c.body);
-	fake_run_until(t->loop, NULL, NULL, 0.3);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_RESTART), 2);
+	fake_run_until(t->h.loop, NULL, NULL, 0.3);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_RESTART), 2);
 
 	/* No credentials configured: the endpoint is off. */
 	a.auth.token = NULL;
@@ -702,16 +685,16 @@ invalid_policy(void **state)
 	struct t	*t = *state;
 	cJSON		*r;
 
-	script_engine(t->fe, "unhealthy", LABELS_ON
+	script_engine(t->h.fe, "unhealthy", LABELS_ON
 	    ",\"hale.restart.max\":\"lots\"");
 	start(t, 0, 5);
-	assert_true(fake_run_until(t->loop, is_up, t, 5));
-	fake_run_until(t->loop, NULL, NULL, 0.2);
+	assert_true(fake_run_until(t->h.loop, is_up, t, 5));
+	fake_run_until(t->h.loop, NULL, NULL, 0.2);
 	assert_non_null(r = remediation(t, APP));
 	assert_string_equal(str_of(r, "state"), "invalid");
 	assert_non_null(strstr(str_of(r, "error"), "hale.restart.max"));
 	cJSON_Delete(r);
-	assert_int_equal(fake_engine_count(t->fe, "POST", P_ANY_CTL), 0);
+	assert_int_equal(fake_engine_count(t->h.fe, "POST", P_ANY_CTL), 0);
 	assert_metric(t, "hale_remediation_policy_invalid{name=\"app\"} 1\n");
 	assert_null(remediation(t, SIDE));
 }
