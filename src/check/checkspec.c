@@ -57,8 +57,7 @@ checkspec_free(struct checkspec *s)
 	free(s->host);
 	checkspec_free_headers(s);
 	free(s->body);
-	if (s->re_ok)
-		regfree(&s->re);
+	checkspec_regex_free(s->re);
 	free(s->send);
 	free(s->expect);
 	checkspec_init(s);
@@ -215,7 +214,6 @@ finish(struct checkspec *s, char *err, size_t errlen)
 	static const struct checkspec_range def_status = { 200, 399 };
 	uint64_t	 shortest;
 	char		 a[64], msg[CHECKSPEC_ERR_MAX];
-	int		 rc;
 
 	if (!(s->set & (1u << CSF_PORT))) {
 		field_path(s, CSF_CHECK, a, sizeof(a));
@@ -250,11 +248,9 @@ finish(struct checkspec *s, char *err, size_t errlen)
 	if (checkspec_cross_check(s, 0, a, sizeof(a), msg, sizeof(msg)) == -1)
 		return err_set(err, errlen, "%s: %s", a, msg);
 	if (s->body != NULL && s->body_regex) {
-		if ((rc = regcomp(&s->re, s->body, REG_EXTENDED | REG_NOSUB)) != 0) {
-			regfree(&s->re);
-			return err_set(err, errlen, "expect_body: invalid regex");
-		}
-		s->re_ok = 1;
+		if (checkspec_regex_compile(s->body, &s->re, msg,
+		    sizeof(msg)) == -1)
+			return err_set(err, errlen, "expect_body: %s", msg);
 	}
 	return 0;
 }
@@ -324,28 +320,16 @@ checkspec_status_match(const struct checkspec *s, long code)
 }
 
 int
-checkspec_body_match(const struct checkspec *s, const char *body, size_t len)
+checkspec_body_match(const struct checkspec *s, const char *body, size_t len,
+    char *err, size_t errlen)
 {
-	regmatch_t	 m;
-	char		*tmp;
-	int		 rc;
-
 	if (s->body == NULL)
 		return 1;
 	if (!s->body_regex)
 		return memmem(body, len, s->body, strlen(s->body)) != NULL;
-	if (!s->re_ok)
+	if (s->re == NULL)
 		return 0;
-	/* REG_STARTEND (glibc, BSD) bounds the match by length, NULs and all. */
-	m.rm_so = 0;
-	m.rm_eo = (regoff_t)len;
-	if ((tmp = malloc(len + 1)) == NULL)
-		return 0;
-	memcpy(tmp, body, len);
-	tmp[len] = '\0';
-	rc = regexec(&s->re, tmp, 1, &m, REG_STARTEND);
-	free(tmp);
-	return rc == 0;
+	return checkspec_regex_match(s->re, body, len, err, errlen);
 }
 
 /* ---- names -------------------------------------------------------------- */

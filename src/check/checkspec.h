@@ -20,12 +20,12 @@
 #ifndef HALE_CHECKSPEC_H
 #define HALE_CHECKSPEC_H
 
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <cJSON.h>
 
+#include "check/checkspec_regex.h"
 #include "core/buf.h"
 #include "core/match.h"
 #include "docker/docker_parse.h"
@@ -85,8 +85,7 @@ struct checkspec {
 	size_t			 nstatus;
 	char			*body;		/* substring, or regex source */
 	int			 body_regex;
-	regex_t			 re;		/* compiled by checkspec_finish */
-	int			 re_ok;
+	struct checkspec_re	*re;		/* compiled by checkspec_resolve */
 	char			*send;		/* tcp: bytes to send */
 	size_t			 send_len;
 	char			*expect;	/* tcp: expected reply prefix */
@@ -153,9 +152,13 @@ int	checkspec_status_parse(const char *, struct checkspec_range *,
 	    size_t max, size_t *n, char *err, size_t errlen);
 /* 1 if `code` is in the spec's expected statuses. */
 int	checkspec_status_match(const struct checkspec *, long code);
-/* 1 if the body (len bytes, any content) satisfies expect_body. */
+/*
+ * 1 if the body (len bytes, any content) satisfies expect_body, 0 if
+ * not, -1 if the regex reached a limit of checkspec_regex.h before it
+ * could tell (the reason in err): count it as not matching.
+ */
 int	checkspec_body_match(const struct checkspec *, const char *body,
-	    size_t len);
+	    size_t len, char *err, size_t errlen);
 /* The check's settings as JSON members of `obj` (for the API). */
 void	checkspec_to_json(const struct checkspec *, cJSON *obj);
 

@@ -414,27 +414,14 @@ f_expect_status(struct checkspec *s, const char *v, struct checkspec_pctx *p,
 	    &s->nstatus, err, errlen);
 }
 
-/* glibc accepts back-references in EREs; they make matching exponential. */
-static int
-has_backref(const char *re)
-{
-	for (; *re != '\0'; re++)
-		if (re[0] == '\\' && re[1] != '\0') {
-			if (re[1] >= '1' && re[1] <= '9')
-				return 1;
-			re++;
-		}
-	return 0;
-}
-
 static int
 f_expect_body(struct checkspec *s, const char *v, struct checkspec_pctx *p, char *err,
     size_t errlen)
 {
-	regex_t		 re;
-	char		 q[80], msg[128];
+	struct checkspec_re *re;
+	char		 q[80], msg[160];
 	size_t		 i;
-	int		 rc, regex = v[0] == BODY_REGEX_MARK;
+	int		 regex = v[0] == BODY_REGEX_MARK;
 	const char	*pat = regex ? v + 1 : v;
 
 	(void)p;
@@ -446,16 +433,10 @@ f_expect_body(struct checkspec *s, const char *v, struct checkspec_pctx *p, char
 		if ((unsigned char)pat[i] < 0x20 || pat[i] == 0x7f)
 			return err_set(err, errlen, "%s holds a control character", q);
 	if (regex) {
-		if (has_backref(pat))
-			return err_set(err, errlen, "%s: back-references are not "
-			    "allowed", q);
-		if ((rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
-			regerror(rc, &re, msg, sizeof(msg));
-			regfree(&re);
+		if (checkspec_regex_compile(pat, &re, msg, sizeof(msg)) == -1)
 			return err_set(err, errlen, "%s is not a valid regular "
 			    "expression: %s", q, msg);
-		}
-		regfree(&re);
+		checkspec_regex_free(re);
 	}
 	if (set_string(&s->body, pat, err, errlen) == -1)
 		return -1;

@@ -328,6 +328,8 @@ on_done(CURL *easy, CURLcode rc, void *arg)
 	struct probe_http	*p = arg;
 	long			 status = 0, oserr = 0;
 	const char		*why;
+	char			 why_re[128] = "";
+	int			 m;
 
 	if (rc == CURLE_WRITE_ERROR && p->enough)
 		rc = CURLE_OK;
@@ -346,10 +348,13 @@ on_done(CURL *easy, CURLcode rc, void *arg)
 		http_done(p, PROBE_STATUS, status, "HTTP %ld", status);
 		return;
 	}
-	if (!checkspec_body_match(p->spec, p->body.data != NULL ? p->body.data :
-	    "", p->body.len)) {
+	/* A regex that reached its limits is a body that does not match. */
+	m = checkspec_body_match(p->spec, p->body.data != NULL ?
+	    p->body.data : "", p->body.len, why_re, sizeof(why_re));
+	if (m != 1) {
 		http_done(p, PROBE_BODY, status, "HTTP %ld, body (%zu bytes "
-		    "read) does not match", status, p->body.len);
+		    "read) does not match%s%s", status, p->body.len,
+		    m == -1 ? ": " : "", m == -1 ? why_re : "");
 		return;
 	}
 	http_done(p, PROBE_OK, status, "HTTP %ld", status);

@@ -12,6 +12,7 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,13 +165,14 @@ want_uint(struct ctx *c, const char *path, const cJSON *v, double min,
 {
 	char	 tmp[80];
 
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble) {
+	/* Range first: casting a double the type cannot hold is undefined. */
+	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble)) {
 		confjson_show(v, tmp, sizeof(tmp));
 		confjson_problem(&c->j, path, "%s is not an integer", tmp);
 		return -1;
 	}
-	if (v->valuedouble < min || v->valuedouble > max) {
-		confjson_problem(&c->j, path, "%.0f is out of range (%.0f to %.0f)",
+	if (!(v->valuedouble >= min && v->valuedouble <= max)) {
+		confjson_problem(&c->j, path, "%.15g is out of range (%.0f to %.0f)",
 		    v->valuedouble, min, max);
 		return -1;
 	}

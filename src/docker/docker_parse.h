@@ -31,8 +31,8 @@
 #define DOCKER_LABELS_BYTES_MAX	(8 * 1024 * 1024)	/* keys + values per container */
 #define DOCKER_HEALTH_LOG_MAX	5		/* Docker itself keeps 5 */
 #define DOCKER_HEALTH_OUTPUT_MAX 4096		/* Docker caps Output at 4096 */
-#define DOCKER_HC_TEST_MAX	64		/* Healthcheck.Test elements */
-#define DOCKER_HC_TEST_BYTES	8192		/* each element */
+#define DOCKER_HC_TEST_MAX	64		/* Healthcheck.Test elements kept */
+#define DOCKER_HC_TEST_BYTES	8192		/* each element; longer ones are cut */
 #define DOCKER_NETWORKS_MAX	16
 #define DOCKER_PORTS_MAX	64
 #define DOCKER_LIST_MAX		100000		/* containers in one list reply */
@@ -222,6 +222,7 @@ struct docker_healthcheck {
 	int	 present;		/* Test given and not ["NONE"] */
 	char	**test;			/* e.g. {"CMD-SHELL", "curl -f ..."} */
 	size_t	 ntest;
+	size_t	 test_cut;		/* elements cut short or left out */
 	double	 interval;		/* seconds; 0 = Docker's default */
 	double	 timeout;
 	double	 start_period;

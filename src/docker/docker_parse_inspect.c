@@ -211,11 +211,34 @@ nanos_to_seconds(const cJSON *o, const char *key)
 	return v > 0 ? v / 1e9 : 0;
 }
 
+/*
+ * A copy of at most DOCKER_HC_TEST_BYTES of `s`, cut back to a UTF-8
+ * character boundary; *cut is set if anything was left out.
+ */
+static char *
+dup_cut(const char *s, int *cut)
+{
+	size_t	 n = strnlen(s, DOCKER_HC_TEST_BYTES + 1);
+	char	*p;
+
+	*cut = n > DOCKER_HC_TEST_BYTES;
+	if (*cut) {
+		n = DOCKER_HC_TEST_BYTES;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if ((p = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
 static int
 inspect_healthcheck(struct docker_healthcheck *hc, const cJSON *cfg)
 {
 	const cJSON	*test, *t;
-	int		 n;
+	int		 n, cut;
 
 	if (!cJSON_IsObject(cfg))
 		return 0;
@@ -230,14 +253,15 @@ inspect_healthcheck(struct docker_healthcheck *hc, const cJSON *cfg)
 		n = DOCKER_HC_TEST_MAX;
 	if ((hc->test = calloc((size_t)n, sizeof(*hc->test))) == NULL)
 		return -1;
+	/* Shown, never run: a cut command beats losing the container. */
 	cJSON_ArrayForEach(t, test) {
-		if (hc->ntest == (size_t)n)
-			break;
-		if (!cJSON_IsString(t))
+		if (hc->ntest == (size_t)n || !cJSON_IsString(t)) {
+			hc->test_cut++;
 			continue;
-		if ((hc->test[hc->ntest] = dup_capped(t->valuestring,
-		    DOCKER_HC_TEST_BYTES)) == NULL)
+		}
+		if ((hc->test[hc->ntest] = dup_cut(t->valuestring, &cut)) == NULL)
 			return -1;
+		hc->test_cut += (size_t)cut;
 		hc->ntest++;
 	}
 	/* ["NONE"] disables a healthcheck inherited from the image. */

@@ -53,6 +53,8 @@ healthcheck_json(const struct docker_healthcheck *hc)
 	test = cJSON_AddArrayToObject(o, "test");
 	for (i = 0; test != NULL && i < hc->ntest; i++)
 		cJSON_AddItemToArray(test, cJSON_CreateString(hc->test[i]));
+	if (hc->test_cut > 0)
+		cJSON_AddNumberToObject(o, "test_elements_cut", (double)hc->test_cut);
 	cJSON_AddNumberToObject(o, "interval_seconds", hc->interval);
 	cJSON_AddNumberToObject(o, "timeout_seconds", hc->timeout);
 	cJSON_AddNumberToObject(o, "start_period_seconds", hc->start_period);

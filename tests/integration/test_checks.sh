@@ -220,6 +220,41 @@ grep -q 'msg="check refused".*name=evil-host.*class=target' "$HALE_LOG" ||
 	fail "no log line for the refused evil-host check"
 ok "rejections counted in hale_check_label_rejections_total and logged"
 
+# ---- hostile regexes and an oversized HEALTHCHECK --------------------------
+
+rss_kib() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$HALE_PID/status"
+}
+# The nested counted repetition that cost glibc's regcomp gigabytes.
+run_evil evil-regex hale.check=http hale.check.port=8080 \
+    'hale.check.expect_body=~(((a{99}){99}){99}){99}'
+# A body of 15,000 'a' then "!": catastrophic backtracking for this one.
+bomb='mkdir -p /www && head -c 15000 /dev/zero | tr "\0" a >/www/index.html &&
+    echo "!" >>/www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www'
+docker run -d --name regex-bomb --network none \
+    --label hale.check=http --label hale.check.port=8080 \
+    --label 'hale.check.expect_body=~(a|a|a|a)+$' --label hale.check.interval=1s \
+    --label hale.check.fall=1 "$HALE_IMAGE" sh -c "$bomb" >/dev/null
+# A HEALTHCHECK command of 9,000 bytes: over the 8 KiB kept per element.
+docker run -d --name long-hc --network none --health-interval 1h \
+    --health-cmd "$(head -c 9000 /dev/zero | tr '\0' x)" "$HALE_IMAGE" sleep 600 >/dev/null
+START_MS=$(hale_now_ms)
+await 3 evil-regex '.health.check.state == "refused" and .health.check.reason == "invalid"' >/dev/null
+holds evil-regex '.health.check.error | test("not a valid regular expression: regular expression is too large")' ||
+	fail "evil-regex: $(json evil-regex | jq -c .health.check)"
+[ "$(rss_kib)" -lt 204800 ] || fail "haled RSS $(rss_kib) KiB after the hostile pattern"
+ok "a nested-repetition regex label is refused, haled stays at $(rss_kib) KiB"
+await 5 regex-bomb '.health.status == "unhealthy" and any(.health.last_results[];
+    .result == "body" and (.message | test("does not match: regex gave up")))' >/dev/null
+t0=$(hale_now_ms)
+curl -sf --max-time 2 "$HALE_URL/healthz" >/dev/null || fail "/healthz while the regex bomb is probed"
+t=$(hale_elapsed "$t0")
+ok "a backtracking regex gives up within its limits: body does not match; /healthz in $t ms"
+await 5 long-hc '.health.healthcheck.test_elements_cut == 1 and
+    (.health.healthcheck.test[1] | length) == 8192' >/dev/null
+ok "a HEALTHCHECK element over 8 KiB is cut and counted; the container stays in the API"
+docker rm -f evil-regex regex-bomb long-hc >/dev/null
+
 # ---- restart and stop --------------------------------------------------------
 
 docker restart -t 0 web >/dev/null

@@ -389,6 +389,9 @@ test_host_self(void **state)
 	    "another address");
 }
 
+static char	 bm_err[CHECKSPEC_ERR_MAX];
+#define BM(s, b, n)	checkspec_body_match(s, b, n, bm_err, sizeof(bm_err))
+
 static void
 test_body_match(void **state)
 {
@@ -404,8 +407,8 @@ test_body_match(void **state)
 	assert_int_equal(resolve(NULL, &f, &s), 1);
 	assert_false(s.body_regex);
 	/* Substrings are found past a NUL byte: the length bounds the body. */
-	assert_true(checkspec_body_match(&s, body, sizeof(body) - 1));
-	assert_false(checkspec_body_match(&s, body, 10));
+	assert_int_equal(BM(&s, body, sizeof(body) - 1), 1);
+	assert_int_equal(BM(&s, body, 10), 0);
 	checkspec_free(&s);
 
 	fx_init(&f, "web", "busybox");
@@ -415,11 +418,11 @@ test_body_match(void **state)
 	assert_int_equal(resolve(NULL, &f, &s), 1);
 	assert_true(s.body_regex);
 	assert_string_equal(s.body, "^status: (OK|WARN)$");
-	assert_true(checkspec_body_match(&s, "status: WARN", 12));
-	assert_false(checkspec_body_match(&s, "status: WARN!", 13));
+	assert_int_equal(BM(&s, "status: WARN", 12), 1);
+	assert_int_equal(BM(&s, "status: WARN!", 13), 0);
 	/* The length bounds the match: "status: OK" then more. */
-	assert_true(checkspec_body_match(&s, "status: OKAY", 10));
-	assert_false(checkspec_body_match(&s, "status: FAIL", 12));
+	assert_int_equal(BM(&s, "status: OKAY", 10), 1);
+	assert_int_equal(BM(&s, "status: FAIL", 12), 0);
 	checkspec_free(&s);
 }
 
@@ -443,6 +446,55 @@ rules_of(const char *json, char *errs, size_t errslen)
 	else
 		assert_null(r);
 	return r;
+}
+
+/*
+ * Every key given twice, in a rule and in its match: the last one
+ * counts and nothing leaks (the unit suite runs under valgrind).
+ */
+static void
+test_rules_repeated_keys(void **state)
+{
+	struct checkspec_rules	*r;
+	struct fixture		 f;
+	struct checkspec	 s;
+	char			 errs[1024];
+
+	(void)state;
+	r = rules_of("[{\"match\":{\"name\":\"x\",\"name\":\"web*\","
+	    "\"image\":\"a\",\"image\":\"busy*\",\"label\":\"k=v\",\"label\":\"t\"},"
+	    "\"match\":{\"name\":\"w*\",\"name\":\"web\"},"
+	    "\"check\":\"tcp\",\"check\":\"http\",\"port\":1,\"port\":80,"
+	    "\"path\":\"/a\",\"path\":\"/b\",\"method\":\"HEAD\",\"method\":\"GET\","
+	    "\"host\":\"a.example\",\"host\":\"b.example\","
+	    "\"headers\":{\"X-A\":\"1\"},\"headers\":{\"X-B\":\"2\",\"X-B\":\"3\"},"
+	    "\"expect_status\":[200],\"expect_status\":\"204\","
+	    "\"expect_body\":\"~a+\",\"expect_body\":\"~^ok$\","
+	    "\"interval\":\"5s\",\"interval\":\"6s\",\"timeout\":\"1s\",\"timeout\":\"2s\","
+	    "\"rise\":1,\"rise\":2,\"fall\":1,\"fall\":2,\"target\":\"ip\",\"target\":\"host\","
+	    "\"tls_verify\":true,\"tls_verify\":false},"
+	    "{\"match\":{},\"check\":\"tcp\",\"port\":5,\"send\":\"a\",\"send\":\"b\","
+	    "\"expect\":\"c\",\"expect\":\"d\"}]", errs, sizeof(errs));
+	assert_non_null(r);
+	assert_int_equal(r->n, 2);
+	fx_init(&f, "web", "busybox");
+	assert_int_equal(resolve(r, &f, &s), 1);
+	assert_int_equal(s.port, 80);
+	assert_string_equal(s.path, "/b");
+	assert_string_equal(s.host, "b.example");
+	/* The last headers object; a header repeated in it is sent twice. */
+	assert_int_equal(s.nheaders, 2);
+	assert_string_equal(s.headers[0], "X-B: 2");
+	assert_string_equal(s.body, "^ok$");
+	assert_int_equal(BM(&s, "ok", 2), 1);
+	checkspec_free(&s);
+	fx_init(&f, "webx", "busybox");
+	assert_int_equal(resolve(r, &f, &s), 1);
+	assert_int_equal(s.kind, CHECKSPEC_TCP);
+	assert_int_equal(s.send_len, 1);
+	assert_memory_equal(s.send, "b", 1);
+	checkspec_free(&s);
+	checkspec_rules_free(r);
 }
 
 static void
@@ -635,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_host_self),
 		cmocka_unit_test(test_body_match),
 		cmocka_unit_test(test_rules_precedence),
+		cmocka_unit_test(test_rules_repeated_keys),
 		cmocka_unit_test(test_rules_empty_match),
 		cmocka_unit_test(test_rules_errors),
 		cmocka_unit_test(test_to_json),

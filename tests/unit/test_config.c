@@ -121,6 +121,43 @@ test_errors_name_the_path(void **state)
 	assert_non_null(strstr(e, "metrics.min_interval: \"2m\" is out of range (0s to 1m)"));
 }
 
+/*
+ * Numbers no field can hold, in every number-taking field: an error
+ * naming the field, and no cast out of range (the sanitizer build's
+ * UBSan would report one).
+ */
+static void
+test_huge_numbers(void **state)
+{
+	static const char *const nums[] = { "1e300", "-1e300", "1e999", "2.5" };
+	char		 json[1024];
+	const char	*e;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		snprintf(json, sizeof(json), "{\"web\":{\"max_connections\":%s},"
+		    "\"checks\":[{\"match\":{},\"check\":\"http\",\"port\":%s,"
+		    "\"rise\":%s,\"fall\":%s}],"
+		    "\"remediation\":{\"max_restarts\":%s,\"backoff\":%s},"
+		    "\"notify\":{\"retries\":%s,\"queue_max\":%s}}",
+		    nums[i], nums[i], nums[i], nums[i], nums[i], nums[i], nums[i],
+		    nums[i]);
+		e = errors_of(json);
+		if (strstr(e, "web.max_connections: ") == NULL ||
+		    strstr(e, "checks[0].port: ") == NULL ||
+		    strstr(e, "checks[0].rise: ") == NULL ||
+		    strstr(e, "remediation.backoff: ") == NULL ||
+		    strstr(e, "notify.retries: ") == NULL ||
+		    strstr(e, "notify.queue_max: ") == NULL)
+			fail_msg("%s: %s", nums[i], e);
+	}
+	e = errors_of("{\"web\":{\"max_connections\":1e300}}");
+	assert_non_null(strstr(e, "web.max_connections: 1e+300 is out of range"));
+	e = errors_of("{\"web\":{\"max_connections\":-1e300}}");
+	assert_non_null(strstr(e, "web.max_connections: -1e+300 is out of range"));
+}
+
 static void
 test_unknown_keys_and_types(void **state)
 {
@@ -337,6 +374,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_errors_name_the_path),
+		cmocka_unit_test(test_huge_numbers),
 		cmocka_unit_test(test_unknown_keys_and_types),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_flags_win),

@@ -465,6 +465,40 @@ test_inspect_fixture_healthcheck(void **state)
 	free(text);
 }
 
+/*
+ * A HEALTHCHECK with an element over DOCKER_HC_TEST_BYTES, a non-string
+ * element and more than DOCKER_HC_TEST_MAX elements: the inspect still
+ * parses, the long element is cut at a character boundary, and every
+ * element cut or left out is counted.
+ */
+static void
+test_inspect_healthcheck_long(void **state)
+{
+	struct docker_inspect	 in;
+	size_t			 len, i;
+	char			*text, err[128];
+
+	(void)state;
+	text = slurp("inspect_hc_long.json", &len);
+	assert_int_equal(docker_parse_inspect(text, len, &in, err,
+	    sizeof(err)), 0);
+	assert_string_equal(in.name, "web");
+	assert_true(in.hc.present);
+	assert_int_equal(in.hc.ntest, DOCKER_HC_TEST_MAX);
+	assert_string_equal(in.hc.test[0], "CMD-SHELL");
+	/* 8191 bytes: the cut fell inside a 3-byte character. */
+	assert_int_equal(strlen(in.hc.test[1]), DOCKER_HC_TEST_BYTES - 1);
+	assert_memory_equal(in.hc.test[1], "echo xxx", 8);
+	for (i = 5; i < DOCKER_HC_TEST_BYTES - 1; i++)
+		assert_true(in.hc.test[1][i] == 'x');
+	assert_string_equal(in.hc.test[2], "a0");
+	assert_string_equal(in.hc.test[DOCKER_HC_TEST_MAX - 1], "a61");
+	/* The long one, the number 7, and a62..a69. */
+	assert_int_equal(in.hc.test_cut, 10);
+	docker_inspect_free(&in);
+	free(text);
+}
+
 static void
 test_inspect_fixture_states(void **state)
 {
@@ -805,6 +839,7 @@ main(void)
 		cmocka_unit_test(test_events_fixture),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_inspect_fixture_healthcheck),
+		cmocka_unit_test(test_inspect_healthcheck_long),
 		cmocka_unit_test(test_inspect_fixture_states),
 		cmocka_unit_test(test_inspect_ports_networks),
 		cmocka_unit_test(test_inspect_label_caps),

@@ -765,8 +765,8 @@ http_once(struct probe_env *env, struct server *srv, const char *path,
 	if (body != NULL) {
 		s.body = S(body);
 		s.body_regex = 1;
-		assert_int_equal(regcomp(&s.re, body, REG_EXTENDED | REG_NOSUB), 0);
-		s.re_ok = 1;
+		assert_int_equal(checkspec_regex_compile(body, &s.re, err,
+		    sizeof(err)), 0);
 	}
 	s.timeout_ms = timeout_ms;
 	assert_int_equal(probe_target_resolve(&s, &d, 0, &t, err, sizeof(err)), 0);
@@ -776,8 +776,7 @@ http_once(struct probe_env *env, struct server *srv, const char *path,
 	while (!o->done && ev_time() < end)
 		ev_run(env->loop, EVRUN_ONCE);
 	assert_int_equal(o->done, 1);
-	if (s.re_ok)
-		regfree(&s.re);
+	checkspec_regex_free(s.re);
 }
 
 static void
@@ -834,6 +833,11 @@ test_http_probe(void **state)
 	srv.body = "0123456789READY-tail";
 	http_once(&env, &srv, "/", "200", "READY", 1000, &o);
 	assert_int_equal(o.r.cls, PROBE_OK);
+	/* A regex that reaches its limits is a body that does not match. */
+	srv.body = "aaaaaaaaaaaaaaa!";
+	http_once(&env, &srv, "/", "200", "(a|a|a|a)+$", 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_BODY);
+	assert_non_null(strstr(o.r.msg, "does not match: regex gave up"));
 
 	server_stop(&srv);
 	/* Let the hung connection's watcher go with its close. */
