@@ -295,32 +295,6 @@ slowloris(int port, int out)
 	timed_close(port, out, "GET /hello HTTP/1.1\r\nX-A: aaaaaaaaaaaaaaa", 100);
 }
 
-/* Dials from a given loopback address. */
-static int
-dial_from(int port, const char *src)
-{
-	struct sockaddr_in	 sin;
-	struct timeval		 tv = { 3, 0 };
-	int			 fd;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	inet_pton(AF_INET, src, &sin.sin_addr);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		goto fail;
-	sin.sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		goto fail;
-	return fd;
-fail:
-	close(fd);
-	return -1;
-}
-
 /*
  * With two connections per address: two idle ones from 127.0.0.2 hold
  * their slots; a third from there is closed unanswered, and one from
@@ -333,10 +307,10 @@ per_ip(int port, int out)
 	char	 b[512];
 	ssize_t	 n;
 
-	held[0] = dial_from(port, "127.0.0.2");
-	held[1] = dial_from(port, "127.0.0.2");
+	held[0] = hc_dial_from(port, "127.0.0.2");
+	held[1] = hc_dial_from(port, "127.0.0.2");
 	usleep(200 * 1000);
-	if ((third = dial_from(port, "127.0.0.2")) == -1)
+	if ((third = hc_dial_from(port, "127.0.0.2")) == -1)
 		hc_write(out, "|THIRD REFUSED|", 15);
 	else {
 		hc_send(third, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -345,7 +319,7 @@ per_ip(int port, int out)
 		    "|THIRD ANSWERED|", n <= 0 ? 14 : 16);
 		close(third);
 	}
-	if ((other = dial_from(port, "127.0.0.1")) == -1)
+	if ((other = hc_dial_from(port, "127.0.0.1")) == -1)
 		return;
 	hc_send(other, "GET /hello HTTP/1.1\r\nHost: t\r\n"
 	    "Connection: close\r\n\r\n");
