@@ -221,6 +221,19 @@ web_max_conn(struct ctx *c, const char *path, const cJSON *v)
 }
 
 static void
+web_max_conn_ip(struct ctx *c, const char *path, const cJSON *v)
+{
+	want_uint(c, path, v, 0, MAX_CONNECTIONS_LIMIT,
+	    &c->cfg->max_connections_per_ip);
+}
+
+static void
+web_header_timeout(struct ctx *c, const char *path, const cJSON *v)
+{
+	want_duration(c, path, v, 100, 3600 * 1000, &c->cfg->header_timeout_ms);
+}
+
+static void
 web_timeout(struct ctx *c, const char *path, const cJSON *v)
 {
 	want_duration(c, path, v, 1000, 3600 * 1000, &c->cfg->conn_timeout_ms);
@@ -369,6 +382,8 @@ metrics_min_interval(struct ctx *c, const char *path, const cJSON *v)
 static const struct key web_keys[] = {
 	{ "listen_addresses", web_listen },
 	{ "max_connections", web_max_conn },
+	{ "max_connections_per_ip", web_max_conn_ip },
+	{ "header_timeout", web_header_timeout },
 	{ "timeout", web_timeout },
 	{ NULL, NULL },
 };
@@ -501,7 +516,9 @@ set_defaults(struct ctx *c)
 
 	add_listen(c, "default", CONFIG_DEFAULT_LISTEN);
 	cfg->max_connections = 64;
+	cfg->max_connections_per_ip = 16;
 	cfg->conn_timeout_ms = 10 * 1000;
+	cfg->header_timeout_ms = 5 * 1000;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->log_format = LOG_FORMAT_LOGFMT;
 	set_str(c, &cfg->sysfs, "/sys");

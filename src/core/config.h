@@ -57,7 +57,9 @@ struct config {
 	char		*listen[CONFIG_LISTEN_MAX];
 	size_t		 nlisten;
 	unsigned	 max_connections;
+	unsigned	 max_connections_per_ip;	/* 0: no limit */
 	uint64_t	 conn_timeout_ms;
+	uint64_t	 header_timeout_ms;	/* request headers of a new connection */
 	/* log */
 	enum log_level	 log_level;
 	enum log_format	 log_format;

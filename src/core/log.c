@@ -10,6 +10,14 @@
 
 #define LOG_LINE_MAX	4096
 #define LOG_VALUE_MAX	512	/* longer values are cut and marked */
+/*
+ * What a cut JSON line still needs after the last field: a closing quote,
+ * the marker, the brace, the newline and the NUL.
+ */
+#define JSON_CUT_TAIL	"\",\"truncated\":true}"
+#define JSON_RESERVE	(sizeof(JSON_CUT_TAIL) + 1)
+/* Room for the timestamp, the level and a few bytes of msg. */
+#define JSON_HEAD_MAX	80
 
 enum log_level log_min_level = LOG_LEVEL_INFO;
 static enum log_format log_fmt = LOG_FORMAT_LOGFMT;
@@ -22,6 +30,7 @@ static const int level_prio[] = { 7, 6, 4, 3 };
 struct line {
 	char		*p;
 	unsigned	 len, cap;
+	int		 cut;		/* a unit did not fit; nothing more is added */
 };
 
 void
@@ -67,6 +76,33 @@ put(struct line *l, const char *s, unsigned n)
 	l->p[l->len] = '\0';
 }
 
+/*
+ * Adds n bytes that must stay together (an escape, a UTF-8 character, a
+ * number) or none: a cut line never ends inside one.
+ */
+static void
+put_unit(struct line *l, const char *s, unsigned n)
+{
+	if (l->cut || n > l->cap - 1 - l->len) {
+		l->cut = 1;
+		return;
+	}
+	put(l, s, n);
+}
+
+/* The length of the UTF-8 sequence a lead byte starts (1 for anything else). */
+static unsigned
+utf8_len(unsigned char c)
+{
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	if (c >= 0xe0)
+		return c <= 0xef ? 3 : 1;
+	if (c >= 0xc2)
+		return 2;
+	return 1;
+}
+
 static void
 puts_(struct line *l, const char *s)
 {
@@ -89,29 +125,35 @@ needs_quotes(const char *s)
 static void
 put_escaped(struct line *l, const char *s)
 {
-	unsigned	 n;
+	unsigned	 n, k, u;
 	char		 tmp[8];
 
-	for (n = 0; *s != '\0'; s++, n++) {
+	for (n = 0; *s != '\0' && !l->cut; s += u, n += u) {
 		unsigned char c = (unsigned char)*s;
 
-		if (n == LOG_VALUE_MAX) {
-			puts_(l, "...");
+		/* A multibyte character is copied whole, or not at all. */
+		u = utf8_len(c);
+		for (k = 1; k < u; k++)
+			if (((unsigned char)s[k] & 0xc0) != 0x80)
+				break;
+		u = k;
+		if (n + u > LOG_VALUE_MAX) {
+			put_unit(l, "...", 3);
 			return;
 		}
 		if (c == '"' || c == '\\') {
 			tmp[0] = '\\';
 			tmp[1] = (char)c;
-			put(l, tmp, 2);
+			put_unit(l, tmp, 2);
 		} else if (c == '\n')
-			puts_(l, "\\n");
+			put_unit(l, "\\n", 2);
 		else if (c == '\t')
-			puts_(l, "\\t");
+			put_unit(l, "\\t", 2);
 		else if (c < 0x20 || c == 0x7f) {
 			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
-			puts_(l, tmp);
+			put_unit(l, tmp, 6);
 		} else
-			put(l, s, 1);
+			put_unit(l, s, u);
 	}
 }
 
@@ -121,10 +163,10 @@ put_string(struct line *l, const char *s, int quote)
 	if (s == NULL)
 		s = "";
 	if (quote)
-		put(l, "\"", 1);
+		put_unit(l, "\"", 1);
 	put_escaped(l, s);
 	if (quote)
-		put(l, "\"", 1);
+		put_unit(l, "\"", 1);
 }
 
 static void
@@ -151,7 +193,7 @@ put_value(struct line *l, const struct log_kv *kv)
 		tmp[0] = '\0';
 		break;
 	}
-	puts_(l, tmp);
+	put_unit(l, tmp, (unsigned)strlen(tmp));
 }
 
 static void
@@ -178,7 +220,7 @@ format_logfmt(struct line *l, enum log_level lvl, const char *msg,
 	puts_(l, level_names[lvl]);
 	puts_(l, " msg=");
 	put_string(l, msg, needs_quotes(msg));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !l->cut; i++) {
 		put(l, " ", 1);
 		puts_(l, kv[i].key);
 		put(l, "=", 1);
@@ -186,35 +228,58 @@ format_logfmt(struct line *l, enum log_level lvl, const char *msg,
 	}
 }
 
+/*
+ * Fields go into all but the tail a cut needs; a field cut in its key or
+ * number goes altogether, a string value cut inside keeps what fit.
+ */
 static void
 format_json(struct line *l, enum log_level lvl, const char *msg,
     const struct log_kv *kv, unsigned n)
 {
-	unsigned	 i;
+	unsigned	 i, whole, value, cap = l->cap;
+	int		 open = 0;	/* the cut is inside a string */
 
+	if (cap < l->len + JSON_RESERVE + JSON_HEAD_MAX) {
+		put(l, "{", 1);
+		put(l, JSON_CUT_TAIL + 2, sizeof(JSON_CUT_TAIL) - 3);
+		return;
+	}
+	l->cap = cap - (unsigned)JSON_RESERVE;
 	puts_(l, "{\"ts\":\"");
 	put_timestamp(l);
 	puts_(l, "\",\"level\":\"");
 	puts_(l, level_names[lvl]);
 	puts_(l, "\",\"msg\":");
 	put_string(l, msg, 1);
-	for (i = 0; i < n; i++) {
-		put(l, ",", 1);
+	open = l->cut;
+	for (i = 0; i < n && !l->cut; i++) {
+		whole = l->len;
+		put_unit(l, ",", 1);
 		put_string(l, kv[i].key, 1);
-		put(l, ":", 1);
-		put_value(l, &kv[i]);
+		put_unit(l, ":", 1);
+		value = l->len;
+		if (!l->cut)
+			put_value(l, &kv[i]);
+		if (l->cut && kv[i].type == LOG_KV_STR && l->len > value)
+			open = 1;
+		else if (l->cut)
+			l->len = whole;
 	}
-	/* Leave room for the closing brace even when the line was cut. */
-	if (l->len > l->cap - 3)
-		l->len = l->cap - 3;
-	put(l, "}", 1);
+	l->cap = cap;
+	if (!l->cut)
+		put(l, "}", 1);
+	else if (open)
+		put(l, JSON_CUT_TAIL, sizeof(JSON_CUT_TAIL) - 1);
+	else
+		put(l, JSON_CUT_TAIL + 1, sizeof(JSON_CUT_TAIL) - 2);
+	l->p[l->len] = '\0';
 }
 
 unsigned
 log_format_line(char *dst, unsigned dstlen, enum log_level lvl,
     const char *msg, const struct log_kv *kv, unsigned n)
 {
-	struct line	 l = { dst, 0, dstlen };
+	struct line	 l = { dst, 0, dstlen, 0 };
 	char		 prio[8];
 
 	dst[0] = '\0';

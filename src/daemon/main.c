@@ -454,7 +454,9 @@ start_httpd(struct hale *h)
 	o.listen = (const char *const *)h->cfg->listen;
 	o.nlisten = h->cfg->nlisten;
 	o.max_connections = h->cfg->max_connections;
+	o.max_per_ip = h->cfg->max_connections_per_ip;
 	o.timeout_seconds = (unsigned)(h->cfg->conn_timeout_ms / 1000);
+	o.header_timeout_ms = h->cfg->header_timeout_ms;
 	h->httpd = httpd_start(h->loop, &o, routes_table, &h->routes, err,
 	    sizeof(err));
 	if (h->httpd == NULL) {

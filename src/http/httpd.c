@@ -15,6 +15,19 @@
  * that closed a connection leaves nothing else pending (no fd, no
  * timeout), no later run would come and new connections would wait in
  * the backlog for good: listener_run runs MHD once more in that case.
+ *
+ * MHD's timeout is an idle timeout: a client that trickles a byte now and
+ * then keeps its slot for good. Each connection therefore has a deadline
+ * for its request headers (header_timeout for the first request, the idle
+ * timeout for the next one on a kept-alive connection); a sweep timer
+ * shuts down the socket of one that misses it, and MHD closes it.
+ *
+ * No route takes a request body. A request that announces one (or asks
+ * for "100 Continue") is answered on the access handler's first call, so
+ * MHD sends no "100 Continue", reads no body and closes the connection
+ * after the answer. Any other is answered on the second call: answering
+ * on the first would make MHD close the connection after the response,
+ * and the next scrape could not reuse it.
  */
 #include "http/httpd.h"
 
@@ -34,17 +47,35 @@
 
 /* The most a streamed body's reader is asked for at once. */
 #define STREAM_BLOCK	(32 * 1024)
+/* How often connections are checked against their header deadline. */
+#define SWEEP_INTERVAL	0.25
 
 _Static_assert(HTTPD_STREAM_END == MHD_CONTENT_READER_END_OF_STREAM,
     "httpd's end-of-stream is libmicrohttpd's");
 _Static_assert(HTTPD_STREAM_ERROR == MHD_CONTENT_READER_END_WITH_ERROR,
     "httpd's stream error is libmicrohttpd's");
 
+/* One per open connection, MHD's socket context. */
+struct hconn {
+	struct listener		*l;
+	struct MHD_Connection	*conn;
+	struct hconn		*next, **prevp;
+	ev_tstamp		 deadline;	/* for the request headers */
+	int			 waiting;	/* for request headers */
+	/* The request line's URI as sent, before MHD decodes it in place. */
+	const char		*uri;
+	size_t			 uri_len;
+	int			 uri_nul;	/* it has "%00" */
+	int			 announced;	/* the access handler saw it once */
+};
+
 struct listener {
 	struct httpd		*httpd;
 	struct MHD_Daemon	*mhd;
 	ev_io			 io;
 	ev_timer		 timer;
+	ev_timer		 sweep;
+	struct hconn		*hconns;
 	unsigned		 conns;		/* open after the last run */
 	char			 addr[128];
 };
@@ -52,6 +83,8 @@ struct listener {
 struct httpd {
 	struct ev_loop			*loop;
 	unsigned			 max_connections;
+	double				 header_timeout;	/* seconds */
+	double				 idle_timeout;
 	const struct httpd_route	*routes;
 	void				*ctx;
 	struct listener			 lst[8];
@@ -113,6 +146,112 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	listener_run(w->data);
+}
+
+/* Shuts down what missed its header deadline; MHD then closes it. */
+static void
+sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct listener			*l = w->data;
+	const union MHD_ConnectionInfo	*ci;
+	struct hconn			*hc;
+	int				 late = 0;
+
+	(void)revents;
+	for (hc = l->hconns; hc != NULL; hc = hc->next) {
+		if (!hc->waiting || ev_now(loop) < hc->deadline)
+			continue;
+		hc->waiting = 0;
+		ci = MHD_get_connection_info(hc->conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci != NULL && shutdown(ci->connect_fd, SHUT_RDWR) == 0)
+			late++;
+	}
+	if (late > 0) {
+		log_debug("http connections closed: request headers too slow",
+		    LOG_U("connections", (unsigned)late));
+		listener_run(l);
+	}
+	if (l->hconns == NULL)
+		ev_timer_stop(loop, w);
+}
+
+static void
+hconn_wait(struct hconn *hc, double seconds)
+{
+	struct ev_loop	*loop = hc->l->httpd->loop;
+
+	hc->waiting = 1;
+	hc->deadline = ev_now(loop) + seconds;
+	hc->uri = NULL;
+	hc->uri_len = 0;
+	hc->uri_nul = 0;
+	hc->announced = 0;
+	if (!ev_is_active(&hc->l->sweep))
+		ev_timer_again(loop, &hc->l->sweep);
+}
+
+static void
+notify_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode what)
+{
+	struct listener	*l = cls;
+	struct hconn	*hc = *socket_ctx;
+
+	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+		/* Without memory for it the connection just has no deadline. */
+		if ((hc = calloc(1, sizeof(*hc))) == NULL)
+			return;
+		hc->l = l;
+		hc->conn = conn;
+		if ((hc->next = l->hconns) != NULL)
+			hc->next->prevp = &hc->next;
+		hc->prevp = &l->hconns;
+		l->hconns = hc;
+		*socket_ctx = hc;
+		hconn_wait(hc, l->httpd->header_timeout);
+	} else if (what == MHD_CONNECTION_NOTIFY_CLOSED && hc != NULL) {
+		if (hc->next != NULL)
+			hc->next->prevp = hc->prevp;
+		*hc->prevp = hc->next;
+		free(hc);
+		*socket_ctx = NULL;
+	}
+}
+
+/* A request is done: the next one on this connection has the idle timeout. */
+static void
+request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode why)
+{
+	struct hconn	*hc = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)why;
+	if (hc != NULL)
+		hconn_wait(hc, hc->l->httpd->idle_timeout);
+	*con_cls = NULL;
+}
+
+/*
+ * Sees the URI as sent, before MHD decodes it in place; what it returns
+ * is the access handler's *con_cls.
+ */
+static void *
+uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+	struct hconn			*hc;
+
+	(void)cls;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || (hc = ci->socket_context) == NULL)
+		return NULL;
+	hc->uri = uri;
+	hc->uri_len = strlen(uri);
+	hc->uri_nul = strstr(uri, "%00") != NULL;
+	return hc;
 }
 
 const char *
@@ -251,37 +390,101 @@ queue(struct MHD_Connection *conn, struct httpd_response *resp)
 	return rc;
 }
 
+/*
+ * A decoded NUL would cut the path where C strings end ("/healthz%00.txt"
+ * is "/healthz"), and so would a raw one; MHD gives no length, but the
+ * version follows the URI in its buffer, one separator after its end.
+ */
+static int
+uri_has_nul(const struct hconn *hc, const char *version)
+{
+	size_t	 span;
+
+	if (hc->uri_nul)
+		return 1;
+	if (hc->uri == NULL || version == NULL || version <= hc->uri)
+		return 0;
+	span = (size_t)(version - hc->uri);
+	return span <= HTTPD_URI_MAX + 1 && span > hc->uri_len + 1 &&
+	    memchr(hc->uri, '\0', span - 1) != NULL &&
+	    strncmp(version, "HTTP/", 5) == 0;
+}
+
+/* What is refused before routing: 400, 414; NULL when the request may go on. */
+static const char *
+refuse(struct httpd_response *resp, struct MHD_Connection *conn,
+    const struct hconn *hc, const char *version)
+{
+	if (hc != NULL && hc->uri_len > HTTPD_URI_MAX) {
+		httpd_text(resp, 414, "URI too long");
+		return "uri too long";
+	}
+	if (hc != NULL && uri_has_nul(hc, version)) {
+		httpd_text(resp, 400, "bad request: NUL in the path");
+		return "nul in path";
+	}
+	/* Which of the two frames the body is ambiguous: request smuggling. */
+	if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL &&
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL) {
+		httpd_text(resp, 400, "bad request: both Content-Length and "
+		    "Transfer-Encoding");
+		return "content-length with transfer-encoding";
+	}
+	return NULL;
+}
+
+/* Whether the request comes with a body, or asks for leave to send one. */
+static int
+has_body(struct MHD_Connection *conn)
+{
+	const char	*cl;
+
+	if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_EXPECT) != NULL ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+		return 1;
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return cl != NULL && strspn(cl, "0") != strlen(cl);
+}
+
 static enum MHD_Result
 access_cb(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_data_size, void **con_cls)
 {
 	struct httpd		*h = cls;
+	struct hconn		*hc = *con_cls;
 	struct httpd_request	 req = { conn, method, url };
 	struct httpd_response	 resp;
+	const char		*why;
 	enum MHD_Result		 rc;
 
-	(void)version;
 	(void)upload_data;
-	/*
-	 * The first call only announces the request. Answering then would make
-	 * libmicrohttpd close the connection after the response; answering on
-	 * a later call keeps it alive for the next scrape. A request body is
-	 * never needed: it is skipped.
-	 */
-	if (*con_cls == NULL) {
-		*con_cls = h;
-		return MHD_YES;
-	}
-	if (*upload_data_size != 0) {
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
 	memset(&resp, 0, sizeof(resp));
 	buf_init(&resp.body);
-	dispatch(h, &req, &resp);
-	log_debug("http request", LOG_S("method", method), LOG_S("path", url),
-	    LOG_U("status", resp.status));
+	why = refuse(&resp, conn, hc, version);
+	if (hc != NULL && !hc->announced && why == NULL && !has_body(conn)) {
+		hc->waiting = 0;
+		hc->announced = 1;
+		return MHD_YES;
+	}
+	/* Not reached with a body: it was answered on the first call. */
+	*upload_data_size = 0;
+	if (hc != NULL)
+		hc->waiting = 0;
+	if (why != NULL) {
+		httpd_add_header(&resp, MHD_HTTP_HEADER_CONNECTION, "close");
+		log_debug("http request refused", LOG_S("method", method),
+		    LOG_S("reason", why), LOG_U("status", resp.status));
+	} else {
+		dispatch(h, &req, &resp);
+		log_debug("http request", LOG_S("method", method),
+		    LOG_S("path", url), LOG_U("status", resp.status));
+	}
 	rc = queue(conn, &resp);
 	buf_free(&resp.body);
 	return rc;
@@ -363,8 +566,8 @@ listen_failure(const char *addr, int e, char *err, size_t errlen)
 }
 
 static struct MHD_Daemon *
-start_daemon(struct httpd *h, const struct httpd_options *o,
-    const char *addr, char *err, size_t errlen)
+start_daemon(struct httpd *h, struct listener *l,
+    const struct httpd_options *o, const char *addr, char *err, size_t errlen)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = 0;
@@ -379,7 +582,12 @@ start_daemon(struct httpd *h, const struct httpd_options *o,
 #define MHD_COMMON_OPTIONS						\
 	MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,			\
 	MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,	\
-	MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_seconds
+	MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip,	\
+	MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_seconds,	\
+	MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MAX,	\
+	MHD_OPTION_NOTIFY_CONNECTION, notify_connection, l,		\
+	MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,		\
+	MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL
 	if (any) {
 		d = MHD_start_daemon(flags | MHD_USE_DUAL_STACK, port, NULL,
 		    NULL, access_cb, h, MHD_COMMON_OPTIONS, MHD_OPTION_END);
@@ -412,14 +620,21 @@ httpd_start(struct ev_loop *loop, const struct httpd_options *o,
 	}
 	h->loop = loop;
 	h->max_connections = o->max_connections;
+	h->idle_timeout = o->timeout_seconds;
+	h->header_timeout = o->header_timeout_ms > 0 ?
+	    (double)o->header_timeout_ms / 1000.0 : h->idle_timeout;
 	h->routes = routes;
 	h->ctx = ctx;
 	for (i = 0; i < o->nlisten && i < sizeof(h->lst) / sizeof(h->lst[0]); i++) {
 		struct listener *l = &h->lst[i];
 
 		l->httpd = h;
+		ev_init(&l->sweep, sweep_cb);
+		l->sweep.repeat = SWEEP_INTERVAL;
+		l->sweep.data = l;
 		snprintf(l->addr, sizeof(l->addr), "%s", o->listen[i]);
-		if ((l->mhd = start_daemon(h, o, o->listen[i], err, errlen)) == NULL)
+		if ((l->mhd = start_daemon(h, l, o, o->listen[i], err,
+		    errlen)) == NULL)
 			goto fail;
 		h->nlst++;
 		info = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -471,6 +686,7 @@ httpd_stop(struct httpd *h)
 	for (i = 0; i < h->nlst; i++) {
 		ev_io_stop(h->loop, &h->lst[i].io);
 		ev_timer_stop(h->loop, &h->lst[i].timer);
+		ev_timer_stop(h->loop, &h->lst[i].sweep);
 		MHD_stop_daemon(h->lst[i].mhd);
 	}
 	free(h);

@@ -24,6 +24,13 @@ struct httpd;
 struct httpd_request;
 
 #define HTTPD_MAX_HEADERS	4
+/* A longer URI (as sent, with its query) is answered 414. */
+#define HTTPD_URI_MAX		8192
+/*
+ * A connection's buffer: a request line and headers that do not fit are
+ * answered 431 (414 when the request line alone does not) by MHD.
+ */
+#define HTTPD_HEADER_MAX	(32 * 1024)
 
 /*
  * A streamed body's source: fills buf[0..max) with the bytes from offset
@@ -65,7 +72,10 @@ struct httpd_options {
 	const char *const	*listen;	/* [HOST]:PORT strings */
 	size_t			 nlisten;
 	unsigned		 max_connections;
-	unsigned		 timeout_seconds;
+	unsigned		 max_per_ip;	/* connections from one address; 0: no limit */
+	unsigned		 timeout_seconds;	/* idle */
+	/* A new connection's request headers must be in by then; 0: the idle timeout. */
+	uint64_t		 header_timeout_ms;
 };
 
 /* Binds every address; -1 with a message if any fails. */

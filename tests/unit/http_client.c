@@ -23,6 +23,12 @@
 int
 hc_dial(int port)
 {
+	return hc_dial_from(port, "127.0.0.1");
+}
+
+int
+hc_dial_from(int port, const char *src)
+{
 	struct sockaddr_in	 sin;
 	struct timeval		 tv = { 5, 0 };
 	int			 fd;
@@ -32,13 +38,17 @@ hc_dial(int port)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
+	if (inet_pton(AF_INET, src, &sin.sin_addr) != 1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		goto fail;
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return -1;
-	}
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		goto fail;
 	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 void

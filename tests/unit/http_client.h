@@ -39,6 +39,8 @@ int	 hc_free_port(void);
 /* ---- for the child ---- */
 /* A blocking connection to 127.0.0.1:port, 5 s receive timeout; -1 if refused. */
 int	 hc_dial(int port);
+/* The same from a given loopback source address ("127.0.0.2"). */
+int	 hc_dial_from(int port, const char *src);
 void	 hc_send(int fd, const char *);
 void	 hc_write(int out, const char *, size_t);
 /* Copies what the server sends until it closes (or 5 s of silence). */

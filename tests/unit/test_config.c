@@ -58,6 +58,8 @@ test_defaults(void **state)
 	c = load_ok(NULL, &no_flags);
 	assert_int_equal(c->nlisten, 1);
 	assert_string_equal(c->listen[0], ":4253");
+	assert_int_equal(c->max_connections_per_ip, 16);
+	assert_int_equal(c->header_timeout_ms, 5000);
 	assert_string_equal(c->sysfs, "/sys");
 	assert_string_equal(c->procfs, "/proc");
 	assert_string_equal(c->docker_host, "unix:///var/run/docker.sock");
@@ -76,7 +78,8 @@ test_full_file(void **state)
 	(void)state;
 	unsetenv("DOCKER_HOST");
 	c = load_ok("{\"web\":{\"listen_addresses\":[\"127.0.0.1:9999\",\"[::1]:9998\"],"
-	    "\"max_connections\":5,\"timeout\":\"30s\"},"
+	    "\"max_connections\":5,\"timeout\":\"30s\","
+	    "\"max_connections_per_ip\":3,\"header_timeout\":\"2s\"},"
 	    "\"log\":{\"level\":\"debug\",\"format\":\"json\"},"
 	    "\"paths\":{\"sysfs\":\"/x/sys\",\"procfs\":\"/x/proc\"},"
 	    "\"docker\":{\"host\":\"tcp://127.0.0.1:2375\"},"
@@ -86,6 +89,8 @@ test_full_file(void **state)
 	assert_string_equal(c->listen[1], "[::1]:9998");
 	assert_int_equal(c->max_connections, 5);
 	assert_int_equal(c->conn_timeout_ms, 30000);
+	assert_int_equal(c->max_connections_per_ip, 3);
+	assert_int_equal(c->header_timeout_ms, 2000);
 	assert_int_equal(c->log_level, LOG_LEVEL_DEBUG);
 	assert_int_equal(c->log_format, LOG_FORMAT_JSON);
 	assert_string_equal(c->sysfs, "/x/sys");
@@ -107,6 +112,10 @@ test_errors_name_the_path(void **state)
 	e = errors_of("{\"web\":{\"listen_addresses\":[\":80\",\"nope\",7]}}");
 	assert_non_null(strstr(e, "web.listen_addresses[1]: \"nope\" is not [HOST]:PORT"));
 	assert_non_null(strstr(e, "web.listen_addresses[2]: 7 is not a string"));
+	e = errors_of("{\"web\":{\"max_connections_per_ip\":-1}}");
+	assert_non_null(strstr(e, "web.max_connections_per_ip: -1 is out of range"));
+	e = errors_of("{\"web\":{\"header_timeout\":\"10ms\"}}");
+	assert_non_null(strstr(e, "web.header_timeout: "));
 	e = errors_of("{\"web\":{\"max_connections\":0}}");
 	assert_non_null(strstr(e, "web.max_connections: 0 is out of range"));
 	e = errors_of("{\"web\":{\"max_connections\":\"5\"}}");

@@ -120,7 +120,17 @@ stream(void *arg, const struct httpd_request *req, struct httpd_response *r)
 	httpd_stream_body(r, stream_read, arg, stream_release);
 }
 
+/* A route that refuses, as one needing credentials does. */
+static void
+forbidden(void *arg, const struct httpd_request *req, struct httpd_response *r)
+{
+	(void)arg;
+	(void)req;
+	httpd_text(r, 403, "forbidden");
+}
+
 static const struct httpd_route routes[] = {
+	{ "POST", "/admin", 0, forbidden },
 	{ "GET", "/hello", 0, hello },
 	{ "GET", "/many", 0, many_headers },
 	{ "GET", "/oom", 0, oom },
@@ -158,6 +168,166 @@ SIMPLE_CLIENT(get_oom, "GET /oom HTTP/1.1\r\nHost: t\r\n"
 SIMPLE_CLIENT(get_stream, "GET /stream HTTP/1.1\r\nHost: t\r\n"
     "Connection: close\r\n\r\n")
 SIMPLE_CLIENT(garbage, "GARBAGE\r\n\r\n")
+SIMPLE_CLIENT(get_nul, "GET /hello%00.txt HTTP/1.1\r\nHost: t\r\n"
+    "Connection: close\r\n\r\n")
+SIMPLE_CLIENT(get_nul_query, "GET /hello?a=%00 HTTP/1.1\r\nHost: t\r\n"
+    "Connection: close\r\n\r\n")
+SIMPLE_CLIENT(get_escaped, "GET /items/a%20b HTTP/1.1\r\nHost: t\r\n"
+    "Connection: close\r\n\r\n")
+SIMPLE_CLIENT(cl_and_te, "POST /items/1 HTTP/1.1\r\nHost: t\r\n"
+    "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"
+    "Connection: close\r\n\r\n0\r\n\r\n")
+SIMPLE_CLIENT(expect_forbidden, "POST /admin HTTP/1.1\r\nHost: t\r\n"
+    "Content-Length: 100\r\nExpect: 100-continue\r\n\r\n")
+SIMPLE_CLIENT(expect_route, "POST /items/3 HTTP/1.1\r\nHost: t\r\n"
+    "Content-Length: 100\r\nExpect: 100-continue\r\n\r\n")
+
+/* A raw NUL inside the path: the string would end at /hello. */
+static void
+raw_nul(int port, int out)
+{
+	static const char	 req[] = "GET /hello\0.txt HTTP/1.1\r\nHost: t\r\n"
+				    "Connection: close\r\n\r\n";
+	int			 fd = hc_dial(port);
+	ssize_t			 n;
+
+	if (fd == -1)
+		return;
+	n = send(fd, req, sizeof(req) - 1, 0);
+	(void)n;
+	hc_relay(fd, out);
+	close(fd);
+}
+
+/* A request of `len` bytes of one header, or of URI when `uri` is set. */
+static void
+big_request(int port, int out, size_t len, int uri)
+{
+	char	*req = malloc(len + 128);
+	int	 fd = hc_dial(port);
+	size_t	 off;
+
+	if (fd == -1 || req == NULL)
+		return;
+	off = (size_t)sprintf(req, uri ? "GET /hello?" :
+	    "GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: ");
+	memset(req + off, 'a', len);
+	sprintf(req + off + len, uri ? " HTTP/1.1\r\nHost: t\r\n\r\n" :
+	    "\r\nConnection: close\r\n\r\n");
+	hc_send(fd, req);
+	hc_relay(fd, out);
+	free(req);
+	close(fd);
+}
+
+static void
+header_200k(int port, int out)
+{
+	big_request(port, out, 200 * 1024, 0);
+}
+
+static void
+uri_10k(int port, int out)
+{
+	big_request(port, out, 10 * 1024, 1);
+}
+
+static void
+uri_8k(int port, int out)
+{
+	big_request(port, out, HTTPD_URI_MAX - 32, 1);
+}
+
+/*
+ * Writes "<bytes from the server> <ms until the server closed>"; `req` is
+ * sent a byte every `gap_ms` (all at once with 0), the rest never comes.
+ */
+static void
+timed_close(int port, int out, const char *req, unsigned gap_ms)
+{
+	struct timeval	 t0, t1, tv = { 0, 0 };
+	char		 b[512], msg[600];
+	int		 fd = hc_dial(port);
+	ssize_t		 n = 0, got = 0;
+	size_t		 i;
+
+	if (fd == -1)
+		return;
+	gettimeofday(&t0, NULL);
+	if (gap_ms == 0)
+		hc_send(fd, req);
+	else {
+		/* Trickle: never idle as long as the server keeps reading. */
+		tv.tv_usec = (long)gap_ms * 1000;
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		for (i = 0; i < 200; i++) {
+			if (send(fd, req + i % strlen(req), 1, MSG_NOSIGNAL) != 1)
+				break;
+			if ((n = recv(fd, b, sizeof(b), 0)) >= 0)
+				break;
+		}
+		tv.tv_sec = 5;
+		tv.tv_usec = 0;
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
+	while (n > 0)
+		got += n, n = recv(fd, b, sizeof(b), 0);
+	if (n == 0 || gap_ms == 0)
+		while ((n = recv(fd, b, sizeof(b), 0)) > 0)
+			got += n;
+	gettimeofday(&t1, NULL);
+	snprintf(msg, sizeof(msg), "%zd %ld %s", got, (long)((t1.tv_sec -
+	    t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000),
+	    n < 0 ? "timeout" : "closed");
+	hc_write(out, msg, strlen(msg));
+	close(fd);
+}
+
+static void
+silent_binary(int port, int out)
+{
+	timed_close(port, out, "\x16\x03\x01\x02\x00", 0);
+}
+
+static void
+slowloris(int port, int out)
+{
+	timed_close(port, out, "GET /hello HTTP/1.1\r\nX-A: aaaaaaaaaaaaaaa", 100);
+}
+
+/*
+ * With two connections per address: two idle ones from 127.0.0.2 hold
+ * their slots; a third from there is closed unanswered, and one from
+ * 127.0.0.1 is answered.
+ */
+static void
+per_ip(int port, int out)
+{
+	int	 held[2], third, other;
+	char	 b[512];
+	ssize_t	 n;
+
+	held[0] = hc_dial_from(port, "127.0.0.2");
+	held[1] = hc_dial_from(port, "127.0.0.2");
+	usleep(200 * 1000);
+	if ((third = hc_dial_from(port, "127.0.0.2")) == -1)
+		hc_write(out, "|THIRD REFUSED|", 15);
+	else {
+		hc_send(third, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+		n = recv(third, b, sizeof(b), 0);
+		hc_write(out, n == 0 || n == -1 ? "|THIRD CLOSED|" :
+		    "|THIRD ANSWERED|", n <= 0 ? 14 : 16);
+		close(third);
+	}
+	if ((other = hc_dial_from(port, "127.0.0.1")) == -1)
+		return;
+	hc_send(other, "GET /hello HTTP/1.1\r\nHost: t\r\n"
+	    "Connection: close\r\n\r\n");
+	hc_relay(other, out);
+	close(other);
+	close(held[0]);
+	close(held[1]);
+}
 
 /* Two requests on one connection: the first response leaves it open. */
 static void
@@ -248,7 +418,8 @@ run_client(struct fixture *f, hc_client_fn *fn)
 }
 
 static struct fixture *
-start(unsigned max_connections, unsigned timeout_seconds)
+start_with(unsigned max_connections, unsigned timeout_seconds,
+    unsigned max_per_ip, uint64_t header_timeout_ms)
 {
 	struct fixture		*f = calloc(1, sizeof(*f));
 	struct httpd_options	 o;
@@ -266,10 +437,18 @@ start(unsigned max_connections, unsigned timeout_seconds)
 	o.nlisten = 1;
 	o.max_connections = max_connections;
 	o.timeout_seconds = timeout_seconds;
+	o.max_per_ip = max_per_ip;
+	o.header_timeout_ms = header_timeout_ms;
 	f->httpd = httpd_start(f->loop, &o, routes, &f->ctx, err, sizeof(err));
 	if (f->httpd == NULL)
 		fail_msg("httpd_start: %s", err);
 	return f;
+}
+
+static struct fixture *
+start(unsigned max_connections, unsigned timeout_seconds)
+{
+	return start_with(max_connections, timeout_seconds, 0, 0);
 }
 
 static void
@@ -436,6 +615,136 @@ test_stream_error(void **state)
 	assert_int_equal(hc_dechunk(hc_body(r), body, sizeof(body)), -1);
 	assert_int_equal(f->ctx.released, 1);
 	free(r);
+}
+
+/* A NUL in the path, escaped or raw, is refused, never cut to a route. */
+static void
+test_nul_in_path(void **state)
+{
+	struct fixture	*f = *state;
+	hc_client_fn	*clients[] = { get_nul, get_nul_query, raw_nul };
+	char		*r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
+		r = run_client(f, clients[i]);
+		if (strstr(r, "HTTP/1.1 400 Bad Request\r\n") == NULL)
+			fail_msg("client %zu: %s", i, r);
+		assert_null(strcasestr(r, "X-Path"));
+		free(r);
+	}
+	/* Other escapes still decode. */
+	r = run_client(f, get_escaped);
+	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
+	assert_non_null(strcasestr(r, "X-Path: /items/a b\r\n"));
+	free(r);
+}
+
+/* Content-Length with Transfer-Encoding: 400 and the connection closes. */
+static void
+test_cl_and_te(void **state)
+{
+	struct fixture	*f = *state;
+	char		*r = run_client(f, cl_and_te);
+
+	assert_non_null(strstr(r, "HTTP/1.1 400 Bad Request\r\n"));
+	assert_non_null(strcasestr(r, "Connection: close\r\n"));
+	assert_non_null(strstr(hc_body(r), "Transfer-Encoding"));
+	free(r);
+}
+
+/* No "100 Continue" before a refusal, nor before any answer: no body is read. */
+static void
+test_no_100_continue(void **state)
+{
+	struct fixture	*f = *state;
+	char		*r = run_client(f, expect_forbidden);
+
+	assert_null(strstr(r, "100 Continue"));
+	assert_int_equal(strncmp(r, "HTTP/1.1 403 Forbidden\r\n", 24), 0);
+	free(r);
+	r = run_client(f, expect_route);
+	assert_null(strstr(r, "100 Continue"));
+	assert_int_equal(strncmp(r, "HTTP/1.1 200 OK\r\n", 17), 0);
+	free(r);
+}
+
+/* A 200 KiB header is answered 431 with a body; the server goes on. */
+static void
+test_header_too_large(void **state)
+{
+	struct fixture	*f = *state;
+	char		*r = run_client(f, header_200k);
+
+	assert_non_null(strstr(r, "HTTP/1.1 431 Request Header Fields Too Large\r\n"));
+	assert_true(strlen(hc_body(r)) > 0);
+	free(r);
+	r = run_client(f, get_hello);
+	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
+	free(r);
+}
+
+/* A URI past HTTPD_URI_MAX is answered 414; one just under it is served. */
+static void
+test_uri_too_long(void **state)
+{
+	struct fixture	*f = *state;
+	char		*r = run_client(f, uri_10k);
+
+	assert_non_null(strstr(r, "HTTP/1.1 414 URI Too Long\r\n"));
+	assert_string_equal(hc_body(r), "URI too long\n");
+	free(r);
+	r = run_client(f, uri_8k);
+	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
+	free(r);
+}
+
+/*
+ * Bytes that never make a request line are closed at the header timeout,
+ * not the idle one, and so is a client trickling its headers (which the
+ * idle timeout never catches).
+ */
+static void
+test_header_timeout(void **state)
+{
+	struct fixture	*f = start_with(4, 10, 0, 500);
+	char		*r, how[16];
+	long		 n, ms;
+
+	(void)state;
+	r = run_client(f, silent_binary);
+	assert_int_equal(sscanf(r, "%ld %ld %15s", &n, &ms, how), 3);
+	assert_string_equal(how, "closed");
+	assert_true(ms >= 400 && ms < 2000);
+	free(r);
+	r = run_client(f, slowloris);
+	assert_int_equal(sscanf(r, "%ld %ld %15s", &n, &ms, how), 3);
+	assert_string_equal(how, "closed");
+	assert_true(ms >= 400 && ms < 2000);
+	free(r);
+	/* A kept-alive connection gets the idle timeout for its next request. */
+	r = run_client(f, keep_alive);
+	assert_non_null(strstr(r, "|SECOND|"));
+	assert_non_null(strcasestr(strstr(r, "|SECOND|"), "X-Path: /items/2\r\n"));
+	free(r);
+	assert_int_equal(httpd_connections(f->httpd), 0);
+	stop(f);
+}
+
+/* One address cannot take every slot. */
+static void
+test_per_ip_limit(void **state)
+{
+	struct fixture	*f = start_with(16, 10, 2, 0);
+	char		*r;
+
+	(void)state;
+	r = run_client(f, per_ip);
+	assert_true(strstr(r, "|THIRD CLOSED|") != NULL ||
+	    strstr(r, "|THIRD REFUSED|") != NULL);
+	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
+	free(r);
+	stop(f);
 }
 
 static void
@@ -617,6 +926,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stream_error, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_in_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cl_and_te, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_100_continue, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_header_too_large, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_uri_too_long, setup,
+		    teardown),
+		cmocka_unit_test(test_header_timeout),
+		cmocka_unit_test(test_per_ip_limit),
 		cmocka_unit_test(test_max_connections),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test_setup_teardown(test_connections_and_quiesce,

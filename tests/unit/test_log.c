@@ -171,6 +171,68 @@ test_line_cut(void **state)
 	log_setup(LOG_LEVEL_INFO, LOG_FORMAT_LOGFMT, 0);
 }
 
+static int
+utf8_valid(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	int			 k;
+
+	while (*p != '\0') {
+		k = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 :
+		    (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (k < 0)
+			return 0;
+		for (p++; k > 0; k--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * A JSON line cut at the limit is still one valid JSON object: the cut
+ * value keeps whole escapes and whole UTF-8 characters, its quote and the
+ * brace are closed, and "truncated":true says so. Every cut point is tried.
+ */
+static void
+test_json_cut_valid(void **state)
+{
+	char		 esc[600], utf[600], out[LINE_MAX_];
+	struct log_kv	 kv[8];
+	unsigned	 i, cap, len;
+	cJSON		*o, *t;
+
+	(void)state;
+	for (i = 0; i + 1 < sizeof(esc); i++)
+		esc[i] = (char)(i % 3 == 0 ? 0x01 : i % 3 == 1 ? '"' : 'x');
+	esc[sizeof(esc) - 1] = '\0';
+	/* U+00E9 (two bytes) after one: the 512-byte value cut falls inside one */
+	utf[0] = 'a';
+	for (i = 1; i + 2 < sizeof(utf); i += 2)
+		memcpy(utf + i, "\xc3\xa9", 2);
+	utf[i] = '\0';
+	for (i = 0; i < 8; i++)
+		kv[i] = i % 3 == 2 ? LOG_U("n", 1234567890123ULL) :
+		    LOG_S(i % 2 ? "esc" : "utf", i % 2 ? esc : utf);
+	log_setup(LOG_LEVEL_DEBUG, LOG_FORMAT_JSON, 1);
+	for (cap = 96; cap <= sizeof(out); cap++) {
+		len = log_format_line(out, cap, LOG_LEVEL_INFO, "m", kv, 8);
+		assert_true(len <= cap - 1);
+		assert_int_equal(out[len - 1], '\n');
+		/* After "<6>"; nothing may follow the object. */
+		if ((o = cJSON_ParseWithOpts(out + 3, NULL, 1)) == NULL ||
+		    !utf8_valid(out))
+			fail_msg("cap %u: invalid JSON: %s", cap, out);
+		t = cJSON_GetObjectItem(o, "truncated");
+		if (!cJSON_IsTrue(t))
+			fail_msg("cap %u: not marked: %s", cap, out);
+		if (cap > 128)
+			assert_non_null(cJSON_GetObjectItem(o, "msg"));
+		cJSON_Delete(o);
+	}
+	log_setup(LOG_LEVEL_INFO, LOG_FORMAT_LOGFMT, 0);
+}
+
 /* Under journald each line starts with its syslog priority. */
 static void
 test_journal_priorities(void **state)
@@ -292,6 +354,7 @@ main(void)
 		cmocka_unit_test(test_json_lines_parse),
 		cmocka_unit_test(test_value_cut),
 		cmocka_unit_test(test_line_cut),
+		cmocka_unit_test(test_json_cut_valid),
 		cmocka_unit_test(test_journal_priorities),
 		cmocka_unit_test(test_levels_filter),
 		cmocka_unit_test(test_parse_names),
