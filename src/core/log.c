@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/timefmt.h"
+#include "core/utf8.h"
 
 #define LOG_LINE_MAX	4096
 #define LOG_VALUE_MAX	512	/* longer values are cut and marked */
@@ -91,6 +92,7 @@ put_escaped(struct line *l, const char *s)
 {
 	unsigned	 n;
 	char		 tmp[8];
+	int		 r;
 
 	for (n = 0; *s != '\0'; s++, n++) {
 		unsigned char c = (unsigned char)*s;
@@ -110,8 +112,15 @@ put_escaped(struct line *l, const char *s)
 		else if (c < 0x20 || c == 0x7f) {
 			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
 			puts_(l, tmp);
-		} else
+		} else if (c < 0x80)
 			put(l, s, 1);
+		else if ((r = utf8_seq(s, 4)) > 0) {	/* stops at the NUL */
+			put(l, s, (unsigned)r);
+			s += r - 1;
+		} else {
+			puts_(l, UTF8_REPLACEMENT);
+			s += -r - 1;
+		}
 	}
 }
 

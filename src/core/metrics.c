@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
+
 static const char *
 type_name(enum metrics_type t, enum metrics_format fmt)
 {
@@ -167,6 +169,19 @@ escape_label_value(struct buf *b, const char *s)
 	for (; *s != '\0'; s++) {
 		const char *esc = NULL;
 
+		if ((unsigned char)*s >= 0x80) {
+			int r = utf8_seq(s, 4);	/* stops at the NUL */
+
+			if (r > 0) {
+				s += r - 1;
+				continue;
+			}
+			buf_append(b, run, (size_t)(s - run));
+			buf_puts(b, UTF8_REPLACEMENT);
+			s += -r - 1;
+			run = s + 1;
+			continue;
+		}
 		if (*s == '\\')
 			esc = "\\\\";
 		else if (*s == '"')

@@ -25,6 +25,7 @@
 #include "core/quote.h"
 #include "core/rand.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 
 static void
 test_err(void **state)
@@ -146,10 +147,68 @@ test_json(void **state)
 	assert_int_equal(json_emit(o, &b), 0);
 	assert_string_equal(b.data, "{\"at\":\"2024-05-01T10:00:00.250000Z\","
 	    "\"never\":null,\"name\":\"we\\\"b\\n\",\"none\":null}");
+	/* Keys and values from outside come out well-formed, whoever added them. */
+	buf_reset(&b);
+	o = cJSON_CreateObject();
+	json_add_str(o, "name", "web\xff");
+	cJSON_AddItemToObject(o, "labels", cJSON_CreateObject());
+	cJSON_AddStringToObject(cJSON_GetObjectItem(o, "labels"), "k\xc0",
+	    "\xed\xa0\x80");
+	assert_int_equal(json_emit(o, &b), 0);
+	assert_string_equal(b.data, "{\"name\":\"web\xef\xbf\xbd\","
+	    "\"labels\":{\"k\xef\xbf\xbd\":\"\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\"}}");
 	/* A view that could not be built is out of memory, not an empty document. */
 	buf_reset(&b);
 	assert_int_equal(json_emit(NULL, &b), -1);
 	assert_true(b.oom);
+	buf_free(&b);
+}
+
+#define R	UTF8_REPLACEMENT
+
+static void
+test_utf8(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} cases[] = {
+		{ "", "" },
+		{ "eth0", "eth0" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3 \xf4\x8f\xbf\xbf",
+		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3 \xf4\x8f\xbf\xbf" },
+		{ "\xff\xfe", R R },			/* never in UTF-8 */
+		{ "\x80x", R "x" },			/* stray continuation */
+		{ "\xc0\xaf", R R },			/* overlong '/' */
+		{ "\xe0\x80\xaf", R R R },		/* overlong, 3 bytes */
+		{ "\xed\xa0\x80", R R R },		/* a surrogate */
+		{ "\xf4\x90\x80\x80", R R R R },	/* past U+10FFFF */
+		{ "\xe2\x82", R },			/* truncated: one subpart */
+		{ "\xe2\x82x", R "x" },
+		{ "\xf0\x9f\x90", R },
+		{ "a\xc3", "a" R },
+	};
+	struct buf	 b;
+	char		*d;
+	size_t		 i;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		utf8_append(&b, cases[i].in, strlen(cases[i].in));
+		buf_putc(&b, '\0');
+		assert_string_equal(b.data, cases[i].out);
+		assert_non_null(d = utf8_dup(cases[i].in));
+		assert_string_equal(d, cases[i].out);
+		free(d);
+		assert_int_equal(utf8_valid_len(cases[i].out,
+		    strlen(cases[i].out)), strlen(cases[i].out));
+	}
+	assert_int_equal(utf8_valid_len("ab\xff" "cd", 5), 2);
+	assert_int_equal(utf8_seq("\xe2\x82\xac", 3), 3);
+	assert_int_equal(utf8_seq("\xe2\x82\xac", 2), -2);
+	assert_int_equal(utf8_seq("\xc3", 4), -1);	/* stops at the NUL */
 	buf_free(&b);
 }
 
@@ -270,6 +329,7 @@ main(void)
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_rand),
 		cmocka_unit_test(test_timefmt),
+		cmocka_unit_test(test_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

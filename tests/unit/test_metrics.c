@@ -75,6 +75,11 @@ test_label_escaping(void **state)
 	buf_reset(&l);
 	metrics_label(&l, "e", "");
 	assert_string_equal(l.data, "e=\"\"");
+	/* Well-formed UTF-8 passes; each ill-formed subpart becomes U+FFFD. */
+	buf_reset(&l);
+	metrics_label(&l, "interface", "\xff\xfe" "eth\xc3\xa9\"" "\xe2\x82");
+	assert_string_equal(l.data, "interface=\"\xef\xbf\xbd\xef\xbf\xbd"
+	    "eth\xc3\xa9\\\"\xef\xbf\xbd\"");
 	buf_free(&l);
 }
 
