@@ -209,6 +209,29 @@ metrics_label(struct buf *labels, const char *key, const char *value)
 }
 
 int
+metrics_label_fixed(char *dst, size_t len, const char *key, const char *value)
+{
+	struct buf	 b;
+	int		 rc = 0;
+
+	buf_init(&b);
+	metrics_label(&b, key, value);
+	if (b.oom || b.len >= len) {
+		buf_reset(&b);
+		metrics_label(&b, key, "");
+		rc = -1;
+	}
+	if (b.oom || b.len >= len) {
+		if (len > 0)
+			dst[0] = '\0';
+		rc = -1;
+	} else
+		memcpy(dst, b.data, b.len + 1);
+	buf_free(&b);
+	return rc;
+}
+
+int
 metrics_sanitize_name(char *dst, size_t dstlen, const char *src)
 {
 	size_t	 i = 0;

@@ -95,6 +95,60 @@ test_file(void **state)
 	buf_free(&b);
 }
 
+/*
+ * What is not a regular file is refused at once, never waited on (alarm:
+ * a blocking open would otherwise hang the suite instead of failing it).
+ */
+static void
+test_file_not_regular(void **state)
+{
+	char		 dir[] = "/tmp/hale-file-XXXXXX", path[64], small[16];
+	struct buf	 b;
+	size_t		 len;
+	int		 fd, hold;
+
+	(void)state;
+	alarm(10);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/memory.stat", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* No writer: open would block; with O_NONBLOCK it reads as empty. */
+	assert_int_equal(file_read_at(AT_FDCWD, path, small, sizeof(small), &len), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	buf_init(&b);
+	assert_int_equal(file_read_buf(path, 100, &b), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	/* A writer that never writes: read would block; EAGAIN instead. */
+	assert_true((hold = open(path, O_RDWR)) != -1);
+	assert_int_equal(file_read_at(AT_FDCWD, path, small, sizeof(small), &len), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	assert_int_equal(file_read_buf(path, 100, &b), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	assert_string_equal(file_strerror(errno), "not a regular file");
+	close(hold);
+	unlink(path);
+	assert_int_equal(file_read_at(AT_FDCWD, "/dev/null", small, sizeof(small),
+	    &len), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	/* An empty regular file is a value; a 10 MB one is refused by size. */
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
+	assert_int_equal(file_read_at(AT_FDCWD, path, small, sizeof(small), &len), 0);
+	assert_int_equal(len, 0);
+	assert_int_equal(file_read_buf(path, 100, &b), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(ftruncate(fd, 10 << 20), 0);
+	close(fd);
+	assert_int_equal(file_read_at(AT_FDCWD, path, small, sizeof(small), &len), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(file_read_buf(path, 100, &b), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_true(b.len <= 100);
+	buf_free(&b);
+	unlink(path);
+	rmdir(dir);
+	alarm(0);
+}
+
 static void
 test_file_procfs(void **state)
 {
@@ -322,6 +376,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_file_not_regular),
 		cmocka_unit_test(test_file_procfs),
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_json),
