@@ -44,7 +44,8 @@ struct io_row {
 
 struct net_row {
 	struct procnet_iface	i;
-	char			label[48];	/* interface="..." escaped */
+	/* interface="..." escaped: 3 bytes for each of 15 (U+FFFD) */
+	char			label[12 + 3 * (PROCNET_NAME_MAX - 1) + 1];
 };
 
 struct entry {
@@ -386,20 +387,11 @@ field(const void *base, size_t off)
 	return v;
 }
 
-/* interface="<name>", escaped; names are at most 15 bytes. */
+/* interface="<name>", escaped; names are at most 15 bytes, so it fits. */
 static void
 net_label(char *dst, size_t len, const char *name)
 {
-	size_t	i;
-
-	i = (size_t)snprintf(dst, len, "interface=\"");
-	for (; *name != '\0' && i + 4 < len; name++) {
-		if (*name == '"' || *name == '\\')
-			dst[i++] = '\\';
-		dst[i++] = *name;
-	}
-	dst[i++] = '"';
-	dst[i] = '\0';
+	metrics_label_fixed(dst, len, "interface", name);
 }
 
 /*

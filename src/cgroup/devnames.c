@@ -9,6 +9,7 @@
 
 #include "cgroup/cgroup_parse.h"
 #include "core/file.h"
+#include "core/metrics.h"
 
 static void	 format_device_label(char *, size_t, const char *,
 		    const char *);
@@ -19,26 +20,15 @@ cgroup_devnames_init(struct cgroup_devnames *dn)
 	dn->n = 0;
 }
 
-/* `device="<value>"`, escaped; the value is short by construction. */
+/* `device="<prefix><name>"`, escaped; the name is short by construction. */
 static void
 format_device_label(char *dst, size_t len, const char *prefix,
     const char *name)
 {
-	size_t	i = 0;
+	char	 v[64];
 
-	i = (size_t)snprintf(dst, len, "device=\"%s", prefix);
-	for (; *name != '\0' && i + 4 < len; name++) {
-		if (*name == '\\' || *name == '"')
-			dst[i++] = '\\';
-		if (*name == '\n') {
-			dst[i++] = '\\';
-			dst[i++] = 'n';
-			continue;
-		}
-		dst[i++] = *name;
-	}
-	dst[i++] = '"';
-	dst[i] = '\0';
+	snprintf(v, sizeof(v), "%s%s", prefix, name);
+	metrics_label_fixed(dst, len, "device", v);
 }
 
 const char *

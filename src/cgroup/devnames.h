@@ -14,7 +14,8 @@
 struct cgroup_devname {
 	unsigned	major;
 	unsigned	minor;
-	char		label[80];	/* device="..." ready to print, escaped */
+	/* device="/dev/<name of 32>" ready to print, escaped (U+FFFD is 3 bytes) */
+	char		label[10 + 3 * (5 + 32) + 1];
 };
 struct cgroup_devnames {
 	struct cgroup_devname	ent[CGROUP_DEVNAMES_MAX];

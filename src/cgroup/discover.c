@@ -15,6 +15,7 @@
 #include "cgroup/cgroup_parse.h"
 #include "cgroup/path.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/id.h"
 
 #define DISCOVER_DIRS_MAX 200000		/* directories visited per walk */
@@ -59,7 +60,7 @@ found_one(struct walk *w, int dirfd, const char *name, const char *id,
 	cgroup_path_join(f.id, sizeof(f.id), id, "");
 	memcpy(f.container_id, cid, 64);
 	if (cgroup_path_join(path, sizeof(path), name, "/cgroup.procs") == 0 &&
-	    (fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) != -1) {
+	    (fd = openat(dirfd, path, FILE_OPEN_FLAGS)) != -1) {
 		/* Only the first line matters; a partial read is fine. */
 		if ((r = read(fd, buf, sizeof(buf) - 1)) > 0) {
 			len = (size_t)r;

@@ -127,8 +127,7 @@ cgroup_rd_file(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file)
 		d->missing++;
 		return 0;
 	}
-	cgroup_rd_bad(x, file, errno == EFBIG ? "file too large" :
-	    strerror(errno));
+	cgroup_rd_bad(x, file, file_strerror(errno));
 	return -1;
 }
 
@@ -195,7 +194,7 @@ cgroup_rd_procs(struct cgroup_rctx *x, struct cgroup_dir *d)
 
 	if (d == NULL || d->fd == -1)
 		return;
-	if ((fd = openat(d->fd, "cgroup.procs", O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = openat(d->fd, "cgroup.procs", FILE_OPEN_FLAGS)) == -1) {
 		if (errno == ENOENT)
 			d->missing++;
 		else
@@ -214,13 +213,18 @@ cgroup_rd_procs(struct cgroup_rctx *x, struct cgroup_dir *d)
 			break;
 		}
 	}
+	if (r == -1 && errno == EAGAIN)
+		errno = FILE_ENOTREG;
+	/* A FIFO without a writer reads as empty, as does a cgroup without processes. */
+	if (r == 0 && cgroup_linecount_end(&lc) == 0 && !file_is_regular(fd))
+		r = -1;
 	close(fd);
 	if (r == -2)
 		cgroup_rd_bad(x, "cgroup.procs", "not a list of pids");
 	else if (r == -1 && (errno == ENODEV || errno == ENOENT))
 		d->missing++;
 	else if (r == -1)
-		cgroup_rd_bad(x, "cgroup.procs", strerror(errno));
+		cgroup_rd_bad(x, "cgroup.procs", file_strerror(errno));
 	else {
 		x->st->processes = cgroup_linecount_end(&lc);
 		x->st->have |= CGROUP_HAVE_PROCS;

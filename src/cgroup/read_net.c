@@ -47,8 +47,7 @@ cgroup_read_net(struct cgroup_rctx *x, pid_t pid)
 	if (rc == -1 && (errno == ENOENT || errno == ESRCH))
 		goto out;	/* the process exited: no network numbers */
 	if (rc == -1) {
-		cgroup_rd_bad(x, "net/dev", errno == EFBIG ? "file too large" :
-		    strerror(errno));
+		cgroup_rd_bad(x, "net/dev", file_strerror(errno));
 		goto out;
 	}
 	if (procnet_parse(data, len, st->net, st->net_cap, &st->nnet, msg,

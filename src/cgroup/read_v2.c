@@ -41,7 +41,7 @@ read_root_meminfo(struct cgroup_rctx *x, const struct cgroup_memory_stat *ms)
 	if (file_read_at(AT_FDCWD, path, x->buf, CGROUP_READ_MAX + 1,
 	    &x->len) == -1) {
 		if (errno != ENOENT)
-			cgroup_rd_bad(x, "meminfo", strerror(errno));
+			cgroup_rd_bad(x, "meminfo", file_strerror(errno));
 		return;
 	}
 	if (cgroup_parse_meminfo(x->buf, x->len, &mi, msg, sizeof(msg)) == -1)

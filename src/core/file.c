@@ -2,7 +2,28 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/*
+ * Only an empty read pays for this fstat: a FIFO without a writer and
+ * /dev/null read as empty, and cgroupfs, procfs and sysfs files are
+ * regular files. A FIFO with a writer fails its read with EAGAIN.
+ */
+int
+file_is_regular(int fd)
+{
+	struct stat	 st;
+
+	if (fstat(fd, &st) == -1)
+		return 0;
+	if (!S_ISREG(st.st_mode)) {
+		errno = FILE_ENOTREG;
+		return 0;
+	}
+	return 1;
+}
 
 /* Reads fd to its end into buf[0..cap): 0, or -1 with errno (EFBIG when larger). */
 static int
@@ -26,7 +47,11 @@ read_fd(int fd, char *buf, size_t cap, size_t *len)
 		r = read(fd, buf + n, cap - n);
 		if (r == -1 && errno == EINTR)
 			continue;
+		if (r == -1 && errno == EAGAIN)
+			errno = FILE_ENOTREG;	/* a FIFO or a device */
 		if (r == -1)
+			return -1;
+		if (r == 0 && n == 0 && !file_is_regular(fd))
 			return -1;
 		if (r == 0)
 			break;
@@ -47,7 +72,7 @@ file_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len)
 		errno = EFBIG;
 		return -1;
 	}
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(dirfd, name, FILE_OPEN_FLAGS)) == -1)
 		return -1;
 	rc = read_fd(fd, buf, cap - 1, len);
 	saved = errno;
@@ -66,12 +91,18 @@ file_read_buf(const char *path, size_t max, struct buf *b)
 	ssize_t	 r;
 	int	 fd, saved = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, FILE_OPEN_FLAGS)) == -1)
 		return -1;
 	for (;;) {
 		r = read(fd, chunk, sizeof(chunk));
 		if (r == -1 && errno == EINTR)
 			continue;
+		if (r == -1 && errno == EAGAIN)
+			errno = FILE_ENOTREG;
+		if (r == 0 && b->len == start && !file_is_regular(fd)) {
+			saved = errno;
+			break;
+		}
 		if (r <= 0) {
 			saved = r == -1 ? errno : 0;
 			break;
@@ -89,4 +120,14 @@ file_read_buf(const char *path, size_t max, struct buf *b)
 	close(fd);
 	errno = saved;
 	return saved == 0 ? 0 : -1;
+}
+
+const char *
+file_strerror(int e)
+{
+	if (e == FILE_ENOTREG)
+		return "not a regular file";
+	if (e == EFBIG)
+		return "file too large";
+	return strerror(e);
 }

@@ -7,6 +7,8 @@
 #ifndef HALE_FILE_H
 #define HALE_FILE_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 
 #include "core/buf.h"
@@ -22,13 +24,31 @@
 #define FILE_SHORT_IS_EOF	4096
 
 /*
+ * Never block on a path: a FIFO (or a terminal) where a file should be
+ * opens at once with O_NONBLOCK, which changes nothing for a regular
+ * file. Such a file is refused with FILE_ENOTREG, and one larger than the
+ * cap with EFBIG after reading at most the cap, so a read costs no more
+ * syscalls than before except an fstat when it comes back empty.
+ */
+#define FILE_OPEN_FLAGS		(O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+/* Not a regular file (Linux's "wrong medium type", never from a read). */
+#define FILE_ENOTREG		EMEDIUMTYPE
+
+/*
  * Opens `name` relative to dirfd (AT_FDCWD for a plain path) and reads it
  * whole into buf[0..cap - 1], NUL-terminated: 0, or -1 with errno (ENOENT
  * when absent, EFBIG when it does not fit).
  */
 int	file_read_at(int dirfd, const char *name, char *buf, size_t cap,
 	    size_t *len);
-/* Appends the whole file to b, at most max bytes: 0, or -1 with errno (EFBIG, ENOMEM). */
+/*
+ * Appends the whole file to b, at most max bytes: 0, or -1 with errno
+ * (EFBIG, ENOMEM, FILE_ENOTREG).
+ */
 int	file_read_buf(const char *path, size_t max, struct buf *b);
+/* 1 for a regular file, else 0 with errno (FILE_ENOTREG when it is not). */
+int	file_is_regular(int fd);
+/* strerror, with the two refusals above named for an operator. */
+const char *file_strerror(int e);
 
 #endif

@@ -18,7 +18,8 @@ src_libhale_a_SOURCES += \
 	%reldir%/num.c %reldir%/num.h \
 	%reldir%/quote.c %reldir%/quote.h \
 	%reldir%/rand.c %reldir%/rand.h \
-	%reldir%/timefmt.c %reldir%/timefmt.h
+	%reldir%/timefmt.c %reldir%/timefmt.h \
+	%reldir%/utf8.c %reldir%/utf8.h
 unit_tests += tests/unit/test_buf tests/unit/test_config tests/unit/test_duration \
 	tests/unit/test_metrics tests/unit/test_core_helpers tests/unit/test_match \
 	tests/unit/test_log

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/timefmt.h"
+#include "core/utf8.h"
 
 #define LOG_LINE_MAX	4096
 #define LOG_VALUE_MAX	512	/* longer values are cut and marked */
@@ -90,19 +91,6 @@ put_unit(struct line *l, const char *s, unsigned n)
 	put(l, s, n);
 }
 
-/* The length of the UTF-8 sequence a lead byte starts (1 for anything else). */
-static unsigned
-utf8_len(unsigned char c)
-{
-	if (c >= 0xf0 && c <= 0xf4)
-		return 4;
-	if (c >= 0xe0)
-		return c <= 0xef ? 3 : 1;
-	if (c >= 0xc2)
-		return 2;
-	return 1;
-}
-
 static void
 puts_(struct line *l, const char *s)
 {
@@ -125,18 +113,19 @@ needs_quotes(const char *s)
 static void
 put_escaped(struct line *l, const char *s)
 {
-	unsigned	 n, k, u;
+	unsigned	 n, u;
 	char		 tmp[8];
+	int		 r;
 
 	for (n = 0; *s != '\0' && !l->cut; s += u, n += u) {
 		unsigned char c = (unsigned char)*s;
 
-		/* A multibyte character is copied whole, or not at all. */
-		u = utf8_len(c);
-		for (k = 1; k < u; k++)
-			if (((unsigned char)s[k] & 0xc0) != 0x80)
-				break;
-		u = k;
+		/*
+		 * A character is copied whole or not at all; an ill-formed
+		 * sequence becomes one U+FFFD (utf8_seq stops at the NUL).
+		 */
+		r = c < 0x80 ? 1 : utf8_seq(s, 4);
+		u = r > 0 ? (unsigned)r : (unsigned)-r;
 		if (n + u > LOG_VALUE_MAX) {
 			put_unit(l, "...", 3);
 			return;
@@ -152,8 +141,10 @@ put_escaped(struct line *l, const char *s)
 		else if (c < 0x20 || c == 0x7f) {
 			snprintf(tmp, sizeof(tmp), "\\u%04x", c);
 			put_unit(l, tmp, 6);
-		} else
+		} else if (r > 0)
 			put_unit(l, s, u);
+		else
+			put_unit(l, UTF8_REPLACEMENT, sizeof(UTF8_REPLACEMENT) - 1);
 	}
 }
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
+
 static const char *
 type_name(enum metrics_type t, enum metrics_format fmt)
 {
@@ -167,6 +169,19 @@ escape_label_value(struct buf *b, const char *s)
 	for (; *s != '\0'; s++) {
 		const char *esc = NULL;
 
+		if ((unsigned char)*s >= 0x80) {
+			int r = utf8_seq(s, 4);	/* stops at the NUL */
+
+			if (r > 0) {
+				s += r - 1;
+				continue;
+			}
+			buf_append(b, run, (size_t)(s - run));
+			buf_puts(b, UTF8_REPLACEMENT);
+			s += -r - 1;
+			run = s + 1;
+			continue;
+		}
 		if (*s == '\\')
 			esc = "\\\\";
 		else if (*s == '"')
@@ -191,6 +206,29 @@ metrics_label(struct buf *labels, const char *key, const char *value)
 	buf_puts(labels, "=\"");
 	escape_label_value(labels, value);
 	buf_putc(labels, '"');
+}
+
+int
+metrics_label_fixed(char *dst, size_t len, const char *key, const char *value)
+{
+	struct buf	 b;
+	int		 rc = 0;
+
+	buf_init(&b);
+	metrics_label(&b, key, value);
+	if (b.oom || b.len >= len) {
+		buf_reset(&b);
+		metrics_label(&b, key, "");
+		rc = -1;
+	}
+	if (b.oom || b.len >= len) {
+		if (len > 0)
+			dst[0] = '\0';
+		rc = -1;
+	} else
+		memcpy(dst, b.data, b.len + 1);
+	buf_free(&b);
+	return rc;
 }
 
 int

@@ -65,6 +65,14 @@ void	metrics_finish(struct metrics_writer *);
 /* Appends `key="value"` (value escaped), with a comma if `labels` is not empty. */
 void	metrics_label(struct buf *labels, const char *key, const char *value);
 /*
+ * The same `key="value"` into dst[0..len), NUL-terminated, for labels kept
+ * in fixed fields: 0, or -1 (dst holding `key=""`) when it does not fit.
+ * An escaped value is at most 3 times as long as the value (U+FFFD for
+ * each byte).
+ */
+int	metrics_label_fixed(char *dst, size_t len, const char *key,
+	    const char *value);
+/*
  * Turns any string into a valid label name the way cAdvisor does:
  * every character outside [a-zA-Z0-9_] becomes '_', a leading digit gets a
  * '_' in front. Returns -1 if the result does not fit.

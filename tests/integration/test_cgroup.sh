@@ -68,6 +68,40 @@ if grep -q "^container_cpu_cfs_periods_total{id=\"/system.slice/docker-$a.scope\
 fi
 ok "fixture values reach /metrics through --path.sysfs/--path.procfs"
 
+# --- hostile files in a copy of a fixture tree ---
+# An interface named with bytes that are not UTF-8 (the kernel allows
+# 0x80-0xff), a FIFO where memory.stat should be (an open that waits for a
+# writer) and a 10 MB cpu.stat: the scrape stays valid, nothing blocks the
+# loop, and each bad file is one read error, logged once.
+hostile=$HALE_TMP/hostile
+cp -a "$fixtures/v2-systemd" "$hostile"
+a_dir=$hostile/sys/fs/cgroup/system.slice/docker-$a.scope
+printf '  \xff\xfe:     7       1    0    0    0     0          0         0        9       1    0    0    0     0       0          0\n' \
+    >>"$hostile/proc/4242/net/dev"
+rm "$a_dir/memory.stat"
+mkfifo "$a_dir/memory.stat"
+truncate -s 10M "$a_dir/cpu.stat"
+hale_start --config.file="$HALE_TMP/zero.json" --path.sysfs="$hostile/sys" --path.procfs="$hostile/proc" \
+    --docker.host=unix:///nonexistent/docker.sock
+for _ in 1 2 3; do
+	http_get /metrics --max-time 5 >"$HALE_TMP/hostile.txt" || fail "/metrics answers with a FIFO and a 10 MB file in the tree"
+	[ "$(http_status /healthz --max-time 2)" = 200 ] || fail "/healthz answers while the tree holds a FIFO"
+done
+promtool check metrics <"$HALE_TMP/hostile.txt" || fail "promtool rejects the scrape of an interface named \\xff\\xfe"
+grep -q "^container_network_receive_bytes_total{.*interface=\"$(printf '\xef\xbf\xbd\xef\xbf\xbd')\".*} 7\$" "$HALE_TMP/hostile.txt" ||
+	fail "the interface named \\xff\\xfe is exported as U+FFFD U+FFFD"
+curl -s -H "Accept: $om_accept" "$HALE_URL/metrics" >"$HALE_TMP/hostile.om"
+om_check "$HALE_TMP/hostile.om" || fail "hostile tree: strict OpenMetrics parse"
+if LC_ALL=C grep -q $'\xff' "$HALE_TMP/hostile.txt" "$HALE_LOG"; then
+	fail "a raw 0xff byte reached /metrics or the log"
+fi
+errs=$(http_get /metrics | awk '$1 == "hale_cgroup_read_errors_total" { print $2 }')
+[ "${errs:-0}" -ge 8 ] || fail "FIFO and 10 MB file counted as read errors every scrape (got ${errs:-none})"
+nlog=$(grep -c 'cgroup files unreadable or malformed' "$HALE_LOG" || true)
+assert_eq 1 "$nlog" "hostile files logged once, not per scrape"
+hale_stop
+ok "hostile tree: \\xff\\xfe interface name exported as U+FFFD, FIFO and 10 MB file refused ($errs errors), HTTP kept answering"
+
 # --- this machine's cgroups with real containers, against Docker's stats API ---
 hale_require_root
 hale_docker_start

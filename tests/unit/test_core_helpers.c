@@ -25,6 +25,7 @@
 #include "core/quote.h"
 #include "core/rand.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 
 static void
 test_err(void **state)
@@ -94,6 +95,60 @@ test_file(void **state)
 	buf_free(&b);
 }
 
+/*
+ * What is not a regular file is refused at once, never waited on (alarm:
+ * a blocking open would otherwise hang the suite instead of failing it).
+ */
+static void
+test_file_not_regular(void **state)
+{
+	char		 dir[] = "/tmp/hale-file-XXXXXX", path[64], small[16];
+	struct buf	 b;
+	size_t		 len;
+	int		 fd, hold;
+
+	(void)state;
+	alarm(10);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/memory.stat", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* No writer: open would block; with O_NONBLOCK it reads as empty. */
+	assert_int_equal(file_read_at(AT_FDCWD, path, small, sizeof(small), &len), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	buf_init(&b);
+	assert_int_equal(file_read_buf(path, 100, &b), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	/* A writer that never writes: read would block; EAGAIN instead. */
+	assert_true((hold = open(path, O_RDWR)) != -1);
+	assert_int_equal(file_read_at(AT_FDCWD, path, small, sizeof(small), &len), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	assert_int_equal(file_read_buf(path, 100, &b), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	assert_string_equal(file_strerror(errno), "not a regular file");
+	close(hold);
+	unlink(path);
+	assert_int_equal(file_read_at(AT_FDCWD, "/dev/null", small, sizeof(small),
+	    &len), -1);
+	assert_int_equal(errno, FILE_ENOTREG);
+	/* An empty regular file is a value; a 10 MB one is refused by size. */
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
+	assert_int_equal(file_read_at(AT_FDCWD, path, small, sizeof(small), &len), 0);
+	assert_int_equal(len, 0);
+	assert_int_equal(file_read_buf(path, 100, &b), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(ftruncate(fd, 10 << 20), 0);
+	close(fd);
+	assert_int_equal(file_read_at(AT_FDCWD, path, small, sizeof(small), &len), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(file_read_buf(path, 100, &b), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_true(b.len <= 100);
+	buf_free(&b);
+	unlink(path);
+	rmdir(dir);
+	alarm(0);
+}
+
 static void
 test_file_procfs(void **state)
 {
@@ -146,10 +201,68 @@ test_json(void **state)
 	assert_int_equal(json_emit(o, &b), 0);
 	assert_string_equal(b.data, "{\"at\":\"2024-05-01T10:00:00.250000Z\","
 	    "\"never\":null,\"name\":\"we\\\"b\\n\",\"none\":null}");
+	/* Keys and values from outside come out well-formed, whoever added them. */
+	buf_reset(&b);
+	o = cJSON_CreateObject();
+	json_add_str(o, "name", "web\xff");
+	cJSON_AddItemToObject(o, "labels", cJSON_CreateObject());
+	cJSON_AddStringToObject(cJSON_GetObjectItem(o, "labels"), "k\xc0",
+	    "\xed\xa0\x80");
+	assert_int_equal(json_emit(o, &b), 0);
+	assert_string_equal(b.data, "{\"name\":\"web\xef\xbf\xbd\","
+	    "\"labels\":{\"k\xef\xbf\xbd\":\"\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd\"}}");
 	/* A view that could not be built is out of memory, not an empty document. */
 	buf_reset(&b);
 	assert_int_equal(json_emit(NULL, &b), -1);
 	assert_true(b.oom);
+	buf_free(&b);
+}
+
+#define R	UTF8_REPLACEMENT
+
+static void
+test_utf8(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} cases[] = {
+		{ "", "" },
+		{ "eth0", "eth0" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3 \xf4\x8f\xbf\xbf",
+		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3 \xf4\x8f\xbf\xbf" },
+		{ "\xff\xfe", R R },			/* never in UTF-8 */
+		{ "\x80x", R "x" },			/* stray continuation */
+		{ "\xc0\xaf", R R },			/* overlong '/' */
+		{ "\xe0\x80\xaf", R R R },		/* overlong, 3 bytes */
+		{ "\xed\xa0\x80", R R R },		/* a surrogate */
+		{ "\xf4\x90\x80\x80", R R R R },	/* past U+10FFFF */
+		{ "\xe2\x82", R },			/* truncated: one subpart */
+		{ "\xe2\x82x", R "x" },
+		{ "\xf0\x9f\x90", R },
+		{ "a\xc3", "a" R },
+	};
+	struct buf	 b;
+	char		*d;
+	size_t		 i;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		utf8_append(&b, cases[i].in, strlen(cases[i].in));
+		buf_putc(&b, '\0');
+		assert_string_equal(b.data, cases[i].out);
+		assert_non_null(d = utf8_dup(cases[i].in));
+		assert_string_equal(d, cases[i].out);
+		free(d);
+		assert_int_equal(utf8_valid_len(cases[i].out,
+		    strlen(cases[i].out)), strlen(cases[i].out));
+	}
+	assert_int_equal(utf8_valid_len("ab\xff" "cd", 5), 2);
+	assert_int_equal(utf8_seq("\xe2\x82\xac", 3), 3);
+	assert_int_equal(utf8_seq("\xe2\x82\xac", 2), -2);
+	assert_int_equal(utf8_seq("\xc3", 4), -1);	/* stops at the NUL */
 	buf_free(&b);
 }
 
@@ -263,6 +376,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_file_not_regular),
 		cmocka_unit_test(test_file_procfs),
 		cmocka_unit_test(test_id),
 		cmocka_unit_test(test_json),
@@ -270,6 +384,7 @@ main(void)
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_rand),
 		cmocka_unit_test(test_timefmt),
+		cmocka_unit_test(test_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,6 +86,27 @@ test_logfmt_hostile(void **state)
 	assert_ptr_equal(strchr(line, '\n'), line + strlen(line) - 1);
 }
 
+/* Raw bytes from outside reach the log as well-formed UTF-8 in both formats. */
+static void
+test_invalid_utf8(void **state)
+{
+	struct log_kv	 kv[] = { LOG_S("iface", "\xff\xfe" "x\xc3\xa9\xc3") };
+	cJSON		*o;
+
+	(void)state;
+	log_setup(LOG_LEVEL_DEBUG, LOG_FORMAT_LOGFMT, 0);
+	assert_string_equal(after_ts(fmt_line(LOG_LEVEL_INFO, "m", kv, 1)),
+	    "level=info msg=m iface=\xef\xbf\xbd\xef\xbf\xbd" "x\xc3\xa9"
+	    "\xef\xbf\xbd\n");
+	log_setup(LOG_LEVEL_DEBUG, LOG_FORMAT_JSON, 0);
+	fmt_line(LOG_LEVEL_INFO, "m", kv, 1);
+	assert_non_null(o = cJSON_Parse(line));
+	assert_string_equal(cJSON_GetObjectItem(o, "iface")->valuestring,
+	    "\xef\xbf\xbd\xef\xbf\xbd" "x\xc3\xa9\xef\xbf\xbd");
+	cJSON_Delete(o);
+	log_setup(LOG_LEVEL_INFO, LOG_FORMAT_LOGFMT, 0);
+}
+
 static void
 test_json_lines_parse(void **state)
 {
@@ -351,6 +372,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_logfmt_plain),
 		cmocka_unit_test(test_logfmt_hostile),
+		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_json_lines_parse),
 		cmocka_unit_test(test_value_cut),
 		cmocka_unit_test(test_line_cut),

@@ -75,7 +75,29 @@ test_label_escaping(void **state)
 	buf_reset(&l);
 	metrics_label(&l, "e", "");
 	assert_string_equal(l.data, "e=\"\"");
+	/* Well-formed UTF-8 passes; each ill-formed subpart becomes U+FFFD. */
+	buf_reset(&l);
+	metrics_label(&l, "interface", "\xff\xfe" "eth\xc3\xa9\"" "\xe2\x82");
+	assert_string_equal(l.data, "interface=\"\xef\xbf\xbd\xef\xbf\xbd"
+	    "eth\xc3\xa9\\\"\xef\xbf\xbd\"");
 	buf_free(&l);
+}
+
+/* Labels kept in fixed fields escape the same way, or are emptied whole. */
+static void
+test_label_fixed(void **state)
+{
+	char	 d[24];
+
+	(void)state;
+	assert_int_equal(metrics_label_fixed(d, sizeof(d), "interface",
+	    "\xff\"x"), 0);
+	assert_string_equal(d, "interface=\"\xef\xbf\xbd\\\"x\"");
+	assert_int_equal(metrics_label_fixed(d, sizeof(d), "interface",
+	    "\xff\xff\xff\xff"), -1);
+	assert_string_equal(d, "interface=\"\"");
+	assert_int_equal(metrics_label_fixed(d, 5, "interface", "x"), -1);
+	assert_string_equal(d, "");
 }
 
 static void
@@ -181,6 +203,7 @@ main(void)
 		cmocka_unit_test(test_text_family_and_samples),
 		cmocka_unit_test(test_openmetrics_counter_and_eof),
 		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_label_fixed),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_doubles),
 		cmocka_unit_test(test_scaled),
