@@ -427,6 +427,107 @@ has_backref(const char *re)
 	return 0;
 }
 
+/*
+ * glibc compiles a repetition by copying what it repeats: "x{100}" holds
+ * 100 copies, "(x+)+" twice as many as "x+", and stacked or nested
+ * repetitions multiply, so a pattern of a few dozen bytes in a label can
+ * make regcomp take gigabytes. This bounds the copies from above: the
+ * product of every {m,n} bound (n + 1, or m + 1 without n), times 2 for
+ * each repetition of a group or of another repetition, as if all were
+ * nested (which overestimates a sequence, never a nest).
+ */
+#define REGEX_COPIES_MAX	1000
+
+static const char *
+skip_bracket(const char *re)
+{
+	re++;
+	if (*re == '^')
+		re++;
+	if (*re == ']')
+		re++;
+	for (; *re != '\0' && *re != ']'; re++)
+		if (re[0] == '[' && (re[1] == ':' || re[1] == '.' || re[1] == '=')) {
+			char c = re[1];
+
+			for (re += 2; *re != '\0' && !(re[0] == c && re[1] == ']'); re++)
+				;
+			if (*re == '\0')
+				break;
+			re++;
+		}
+	return re;
+}
+
+static int
+regex_too_big(const char *re)
+{
+	uint64_t	 copies = 1, m, n;
+	int		 after = 0;	/* 1 atom, 2 group, 3 repetition */
+
+	for (; *re != '\0'; re++) {
+		switch (*re) {
+		case '\\':
+			if (re[1] != '\0')
+				re++;
+			after = 1;
+			continue;
+		case '[':
+			re = skip_bracket(re);
+			if (*re == '\0')
+				return 0;	/* unbalanced: regcomp says so */
+			after = 1;
+			continue;
+		case '(':
+		case '|':
+		case '^':
+		case '$':
+			after = 0;
+			continue;
+		case ')':
+			after = 2;
+			continue;
+		case '*':
+		case '+':
+		case '?':
+			if (after >= 2)
+				copies *= 2;
+			after = 3;
+			break;
+		case '{':
+			if (!isdigit((unsigned char)re[1])) {
+				after = 1;
+				continue;
+			}
+			for (m = 0, re++; isdigit((unsigned char)*re) && m <= REGEX_COPIES_MAX; re++)
+				m = m * 10 + (uint64_t)(*re - '0');
+			n = m;
+			if (*re == ',') {
+				for (n = 0, re++; isdigit((unsigned char)*re) &&
+				    n <= REGEX_COPIES_MAX; re++)
+					n = n * 10 + (uint64_t)(*re - '0');
+				if (n < m)
+					n = m;
+			}
+			copies *= n + 1;
+			if (after >= 2)
+				copies *= 2;
+			after = 3;
+			while (*re != '\0' && *re != '}')
+				re++;
+			if (*re == '\0')
+				return copies > REGEX_COPIES_MAX;
+			break;
+		default:
+			after = 1;
+			continue;
+		}
+		if (copies > REGEX_COPIES_MAX)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 f_expect_body(struct checkspec *s, const char *v, struct checkspec_pctx *p, char *err,
     size_t errlen)
@@ -449,6 +550,10 @@ f_expect_body(struct checkspec *s, const char *v, struct checkspec_pctx *p, char
 		if (has_backref(pat))
 			return err_set(err, errlen, "%s: back-references are not "
 			    "allowed", q);
+		if (regex_too_big(pat))
+			return err_set(err, errlen, "%s repeats too much (a "
+			    "bound over %d, or repetitions of repetitions)", q,
+			    REGEX_COPIES_MAX);
 		if ((rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB)) != 0) {
 			regerror(rc, &re, msg, sizeof(msg));
 			regfree(&re);

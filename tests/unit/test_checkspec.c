@@ -311,6 +311,13 @@ test_reject_invalid(void **state)
 	    "not a valid regular expression");
 	expect_reject("hale.check.expect_body", "~(a)\\1",
 	    CHECKSPEC_REJECT_INVALID, "back-references");
+	/* regcomp copies repetitions: these would take gigabytes */
+	expect_reject("hale.check.expect_body", "~x++++++++++++++++++++++",
+	    CHECKSPEC_REJECT_INVALID, "repeats too much");
+	expect_reject("hale.check.expect_body", "~((a{30}){30}){30}",
+	    CHECKSPEC_REJECT_INVALID, "repeats too much");
+	expect_reject("hale.check.expect_body", "~(((((((((((a)+)+)+)+)+)+)+)+)+)+)+",
+	    CHECKSPEC_REJECT_INVALID, "repeats too much");
 	expect_reject("hale.check.send", "x", CHECKSPEC_REJECT_INVALID,
 	    "hale.check.send: only for tcp checks");
 	expect_reject("hale.check.intervl", "1s", CHECKSPEC_REJECT_INVALID,
@@ -420,6 +427,15 @@ test_body_match(void **state)
 	/* The length bounds the match: "status: OK" then more. */
 	assert_true(checkspec_body_match(&s, "status: OKAY", 10));
 	assert_false(checkspec_body_match(&s, "status: FAIL", 12));
+	checkspec_free(&s);
+
+	/* Bounded repetitions an operator writes still compile. */
+	fx_init(&f, "web", "busybox");
+	fx_label(&f, "hale.check", "http");
+	fx_label(&f, "hale.check.port", "80");
+	fx_label(&f, "hale.check.expect_body", "~^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
+	assert_int_equal(resolve(NULL, &f, &s), 1);
+	assert_true(checkspec_body_match(&s, "10.0.0.1", 8));
 	checkspec_free(&s);
 }
 
