@@ -12,6 +12,7 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,7 +165,8 @@ want_uint(struct ctx *c, const char *path, const cJSON *v, double min,
 {
 	char	 tmp[80];
 
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble) {
+	/* floor, not a cast: casting a double beyond long long is undefined. */
+	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble)) {
 		confjson_show(v, tmp, sizeof(tmp));
 		confjson_problem(&c->j, path, "%s is not an integer", tmp);
 		return -1;
