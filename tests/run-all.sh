@@ -7,6 +7,7 @@
 #   3. integration tests against a real, private Docker engine
 #   4. the daemon's lifecycle under valgrind and with ASan
 #   5. make distcheck
+#   6. libFuzzer harnesses, 15 s each (tests/fuzz/run.sh)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -53,5 +54,8 @@ HALED=$top/build-asan/src/haled bash tests/integration/test_daemon.sh
 stage "make distcheck"
 make -C build distcheck >/dev/null
 echo "distcheck passed"
+
+stage "fuzzing: every parser of outside bytes, 15 s each"
+FUZZ_JOBS=$jobs bash tests/fuzz/run.sh 15
 
 printf '\nALL TESTS PASSED\n'

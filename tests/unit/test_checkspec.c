@@ -424,6 +424,15 @@ test_body_match(void **state)
 	assert_int_equal(BM(&s, "status: OKAY", 10), 1);
 	assert_int_equal(BM(&s, "status: FAIL", 12), 0);
 	checkspec_free(&s);
+
+	/* Bounded repetitions an operator writes still compile. */
+	fx_init(&f, "web", "busybox");
+	fx_label(&f, "hale.check", "http");
+	fx_label(&f, "hale.check.port", "80");
+	fx_label(&f, "hale.check.expect_body", "~^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
+	assert_int_equal(resolve(NULL, &f, &s), 1);
+	assert_int_equal(BM(&s, "10.0.0.1", 8), 1);
+	checkspec_free(&s);
 }
 
 static struct checkspec_rules *

@@ -120,6 +120,11 @@ test_errors_name_the_path(void **state)
 	assert_non_null(strstr(e, "web.max_connections: 0 is out of range"));
 	e = errors_of("{\"web\":{\"max_connections\":\"5\"}}");
 	assert_non_null(strstr(e, "web.max_connections: \"5\" is not an integer"));
+	/* beyond any integer type: out of range, not undefined behaviour */
+	e = errors_of("{\"web\":{\"max_connections\":1e300}}");
+	assert_non_null(strstr(e, "web.max_connections: 1e+300 is out of range"));
+	e = errors_of("{\"web\":{\"max_connections\":1.5}}");
+	assert_non_null(strstr(e, "web.max_connections: 1.5 is not an integer"));
 	e = errors_of("{\"log\":{\"level\":\"loud\"}}");
 	assert_non_null(strstr(e, "log.level: \"loud\" is not one of"));
 	e = errors_of("{\"paths\":{\"sysfs\":\"relative\"}}");
