@@ -232,7 +232,7 @@ format_json(struct line *l, enum log_level lvl, const char *msg,
 
 	if (cap < l->len + JSON_RESERVE + JSON_HEAD_MAX) {
 		put(l, "{", 1);
-		put(l, JSON_CUT_TAIL + 2, sizeof(JSON_CUT_TAIL) - 3);
+		put(l, &JSON_CUT_TAIL[2], sizeof(JSON_CUT_TAIL) - 3);
 		return;
 	}
 	l->cap = cap - (unsigned)JSON_RESERVE;
@@ -262,7 +262,7 @@ format_json(struct line *l, enum log_level lvl, const char *msg,
 	else if (open)
 		put(l, JSON_CUT_TAIL, sizeof(JSON_CUT_TAIL) - 1);
 	else
-		put(l, JSON_CUT_TAIL + 1, sizeof(JSON_CUT_TAIL) - 2);
+		put(l, &JSON_CUT_TAIL[1], sizeof(JSON_CUT_TAIL) - 2);
 	l->p[l->len] = '\0';
 }
 

@@ -3,7 +3,9 @@
  * key="escaped" where the escaped value has no raw newline and every '"'
  * and '\' inside is escaped, so a hostile container label can never end
  * the value early or start a new sample line. Unescaping gives back the
- * input. metrics_sanitize_name must give a valid label name.
+ * input as UTF-8 (each ill-formed sequence a U+FFFD, utf8_dup's form),
+ * and the value is valid UTF-8. metrics_sanitize_name must give a valid
+ * label name.
  */
 #include "fuzz.h"
 
@@ -11,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/metrics.h"
+#include "core/utf8.h"
 
 static void
 check_escaped(const struct buf *b, const char *value)
@@ -42,13 +45,16 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf	 b;
-	char		*value = fuzz_str(data, size), name[64];
+	char		*value = fuzz_str(data, size), name[64], *clean;
 	size_t		 i;
 
 	buf_init(&b);
 	metrics_label(&b, "k", value);
-	if (!b.oom)
-		check_escaped(&b, value);
+	if (!b.oom && (clean = utf8_dup(value)) != NULL) {
+		FUZZ_CHECK(utf8_valid_len(b.data, b.len) == b.len);
+		check_escaped(&b, clean);
+		free(clean);
+	}
 	buf_free(&b);
 	if (metrics_sanitize_name(name, sizeof(name), value) == 0) {
 		FUZZ_CHECK(name[0] == '\0' || !isdigit((unsigned char)name[0]));
