@@ -4,8 +4,9 @@
  * A collection reads every target once into an array (a snapshot); a
  * writer then walks that array family by family, so each family is
  * contiguous (one HELP and TYPE, then all its samples across all
- * containers) and a family with no sample anywhere is left out. Names, types, HELP strings and units are
- * cAdvisor's (see ../shared/reference/cadvisor.md); the labels string of a
+ * containers) and a family with no sample anywhere is left out. Names,
+ * types, HELP strings and units are cAdvisor's (its
+ * lib/metrics/prometheus.go); the labels string of a
  * target is printed verbatim before any per-sample label (cpu, interface,
  * device). No sample carries a timestamp.
  */
