@@ -434,7 +434,11 @@ print(json.dumps(json.load(sys.stdin).get("health", {}))[:400])' 2>/dev/null || 
 hpid=$(hale_container_pid "$cid")
 web=$(hale_container_id deploy-web)
 metrics() { hale_netns_curl "$hpid" http://127.0.0.1:4253/metrics; }
-seen() { metrics | grep -q "container_memory_usage_bytes{.*name=\"deploy-web\""; }
+# The body is read whole first: grep -q's early exit would SIGPIPE curl.
+seen() {
+	local body
+	body=$(metrics) && grep -q "container_memory_usage_bytes{.*name=\"deploy-web\"" <<<"$body"
+}
 wait_until $((20 * HALE_SLOW)) seen || fail "haled in compose does not report deploy-web: $(metrics | grep -c '^container_' || true) container samples"
 ok "haled in the compose service reads the other container's cgroup through the read-only mounts"
 api=$(hale_netns_curl "$hpid" "http://127.0.0.1:4253/api/v1/containers/$web")

@@ -156,6 +156,14 @@ hget() {
 jget() {
 	hget "$1" "$2" | python3 -c "import json, sys; d = json.load(sys.stdin); print($3)"
 }
+# logged NAME PATTERN: NAME's log holds a match, within 10 s. The log is
+# read whole before grep runs (an early grep -q exit would SIGPIPE docker logs
+# under pipefail), and docker's log copier may lag a line behind the process.
+log_has() {
+	local out
+	out=$(docker logs "$1" 2>&1) && grep -q -e "$2" <<<"$out"
+}
+logged() { wait_until 10 log_has "$1" "$2"; }
 await_hale() {
 	if ! wait_until $((40 * HALE_SLOW)) healthy "$1"; then
 		docker logs "$1" 2>&1 | tail -n 20 | sed 's/^/# /' >&2
@@ -181,7 +189,7 @@ assert_contains "$metrics" 'container_cpu_usage_seconds_total' "cpu"
 assert_contains "$metrics" 'hale_docker_up 1' "docker up"
 ok "serves /metrics for the engine's other containers"
 
-wait_until 10 eval 'docker logs hale 2>&1 | grep -q "running in a container"' ||
+logged hale "running in a container" ||
 	fail "haled did not log that it runs in a container"
 assert_eq True "$(jget hale /api/v1/containers/hale 'd["remediation"]["self"]')" "self in the API"
 ok "recognises its own container (never remediates it)"
@@ -204,7 +212,7 @@ assert_eq "$(printf '%s\n' "$gid" 65532 | sort -n | uniq | tr '\n' ' ' | sed 's/
 assert_eq 0000000000280000 "$(st CapEff)" "CapEff = SYS_ADMIN|SYS_PTRACE"
 assert_eq 0000000000280000 "$(st CapPrm)" "CapPrm = SYS_ADMIN|SYS_PTRACE"
 assert_eq 1 "$(st NoNewPrivs)" "no-new-privileges"
-docker logs hale 2>&1 | grep -q 'msg="dropped root" uid=65532 gid=65532' ||
+logged hale 'msg="dropped root" uid=65532 gid=65532' ||
 	fail "no 'dropped root' line in haled's log"
 ok "--user 0:0 ... --run-as=65532:65532: uid/gid 65532, groups $(st Groups), CapEff 0x280000 (SYS_ADMIN|SYS_PTRACE), no-new-privileges"
 wait_until $((15 * HALE_SLOW)) eval \
@@ -243,13 +251,13 @@ await_hale hale-p
 wait_until 10 eval '[ "$(names hale-p)" = "hale-p web" ]' ||
 	fail "scope=project: API lists '$(names hale-p)', want hale-p web"
 assert_not_contains "$(hget hale-p /metrics)" "name=\"other\"" "project scope drops other"
-docker logs hale-p 2>&1 | grep -q 'msg="watching one compose project" project=shop' ||
+logged hale-p 'msg="watching one compose project" project=shop' ||
 	fail "no log line naming the project"
 ok "--docker.scope=project: only its own compose project (shop)"
 docker rm -f hale-p >/dev/null
 
 run_hale hale-n "${nonroot[@]}" -- --docker.scope=project
-wait_until 10 eval 'docker logs hale-n 2>&1 | grep -q "docker.scope: not in a compose project"' ||
+logged hale-n "docker.scope: not in a compose project" ||
 	fail "scope=project outside a compose project: no error naming docker.scope"
 assert_eq 0 "$(hget hale-n /metrics | awk '$1 == "hale_docker_up" { print $2 }')" "docker_up without a project"
 ok "--docker.scope=project outside a compose project: an error naming docker.scope, nothing watched"
