@@ -89,9 +89,8 @@ auth_challenge(const struct auth_config *a)
 	return "Bearer realm=\"hale\"";
 }
 
-/* The password against the crypt(3) hash; 1 if it matches. */
-static int
-password_ok(const char *password, const char *hash)
+int
+auth_password_ok(const char *password, const char *hash)
 {
 	struct crypt_data	*cd;
 	const char		*h;
@@ -108,23 +107,52 @@ password_ok(const char *password, const char *hash)
 	return ok;
 }
 
+/* The base64(user:password) of a Basic header into plain; -1 if malformed. */
+static int
+split_basic(const char *cred, char *plain, size_t cap, const char **user,
+    const char **password)
+{
+	char	*colon;
+	size_t	 n;
+
+	if (auth_base64_decode(cred, strlen(cred), plain, cap, &n) == -1 ||
+	    memchr(plain, '\0', n) != NULL ||
+	    (colon = strchr(plain, ':')) == NULL)
+		return -1;
+	*colon = '\0';
+	*user = plain;
+	*password = colon + 1;
+	return 0;
+}
+
+int
+auth_basic_split(const char *hdr, char *plain, size_t cap, const char **user,
+    const char **password)
+{
+	const char	*p;
+
+	if (hdr == NULL || strlen(hdr) >= AUTH_HEADER_MAX ||
+	    strncasecmp(hdr, "Basic ", 6) != 0)
+		return -1;
+	for (p = hdr + 6; *p == ' '; p++)
+		;
+	return split_basic(p, plain, cap, user, password);
+}
+
 static enum auth_result
 check_basic(const struct auth_config *a, const char *cred)
 {
-	char		 plain[AUTH_HEADER_MAX], *colon;
-	size_t		 n;
+	char		 plain[AUTH_HEADER_MAX];
+	const char	*user, *password;
 	enum auth_result r = AUTH_DENIED;
 
 	if (a->user == NULL || *a->user == '\0' || a->hash == NULL)
 		return AUTH_DENIED;
-	if (auth_base64_decode(cred, strlen(cred), plain, sizeof(plain),
-	    &n) == -1 || memchr(plain, '\0', n) != NULL ||
-	    (colon = strchr(plain, ':')) == NULL)
+	if (split_basic(cred, plain, sizeof(plain), &user, &password) == -1)
 		return AUTH_MISSING;
-	*colon = '\0';
 	/* Hash even for a wrong user, so timing doesn't tell users apart. */
-	if (password_ok(colon + 1, a->hash) &&
-	    auth_equal(plain, strlen(plain), a->user, strlen(a->user)))
+	if (auth_password_ok(password, a->hash) &&
+	    auth_equal(user, strlen(user), a->user, strlen(a->user)))
 		r = AUTH_OK;
 	explicit_bzero(plain, sizeof(plain));
 	return r;

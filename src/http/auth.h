@@ -13,7 +13,8 @@
  *   (yescrypt "$y$", bcrypt "$2b$", sha512crypt "$6$", as made by
  *   `mkpasswd -m yescrypt` or `htpasswd -nB`), checked with libcrypt's
  *   crypt_r and compared in constant time. Hashing costs tens of
- *   milliseconds on the loop thread: it is an admin endpoint.
+ *   milliseconds: the daemon checks Basic credentials through basicauth
+ *   (a worker thread and a cache), never with auth_check on its loop.
  */
 #ifndef HALE_AUTH_H
 #define HALE_AUTH_H
@@ -45,6 +46,19 @@ enum auth_result auth_check(const struct auth_config *,
 int	auth_enabled(const struct auth_config *);
 /* The WWW-Authenticate challenge for a 401 (static string). */
 const char *auth_challenge(const struct auth_config *);
+
+/*
+ * 1 if the password matches the crypt(3) hash. Slow by design (crypt_r):
+ * call it off the loop thread.
+ */
+int	auth_password_ok(const char *password, const char *hash);
+/*
+ * An `Authorization: Basic base64(user:password)` header decoded into
+ * plain[0..cap): *user and *password point into it (the caller wipes it).
+ * -1 when the header is not Basic credentials, or malformed.
+ */
+int	auth_basic_split(const char *hdr, char *plain, size_t cap,
+	    const char **user, const char **password);
 
 /* Constant-time (in the length of `want`) equality; 1 if equal. */
 int	auth_equal(const char *got, size_t gotlen, const char *want,

@@ -28,6 +28,18 @@
  * after the answer. Any other is answered on the second call: answering
  * on the first would make MHD close the connection after the response,
  * and the next scrape could not reuse it.
+ *
+ * A request whose gate or handler takes a ticket waits suspended:
+ *
+ *	access_cb --> gate/handler: httpd_suspend --> MHD_suspend_connection
+ *	   ... (a worker thread, an ev_async on this loop) ...
+ *	httpd_resume --> MHD_resume_connection --> listener timer at 0
+ *	   --> MHD_run --> access_cb again --> gate/handler reads the verdict
+ *
+ * MHD_run is never called from inside itself: a resume only arms the
+ * listener's timer. A suspended connection sees no timeout and no hangup
+ * (MHD does not watch it); httpd_stop cancels the tickets and resumes
+ * every one first, as MHD_stop_daemon requires.
  */
 #include "http/httpd.h"
 
@@ -44,6 +56,7 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "http/httpd_route.h"
 
 /* The most a streamed body's reader is asked for at once. */
 #define STREAM_BLOCK	(32 * 1024)
@@ -54,6 +67,13 @@ _Static_assert(HTTPD_STREAM_END == MHD_CONTENT_READER_END_OF_STREAM,
     "httpd's end-of-stream is libmicrohttpd's");
 _Static_assert(HTTPD_STREAM_ERROR == MHD_CONTENT_READER_END_WITH_ERROR,
     "httpd's stream error is libmicrohttpd's");
+
+struct hconn;
+
+/* A waiting request: its connection. */
+struct httpd_ticket {
+	struct hconn	*hc;
+};
 
 /* One per open connection, MHD's socket context. */
 struct hconn {
@@ -67,6 +87,14 @@ struct hconn {
 	size_t			 uri_len;
 	int			 uri_nul;	/* it has "%00" */
 	int			 announced;	/* the access handler saw it once */
+	/* The current request's wait for a verdict (httpd_suspend). */
+	struct httpd_ticket	 ticket;
+	int			 gate_passed;
+	int			 pending;	/* a ticket is out */
+	int			 suspended;	/* MHD knows it so */
+	int			 verdict;	/* -1: none */
+	void			(*cancel)(void *);
+	void			*cancel_arg;
 };
 
 struct listener {
@@ -87,6 +115,8 @@ struct httpd {
 	double				 idle_timeout;
 	const struct httpd_route	*routes;
 	void				*ctx;
+	httpd_gate			*gate;
+	void				*gate_arg;
 	struct listener			 lst[8];
 	size_t				 nlst;
 };
@@ -95,6 +125,7 @@ struct httpd_request {
 	struct MHD_Connection	*conn;
 	const char		*method;
 	const char		*path;
+	struct hconn		*hc;	/* NULL without memory for it */
 };
 
 static void
@@ -187,8 +218,22 @@ hconn_wait(struct hconn *hc, double seconds)
 	hc->uri_len = 0;
 	hc->uri_nul = 0;
 	hc->announced = 0;
+	hc->gate_passed = 0;
+	hc->verdict = -1;
 	if (!ev_is_active(&hc->l->sweep))
 		ev_timer_again(loop, &hc->l->sweep);
+}
+
+/* The ticket's owner forgets it: the connection goes. */
+static void
+hconn_cancel(struct hconn *hc)
+{
+	void	(*cancel)(void *) = hc->cancel;
+
+	hc->cancel = NULL;
+	if (hc->pending && cancel != NULL)
+		cancel(hc->cancel_arg);
+	hc->pending = 0;
 }
 
 static void
@@ -204,6 +249,7 @@ notify_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 			return;
 		hc->l = l;
 		hc->conn = conn;
+		hc->ticket.hc = hc;
 		if ((hc->next = l->hconns) != NULL)
 			hc->next->prevp = &hc->next;
 		hc->prevp = &l->hconns;
@@ -211,6 +257,7 @@ notify_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 		*socket_ctx = hc;
 		hconn_wait(hc, l->httpd->header_timeout);
 	} else if (what == MHD_CONNECTION_NOTIFY_CLOSED && hc != NULL) {
+		hconn_cancel(hc);
 		if (hc->next != NULL)
 			hc->next->prevp = hc->prevp;
 		*hc->prevp = hc->next;
@@ -261,91 +308,107 @@ httpd_request_path(const struct httpd_request *r)
 }
 
 const char *
+httpd_request_method(const struct httpd_request *r)
+{
+	return r->method;
+}
+
+void
+httpd_request_client(const struct httpd_request *r, char *out, size_t outlen)
+{
+	const union MHD_ConnectionInfo	*ci;
+	const struct sockaddr		*sa;
+	socklen_t			 len;
+
+	out[0] = '\0';
+	ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
+	if (getnameinfo(sa, len, out, (socklen_t)outlen, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		out[0] = '\0';
+}
+
+void
+httpd_set_gate(struct httpd *h, httpd_gate *gate, void *arg)
+{
+	h->gate = gate;
+	h->gate_arg = arg;
+}
+
+struct httpd_ticket *
+httpd_suspend(const struct httpd_request *r, void (*cancel)(void *),
+    void *arg)
+{
+	struct hconn	*hc = r->hc;
+
+	if (hc == NULL || hc->pending)
+		return NULL;
+	hc->pending = 1;
+	hc->cancel = cancel;
+	hc->cancel_arg = arg;
+	return &hc->ticket;
+}
+
+void
+httpd_resume(struct httpd_ticket *t, int verdict)
+{
+	struct hconn	*hc = t->hc;
+	struct listener	*l = hc->l;
+
+	if (!hc->pending)
+		return;
+	hc->pending = 0;
+	hc->cancel = NULL;
+	hc->verdict = verdict;
+	if (!hc->suspended)
+		return;
+	hc->suspended = 0;
+	MHD_resume_connection(hc->conn);
+	/* MHD takes it back on its next run: make that now. */
+	ev_timer_stop(l->httpd->loop, &l->timer);
+	ev_timer_set(&l->timer, 0., 0.);
+	ev_timer_start(l->httpd->loop, &l->timer);
+}
+
+int
+httpd_request_verdict(const struct httpd_request *r)
+{
+	return r->hc != NULL ? r->hc->verdict : -1;
+}
+
+const char *
 httpd_request_header(const struct httpd_request *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-void
-httpd_add_header(struct httpd_response *resp, const char *name,
-    const char *value)
-{
-	if (resp->nheaders == HTTPD_MAX_HEADERS)
-		return;
-	resp->headers[resp->nheaders].name = name;
-	resp->headers[resp->nheaders].value = value;
-	resp->nheaders++;
-}
-
-void
-httpd_stream_body(struct httpd_response *resp, httpd_reader *read,
-    void *arg, void (*release)(void *))
-{
-	resp->stream = read;
-	resp->stream_arg = arg;
-	resp->stream_free = release;
-}
-
-void
-httpd_text(struct httpd_response *resp, unsigned status, const char *text)
-{
-	resp->status = status;
-	resp->content_type = "text/plain; charset=utf-8";
-	buf_reset(&resp->body);
-	buf_puts(&resp->body, text);
-	buf_putc(&resp->body, '\n');
-}
-
+/*
+ * The gate, then the route. 1 when the response is made, 0 when one of
+ * them took a ticket and the request waits.
+ */
 static int
-route_matches(const struct httpd_route *rt, const char *path)
-{
-	if (rt->prefix)
-		return strncmp(path, rt->path, strlen(rt->path)) == 0;
-	return strcmp(path, rt->path) == 0;
-}
-
-static int
-method_matches(const struct httpd_route *rt, const char *method)
-{
-	return strcmp(rt->method, method) == 0 ||
-	    (strcmp(rt->method, "GET") == 0 && strcmp(method, "HEAD") == 0);
-}
-
-/* Appends a method to a 405's Allow list once. */
-static void
-allow_add(struct httpd_response *resp, const char *method)
-{
-	size_t	 len = strlen(resp->allow);
-
-	if (strstr(resp->allow, method) != NULL)
-		return;
-	snprintf(resp->allow + len, sizeof(resp->allow) - len, "%s%s",
-	    len > 0 ? ", " : "", method);
-}
-
-/* Finds the handler, or answers 404/405 itself. */
-static void
-dispatch(struct httpd *h, const struct httpd_request *req,
+answer(struct httpd *h, struct hconn *hc, const struct httpd_request *req,
     struct httpd_response *resp)
 {
-	const struct httpd_route	*rt;
+	int	 pass;
 
-	for (rt = h->routes; rt->path != NULL; rt++) {
-		if (!route_matches(rt, req->path))
-			continue;
-		if (method_matches(rt, req->method)) {
-			rt->fn(h->ctx, req, resp);
-			return;
-		}
-		allow_add(resp, rt->method);
-		if (strcmp(rt->method, "GET") == 0)
-			allow_add(resp, "HEAD");
+	if (h->gate != NULL && (hc == NULL || !hc->gate_passed)) {
+		pass = h->gate(h->gate_arg, req, resp);
+		if (hc != NULL && hc->pending)
+			return 0;
+		if (hc != NULL)
+			hc->verdict = -1;	/* the gate's, not the handler's */
+		if (!pass)
+			return 1;
+		if (hc != NULL)
+			hc->gate_passed = 1;
 	}
-	if (resp->allow[0] != '\0') {
-		httpd_add_header(resp, "Allow", resp->allow);
-		httpd_text(resp, 405, "method not allowed");
-	} else
-		httpd_text(resp, 404, "not found");
+	httpd_dispatch(h->routes, h->ctx, req, resp);
+	return hc == NULL || !hc->pending;
 }
 
 static enum MHD_Result
@@ -458,7 +521,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct httpd		*h = cls;
 	struct hconn		*hc = *con_cls;
-	struct httpd_request	 req = { conn, method, url };
+	struct httpd_request	 req = { conn, method, url, hc };
 	struct httpd_response	 resp;
 	const char		*why;
 	enum MHD_Result		 rc;
@@ -480,8 +543,12 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		httpd_add_header(&resp, MHD_HTTP_HEADER_CONNECTION, "close");
 		log_debug("http request refused", LOG_S("method", method),
 		    LOG_S("reason", why), LOG_U("status", resp.status));
+	} else if (!answer(h, hc, &req, &resp)) {
+		hc->suspended = 1;
+		MHD_suspend_connection(conn);
+		buf_free(&resp.body);
+		return MHD_YES;
 	} else {
-		dispatch(h, &req, &resp);
 		log_debug("http request", LOG_S("method", method),
 		    LOG_S("path", url), LOG_U("status", resp.status));
 	}
@@ -572,7 +639,9 @@ start_daemon(struct httpd *h, struct listener *l,
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = 0;
 	struct MHD_Daemon	*d;
-	unsigned		 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* Suspend/resume adds MHD's wake-up pipe to its epoll set. */
+	unsigned		 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+				    MHD_ALLOW_SUSPEND_RESUME;
 	uint16_t		 port = 0;
 	int			 any;
 
@@ -676,6 +745,21 @@ httpd_connections(struct httpd *h)
 	return n;
 }
 
+/* MHD_stop_daemon must find no connection suspended. */
+static void
+listener_release_waiting(struct listener *l)
+{
+	struct hconn	*hc;
+
+	for (hc = l->hconns; hc != NULL; hc = hc->next) {
+		hconn_cancel(hc);
+		if (hc->suspended) {
+			hc->suspended = 0;
+			MHD_resume_connection(hc->conn);
+		}
+	}
+}
+
 void
 httpd_stop(struct httpd *h)
 {
@@ -684,6 +768,7 @@ httpd_stop(struct httpd *h)
 	if (h == NULL)
 		return;
 	for (i = 0; i < h->nlst; i++) {
+		listener_release_waiting(&h->lst[i]);
 		ev_io_stop(h->loop, &h->lst[i].io);
 		ev_timer_stop(h->loop, &h->lst[i].timer);
 		ev_timer_stop(h->loop, &h->lst[i].sweep);

@@ -52,6 +52,7 @@ struct httpd_response {
 	}		 headers[HTTPD_MAX_HEADERS];
 	unsigned	 nheaders;
 	char		 allow[48];	/* the Allow header of a 405 */
+	char		 value[32];	/* one header value a handler formats */
 	/* A body produced while it is sent (httpd_stream_body). */
 	httpd_reader	*stream;
 	void		*stream_arg;
@@ -78,6 +79,16 @@ struct httpd_options {
 	uint64_t		 header_timeout_ms;
 };
 
+/*
+ * A gate sees every request before it is routed. It returns 1 to let the
+ * request on, 0 when it has answered in the response, or 0 after taking
+ * a ticket (httpd_suspend) with the response left alone: the request then
+ * waits, its connection suspended, and once httpd_resume gives a verdict
+ * the gate is asked again (httpd_request_verdict says it).
+ */
+typedef int	httpd_gate(void *arg, const struct httpd_request *,
+		    struct httpd_response *);
+
 /* Binds every address; -1 with a message if any fails. */
 struct httpd	*httpd_start(struct ev_loop *, const struct httpd_options *,
 		    const struct httpd_route *routes, void *ctx,
@@ -88,7 +99,30 @@ void		 httpd_quiesce(struct httpd *);
 unsigned	 httpd_connections(struct httpd *);
 void		 httpd_stop(struct httpd *);
 
+/* The gate every request passes first (NULL: none). */
+void		 httpd_set_gate(struct httpd *, httpd_gate *, void *arg);
+
+/*
+ * A request waits for an answer computed elsewhere (a password hash on
+ * a worker thread). A gate or a handler takes the ticket and returns
+ * without filling the response; httpd suspends the connection. Later, on
+ * the loop thread, httpd_resume(ticket, verdict) resumes it and asks the
+ * gate or handler again, which then reads the verdict (>= 0) through
+ * httpd_request_verdict (-1 when there is none). If the connection must
+ * go before that (httpd_stop), cancel(arg) is called and the ticket is
+ * dead. NULL (no memory for the connection's state): answer 503.
+ */
+struct httpd_ticket;
+struct httpd_ticket *httpd_suspend(const struct httpd_request *,
+		    void (*cancel)(void *), void *arg);
+void		 httpd_resume(struct httpd_ticket *, int verdict);
+int		 httpd_request_verdict(const struct httpd_request *);
+
 const char	*httpd_request_path(const struct httpd_request *);
+const char	*httpd_request_method(const struct httpd_request *);
+/* The client's address without its port ("127.0.0.1", "::1"); "" if unknown. */
+void		 httpd_request_client(const struct httpd_request *, char *out,
+		    size_t outlen);
 const char	*httpd_request_header(const struct httpd_request *,
 		    const char *name);
 

@@ -3,8 +3,14 @@
 src_libhale_a_SOURCES += \
 	%reldir%/api_reset.c %reldir%/api_reset.h \
 	%reldir%/auth.c %reldir%/auth.h \
+	%reldir%/basicauth.c %reldir%/basicauth.h \
+	%reldir%/basicauth_cache.c %reldir%/basicauth_cache.h \
+	%reldir%/basicauth_limit.c %reldir%/basicauth_limit.h \
+	%reldir%/basicauth_metrics.c \
+	%reldir%/basicauth_worker.c %reldir%/basicauth_worker.h \
 	%reldir%/gzip.c %reldir%/gzip.h \
 	%reldir%/httpd.c %reldir%/httpd.h \
+	%reldir%/httpd_route.c %reldir%/httpd_route.h \
 	%reldir%/routes.c %reldir%/routes.h \
 	%reldir%/scrape.c %reldir%/scrape.h \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
