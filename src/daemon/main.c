@@ -42,6 +42,7 @@
 #include "docker/curlev.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
+#include "http/basicauth.h"
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/scrape.h"
@@ -61,6 +62,7 @@ struct hale {
 	struct config		*cfg;
 	struct config_flags	 flags;
 	struct httpd		*httpd;
+	struct basicauth	*ba;		/* Basic credentials, off the loop */
 	struct routes_ctx	 routes;	/* what the handlers read */
 	struct scrape		 scrape;	/* /metrics and its cache */
 	struct cgroup_env	 cgenv;
@@ -157,6 +159,28 @@ apply_http_config(struct hale *h)
 	sections_auth(h->cfg, &h->routes.auth);
 	h->scrape.min_interval = (double)h->cfg->metrics_min_interval_ms /
 	    1000.0;
+}
+
+/*
+ * What basicauth takes from the config: it copies. At start a failure
+ * stops the daemon; on a reload it is logged and the old values stay.
+ */
+static int
+apply_auth_config(struct hale *h)
+{
+	const char *const	*paths = NULL;	/* basicauth's defaults */
+	size_t			 n = 0;
+	char			 err[256];
+
+	sections_open_paths(h->cfg, &paths, &n);
+	if (basicauth_set_admin(h->ba, h->routes.auth.user,
+	    h->routes.auth.hash, err, sizeof(err)) == -1 ||
+	    basicauth_set_open_paths(h->ba, paths, n, err, sizeof(err)) == -1) {
+		log_error("authentication settings not applied",
+		    LOG_S("err", err));
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -309,6 +333,8 @@ wire_http(struct hale *h)
 	h->routes.inv = h->inv;
 	h->routes.probes = h->probes;
 	h->routes.rx = h->rx;
+	h->routes.ba = h->ba;
+	h->scrape.src.auth = h->ba;
 }
 
 /* Settings that need sockets or paths reopened are fixed for the process lifetime. */
@@ -374,6 +400,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	config_free(h->cfg);
 	h->cfg = cfg;
 	apply_http_config(h);
+	apply_auth_config(h);
 	note_reload(h, 1);
 	apply_log_config(cfg);
 	if (inventory_set_label_globs(h->inv,
@@ -449,6 +476,12 @@ start_httpd(struct hale *h)
 	struct httpd_options	 o;
 	char			 err[256];
 
+	if ((h->ba = basicauth_new(h->loop, err, sizeof(err))) == NULL) {
+		log_error("cannot start the HTTP server", LOG_S("err", err));
+		return -1;
+	}
+	if (apply_auth_config(h) == -1)
+		return -1;
 	wire_http(h);
 	memset(&o, 0, sizeof(o));
 	o.listen = (const char *const *)h->cfg->listen;
@@ -463,6 +496,7 @@ start_httpd(struct hale *h)
 		log_error("cannot start the HTTP server", LOG_S("err", err));
 		return -1;
 	}
+	httpd_set_gate(h->httpd, routes_gate, &h->routes);
 	return 0;
 }
 
@@ -597,6 +631,7 @@ run(struct hale *h)
 	sd_setup(h);
 	start_collector(h);
 	if (start_docker(h) == -1 || start_httpd(h) == -1) {
+		basicauth_free(h->ba);
 		stop_docker(h);
 		collector_free(h->collector);
 		unwatch_signals(h);
@@ -611,7 +646,8 @@ run(struct hale *h)
 	sd_start_timers(h);
 	ev_run(h->loop, 0);
 	sd_stop_timers(h);
-	httpd_stop(h->httpd);
+	httpd_stop(h->httpd);		/* first: it cancels what waits */
+	basicauth_free(h->ba);
 	stop_docker(h);
 	collector_free(h->collector);
 	unwatch_signals(h);

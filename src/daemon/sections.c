@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "check/checkspec.h"
+#include "core/confjson.h"
+#include "http/basicauth.h"
 #include "remedy/notify.h"
 #include "remedy/remedy.h"
 
@@ -19,6 +21,13 @@ enum section {
 	SECTION_ADMIN_TOKEN,
 	SECTION_ADMIN_USER,
 	SECTION_ADMIN_HASH,
+	SECTION_OPEN_PATHS,
+};
+
+/* web.unauthenticated_paths */
+struct open_paths {
+	char		*path[BASICAUTH_OPEN_MAX];
+	size_t		 n;
 };
 
 static void
@@ -105,6 +114,58 @@ parse_admin_hash(const cJSON *v, const char *path, struct confjson *j,
 	parse_secret(v, path, j, out, auth_check_hash);
 }
 
+static void
+free_open_paths(void *p)
+{
+	struct open_paths	*o = p;
+	size_t			 i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->n; i++)
+		free(o->path[i]);
+	free(o);
+}
+
+static void
+parse_open_paths(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	struct open_paths	*o;
+	const cJSON		*e;
+	char			 p[160], err[128];
+	int			 i = 0, bad = j->n;
+
+	if (confjson_want_array(j, path, v) == -1)
+		return;
+	if (cJSON_GetArraySize(v) > BASICAUTH_OPEN_MAX) {
+		confjson_problem(j, path, "more than %d paths", BASICAUTH_OPEN_MAX);
+		return;
+	}
+	if ((o = calloc(1, sizeof(*o))) == NULL) {
+		confjson_problem(j, "config", "out of memory");
+		return;
+	}
+	cJSON_ArrayForEach(e, v) {
+		confjson_path(p, sizeof(p), "%s[%d]", path, i++);
+		if (confjson_want_string(j, p, e) == -1)
+			continue;
+		if (basicauth_check_path(e->valuestring, err, sizeof(err)) == -1) {
+			confjson_problem(j, p, "%s", err);
+			continue;
+		}
+		if ((o->path[o->n] = strdup(e->valuestring)) == NULL)
+			confjson_problem(j, "config", "out of memory");
+		else
+			o->n++;
+	}
+	if (j->n > bad) {
+		free_open_paths(o);
+		return;
+	}
+	*out = o;
+}
+
 const struct config_section sections_table[] = {
 	[SECTION_CHECKS] = { "checks", parse_checks, free_checks, NULL },
 	[SECTION_REMEDIATION] = { "remediation", parse_remediation,
@@ -117,6 +178,8 @@ const struct config_section sections_table[] = {
 	    "web.admin_password_hash" },
 	[SECTION_ADMIN_HASH] = { "web.admin_password_hash", parse_admin_hash,
 	    free, NULL },
+	[SECTION_OPEN_PATHS] = { "web.unauthenticated_paths", parse_open_paths,
+	    free_open_paths, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -144,6 +207,19 @@ sections_auth(const struct config *cfg, struct auth_config *a)
 	a->token = config_section(cfg, SECTION_ADMIN_TOKEN);
 	a->user = config_section(cfg, SECTION_ADMIN_USER);
 	a->hash = config_section(cfg, SECTION_ADMIN_HASH);
+}
+
+int
+sections_open_paths(const struct config *cfg, const char *const **paths,
+    size_t *n)
+{
+	const struct open_paths	*o = config_section(cfg, SECTION_OPEN_PATHS);
+
+	if (o == NULL)
+		return 0;
+	*paths = (const char *const *)o->path;
+	*n = o->n;
+	return 1;
 }
 
 int

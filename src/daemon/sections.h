@@ -23,6 +23,9 @@ const struct remedy_config *sections_remediation(const struct config *);
 const struct notify_config *sections_notify(const struct config *);
 /* web.admin_*: pointers into the config. */
 void	sections_auth(const struct config *, struct auth_config *);
+/* web.unauthenticated_paths: 1 with them set, 0 when absent (the default). */
+int	sections_open_paths(const struct config *, const char *const **paths,
+	    size_t *n);
 /* --dry-run or remediation.dry_run. */
 int	sections_dry_run(const struct config *, const struct config_flags *);
 

@@ -5,8 +5,10 @@
  */
 #include "http/api_reset.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/json.h"
 #include "core/log.h"
@@ -29,12 +31,61 @@ json_error(struct httpd_response *r, unsigned status, const char *msg)
 		buf_putc(&r->body, '\n');
 }
 
+/*
+ * Basic credentials for web.admin_user: through basicauth, whose verdict
+ * may come after a wait (the response is then left alone). Anything else
+ * is auth_check's: a bearer token is compared on the spot, and Basic
+ * without an admin user is wrong without hashing anything.
+ */
+static enum auth_result
+verdict(const struct auth_config *a, struct basicauth *ba,
+    const struct httpd_request *req, struct httpd_response *r, int *answered)
+{
+	const char	*hdr = httpd_request_header(req, "Authorization");
+	unsigned	 retry = 1;
+
+	*answered = 0;
+	if (!auth_enabled(a) || a->user == NULL || *a->user == '\0' ||
+	    hdr == NULL || strncasecmp(hdr, "Basic ", 6) != 0)
+		return auth_check(a, hdr);
+	switch (ba != NULL ? basicauth_check(ba, BASICAUTH_ADMIN, req, &retry) :
+	    BASICAUTH_BUSY) {
+	case BASICAUTH_OK:
+		return AUTH_OK;
+	case BASICAUTH_WAIT:
+		*answered = 1;
+		return AUTH_DENIED;
+	case BASICAUTH_LIMITED:
+		json_error(r, 429, "too many failed logins from this address");
+		snprintf(r->value, sizeof(r->value), "%u", retry);
+		httpd_add_header(r, "Retry-After", r->value);
+		*answered = 1;
+		return AUTH_DENIED;
+	case BASICAUTH_BUSY:
+		json_error(r, 503, "too many logins being checked; retry");
+		httpd_add_header(r, "Retry-After", "1");
+		*answered = 1;
+		return AUTH_DENIED;
+	case BASICAUTH_MISSING:
+		return AUTH_MISSING;
+	case BASICAUTH_DENIED:
+		break;
+	}
+	return AUTH_DENIED;
+}
+
 /* 0 when the credentials let the request through, else the answer is made. */
 static int
-refused(const struct auth_config *a, const struct httpd_request *req,
-    struct httpd_response *r)
+refused(const struct auth_config *a, struct basicauth *ba,
+    const struct httpd_request *req, struct httpd_response *r)
 {
-	switch (auth_check(a, httpd_request_header(req, "Authorization"))) {
+	enum auth_result	 res;
+	int			 answered;
+
+	res = verdict(a, ba, req, r, &answered);
+	if (answered)
+		return 1;
+	switch (res) {
 	case AUTH_OFF:
 		json_error(r, 403, "admin endpoints are off: set web.admin_token "
 		    "or web.admin_user and web.admin_password_hash");
@@ -94,12 +145,13 @@ reset_done(struct remedy_exec *rx, const struct inv_container *ic,
 
 void
 api_reset(struct remedy_exec *rx, const struct auth_config *a,
-    const struct httpd_request *req, struct httpd_response *r)
+    struct basicauth *ba, const struct httpd_request *req,
+    struct httpd_response *r)
 {
 	const struct inv_container	*ic;
 	char				 ref[DOCKER_NAME_MAX + 1];
 
-	if (refused(a, req, r))
+	if (refused(a, ba, req, r))
 		return;
 	if (path_ref(httpd_request_path(req), ref, sizeof(ref)) == -1) {
 		json_error(r, 404, "not found");

@@ -201,6 +201,10 @@ basicauth_set_open_paths(struct basicauth *ba, const char *const *paths,
 	char	*copy[BASICAUTH_OPEN_MAX];
 	size_t	 i;
 
+	if (paths == NULL) {
+		paths = default_open;
+		n = sizeof(default_open) / sizeof(default_open[0]);
+	}
 	if (n > BASICAUTH_OPEN_MAX)
 		return err_set(err, errlen, "more than %d paths",
 		    BASICAUTH_OPEN_MAX);
@@ -422,7 +426,7 @@ basicauth_new(struct ev_loop *loop, char *err, size_t errlen)
 		basicauth_free(ba);
 		return NULL;
 	}
-	if (basicauth_set_open_paths(ba, default_open, 2, err, errlen) == -1 ||
+	if (basicauth_set_open_paths(ba, NULL, 0, err, errlen) == -1 ||
 	    (ba->worker = basicauth_worker_new(loop, BASICAUTH_THREADS,
 	    BASICAUTH_QUEUE_MAX, job_done, ba, err, errlen)) == NULL) {
 		basicauth_free(ba);

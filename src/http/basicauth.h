@@ -48,7 +48,7 @@ int	basicauth_set_admin(struct basicauth *, const char *user,
 	    const char *hash, char *err, size_t errlen);
 /*
  * The paths any client may fetch while web-wide users are set, exact
- * matches. Copies. Until called: /healthz and /readyz.
+ * matches. Copies. paths NULL (and until called): /healthz and /readyz.
  */
 int	basicauth_set_open_paths(struct basicauth *, const char *const *paths,
 	    size_t n, char *err, size_t errlen);

@@ -48,6 +48,15 @@ bucket_full(const struct basicauth_limit *l, const struct basicauth_bucket *b,
 	return t >= l->burst;
 }
 
+/* As good as new: full again, and its last failure's log interval over. */
+static int
+bucket_spent(const struct basicauth_limit *l,
+    const struct basicauth_bucket *b, double now)
+{
+	return bucket_full(l, b, now) && (b->logged_at == 0 ||
+	    now - b->logged_at >= BASICAUTH_LOG_INTERVAL);
+}
+
 static struct basicauth_bucket *
 find(struct basicauth_limit *l, const char *addr)
 {
@@ -72,7 +81,7 @@ lookup(struct basicauth_limit *l, const char *addr, double now)
 	}
 	for (i = 0; i < l->max && full == NULL; i++) {
 		b = &l->b[i];
-		if (b->addr[0] == '\0' || bucket_full(l, b, now))
+		if (b->addr[0] == '\0' || bucket_spent(l, b, now))
 			full = b;
 		else if (idle == NULL || b->at < idle->at)
 			idle = b;

@@ -6,8 +6,9 @@
  * back when it turns out right: so `burst` wrong passwords in a row (or
  * in parallel) empty the bucket, and after that an address gets one try
  * per 1/rate seconds. The table is bounded: a new address takes a free
- * slot, else the slot of one whose bucket is full again (it is as good
- * as new), else the one idle longest.
+ * slot, else the slot of one whose bucket is full again and whose last
+ * logged failure is a log interval old (it is as good as new), else the
+ * one idle longest.
  */
 #ifndef HALE_BASICAUTH_LIMIT_H
 #define HALE_BASICAUTH_LIMIT_H

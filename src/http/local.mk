@@ -16,9 +16,12 @@ src_libhale_a_SOURCES += \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
 	%reldir%/selfstat.c %reldir%/selfstat.h
 unit_tests += tests/unit/test_auth tests/unit/test_scrape_stream tests/unit/test_httpd \
+	tests/unit/test_basicauth tests/unit/test_basicauth_io \
 	tests/unit/test_selfstat tests/unit/test_routes
 # The HTTP tests share a client that runs in a forked child.
 tests_unit_test_httpd_SOURCES = tests/unit/test_httpd.c \
 	tests/unit/http_client.c tests/unit/http_client.h
 tests_unit_test_routes_SOURCES = tests/unit/test_routes.c \
+	tests/unit/http_client.c tests/unit/http_client.h
+tests_unit_test_basicauth_io_SOURCES = tests/unit/test_basicauth_io.c \
 	tests/unit/http_client.c tests/unit/http_client.h

@@ -12,6 +12,7 @@
 #include "core/metrics.h"
 #include "docker/inventory.h"
 #include "http/api_reset.h"
+#include "http/basicauth.h"
 #include "http/scrape.h"
 #include "http/scrape_stream.h"
 #include "remedy/remedy_exec.h"
@@ -158,7 +159,7 @@ reset(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
 	struct routes_ctx	*rc = ctx;
 
-	api_reset(rc->rx, &rc->auth, req, r);
+	api_reset(rc->rx, &rc->auth, rc->ba, req, r);
 }
 
 const struct httpd_route routes_table[] = {
@@ -171,3 +172,17 @@ const struct httpd_route routes_table[] = {
 	{ "POST", "/api/v1/containers/", 1, reset },
 	{ NULL, NULL, 0, NULL },
 };
+
+int
+routes_gate(void *arg, const struct httpd_request *req,
+    struct httpd_response *r)
+{
+	struct routes_ctx	*rc = arg;
+
+	/* The one POST route: the admin endpoint checks its own credentials. */
+	if (strcmp(httpd_request_method(req), "POST") == 0 &&
+	    strncmp(httpd_request_path(req), "/api/v1/containers/",
+	    strlen("/api/v1/containers/")) == 0)
+		return 1;
+	return rc->ba == NULL || basicauth_gate(rc->ba, req, r);
+}

@@ -9,6 +9,7 @@
 #include "http/auth.h"
 #include "http/httpd.h"
 
+struct basicauth;
 struct inventory;
 struct probe_engine;
 struct remedy_exec;
@@ -20,9 +21,18 @@ struct routes_ctx {
 	struct probe_engine	*probes;
 	struct remedy_exec	*rx;
 	struct auth_config	 auth;		/* the admin endpoint's credentials */
+	struct basicauth	*ba;		/* checks Basic credentials */
 	int			 ready;		/* startup finished (/readyz) */
 };
 
 extern const struct httpd_route routes_table[];
+
+/*
+ * The httpd gate (arg: the struct routes_ctx): basicauth's web-wide
+ * check for every request but the admin endpoint's, which carries the
+ * admin credentials instead.
+ */
+int	routes_gate(void *arg, const struct httpd_request *,
+	    struct httpd_response *);
 
 #endif

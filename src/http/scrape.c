@@ -16,6 +16,7 @@
 #include "core/revision.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
+#include "http/basicauth.h"
 #include "http/selfstat.h"
 #include "remedy/notify.h"
 #include "remedy/remedy_exec.h"
@@ -196,6 +197,7 @@ write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 	probe_write_metrics(src->probes, w);
 	remedy_exec_write_metrics(src->rx, w);
 	notify_write_metrics(src->notify, w);
+	basicauth_write_metrics(src->auth, w);
 }
 
 struct scrape_doc *

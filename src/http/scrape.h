@@ -12,6 +12,7 @@
 #include "cgroup/collector.h"
 #include "core/metrics.h"
 
+struct basicauth;
 struct docker;
 struct inventory;
 struct notify;
@@ -50,6 +51,7 @@ struct scrape_sources {
 	struct probe_engine	*probes;
 	struct remedy_exec	*rx;
 	struct notify		*notify;
+	struct basicauth	*auth;		/* NULL: no hale_http_auth_* */
 };
 
 struct scrape {

@@ -30,6 +30,7 @@
 #include "docker/docker.h"
 #include "docker/inventory.h"
 #include "http/api_reset.h"
+#include "http/basicauth.h"
 #include "http/httpd.h"
 #include "remedy/remedy_exec.h"
 #include "docker_harness.h"
@@ -454,10 +455,15 @@ operator_stop(void **state)
 /* ---- the reset endpoint on loopback ------------------------------------ */
 
 #define TOKEN	"0123456789abcdef0123456789abcdef"
+/* ops:admin-pass; base64("ops:admin-pass"), base64("ops:nope") */
+#define ADMIN_HASH "$2b$05$wu9izCt.PQQ5ccb88xPXj.hww/svNZrsIPxnFfHy9sbRGCbG17Aq6"
+#define ADMIN_BASIC "Authorization: Basic b3BzOmFkbWluLXBhc3M="
+#define ADMIN_WRONG "Authorization: Basic b3BzOm5vcGU="
 
 struct api {
 	struct t		*t;
 	struct auth_config	 auth;
+	struct basicauth	*ba;
 	struct httpd		*httpd;
 	char			 base[64];
 };
@@ -468,7 +474,7 @@ api_handler(void *ctx, const struct httpd_request *req,
 {
 	struct api	*a = ctx;
 
-	api_reset(a->t->rx, &a->auth, req, r);
+	api_reset(a->t->rx, &a->auth, a->ba, req, r);
 }
 
 static void
@@ -486,6 +492,7 @@ api_start(struct api *a, struct t *t)
 	memset(a, 0, sizeof(*a));
 	a->t = t;
 	a->auth.token = TOKEN;
+	assert_non_null(a->ba = basicauth_new(t->h.loop, err, sizeof(err)));
 	memset(&o, 0, sizeof(o));
 	o.listen = l;
 	o.nlisten = 1;
@@ -627,6 +634,46 @@ reset_after_give_up(void **state)
 	wait_result(t, APP, "ok", 5);
 }
 
+/*
+ * web.admin_user: the hash is checked on basicauth's worker while the
+ * request waits, and once right it comes from the cache.
+ */
+static void
+api_basic(struct api *a)
+{
+	struct basicauth_stats	 st;
+	struct call		 c;
+
+	a->auth.user = "ops";
+	a->auth.hash = ADMIN_HASH;
+	assert_int_equal(basicauth_set_admin(a->ba, "ops", ADMIN_HASH, NULL, 0),
+	    0);
+	assert_int_equal(api_post(a, "/api/v1/containers/app/reset", ADMIN_WRONG,
+	    &c), 401);
+	assert_non_null(strstr(c.challenge, "Basic realm=\"hale\""));
+	buf_free(&c.body);
+	assert_int_equal(api_post(a, "/api/v1/containers/app/reset", ADMIN_BASIC,
+	    &c), 200);
+	assert_body_has(&c, "\"reset\":true");
+	buf_free(&c.body);
+	basicauth_get_stats(a->ba, &st);
+	assert_int_equal(st.hashed, 2);
+	assert_int_equal(st.denied, 1);
+	assert_int_equal(st.ok, 1);
+	assert_int_equal(api_post(a, "/api/v1/containers/app/reset", ADMIN_BASIC,
+	    &c), 200);
+	buf_free(&c.body);
+	basicauth_get_stats(a->ba, &st);
+	assert_int_equal(st.hashed, 2);
+	assert_int_equal(st.cached, 1);
+	/* A bearer token still works beside the user. */
+	a->auth.token = TOKEN;
+	assert_int_equal(api_post(a, "/api/v1/containers/app/reset",
+	    "Authorization: Bearer " TOKEN, &c), 200);
+	buf_free(&c.body);
+	a->auth.token = NULL;
+}
+
 /* The same reset through the admin endpoint, with its refusals. */
 static void
 reset_endpoint(void **state)
@@ -675,7 +722,9 @@ reset_endpoint(void **state)
 	assert_int_equal(api_post(&a, "/api/v1/containers/app/reset", bearer,
 	    &c), 403);
 	buf_free(&c.body);
+	api_basic(&a);
 	httpd_stop(a.httpd);
+	basicauth_free(a.ba);
 }
 
 /* A container labelled with a bad value: no action, the API says why. */
