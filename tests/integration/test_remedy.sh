@@ -4,6 +4,9 @@
 #     failures, again after the backoff (4 s), then given up once the budget
 #     (max 2) is spent; the webhook receiver gets both actions and the
 #     give-up; the admin reset needs the token and clears the give-up;
+#     web.admin_user's Basic credentials work too, hashed on basicauth's
+#     worker once and then answered from its cache (counted by
+#     hale_http_auth_*), and /healthz stays open;
 #  2. only a Docker HEALTHCHECK and autoheal=true: restarted;
 #  3. `docker stop` of a container whose check fails while it shuts
 #     down: left alone;
@@ -22,6 +25,8 @@ hale_docker_start
 hale_busybox_image
 
 TOKEN=hale-test-admin-token-0123456789
+# ops:admin-pass, bcrypt cost 5 (crypt_gensalt_rn + crypt_r)
+ADMIN_HASH='$2b$05$wu9izCt.PQQ5ccb88xPXj.hww/svNZrsIPxnFfHy9sbRGCbG17Aq6'
 RESTARTS=$HALE_TMP/restarts.log
 : >"$RESTARTS"
 docker events --filter type=container --filter event=restart \
@@ -129,7 +134,8 @@ wait_until 5 hale_tcp_open 127.0.0.1 "$HOOK_PORT" || fail "webhook receiver did 
 
 cat >"$HALE_TMP/hale.json" <<EOF
 {
-  "web": {"admin_token": "$TOKEN"},
+  "web": {"admin_token": "$TOKEN", "admin_user": "ops",
+          "admin_password_hash": "$ADMIN_HASH"},
   "notify": {"webhooks": [{"url": "http://127.0.0.1:$HOOK_PORT/hook",
                            "headers": {"Authorization": "Bearer hook-secret"}},
                           {"url": "http://127.0.0.1:$HOOK_PORT/flaky",
@@ -241,6 +247,20 @@ wait_until 10 hooks_ge reset rm-flap 1 || fail "no reset webhook"
 fix_it rm-flap
 wait_until $((15 * HALE_SLOW)) is rm-flap .health.status healthy || fail "rm-flap not healthy after the fix"
 ok "admin reset: 401 without the token, 200 with it, remediation resumes"
+
+# The same endpoint with web.admin_user: Basic credentials checked off the
+# loop, the second time from the cache.
+assert_eq 401 "$(post_reset rm-flap -u ops:wrong)" "reset with a wrong password"
+assert_eq 200 "$(post_reset rm-flap -u ops:admin-pass)" "reset with the admin user"
+assert_eq true "$(jq -r .reset "$HALE_TMP/reset.out")" "reset answer (basic)"
+assert_eq 200 "$(post_reset rm-flap -u ops:admin-pass)" "reset with the admin user, again"
+wait_until 5 metric_is 'hale_http_auth_attempts_total{result="cached"}' 1 ||
+    fail "second basic reset not answered from the cache"
+assert_eq 1 "$(metric 'hale_http_auth_attempts_total{result="ok"}')" "basic checks hashed ok"
+assert_eq 1 "$(metric 'hale_http_auth_attempts_total{result="denied"}')" "basic checks denied"
+assert_eq 2 "$(metric 'hale_http_auth_hashes_total')" "hashes computed"
+assert_eq 200 "$(curl -s -o /dev/null -w '%{http_code}' "$HALE_URL/healthz")" "/healthz open"
+ok "admin reset with web.admin_user: 401 wrong, 200 right (worker), 200 again (cache)"
 
 # ---------------------------------------------------------------- 2. Docker HEALTHCHECK + autoheal=true
 docker run -d --name rm-auto --network none --label autoheal=true \

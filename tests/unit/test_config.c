@@ -297,6 +297,42 @@ test_listen_syntax(void **state)
 	assert_int_equal(config_check_listen("h:80x", err, sizeof(err)), -1);
 }
 
+/* web.unauthenticated_paths: exact paths, every bad one named. */
+static void
+test_unauthenticated_paths(void **state)
+{
+	struct config		*c;
+	const char *const	*p = NULL;
+	size_t			 n = 99;
+	const char		*e;
+
+	(void)state;
+	c = load_ok(NULL, &no_flags);
+	assert_int_equal(sections_open_paths(c, &p, &n), 0);
+	config_free(c);
+	c = load_ok("{\"web\":{\"unauthenticated_paths\":[\"/healthz\","
+	    "\"/metrics\"]}}", &no_flags);
+	assert_int_equal(sections_open_paths(c, &p, &n), 1);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[1], "/metrics");
+	config_free(c);
+	c = load_ok("{\"web\":{\"unauthenticated_paths\":[]}}", &no_flags);
+	assert_int_equal(sections_open_paths(c, &p, &n), 1);
+	assert_int_equal(n, 0);
+	config_free(c);
+	e = errors_of("{\"web\":{\"unauthenticated_paths\":[\"/ok\","
+	    "\"metrics\",3,\"/a b\"]}}");
+	assert_non_null(strstr(e, "web.unauthenticated_paths[1]: must be a "
+	    "path starting with '/'"));
+	assert_non_null(strstr(e, "web.unauthenticated_paths[2]: 3 is not a "
+	    "string"));
+	assert_non_null(strstr(e, "web.unauthenticated_paths[3]: must be "
+	    "printable ASCII"));
+	assert_null(strstr(e, "[0]"));
+	e = errors_of("{\"web\":{\"unauthenticated_paths\":\"/healthz\"}}");
+	assert_non_null(strstr(e, "web.unauthenticated_paths: "));
+}
+
 /* `checks`: rules parsed by checkspec.c, errors with their path. */
 static void
 test_checks_rules(void **state)
@@ -396,6 +432,7 @@ main(void)
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_listen_syntax),
 		cmocka_unit_test(test_checks_rules),
+		cmocka_unit_test(test_unauthenticated_paths),
 		cmocka_unit_test(test_docker_scope),
 	};
 
