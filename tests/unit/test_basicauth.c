@@ -10,7 +10,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ev.h>
 
@@ -18,8 +20,11 @@
 #include "http/basicauth.h"
 #include "http/basicauth_cache.h"
 #include "http/basicauth_limit.h"
+#include "http/basicauth_worker.h"
 
+/* "scrape-pass" and "slow-pass" (crypt_gensalt_rn + crypt_r) */
 #define HASH4	"$2b$04$WGx51KRenjPDZiymsFUl4e8vW3.7rIjx20pVJY53p2X5lIKFin56q"
+#define HASH13	"$2b$13$L/T0LzI5njMCkSKVT6DRIeKA8RSZHfKPRII.CHDUqUYCfsQAh/TpO"
 
 static const uint8_t key_a[BASICAUTH_KEY_LEN] = { 1, 2, 3 };
 static const uint8_t key_b[BASICAUTH_KEY_LEN] = { 3, 2, 1 };
@@ -212,6 +217,86 @@ test_users_and_paths(void **state)
 	ev_loop_destroy(loop);
 }
 
+struct jobs_seen {
+	int	 n;
+	int	 ok[4];
+};
+
+static void
+jobs_done(void *arg, struct basicauth_job *j)
+{
+	struct jobs_seen	*s = arg;
+
+	if (s->n < 4)
+		s->ok[s->n] = j->ok;
+	s->n++;
+}
+
+static int
+all_done(struct ev_loop *loop, struct basicauth_worker *w, int want,
+    struct jobs_seen *s)
+{
+	int	 i;
+
+	for (i = 0; i < 2000 && s->n < want; i++) {
+		ev_run(loop, EVRUN_NOWAIT);
+		usleep(1000);
+	}
+	return basicauth_worker_inflight(w) == 0 && s->n == want;
+}
+
+/*
+ * The queue holds queue_max jobs, waiting or being hashed; one more is
+ * refused. Results come back on the loop; what was never checked comes
+ * back from basicauth_worker_free with ok -1.
+ */
+static void
+test_worker_bounded(void **state)
+{
+	struct ev_loop		*loop = ev_loop_new(EVFLAG_AUTO);
+	struct basicauth_worker	*w;
+	struct basicauth_job	 j[4];
+	struct jobs_seen	 seen;
+	char			 err[128];
+	int			 i;
+
+	(void)state;
+	memset(&seen, 0, sizeof(seen));
+	memset(j, 0, sizeof(j));
+	for (i = 0; i < 4; i++) {
+		snprintf(j[i].password, sizeof(j[i].password), "%s",
+		    i == 1 ? "wrong" : "scrape-pass");
+		snprintf(j[i].hash, sizeof(j[i].hash), "%s", HASH4);
+	}
+	w = basicauth_worker_new(loop, 1, 2, jobs_done, &seen, err,
+	    sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(basicauth_worker_submit(w, &j[0]), 0);
+	assert_int_equal(basicauth_worker_submit(w, &j[1]), 0);
+	assert_int_equal(basicauth_worker_full(w), 1);
+	assert_int_equal(basicauth_worker_submit(w, &j[2]), -1);
+	assert_int_equal(basicauth_worker_inflight(w), 2);
+	assert_true(all_done(loop, w, 2, &seen));
+	assert_int_equal(seen.ok[0], 1);
+	assert_int_equal(seen.ok[1], 0);
+	assert_int_equal(basicauth_worker_hashed(w), 2);
+	basicauth_worker_free(w);
+
+	/* The one thread is on a slow hash: the others come back unchecked. */
+	memset(&seen, 0, sizeof(seen));
+	snprintf(j[0].hash, sizeof(j[0].hash), "%s", HASH13);
+	w = basicauth_worker_new(loop, 1, 4, jobs_done, &seen, err,
+	    sizeof(err));
+	assert_non_null(w);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(basicauth_worker_submit(w, &j[i]), 0);
+	basicauth_worker_free(w);
+	assert_int_equal(seen.n, 4);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(seen.ok[i], -1);
+	ev_loop_destroy(loop);
+}
+
 static void
 test_basic_split(void **state)
 {
@@ -247,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_limit_log_interval),
 		cmocka_unit_test(test_limit_table_bound),
 		cmocka_unit_test(test_users_and_paths),
+		cmocka_unit_test(test_worker_bounded),
 		cmocka_unit_test(test_basic_split),
 	};
 
