@@ -1,7 +1,8 @@
 /*
- * Authorization headers: base64 decoding and the Basic/Bearer check.
- * The first byte picks which. Decoded bytes fit the buffer with their
- * NUL; a header matches only the configured token or user:password.
+ * Authorization headers: base64 decoding, the Basic/Bearer check and
+ * the Basic split basicauth starts from. The first byte picks which.
+ * Decoded bytes fit the buffer with their NUL; a header matches only the
+ * configured token or user:password; a split user has no ':'.
  */
 #include "fuzz.h"
 
@@ -18,12 +19,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct auth_config	 cfg = { TOKEN, "admin", HASH };
 	enum auth_result	 r;
-	char			 out[64], err[256], *s;
+	char			 out[64], err[256], plain[AUTH_HEADER_MAX], *s;
+	const char		*user, *password;
 	size_t			 n = 0, cap;
 
 	if (size < 1)
 		return 0;
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0:
 		cap = 1 + (data[0] >> 2);
 		s = fuzz_bytes(data + 1, size - 1);
@@ -39,6 +41,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r == AUTH_OK)
 			FUZZ_CHECK(strncasecmp(s, "Bearer ", 7) == 0 ||
 			    strncasecmp(s, "Basic ", 6) == 0);
+		break;
+	case 2:
+		s = fuzz_str(data + 1, size - 1);
+		if (auth_basic_split(s, plain, sizeof(plain), &user,
+		    &password) == 0) {
+			FUZZ_CHECK(strncasecmp(s, "Basic ", 6) == 0);
+			FUZZ_CHECK(strchr(user, ':') == NULL);
+			FUZZ_CHECK(user == plain && password > user &&
+			    password < plain + sizeof(plain));
+		}
 		break;
 	default:
 		s = fuzz_str(data + 1, size - 1);
