@@ -92,8 +92,10 @@ refused(const struct auth_config *a, struct basicauth *ba,
 		return 1;
 	case AUTH_MISSING:
 	case AUTH_DENIED:
-		log_warn("admin request refused",
-		    LOG_S("path", httpd_request_path(req)));
+		/* Basic failures are logged by basicauth, once per address a minute. */
+		if (httpd_request_verdict(req) < 0)
+			log_warn("admin request refused",
+			    LOG_S("path", httpd_request_path(req)));
 		json_error(r, 401, "authentication required");
 		httpd_add_header(r, "WWW-Authenticate", auth_challenge(a));
 		return 1;
