@@ -22,6 +22,7 @@
 #include "check/probe.h"
 #include "core/log.h"
 #include "docker_harness.h"
+#include "http/basicauth.h"
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/scrape.h"
@@ -341,6 +342,77 @@ test_reset_is_off_without_credentials(void **state)
 	free(h);
 }
 
+/*
+ * Web-wide users through routes_gate: every route needs one but /healthz
+ * and /readyz (or what web.unauthenticated_paths says), the metrics say
+ * so, and the admin endpoint keeps its own credentials.
+ */
+static void
+test_web_users(void **state)
+{
+	static const struct basicauth_user	 u = { "scraper",
+	    "$2b$04$WGx51KRenjPDZiymsFUl4e8vW3.7rIjx20pVJY53p2X5lIKFin56q" };
+	static const char *const		 open[] = { "/metrics" };
+	struct rt	*r = *state;
+	const char	*cred = "Authorization: Basic c2NyYXBlcjpzY3JhcGUtcGFzcw==\r\n";
+	char		 err[128], *h;
+
+	dh_start_synced(r->t);
+	assert_non_null(r->rc.ba = basicauth_new(r->t->loop, err, sizeof(err)));
+	r->scrape.src.auth = r->rc.ba;
+	httpd_set_gate(r->httpd, routes_gate, &r->rc);
+	assert_int_equal(basicauth_set_users(r->rc.ba, &u, 1, err, sizeof(err)),
+	    0);
+	h = get(r, "GET", "/api/v1/containers", "");
+	assert_non_null(strstr(h, "HTTP/1.1 401"));
+	assert_non_null(strstr(h, "WWW-Authenticate: Basic realm=\"hale\""));
+	free(h);
+	h = get(r, "GET", "/", "");
+	assert_non_null(strstr(h, "HTTP/1.1 401"));
+	free(h);
+	h = get(r, "GET", "/healthz", "");
+	assert_non_null(strstr(h, "HTTP/1.1 200"));
+	free(h);
+	h = get(r, "GET", "/readyz", "");
+	assert_non_null(strstr(h, "HTTP/1.1 200"));
+	free(h);
+	h = get(r, "GET", "/api/v1/containers", cred);
+	assert_non_null(strstr(h, "HTTP/1.1 200"));
+	free(h);
+	h = get(r, "GET", "/metrics", cred);
+	assert_non_null(strstr(h, "HTTP/1.1 200"));
+	assert_non_null(strstr(r->body,
+	    "hale_http_auth_attempts_total{result=\"ok\"} 1\n"));
+	assert_non_null(strstr(r->body,
+	    "hale_http_auth_attempts_total{result=\"cached\"} 1\n"));
+	assert_non_null(strstr(r->body,
+	    "hale_http_auth_attempts_total{result=\"missing\"} 2\n"));
+	assert_non_null(strstr(r->body, "hale_http_auth_cache_entries 1\n"));
+	free(h);
+	/* The admin endpoint: its own credentials, not the web users'. */
+	h = get(r, "POST", "/api/v1/containers/" WEB "/reset", cred);
+	assert_non_null(strstr(h, "HTTP/1.1 403"));
+	free(h);
+	r->rc.auth.token = "0123456789abcdef0123";
+	h = get(r, "POST", "/api/v1/containers/" WEB "/reset",
+	    "Authorization: Bearer 0123456789abcdef0123\r\n");
+	assert_non_null(strstr(h, "HTTP/1.1 200 OK"));
+	free(h);
+	/* Other open paths: /metrics open, /healthz no longer. */
+	assert_int_equal(basicauth_set_open_paths(r->rc.ba, open, 1, err,
+	    sizeof(err)), 0);
+	h = get(r, "GET", "/metrics", "");
+	assert_non_null(strstr(h, "HTTP/1.1 200"));
+	free(h);
+	h = get(r, "GET", "/healthz", "");
+	assert_non_null(strstr(h, "HTTP/1.1 401"));
+	free(h);
+	httpd_stop(r->httpd);
+	r->httpd = NULL;
+	basicauth_free(r->rc.ba);
+	r->rc.ba = NULL;
+}
+
 int
 main(void)
 {
@@ -357,6 +429,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reset_is_off_without_credentials, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_web_users, setup,
+		    teardown),
 	};
 
 	log_setup(LOG_LEVEL_ERROR, LOG_FORMAT_LOGFMT, 0);
