@@ -21,6 +21,8 @@
 #define FE_CHUNK_MAX	(64 * 1024)	/* a chunk of a burst or a flood */
 #define FE_LINE_MAX	(16 * 1024)	/* one line of a burst or a flood */
 #define FE_FLOOD_SNDBUF	(8 * 1024 * 1024)	/* a stream's socket in a flood */
+#define FE_FLOOD_TURN	4	/* refills per writable event, so that the
+				   engine's own turn stays short */
 
 struct fe_reply {
 	struct fake_reply	 r;		/* strings point to the copies */
@@ -149,11 +151,16 @@ conn_flush(struct fe_conn *c)
 {
 	struct fake_engine	*fe = c->fe;
 	ssize_t			 n;
+	int			 refills = 0;
 
 	for (;;) {
 		if (c->outoff == c->outlen && fe->flood != NULL &&
 		    c->streaming && !c->close_after) {
-			/* Flooding: the socket took all; give it more. */
+			/* Flooding: the socket took all; more next turn. */
+			if (refills++ == FE_FLOOD_TURN) {
+				ev_io_start(fe->loop, &c->wio);
+				return 0;
+			}
 			c->outoff = c->outlen = 0;
 			conn_lines(c, fe->flood, fe->flood_arg, fe->flood_next,
 			    FE_CHUNK_MAX / 128);
