@@ -10,10 +10,15 @@
 #  2. Without POST, haled with remediation off (--dry-run) sends no POST
 #     (nothing denied in the log) although its check fails and it would
 #     act; the proxy still refuses a POST sent by hand (it does filter).
+#  3. Without POST and remediation on: the refused restart is recorded as
+#     failed, and haled goes on.
+#  4. The README's HAProxy configuration (its ```haproxy block), run by
+#     Debian's haproxy: inventory, events and a restart through it, and
+#     nothing of haled's refused; a request outside the list gets 403.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 hale_require_root
-hale_require python3 jq
+hale_require python3 jq haproxy
 here=$(cd "$(dirname "$0")" && pwd)
 hale_tmpdir
 hale_docker_start
@@ -144,3 +149,43 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROXY_PORT/v1.4
 assert_eq 403 "$code" "GET /images/json through the proxy"
 grep -q '^DENY POST ' "$log2" || fail "the refused POST is not in the log"
 ok "the proxy refuses what is not on the list (403, logged)"
+
+# ---------------------------------------------------------------- 3. a refused POST
+start_proxy "$log2"
+hale_start --docker.host="tcp://127.0.0.1:$PROXY_PORT"
+wait_until $((20 * HALE_SLOW)) metric_ge 'hale_restarts_total{name="px-web",result="failed"}' 1 ||
+	fail "the refused restart was not recorded as failed: $(field px-web .remediation)"
+assert_eq 200 "$(http_status /healthz)" "haled still serves"
+hale_stop || fail "haled did not exit cleanly"
+stop_proxy
+ok "remediation on, POST refused by the proxy: the restart is recorded as failed"
+
+# ---------------------------------------------------------------- 4. the README's HAProxy block
+ha_port=$(hale_free_port)
+awk '/^```haproxy$/ { on = 1; next } on && /^```$/ { exit } on' "$here/../../README.md" |
+    sed -e "s#127.0.0.1:2375#127.0.0.1:$ha_port#" -e "s#/var/run/docker.sock#$HALE_DOCKER_SOCK#" \
+    >"$HALE_TMP/haproxy.cfg"
+grep -q "bind 127.0.0.1:$ha_port" "$HALE_TMP/haproxy.cfg" || fail "no haproxy block in README.md"
+haproxy -c -q -f "$HALE_TMP/haproxy.cfg" || fail "the README's haproxy configuration is invalid"
+haproxy -db -f "$HALE_TMP/haproxy.cfg" >"$HALE_TMP/haproxy.log" 2>&1 &
+ha_pid=$!
+hale_on_exit kill "$ha_pid"
+wait_until 5 hale_tcp_open 127.0.0.1 "$ha_port" || fail "haproxy did not listen"
+hale_start --docker.host="tcp://127.0.0.1:$ha_port"
+wait_until $((10 * HALE_SLOW)) is px-web .state running || fail "px-web not listed through haproxy"
+docker run -d --name px-ha --network none "$HALE_IMAGE" sleep 100000 >/dev/null
+wait_until $((10 * HALE_SLOW)) is px-ha .state running || fail "px-ha never seen through haproxy"
+before=$(started_at px-web)
+wait_until $((30 * HALE_SLOW)) restarted px-web "$before" || fail "px-web not restarted through haproxy"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ha_port/v1.41/images/json" || true)
+assert_eq 403 "$code" "GET /images/json through haproxy"
+hale_stop || fail "haled did not exit cleanly"
+sed 's/^/# haproxy: /' "$HALE_TMP/haproxy.log" >&2
+# httplog: '... "METHOD TARGET HTTP/1.1"' after the status; only ours was refused.
+refused=$(grep -c -E ' 403 .*"GET /v1\.41/images/json ' "$HALE_TMP/haproxy.log" || true)
+all403=$(grep -c -E 'docker/<NOSRV> .* 403 ' "$HALE_TMP/haproxy.log" || true)
+assert_eq 1 "$refused" "the refused request in haproxy's log"
+assert_eq 1 "$all403" "haproxy refused nothing of haled's"
+grep -q -E '"POST /v1\.[0-9]+/containers/[0-9a-f]{64}/restart' "$HALE_TMP/haproxy.log" ||
+	fail "no restart in haproxy's log"
+ok "the README's HAProxy configuration: inventory, events, restart through it; only the stray request refused"
