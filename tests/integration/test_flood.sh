@@ -11,6 +11,7 @@
 # containers have no processes (pid 0), so only the Docker side is
 # exercised.
 set -euo pipefail
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 hale_require python3 curl jq
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,6 +73,7 @@ wait_until $((5 * HALE_SLOW)) matches_truth || fail "table before the flood: $(t
 ok "table matches the engine before the flood"
 
 touch "$HALE_TMP/flood"
+# shellcheck disable=SC2016 # expanded by eval, each round
 wait_until 10 eval '[ "$(lines_sent)" -gt 50000 ]' || fail "the flood did not start"
 ev0=$(metric hale_docker_events_total)
 t0=$(hale_now_ms)

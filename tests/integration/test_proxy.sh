@@ -16,6 +16,7 @@
 #     Debian's haproxy: inventory, events and a restart through it, and
 #     nothing of haled's refused; a request outside the list gets 403.
 set -euo pipefail
+# shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 hale_require_root
 hale_require python3 jq haproxy
