@@ -64,22 +64,13 @@ metric_ge() {	# metric_ge PREFIX N: the first sample starting with PREFIX is >= 
 	v=$(awk -v p="$1" 'index($0, p) == 1 { print $NF; exit }' <<<"$m")
 	[ -n "$v" ] && [ "${v%.*}" -ge "$2" ]
 }
-# A busybox httpd on 127.0.0.1:8080 in its own namespace, serving /health
-# unless /broken exists (the file system survives restarts).
-web() {
-	local name=$1
-	shift
-	docker run -d --name "$name" --network none "$@" "$HALE_IMAGE" sh -c '
-	    mkdir -p /var/www
-	    [ -f /broken ] || echo ok >/var/www/health
-	    exec httpd -f -p 127.0.0.1:8080 -h /var/www' >/dev/null
-}
 checked=(--label hale.check=http --label hale.check.port=8080
-    --label hale.check.path=/health --label hale.check.interval=1s
+    --label hale.check.interval=1s
     --label hale.check.fall=2 --label hale.check.rise=1
     --label hale.restart=on-unhealthy --label hale.stop.timeout=1)
+# The page goes: the check fails until a restart writes it again.
 break_it() {
-	docker exec "$1" sh -c 'touch /broken; rm -f /var/www/health'
+	docker exec "$1" rm -f /var/www/index.html
 }
 # only_allowed LOG: every line is ALLOW and matches the README's list.
 only_allowed() {
@@ -92,7 +83,7 @@ only_allowed() {
 # ---------------------------------------------------------------- 1. with POST
 log1=$HALE_TMP/proxy-post.log
 start_proxy "$log1" --post
-web px-web "${checked[@]}"
+hale_httpd_container px-web none 8080 up "${checked[@]}" >/dev/null
 hale_start --docker.host="tcp://127.0.0.1:$PROXY_PORT"
 wait_until $((10 * HALE_SLOW)) is px-web .state running ||
 	fail "px-web not in the inventory through the proxy: $(http_get /api/v1/containers)"
@@ -129,7 +120,9 @@ log2=$HALE_TMP/proxy-get.log
 start_proxy "$log2"
 hale_start --docker.host="tcp://127.0.0.1:$PROXY_PORT" --dry-run
 wait_until $((10 * HALE_SLOW)) is px-web .state running || fail "px-web not listed"
-# px-web is still broken: its check fails, and remediation would act.
+# Broken again: its check fails, and remediation would act (and, from
+# here on, nothing but haproxy's restart in 4 mends it).
+break_it px-web
 wait_until $((20 * HALE_SLOW)) metric_ge \
     'hale_remediation_dry_run_total{name="px-web",action="restart"}' 1 ||
 	fail "no dry-run action counted: $(field px-web .remediation)"
