@@ -31,8 +31,8 @@
  *
  * Flow control: an engine can write events faster than we can apply
  * them, and one read of libcurl's hands us up to a megabyte and more.
- * on_events_write handles at most `event_batch` lines per loop
- * iteration; past that it answers CURL_WRITEFUNC_PAUSE (libcurl keeps
+ * on_events_write handles at most `event_batch` lines, or what fits in
+ * BATCH_SECONDS (a slow or loaded machine), per loop iteration; past that it answers CURL_WRITEFUNC_PAUSE (libcurl keeps
  * the chunk) and starts two watchers: an ev_idle so that the loop does
  * not block, and an ev_check whose on_resume unpauses the stream after
  * the loop has run every other ready watcher (HTTP, probes) once:
@@ -67,6 +67,7 @@
 #define BODY_MAX_VERSION	(64 * 1024)
 #define BODY_MAX_EVENTS_ERR	(64 * 1024)	/* an error reply instead of a stream */
 #define DROP_KEEP		4096		/* bytes of a dropped line to salvage */
+#define BATCH_SECONDS		0.005		/* of event lines per loop iteration */
 
 /* ---- the one failure path ------------------------------------------------ */
 
@@ -143,6 +144,7 @@ on_resume(struct ev_loop *loop, ev_check *w, int revents)
 	 */
 	d->batch_iter = ev_iteration(loop) + 1;
 	d->batch_used = 0;
+	d->batch_start = ev_time();
 	/* May call on_events_write at once with what libcurl kept. */
 	if (d->events_req != NULL)
 		curl_easy_pause(d->events_req->easy, CURLPAUSE_CONT);
@@ -166,8 +168,12 @@ stream_batch_spent(struct docker *d)
 	if (it != d->batch_iter) {
 		d->batch_iter = it;
 		d->batch_used = 0;
+		d->batch_start = ev_time();
 	}
-	return d->batch_used >= d->cfg.event_batch;
+	if (d->batch_used >= d->cfg.event_batch)
+		return 1;
+	/* One clock read a chunk (16 KiB), not a line. */
+	return d->batch_used > 0 && ev_time() - d->batch_start >= BATCH_SECONDS;
 }
 
 static size_t

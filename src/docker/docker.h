@@ -28,8 +28,9 @@ struct docker_config {
 	size_t		 line_max;	/* events line cap; 0 = DOCKER_LINE_MAX */
 	unsigned	 max_inspects;	/* concurrent inspects; 0 = 4 */
 	/*
-	 * Event lines handled per loop iteration before the stream is
-	 * paused until the loop has served everything else; 0 = 1024.
+	 * Event lines handled per loop iteration (at most 5 ms of them)
+	 * before the stream is paused until the loop has served
+	 * everything else; 0 = 1024.
 	 */
 	unsigned	 event_batch;
 	/* Containers waiting for an inspect after events; 0 = 1024. */

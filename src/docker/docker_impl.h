@@ -82,6 +82,7 @@ struct docker {
 	int			 paused;	/* the stream waits for `resume` */
 	unsigned		 batch_iter;	/* the loop iteration counted */
 	unsigned		 batch_used;	/* lines handled in it */
+	double			 batch_start;	/* when its first line came */
 	ev_idle			 resume_idle;	/* keeps the loop from blocking */
 	ev_check		 resume;	/* unpauses after an iteration */
 	int			 full_logged;	/* one warning per connection */
