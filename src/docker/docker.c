@@ -32,10 +32,11 @@
  * Flow control: an engine can write events faster than we can apply
  * them, and one read of libcurl's hands us up to a megabyte and more.
  * on_events_write handles at most `event_batch` lines, or what fits in
- * BATCH_SECONDS (a slow or loaded machine), per loop iteration; past that it answers CURL_WRITEFUNC_PAUSE (libcurl keeps
- * the chunk) and starts two watchers: an ev_idle so that the loop does
- * not block, and an ev_check whose on_resume unpauses the stream after
- * the loop has run every other ready watcher (HTTP, probes) once:
+ * BATCH_SECONDS (a slow or loaded machine), per loop iteration; past
+ * that it answers CURL_WRITEFUNC_PAUSE (libcurl keeps the chunk) and
+ * starts two watchers: an ev_idle so that the loop does not block, and
+ * an ev_check whose on_resume unpauses the stream after the loop has run
+ * every other ready watcher (HTTP, probes) once:
  *
  *   on_events_write ─(batch spent)─► stream_pause ─► PAUSE
  *   next iteration: HTTP, probes, timers ... ─► on_resume ─►
@@ -125,7 +126,6 @@ stream_resume_stop(struct docker *d)
 {
 	ev_idle_stop(d->loop, &d->resume_idle);
 	ev_check_stop(d->loop, &d->resume);
-	d->paused = 0;
 }
 
 /* The loop ran the other watchers once: take the kept chunk back. */
@@ -179,7 +179,6 @@ stream_batch_spent(struct docker *d)
 static size_t
 stream_pause(struct docker *d)
 {
-	d->paused = 1;
 	d->st.stream_pauses++;
 	ev_idle_start(d->loop, &d->resume_idle);
 	ev_check_start(d->loop, &d->resume);

@@ -79,7 +79,6 @@ struct docker {
 	struct docker_lines	 lines;
 	int			 drop_logged;	/* one warning per connection */
 	/* flow control of the stream (docker.c) */
-	int			 paused;	/* the stream waits for `resume` */
 	unsigned		 batch_iter;	/* the loop iteration counted */
 	unsigned		 batch_used;	/* lines handled in it */
 	double			 batch_start;	/* when its first line came */
