@@ -4,7 +4,7 @@
  * the rest of the loop (HTTP, probes) keeps running; repeated events for
  * a container coalesce into one inspect; the queue of containers waiting
  * for an inspect is bounded (the rest is left to a resync); and once the
- * flood ends the table is exact again.
+ * flood ends the table is exact again. A batch is also bounded in time.
  *
  * A test's ev_check watcher counts the events the client applied in
  * each loop iteration; a 5 ms ev_timer stands for the HTTP server and
@@ -151,6 +151,14 @@ setup_batched(void **state)
 }
 
 static int
+setup_unbounded_batch(void **state)
+{
+	dh_setup_bare(state);
+	client(*state, 1000000, 0);
+	return 0;
+}
+
+static int
 setup_small_queue(void **state)
 {
 	dh_setup_bare(state);
@@ -284,6 +292,26 @@ test_flood_loop_responsive(void **state)
 	assert_exact_after(t, &snap);
 }
 
+/*
+ * A batch too large to matter: 20,000 lines take far more than the 5 ms
+ * a loop iteration may spend on them, so the clock pauses the stream.
+ */
+static void
+test_burst_time_bounded(void **state)
+{
+	struct dh		*t = *state;
+	struct snapshot		 snap;
+	struct until_events	 until = { t, 0 };
+
+	dh_start_synced(t);
+	snapshot_take(&snap, t);
+	until.n = events_total(t) + 20000;
+	fake_engine_stream_burst(t->fe, flood_line, NULL, 20000);
+	assert_true(fake_run_until(t->loop, events_reached, &until, 10));
+	assert_true(dh_stats(t).stream_pauses > 0);
+	assert_exact_after(t, &snap);
+}
+
 /* Line k: a start of a container nobody knows, a new id each time. */
 static size_t
 stranger_line(char *out, size_t outlen, unsigned long k, void *arg)
@@ -336,6 +364,8 @@ main(void)
 		    setup_batched, dh_teardown),
 		cmocka_unit_test_setup_teardown(test_flood_loop_responsive,
 		    setup_batched, dh_teardown),
+		cmocka_unit_test_setup_teardown(test_burst_time_bounded,
+		    setup_unbounded_batch, dh_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_bounded,
 		    setup_small_queue, dh_teardown),
 	};
