@@ -21,7 +21,7 @@
 #define FE_CHUNK_MAX	(64 * 1024)	/* a chunk of a burst or a flood */
 #define FE_LINE_MAX	(16 * 1024)	/* one line of a burst or a flood */
 #define FE_FLOOD_SNDBUF	(8 * 1024 * 1024)	/* a stream's socket in a flood */
-#define FE_FLOOD_TURN	4	/* refills per writable event, so that the
+#define FE_FLOOD_TURN	1	/* refills per writable event, so that the
 				   engine's own turn stays short */
 
 struct fe_reply {
