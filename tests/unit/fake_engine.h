@@ -99,7 +99,9 @@ typedef size_t	 fake_line_fn(char *out, size_t outlen, unsigned long k,
 /*
  * Writes lines 0 .. n-1 of fn to every open stream at once (in chunks of
  * up to 64 KiB, queued whole before the first byte goes out); returns how
- * many streams got them.
+ * many streams got them. Bursts and floods give the stream's socket a
+ * send buffer of 8 MiB (as root), so that a reader that does not bound
+ * itself finds megabytes waiting.
  */
 unsigned	 fake_engine_stream_burst(struct fake_engine *, fake_line_fn *,
 		    void *arg, unsigned long n);
