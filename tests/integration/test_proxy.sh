@@ -38,6 +38,7 @@ hale_on_exit stop_proxy
 start_proxy() {
 	local log=$1
 	shift
+	stop_proxy
 	rm -f "$HALE_TMP/proxy.port"
 	python3 "$here/proxy.py" "$HALE_DOCKER_SOCK" "$HALE_TMP/proxy.port" "$log" "$@" \
 	    >>"$HALE_TMP/proxy.err" 2>&1 &
@@ -143,6 +144,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PROXY_PORT/v1.4
 assert_eq 403 "$code" "GET /images/json through the proxy"
 grep -q '^DENY POST ' "$log2" || fail "the refused POST is not in the log"
 ok "the proxy refuses what is not on the list (403, logged)"
+stop_proxy
 
 # ---------------------------------------------------------------- 3. a refused POST
 start_proxy "$log2"
