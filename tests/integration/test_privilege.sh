@@ -28,9 +28,6 @@ hale_docker_start
 hale_busybox_image
 sock_gid=$(stat -c %g "$HALE_DOCKER_SOCK")
 [ "$sock_gid" != 0 ] || fail "the private engine's socket has group 0: install docker.io (its docker group)"
-# The engine's dir is root's 0700: the socket must be reachable by
-# permission bits alone, as /var/run/docker.sock is.
-chmod 711 "$(dirname "$HALE_DOCKER_SOCK")"
 
 # as_hale NAME CAPS GROUPS: a haled started by setpriv as 65532:65532 with
 # supplementary GROUPS ("" for none) and the capabilities CAPS ("" for
