@@ -29,6 +29,19 @@
  *                     compose project (SCOPING);
  *                     the events request not started, failed or ended
  *
+ * Flow control: an engine can write events faster than we can apply
+ * them, and one read of libcurl's hands us up to a megabyte and more.
+ * on_events_write handles at most `event_batch` lines, or what fits in
+ * BATCH_SECONDS (a slow or loaded machine), per loop iteration; past
+ * that it answers CURL_WRITEFUNC_PAUSE (libcurl keeps the chunk) and
+ * starts two watchers: an ev_idle so that the loop does not block, and
+ * an ev_check whose on_resume unpauses the stream after the loop has run
+ * every other ready watcher (HTTP, probes) once:
+ *
+ *   on_events_write ─(batch spent)─► stream_pause ─► PAUSE
+ *   next iteration: HTTP, probes, timers ... ─► on_resume ─►
+ *        curl_easy_pause(CONT) ─► on_events_write (the kept chunk) ...
+ *
  * libcurl forbids adding transfers from inside its callbacks, so
  * on_events_header and the line callbacks only set flags and start the
  * 0 s `kick` timer; everything that starts a transfer runs from there or
@@ -55,6 +68,7 @@
 #define BODY_MAX_VERSION	(64 * 1024)
 #define BODY_MAX_EVENTS_ERR	(64 * 1024)	/* an error reply instead of a stream */
 #define DROP_KEEP		4096		/* bytes of a dropped line to salvage */
+#define BATCH_SECONDS		0.005		/* of event lines per loop iteration */
 
 /* ---- the one failure path ------------------------------------------------ */
 
@@ -105,6 +119,72 @@ docker_conn_fail(struct docker *d, const char *what, const char *key,
 	ev_timer_start(d->loop, &d->retry);
 }
 
+/* ---- STREAMING: flow control --------------------------------------------------- */
+
+static void
+stream_resume_stop(struct docker *d)
+{
+	ev_idle_stop(d->loop, &d->resume_idle);
+	ev_check_stop(d->loop, &d->resume);
+}
+
+/* The loop ran the other watchers once: take the kept chunk back. */
+static void
+on_resume(struct ev_loop *loop, ev_check *w, int revents)
+{
+	struct docker	*d = w->data;
+
+	(void)revents;
+	stream_resume_stop(d);
+	/*
+	 * What libcurl kept (one chunk) arrives now, in this iteration's
+	 * check phase: count it in the next iteration's batch, which
+	 * begins with it, so that no stretch between two runs of the
+	 * other watchers holds more than a batch and two chunks.
+	 */
+	d->batch_iter = ev_iteration(loop) + 1;
+	d->batch_used = 0;
+	d->batch_start = ev_time();
+	/* May call on_events_write at once with what libcurl kept. */
+	if (d->events_req != NULL)
+		curl_easy_pause(d->events_req->easy, CURLPAUSE_CONT);
+}
+
+/* Nothing to do: an active idle watcher only makes the poll not block. */
+static void
+on_resume_idle(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+}
+
+/* 1 if this iteration's batch is spent: the caller pauses the stream. */
+static int
+stream_batch_spent(struct docker *d)
+{
+	unsigned	 it = ev_iteration(d->loop);
+
+	if (it != d->batch_iter) {
+		d->batch_iter = it;
+		d->batch_used = 0;
+		d->batch_start = ev_time();
+	}
+	if (d->batch_used >= d->cfg.event_batch)
+		return 1;
+	/* One clock read a chunk (16 KiB), not a line. */
+	return d->batch_used > 0 && ev_time() - d->batch_start >= BATCH_SECONDS;
+}
+
+static size_t
+stream_pause(struct docker *d)
+{
+	d->st.stream_pauses++;
+	ev_idle_start(d->loop, &d->resume_idle);
+	ev_check_start(d->loop, &d->resume);
+	return CURL_WRITEFUNC_PAUSE;
+}
+
 /* ---- STREAMING: the events stream --------------------------------------------- */
 
 static size_t
@@ -113,13 +193,18 @@ on_events_write(char *data, size_t size, size_t nmemb, void *arg)
 	struct docker_req	*r = arg;
 	struct docker		*d = r->d;
 	size_t			 n = size * nmemb;
+	uint64_t		 before;
 	long			 status = 0;
 	int			 dropped;
 
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200)	/* an error document, not a stream */
 		return docker_req_on_body(data, size, nmemb, r);
+	if (stream_batch_spent(d))
+		return stream_pause(d);
+	before = d->lines.lines + d->lines.dropped;
 	dropped = docker_lines_feed(&d->lines, data, n, docker_sync_on_line, d);
+	d->batch_used += (unsigned)(d->lines.lines + d->lines.dropped - before);
 	if (dropped > 0) {
 		d->st.event_errors += (uint64_t)dropped;
 		if (!d->drop_logged) {
@@ -175,6 +260,7 @@ events_done(struct docker *d, struct docker_req *r, CURLcode rc)
 	long		 status;
 
 	d->events_req = NULL;
+	stream_resume_stop(d);
 	if (docker_lines_finish(&d->lines))
 		d->st.event_errors++;
 	fail = docker_req_failure(r, rc, &status, msg, sizeof(msg), &key);
@@ -226,6 +312,7 @@ docker_conn_subscribe(struct docker *d)
 	d->lines.on_drop = docker_sync_on_dropped_line;
 	d->lines.keep = DROP_KEEP;
 	d->drop_logged = 0;
+	d->full_logged = 0;
 	d->stream_ok = 0;
 	if (docker_req_submit(d, r) == -1) {
 		docker_conn_fail(d, "events", "not started", "request not started");
@@ -366,6 +453,10 @@ config_defaults(struct docker_config *c)
 		c->request_timeout = 30;
 	if (c->max_inspects == 0)
 		c->max_inspects = 4;
+	if (c->event_batch == 0)
+		c->event_batch = 1024;
+	if (c->max_pending == 0)
+		c->max_pending = 1024;
 }
 
 struct docker *
@@ -405,6 +496,9 @@ docker_new(struct ev_loop *loop, struct curlev *cv, struct inventory *inv,
 	d->kick.data = d;
 	ev_timer_init(&d->retry, on_retry, 0., 0.);
 	d->retry.data = d;
+	ev_idle_init(&d->resume_idle, on_resume_idle);
+	ev_check_init(&d->resume, on_resume);
+	d->resume.data = d;
 	return d;
 }
 
@@ -431,6 +525,7 @@ docker_free(struct docker *d)
 	docker_scope_free(d);
 	ev_timer_stop(d->loop, &d->kick);
 	ev_timer_stop(d->loop, &d->retry);
+	stream_resume_stop(d);
 	docker_lines_free(&d->lines);
 	free(d);
 }

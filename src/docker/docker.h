@@ -27,6 +27,14 @@ struct docker_config {
 	double		 request_timeout;	/* list/inspect/version; 0 = 30 */
 	size_t		 line_max;	/* events line cap; 0 = DOCKER_LINE_MAX */
 	unsigned	 max_inspects;	/* concurrent inspects; 0 = 4 */
+	/*
+	 * Event lines handled per loop iteration (at most 5 ms of them)
+	 * before the stream is paused until the loop has served
+	 * everything else; 0 = 1024.
+	 */
+	unsigned	 event_batch;
+	/* Containers waiting for an inspect after events; 0 = 1024. */
+	unsigned	 max_pending;
 	/* Only containers with all these labels ("key" or "key=value", copied). */
 	const char *const *label_filter;
 	size_t		 nlabel_filter;
@@ -43,6 +51,9 @@ struct docker_stats {
 	uint64_t	 resyncs;	/* completed list + reconcile rounds */
 	uint64_t	 inspects;	/* inspect requests completed */
 	uint64_t	 request_errors;	/* version/list/inspect failures */
+	uint64_t	 events_coalesced;	/* merged into a queued inspect */
+	uint64_t	 events_dropped;	/* queue full: left to a resync */
+	uint64_t	 stream_pauses;	/* the event batch ran out */
 };
 
 /*
@@ -58,7 +69,9 @@ void		 docker_free(struct docker *);
 void		 docker_get_stats(const struct docker *, struct docker_stats *);
 /*
  * hale_docker_up, hale_docker_events_total{action},
- * hale_docker_event_errors_total, hale_docker_reconnects_total.
+ * hale_docker_event_errors_total, hale_docker_reconnects_total,
+ * hale_docker_events_coalesced_total, hale_docker_events_dropped_total,
+ * hale_docker_stream_pauses_total.
  */
 void		 docker_write_metrics(struct docker *, struct metrics_writer *);
 

@@ -78,6 +78,13 @@ struct docker {
 	int			 stream_ok;	/* events answered 200 */
 	struct docker_lines	 lines;
 	int			 drop_logged;	/* one warning per connection */
+	/* flow control of the stream (docker.c) */
+	unsigned		 batch_iter;	/* the loop iteration counted */
+	unsigned		 batch_used;	/* lines handled in it */
+	double			 batch_start;	/* when its first line came */
+	ev_idle			 resume_idle;	/* keeps the loop from blocking */
+	ev_check		 resume;	/* unpauses after an iteration */
+	int			 full_logged;	/* one warning per connection */
 	ev_timer		 kick;		/* 0 s: deferred work */
 	ev_timer		 retry;		/* backoff before the next connect */
 	unsigned		 attempts;	/* consecutive failures */

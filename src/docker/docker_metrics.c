@@ -1,7 +1,9 @@
 /*
  * docker_metrics: the Docker client's metric families, written from its
  * counters (hale_docker_up, hale_docker_events_total{action},
- * hale_docker_event_errors_total, hale_docker_reconnects_total).
+ * hale_docker_event_errors_total, hale_docker_reconnects_total, and the
+ * flow control's hale_docker_events_coalesced_total,
+ * hale_docker_events_dropped_total, hale_docker_stream_pauses_total).
  */
 #include "docker/docker_impl.h"
 
@@ -32,4 +34,19 @@ docker_write_metrics(struct docker *d, struct metrics_writer *mw)
 	    "Attempts to connect to Docker after the first one.");
 	metrics_sample_u64(mw, "hale_docker_reconnects_total", NULL, NULL,
 	    d->st.reconnects);
+	metrics_family(mw, "hale_docker_events_coalesced_total",
+	    METRICS_COUNTER, "Container events merged into an inspect "
+	    "already waiting for the same container.");
+	metrics_sample_u64(mw, "hale_docker_events_coalesced_total", NULL,
+	    NULL, d->st.events_coalesced);
+	metrics_family(mw, "hale_docker_events_dropped_total", METRICS_COUNTER,
+	    "Container events whose inspect did not fit the queue; a resync "
+	    "looked at every container instead.");
+	metrics_sample_u64(mw, "hale_docker_events_dropped_total", NULL, NULL,
+	    d->st.events_dropped);
+	metrics_family(mw, "hale_docker_stream_pauses_total", METRICS_COUNTER,
+	    "Times the events stream was paused for a loop iteration because "
+	    "its batch of lines was spent.");
+	metrics_sample_u64(mw, "hale_docker_stream_pauses_total", NULL, NULL,
+	    d->st.stream_pauses);
 }

@@ -14,7 +14,9 @@
  *   a failed list or inspect ─► resync_retry timer ─► a new list
  *
  * Requests for the same container coalesce: one inspect in flight per
- * id, and an event meanwhile asks for one more after it.
+ * id, and an event meanwhile asks for one more after it. The ids waiting
+ * are bounded (max_pending): an event for one more is left to a resync,
+ * whose list finds whatever the events would have told.
  */
 #include "docker/docker_impl.h"
 
@@ -62,18 +64,44 @@ pending_drop(struct docker *d, struct docker_pending *p)
 	free(p);
 }
 
-/* Asks for a fresh inspect of `id`; coalesces with one already queued. */
+/*
+ * An event's inspect finds the queue full: a resync (at most one a
+ * second) looks at everything instead.
+ */
+static void	 schedule_resync_retry(struct docker *, double);
+
 static void
-want_inspect(struct docker *d, const char *id)
+queue_full(struct docker *d)
+{
+	d->st.events_dropped++;
+	if (!d->full_logged) {
+		log_warn("docker events faster than inspects: resyncing "
+		    "instead", LOG_U("max_pending", d->cfg.max_pending));
+		d->full_logged = 1;
+	}
+	schedule_resync_retry(d, RESYNC_AFTER_DROP);
+}
+
+/*
+ * Asks for a fresh inspect of `id`; coalesces with one already queued.
+ * `event` (not a list's reconcile) makes it subject to max_pending.
+ */
+static void
+want_inspect(struct docker *d, const char *id, int event)
 {
 	struct docker_pending	*p;
 
 	if ((p = pending_get(d, id)) == NULL) {
+		if (event && HASH_COUNT(d->pending) >= d->cfg.max_pending) {
+			queue_full(d);
+			return;
+		}
 		if ((p = calloc(1, sizeof(*p))) == NULL)
 			return;	/* the next resync finds it */
 		memcpy(p->id, id, DOCKER_ID_LEN + 1);
 		HASH_ADD(hh, d->pending, id, DOCKER_ID_LEN, p);
-	}
+	} else if (event && !p->cancelled && (p->queued || p->again))
+		d->st.events_coalesced++;
 	p->cancelled = 0;
 	if (p->in_flight)
 		p->again = 1;
@@ -242,7 +270,7 @@ reconcile(struct docker *d, const struct docker_list *l)
 	for (i = 0; i < l->n; i++) {
 		inventory_mark(d->inv, l->items[i].id, d->list_epoch);
 		if (needs_inspect(d->inv, &l->items[i]))
-			want_inspect(d, l->items[i].id);
+			want_inspect(d, l->items[i].id, 0);
 	}
 	/* A reply older than this list must not bring a swept one back. */
 	for (c = inventory_first(d->inv); c != NULL; c = inventory_next(c))
@@ -316,7 +344,7 @@ docker_sync_on_line(const char *line, size_t len, void *arg)
 	if (bits & INV_EVENT_REMOVED)
 		cancel_inspect(d, ev.id);
 	else if (bits & INV_EVENT_INSPECT)
-		want_inspect(d, ev.id);
+		want_inspect(d, ev.id, 1);
 }
 
 /*
@@ -342,7 +370,7 @@ docker_sync_on_dropped_line(const char *prefix, size_t len, void *arg)
 	if (bits & INV_EVENT_REMOVED)
 		cancel_inspect(d, ev.id);
 	else if ((bits & INV_EVENT_INSPECT) || ev.action == DOCKER_ACTION_OTHER)
-		want_inspect(d, ev.id);
+		want_inspect(d, ev.id, 1);
 }
 
 /* ---- life cycle ---------------------------------------------------------------- */

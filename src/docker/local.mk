@@ -14,4 +14,5 @@ src_libhale_a_SOURCES += \
 	%reldir%/inventory.c %reldir%/inventory.h %reldir%/inventory_json.c \
 	%reldir%/inventory_metrics.c
 unit_tests += tests/unit/test_docker_lines tests/unit/test_docker_parse tests/unit/test_inventory \
-	tests/unit/test_docker_client tests/unit/test_docker_ctl tests/unit/test_docker_filter
+	tests/unit/test_docker_client tests/unit/test_docker_ctl tests/unit/test_docker_filter \
+	tests/unit/test_docker_flood

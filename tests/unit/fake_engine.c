@@ -18,6 +18,11 @@
 #include <unistd.h>
 
 #define FE_IN_MAX	(64 * 1024)	/* request head and body */
+#define FE_CHUNK_MAX	(64 * 1024)	/* a chunk of a burst or a flood */
+#define FE_LINE_MAX	(16 * 1024)	/* one line of a burst or a flood */
+#define FE_FLOOD_SNDBUF	(8 * 1024 * 1024)	/* a stream's socket in a flood */
+#define FE_FLOOD_TURN	1	/* refills per writable event, so that the
+				   engine's own turn stays short */
 
 struct fe_reply {
 	struct fake_reply	 r;		/* strings point to the copies */
@@ -56,6 +61,7 @@ struct fe_conn {
 	int			 busy;		/* a reply is under way */
 	int			 streaming;	/* stream head written */
 	int			 close_after;	/* close once out is written */
+	int			 big_sndbuf;	/* tried to enlarge it */
 	TAILQ_ENTRY(fe_conn)	 entry;
 };
 
@@ -69,6 +75,10 @@ struct fake_engine {
 	STAILQ_HEAD(, fe_route)	 routes;
 	STAILQ_HEAD(, fe_req)	 log;
 	TAILQ_HEAD(, fe_conn)	 conns;
+	fake_line_fn		*flood;		/* NULL: no flood */
+	void			*flood_arg;
+	unsigned long		 flood_next;	/* the next line's number */
+	unsigned long		 lines_sent;	/* by bursts and floods */
 };
 
 static const struct fe_reply no_route = {
@@ -113,13 +123,50 @@ conn_close(struct fe_conn *c)
 	free(c);
 }
 
+static void	 conn_lines(struct fe_conn *, fake_line_fn *, void *,
+		    unsigned long first, unsigned long n);
+
+/*
+ * A flood's stream gets a send buffer of megabytes, as a busy engine's
+ * connection holds (root may exceed wmem_max; else what the kernel
+ * allows): a reader that does not bound itself would then get all of
+ * it in one go.
+ */
+static void
+conn_big_sndbuf(struct fe_conn *c)
+{
+	int	 sz = FE_FLOOD_SNDBUF;
+
+	if (c->big_sndbuf)
+		return;
+	c->big_sndbuf = 1;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) ==
+	    -1)
+		(void)setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
 /* Writes what it can; -1 if the connection was closed. */
 static int
 conn_flush(struct fe_conn *c)
 {
-	ssize_t	 n;
+	struct fake_engine	*fe = c->fe;
+	ssize_t			 n;
+	int			 refills = 0;
 
-	while (c->outoff < c->outlen) {
+	for (;;) {
+		if (c->outoff == c->outlen && fe->flood != NULL &&
+		    c->streaming && !c->close_after) {
+			/* Flooding: the socket took all; more next turn. */
+			if (refills++ == FE_FLOOD_TURN) {
+				ev_io_start(fe->loop, &c->wio);
+				return 0;
+			}
+			c->outoff = c->outlen = 0;
+			conn_lines(c, fe->flood, fe->flood_arg, fe->flood_next,
+			    FE_CHUNK_MAX / 128);
+		}
+		if (c->outoff >= c->outlen)
+			break;
 		n = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
 		    MSG_NOSIGNAL);
 		if (n == -1 && errno == EINTR)
@@ -164,6 +211,41 @@ conn_chunk(struct fe_conn *c, const char *data, size_t len)
 	conn_queue(c, size, strlen(size));
 	conn_queue(c, data, len);
 	conn_queue(c, "\r\n", 2);
+}
+
+/*
+ * Queues lines first .. first+n-1 of fn as chunks of up to FE_CHUNK_MAX;
+ * a flood's numbering goes on from where it stopped.
+ */
+static void
+conn_lines(struct fe_conn *c, fake_line_fn *fn, void *arg,
+    unsigned long first, unsigned long n)
+{
+	struct fake_engine	*fe = c->fe;
+	char			*chunk, line[FE_LINE_MAX];
+	size_t			 len = 0, ll;
+	unsigned long		 k;
+
+	if ((chunk = malloc(FE_CHUNK_MAX)) == NULL)
+		abort();
+	for (k = first; k < first + n; k++) {
+		if ((ll = fn(line, sizeof(line), k, arg)) == 0)
+			break;
+		if (ll > sizeof(line))
+			ll = sizeof(line);
+		if (len + ll > FE_CHUNK_MAX) {
+			conn_chunk(c, chunk, len);
+			len = 0;
+		}
+		memcpy(chunk + len, line, ll);
+		len += ll;
+		fe->lines_sent++;
+	}
+	if (len > 0)
+		conn_chunk(c, chunk, len);
+	if (fn == fe->flood)
+		fe->flood_next = k;
+	free(chunk);
 }
 
 static int	 conn_serve(struct fe_conn *);
@@ -628,6 +710,54 @@ unsigned
 fake_engine_stream_end(struct fake_engine *fe)
 {
 	return streams_write(fe, NULL, 0);
+}
+
+unsigned
+fake_engine_stream_burst(struct fake_engine *fe, fake_line_fn *fn, void *arg,
+    unsigned long n)
+{
+	struct fe_conn	*c, *next;
+	unsigned	 streams = 0;
+
+	for (c = TAILQ_FIRST(&fe->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (!c->streaming || c->close_after)
+			continue;
+		conn_big_sndbuf(c);
+		conn_lines(c, fn, arg, 0, n);
+		streams++;
+		conn_flush(c);
+	}
+	return streams;
+}
+
+void
+fake_engine_stream_flood(struct fake_engine *fe, fake_line_fn *fn, void *arg)
+{
+	struct fe_conn	*c, *next;
+
+	fe->flood = fn;
+	fe->flood_arg = arg;
+	for (c = TAILQ_FIRST(&fe->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->streaming && !c->close_after) {
+			conn_big_sndbuf(c);
+			conn_flush(c);
+		}
+	}
+}
+
+void
+fake_engine_stream_flood_stop(struct fake_engine *fe)
+{
+	fe->flood = NULL;
+	fe->flood_arg = NULL;
+}
+
+unsigned long
+fake_engine_flood_lines(const struct fake_engine *fe)
+{
+	return fe->lines_sent;
 }
 
 unsigned

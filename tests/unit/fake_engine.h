@@ -14,7 +14,10 @@
  *               ├─ cut:   only the first cut_at body bytes, then close
  *               ├─ hangup: close without a byte
  *               └─ stream: chunked; body is the first chunk, the test
- *                          sends more with fake_engine_stream_send()
+ *                          sends more with fake_engine_stream_send(),
+ *                          a burst of lines (fake_engine_stream_burst)
+ *                          or a flood: lines as fast as the socket takes
+ *                          them (fake_engine_stream_flood)
  *
  * Routes: fake_engine_reply() appends a reply to the queue of a method
  * and a path pattern (fnmatch(3), matched against the path without its
@@ -86,6 +89,32 @@ const char	*fake_engine_last(const struct fake_engine *, const char *method,
 unsigned	 fake_engine_stream_send(struct fake_engine *, const char *data,
 		    size_t len);
 unsigned	 fake_engine_stream_end(struct fake_engine *);
+
+/*
+ * Line `k` of a burst or a flood, with its newline, into `out`; returns
+ * its length (at most outlen; 0 ends a burst early).
+ */
+typedef size_t	 fake_line_fn(char *out, size_t outlen, unsigned long k,
+		    void *arg);
+/*
+ * Writes lines 0 .. n-1 of fn to every open stream at once (in chunks of
+ * up to 64 KiB, queued whole before the first byte goes out); returns how
+ * many streams got them. Bursts and floods give the stream's socket a
+ * send buffer of 8 MiB (as root), so that a reader that does not bound
+ * itself finds megabytes waiting.
+ */
+unsigned	 fake_engine_stream_burst(struct fake_engine *, fake_line_fn *,
+		    void *arg, unsigned long n);
+/*
+ * A flood: from now on, whenever a stream's socket takes more, it gets
+ * the next lines of fn (numbered on across streams) until
+ * fake_engine_stream_flood_stop(); what is queued then still goes out.
+ */
+void		 fake_engine_stream_flood(struct fake_engine *, fake_line_fn *,
+		    void *arg);
+void		 fake_engine_stream_flood_stop(struct fake_engine *);
+/* Lines written by bursts and floods so far. */
+unsigned long	 fake_engine_flood_lines(const struct fake_engine *);
 /* Streams whose head has been written and that are still open. */
 unsigned	 fake_engine_streams(const struct fake_engine *);
 /* Connections open now (streams, idle keep-alive, replies in flight). */
