@@ -70,26 +70,28 @@ const char *cgroup_layout_name(enum cgroup_layout);
 const char *cgroup_ctrl_name(enum cgroup_ctrl);
 
 /* Bits of cgroup_stats.have: which values were read. */
-#define CGROUP_HAVE_CPU_USAGE	(1u << 0)	/* cpu_usage_ns */
-#define CGROUP_HAVE_CPU_USER_SYS (1u << 1)	/* cpu_user_ns, cpu_system_ns */
-#define CGROUP_HAVE_CFS		(1u << 2)	/* cfs_* counters */
-#define CGROUP_HAVE_CPU_PERIOD	(1u << 3)
-#define CGROUP_HAVE_CPU_QUOTA	(1u << 4)	/* a quota is set (cpu_quota_us > 0) */
-#define CGROUP_HAVE_CPU_SHARES	(1u << 5)
-#define CGROUP_HAVE_MEM_USAGE	(1u << 6)	/* mem_usage and mem_working_set */
-#define CGROUP_HAVE_MEM_RSS	(1u << 7)
-#define CGROUP_HAVE_MEM_CACHE	(1u << 8)
-#define CGROUP_HAVE_MEM_MAPPED	(1u << 9)
-#define CGROUP_HAVE_MEM_SWAP	(1u << 10)
-#define CGROUP_HAVE_MEM_MAX	(1u << 11)	/* mem_max_usage */
-#define CGROUP_HAVE_MEM_LIMIT	(1u << 12)
-#define CGROUP_HAVE_OOM		(1u << 13)
-#define CGROUP_HAVE_THREADS	(1u << 14)
-#define CGROUP_HAVE_THREADS_MAX	(1u << 15)
-#define CGROUP_HAVE_PROCS	(1u << 16)
-#define CGROUP_HAVE_NET		(1u << 17)	/* net/dev was read (nnet may be 0) */
-#define CGROUP_HAVE_IO		(1u << 18)	/* io.stat/blkio was read */
-#define CGROUP_HAVE_PSI(res, full) (1u << (19 + (res) * 2 + (full)))	/* 19..24 */
+#define CGROUP_HAVE_CPU_USAGE	(UINT64_C(1) << 0)	/* cpu_usage_ns */
+#define CGROUP_HAVE_CPU_USER_SYS (UINT64_C(1) << 1)	/* cpu_user_ns, cpu_system_ns */
+#define CGROUP_HAVE_CFS		(UINT64_C(1) << 2)	/* cfs_* counters */
+#define CGROUP_HAVE_CPU_PERIOD	(UINT64_C(1) << 3)
+#define CGROUP_HAVE_CPU_QUOTA	(UINT64_C(1) << 4)	/* a quota is set (cpu_quota_us > 0) */
+#define CGROUP_HAVE_CPU_SHARES	(UINT64_C(1) << 5)
+#define CGROUP_HAVE_MEM_USAGE	(UINT64_C(1) << 6)	/* mem_usage and mem_working_set */
+#define CGROUP_HAVE_MEM_RSS	(UINT64_C(1) << 7)
+#define CGROUP_HAVE_MEM_CACHE	(UINT64_C(1) << 8)
+#define CGROUP_HAVE_MEM_MAPPED	(UINT64_C(1) << 9)
+#define CGROUP_HAVE_MEM_SWAP	(UINT64_C(1) << 10)
+#define CGROUP_HAVE_MEM_MAX	(UINT64_C(1) << 11)	/* mem_max_usage */
+#define CGROUP_HAVE_MEM_LIMIT	(UINT64_C(1) << 12)
+#define CGROUP_HAVE_OOM		(UINT64_C(1) << 13)
+#define CGROUP_HAVE_THREADS	(UINT64_C(1) << 14)
+#define CGROUP_HAVE_THREADS_MAX	(UINT64_C(1) << 15)
+#define CGROUP_HAVE_PROCS	(UINT64_C(1) << 16)
+#define CGROUP_HAVE_NET		(UINT64_C(1) << 17)	/* net/dev was read (nnet may be 0) */
+#define CGROUP_HAVE_IO		(UINT64_C(1) << 18)	/* io.stat/blkio was read */
+#define CGROUP_HAVE_PSI(res, full) \
+	(UINT64_C(1) << (19 + (res) * 2 + (full)))	/* 19..24 */
+#define CGROUP_HAVE_NEXT	(UINT64_C(1) << 25)	/* the first bit unused */
 
 enum cgroup_psi_res {
 	CGROUP_PSI_CPU,
@@ -99,7 +101,7 @@ enum cgroup_psi_res {
 };
 
 struct cgroup_stats {
-	uint32_t	 have;
+	uint64_t	 have;
 	unsigned	 nerrors;	/* files present but unreadable or malformed */
 
 	uint64_t	 cpu_usage_ns;

@@ -133,7 +133,7 @@ cgroup_rd_file(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file)
 
 void
 cgroup_rd_u64(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
-    uint64_t *dst, uint32_t bit)
+    uint64_t *dst, uint64_t bit)
 {
 	char	msg[128];
 
@@ -147,7 +147,7 @@ cgroup_rd_u64(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 
 void
 cgroup_rd_limit(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
-    uint64_t *dst, uint32_t bit)
+    uint64_t *dst, uint64_t bit)
 {
 	char	msg[128];
 

@@ -74,10 +74,10 @@ int	cgroup_rd_file(struct cgroup_rctx *, struct cgroup_dir *d,
 	    const char *file);
 /* A single-number file into *dst, setting `bit` of st->have. */
 void	cgroup_rd_u64(struct cgroup_rctx *, struct cgroup_dir *,
-	    const char *file, uint64_t *dst, uint32_t bit);
+	    const char *file, uint64_t *dst, uint64_t bit);
 /* The same where "max" reads as UINT64_MAX. */
 void	cgroup_rd_limit(struct cgroup_rctx *, struct cgroup_dir *,
-	    const char *file, uint64_t *dst, uint32_t bit);
+	    const char *file, uint64_t *dst, uint64_t bit);
 /* cpu.pressure, memory.pressure, io.pressure. */
 void	cgroup_rd_psi(struct cgroup_rctx *, struct cgroup_dir *);
 /* The lines of cgroup.procs, read in chunks: the root may list thousands. */
