@@ -91,7 +91,22 @@ const char *cgroup_ctrl_name(enum cgroup_ctrl);
 #define CGROUP_HAVE_IO		(UINT64_C(1) << 18)	/* io.stat/blkio was read */
 #define CGROUP_HAVE_PSI(res, full) \
 	(UINT64_C(1) << (19 + (res) * 2 + (full)))	/* 19..24 */
-#define CGROUP_HAVE_NEXT	(UINT64_C(1) << 25)	/* the first bit unused */
+#define CGROUP_HAVE_CFS_BURST	(UINT64_C(1) << 25)	/* cfs_bursts, cfs_burst_ns */
+#define CGROUP_HAVE_MEM_FAILCNT	(UINT64_C(1) << 26)	/* v1 memory.failcnt */
+#define CGROUP_HAVE_MEM_KERNEL	(UINT64_C(1) << 27)	/* v1 memory.kmem.usage_in_bytes */
+#define CGROUP_HAVE_MEM_ACTIVE_FILE (UINT64_C(1) << 28)
+#define CGROUP_HAVE_MEM_INACTIVE_FILE (UINT64_C(1) << 29)
+#define CGROUP_HAVE_MEM_FAULTS	(UINT64_C(1) << 30)	/* mem_pgfault and mem_pgmajfault */
+#define CGROUP_HAVE_MEM_EVENTS	(UINT64_C(1) << 31)	/* v2 memory.events high and max */
+#define CGROUP_HAVE_MEM_DIRTY	(UINT64_C(1) << 32)
+#define CGROUP_HAVE_MEM_WRITEBACK (UINT64_C(1) << 33)
+#define CGROUP_HAVE_MEM_PGSCAN	(UINT64_C(1) << 34)
+#define CGROUP_HAVE_MEM_PGSTEAL	(UINT64_C(1) << 35)
+#define CGROUP_HAVE_MEM_REFAULT_FILE (UINT64_C(1) << 36)
+#define CGROUP_HAVE_MEM_REFAULT_ANON (UINT64_C(1) << 37)
+#define CGROUP_HAVE_MEM_SWAP_LIMIT (UINT64_C(1) << 38)
+#define CGROUP_HAVE_MEM_RESERVATION (UINT64_C(1) << 39)
+#define CGROUP_HAVE_NEXT	(UINT64_C(1) << 40)	/* the first bit unused */
 
 enum cgroup_psi_res {
 	CGROUP_PSI_CPU,
@@ -113,6 +128,8 @@ struct cgroup_stats {
 	uint64_t	 cpu_quota_us;		/* 0 = no quota */
 	uint64_t	 cpu_period_us;
 	uint64_t	 cpu_shares;		/* v2: from cpu.weight */
+	uint64_t	 cfs_bursts;
+	uint64_t	 cfs_burst_ns;
 
 	uint64_t	 mem_usage;
 	uint64_t	 mem_working_set;	/* usage - inactive_file, >= 0 */
@@ -123,6 +140,25 @@ struct cgroup_stats {
 	uint64_t	 mem_max_usage;
 	uint64_t	 mem_limit;		/* raw: UINT64_MAX for "max" */
 	uint64_t	 oom_kills;
+	uint64_t	 mem_failcnt;
+	uint64_t	 mem_kernel;
+	uint64_t	 mem_active_file;
+	uint64_t	 mem_inactive_file;
+	uint64_t	 mem_pgfault;		/* memory.stat pgfault (v1: the cgroup's own) */
+	uint64_t	 mem_pgmajfault;
+	uint64_t	 mem_events_high;
+	uint64_t	 mem_events_max;
+	uint64_t	 mem_file_dirty;
+	uint64_t	 mem_file_writeback;
+	uint64_t	 mem_pgscan;
+	uint64_t	 mem_pgsteal;
+	uint64_t	 mem_refault_file;
+	uint64_t	 mem_refault_anon;
+	/* Raw, UINT64_MAX for "max": v2 memory.swap.max (swap alone) and
+	   memory.min; v1 memory.memsw.limit_in_bytes (memory + swap) and
+	   memory.soft_limit_in_bytes, as cAdvisor reads them. */
+	uint64_t	 mem_swap_limit;
+	uint64_t	 mem_reservation;
 
 	uint64_t	 threads;		/* pids.current */
 	uint64_t	 threads_max;		/* pids.max, UINT64_MAX for "max" */

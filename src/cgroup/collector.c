@@ -53,7 +53,8 @@ static void	net_label(char *, size_t, const char *);
 static struct collector_snap *snap_writable(struct collector *);
 static int	keep_rows(struct collector *, struct collector_snap *,
 		    struct entry *);
-static uint64_t	emit_mask(const struct entry *);
+static uint64_t	emit_mask(const struct collector_snap *,
+		    const struct entry *);
 static void	read_target(struct collector *, struct collector_snap *,
 		    const struct cgroup_target *);
 static void	read_machine(struct collector *, struct collector_snap *);
@@ -195,9 +196,10 @@ keep_rows(struct collector *c, struct collector_snap *s, struct entry *e)
 }
 
 static uint64_t
-emit_mask(const struct entry *e)
+emit_mask(const struct collector_snap *s, const struct entry *e)
 {
 	uint64_t	m = e->st.have | EMIT_SEEN;
+	size_t		i;
 
 	if ((m & CGROUP_HAVE_CFS) && (m & CGROUP_HAVE_CPU_QUOTA))
 		m |= EMIT_CFS;
@@ -205,6 +207,12 @@ emit_mask(const struct entry *e)
 		m |= EMIT_NET;
 	if (e->st.nio > 0)
 		m |= EMIT_IO;
+	for (i = 0; i < e->st.nio; i++) {
+		if (s->io[e->io_off + i].d.have & CGROUP_IO_COST)
+			m |= EMIT_IO_COST;
+		if (s->io[e->io_off + i].d.have & CGROUP_IO_OPS)
+			m |= EMIT_BLKIO;
+	}
 	if (e->start_time > 0)
 		m |= EMIT_START;
 	return m;
@@ -241,7 +249,7 @@ read_target(struct collector *c, struct collector_snap *s,
 		s->oom = 1;
 		return;
 	}
-	e->emit = emit_mask(e);
+	e->emit = emit_mask(s, e);
 	s->any |= e->emit;
 	s->nent++;
 }

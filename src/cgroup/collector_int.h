@@ -20,13 +20,15 @@
 #include "core/buf.h"
 
 /* Emission bits beyond cgroup_stats.have, from the top down. */
+#define EMIT_IO_COST	(UINT64_C(1) << 57)	/* a device with io.cost counters */
+#define EMIT_BLKIO	(UINT64_C(1) << 58)	/* a device with bytes by operation */
 #define EMIT_NET	(UINT64_C(1) << 59)	/* at least one interface */
 #define EMIT_IO		(UINT64_C(1) << 60)	/* at least one device */
 #define EMIT_START	(UINT64_C(1) << 61)
 #define EMIT_CFS	(UINT64_C(1) << 62)	/* cfs counters and a quota */
 #define EMIT_SEEN	(UINT64_C(1) << 63)
 
-_Static_assert(CGROUP_HAVE_NEXT <= EMIT_NET,
+_Static_assert(CGROUP_HAVE_NEXT <= EMIT_IO_COST,
     "cgroup_stats.have bits run into the collector's EMIT_* bits");
 
 struct io_row {
@@ -84,6 +86,9 @@ enum fkind {
 	F_SCALAR,	/* one uint64_t of cgroup_stats at `off` */
 	F_NET,		/* one per interface: procnet_iface at `off` */
 	F_IO,		/* one per device: cgroup_io_dev at `off` */
+	F_IO_COST,	/* the same, for the devices with io.cost counters */
+	F_BLKIO,	/* one per device and operation: bytes */
+	F_FAULTS,	/* mem_pgfault/mem_pgmajfault x container/hierarchy */
 	F_START,	/* container_start_time_seconds */
 	F_SEEN,		/* container_last_seen */
 };

@@ -4,12 +4,16 @@
  *	collector_snap_write (as the response is sent, again and again)
  *	  ├─ per family    collector_families[] in order: HELP/TYPE once,
  *	  │                then that family's samples for every entry,
- *	  │                resumable at any entry (the cursor)
+ *	  │                resumable at any entry (the cursor); the kind of
+ *	  │                family says how an entry's samples are found
+ *	  │                (family_entry, write_blkio)
  *	  └─ write_tail    the host's few families after the last one:
  *	                   machine_*, hale_cgroup_read_errors_total
  */
 #include "cgroup/collector_int.h"
 
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 static uint64_t	 field(const void *, size_t);
@@ -17,6 +21,8 @@ static const char *labels_of(const struct collector_snap *,
 		    const struct entry *);
 static void	 write_value(struct metrics_writer *, const struct family *,
 		    const char *, const char *, uint64_t);
+static void	 write_blkio(struct metrics_writer *, const struct family *,
+		    const char *, const struct io_row *);
 static int	 family_wanted(const struct collector_snap *,
 		    const struct family *);
 static void	 family_entry(const struct collector_snap *,
@@ -66,6 +72,46 @@ write_value(struct metrics_writer *w, const struct family *f, const char *l,
 	}
 }
 
+/*
+ * container_blkio_device_usage_total of one device: a sample for each
+ * operation its bytes file listed (io.stat: Read and Write; v1 blkio:
+ * also Sync, Async, Discard and Total), as cAdvisor copies them.
+ */
+static void
+write_blkio(struct metrics_writer *w, const struct family *f, const char *l,
+    const struct io_row *r)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+		size_t		 off;
+	} ops[] = {
+		{ CGROUP_IO_READ, "Read",
+		  offsetof(struct cgroup_io_dev, rbytes) },
+		{ CGROUP_IO_WRITE, "Write",
+		  offsetof(struct cgroup_io_dev, wbytes) },
+		{ CGROUP_IO_SYNC, "Sync",
+		  offsetof(struct cgroup_io_dev, sync_bytes) },
+		{ CGROUP_IO_ASYNC, "Async",
+		  offsetof(struct cgroup_io_dev, async_bytes) },
+		{ CGROUP_IO_DISCARD, "Discard",
+		  offsetof(struct cgroup_io_dev, discard_bytes) },
+		{ CGROUP_IO_TOTAL, "Total",
+		  offsetof(struct cgroup_io_dev, total_bytes) },
+	};
+	char	extra[sizeof(r->label) + 64];
+	size_t	i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (!(r->d.have & ops[i].bit))
+			continue;
+		snprintf(extra, sizeof(extra), "%s,major=\"%u\",minor=\"%u\","
+		    "operation=\"%s\"", r->label, r->d.major, r->d.minor,
+		    ops[i].name);
+		write_value(w, f, l, extra, field(&r->d, ops[i].off));
+	}
+}
+
 /* Whether a family has a sample in this snapshot at all. */
 static int
 family_wanted(const struct collector_snap *s, const struct family *f)
@@ -93,9 +139,27 @@ family_entry(const struct collector_snap *s, struct metrics_writer *w,
 			    field(&s->net[e->net_off + k].i, f->off));
 		break;
 	case F_IO:
+	case F_IO_COST:
 		for (k = 0; k < e->st.nio; k++)
-			write_value(w, f, l, s->io[e->io_off + k].label,
-			    field(&s->io[e->io_off + k].d, f->off));
+			if (f->kind == F_IO ||
+			    (s->io[e->io_off + k].d.have & CGROUP_IO_COST))
+				write_value(w, f, l, s->io[e->io_off + k].label,
+				    field(&s->io[e->io_off + k].d, f->off));
+		break;
+	case F_BLKIO:
+		for (k = 0; k < e->st.nio; k++)
+			write_blkio(w, f, l, &s->io[e->io_off + k]);
+		break;
+	case F_FAULTS:
+		write_value(w, f, l, "failure_type=\"pgfault\","
+		    "scope=\"container\"", e->st.mem_pgfault);
+		write_value(w, f, l, "failure_type=\"pgmajfault\","
+		    "scope=\"container\"", e->st.mem_pgmajfault);
+		/* cAdvisor writes memory.stat's one value to both scopes. */
+		write_value(w, f, l, "failure_type=\"pgfault\","
+		    "scope=\"hierarchy\"", e->st.mem_pgfault);
+		write_value(w, f, l, "failure_type=\"pgmajfault\","
+		    "scope=\"hierarchy\"", e->st.mem_pgmajfault);
 		break;
 	case F_START:
 		metrics_sample(w, f->name, l, NULL, e->start_time);

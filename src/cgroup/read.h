@@ -91,6 +91,15 @@ void	cgroup_rd_pids(struct cgroup_rctx *, struct cgroup_dir *);
 int	cgroup_rd_cpu_stat_v2(struct cgroup_rctx *, struct cgroup_dir *,
 	    int want_cfs);
 
+/*
+ * The rest of memory.stat cAdvisor exports, v1 and v2 alike: each value
+ * whose key the file has (pgfault only with pgmajfault: one family).
+ */
+void	cgroup_memory_more(struct cgroup_stats *,
+	    const struct cgroup_memory_stat *);
+/* memory.events high and max (v2), and oom_kill. */
+void	cgroup_rd_memory_events(struct cgroup_rctx *, struct cgroup_dir *);
+
 static inline uint64_t
 sub0(uint64_t a, uint64_t b)
 {
