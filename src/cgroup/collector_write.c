@@ -46,28 +46,41 @@ labels_of(const struct collector_snap *s, const struct entry *e)
 	return s->labels.data + e->labels;
 }
 
-/* One sample of f: `l` the target's labels, `extra` the per-sample ones. */
+/*
+ * One sample of f: `l` the target's labels, `extra` the per-sample ones.
+ * An OpenMetrics counter's samples end in _total; cAdvisor's counter
+ * without it (container_memory_failcnt) gets it there, as client_golang
+ * writes it.
+ */
 static void
 write_value(struct metrics_writer *w, const struct family *f, const char *l,
     const char *extra, uint64_t v)
 {
+	char		 om[128];
+	const char	*name = f->name;
+	size_t		 n = strlen(name);
+
+	if (w->fmt == METRICS_OPENMETRICS && f->type == METRICS_COUNTER &&
+	    (n < 6 || strcmp(name + n - 6, "_total") != 0) &&
+	    (size_t)snprintf(om, sizeof(om), "%s_total", name) < sizeof(om))
+		name = om;
 	switch (f->v) {
 	case V_NS:
-		metrics_sample_scaled(w, f->name, l, extra, v, 9);
+		metrics_sample_scaled(w, name, l, extra, v, 9);
 		break;
 	case V_US:
-		metrics_sample_scaled(w, f->name, l, extra, v, 6);
+		metrics_sample_scaled(w, name, l, extra, v, 6);
 		break;
 	case V_MEMLIMIT:
-		metrics_sample_u64(w, f->name, l, extra,
+		metrics_sample_u64(w, name, l, extra,
 		    v > ((uint64_t)1 << 62) ? 0 : v);
 		break;
 	case V_PIDSMAX:
-		metrics_sample_u64(w, f->name, l, extra,
+		metrics_sample_u64(w, name, l, extra,
 		    v == UINT64_MAX ? 0 : v);
 		break;
 	case V_U64:
-		metrics_sample_u64(w, f->name, l, extra, v);
+		metrics_sample_u64(w, name, l, extra, v);
 		break;
 	}
 }

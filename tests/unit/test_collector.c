@@ -920,6 +920,18 @@ test_v1(void **state)
 	parse(out, p, 0);
 	check(p, v1_exp, sizeof(v1_exp) / sizeof(v1_exp[0]));
 	free(out);
+
+	/*
+	 * OpenMetrics: the counter without _total (failcnt) keeps its family
+	 * name, and its samples gain the suffix, as client_golang writes them.
+	 */
+	out = render(c, v1_targets, 4, NOW, METRICS_OPENMETRICS);
+	assert_non_null(strstr(out, "# TYPE container_memory_failcnt counter\n"));
+	assert_non_null(strstr(out, "\ncontainer_memory_failcnt_total{"
+	    "name=\"h\"} 17\n"));
+	assert_null(strstr(out, "\ncontainer_memory_failcnt{"));
+	assert_non_null(strstr(out, "\ncontainer_memory_failures_total{"));
+	free(out);
 	free(p);
 	collector_free(c);
 }
