@@ -51,6 +51,8 @@ enum cgroup_ctrl {
 	CGROUP_CTRL_N,
 };
 
+struct cgroup_taskstats;
+
 struct cgroup_env {
 	enum cgroup_layout	 layout;
 	char			 sysfs[CGROUP_PATH_MAX];
@@ -106,7 +108,8 @@ const char *cgroup_ctrl_name(enum cgroup_ctrl);
 #define CGROUP_HAVE_MEM_REFAULT_ANON (UINT64_C(1) << 37)
 #define CGROUP_HAVE_MEM_SWAP_LIMIT (UINT64_C(1) << 38)
 #define CGROUP_HAVE_MEM_RESERVATION (UINT64_C(1) << 39)
-#define CGROUP_HAVE_NEXT	(UINT64_C(1) << 40)	/* the first bit unused */
+#define CGROUP_HAVE_TASKS	(UINT64_C(1) << 40)	/* tasks: v1, through taskstats */
+#define CGROUP_HAVE_NEXT	(UINT64_C(1) << 41)	/* the first bit unused */
 
 enum cgroup_psi_res {
 	CGROUP_PSI_CPU,
@@ -165,8 +168,13 @@ struct cgroup_stats {
 	uint64_t	 processes;		/* lines of cgroup.procs */
 
 	uint64_t	 psi_us[CGROUP_PSI_N][2];	/* [res][0 some, 1 full] */
+	struct cgroup_tasks	 tasks;		/* by state (v1 only) */
 
-	/* Storage supplied by the caller; nio/nnet say how much was used. */
+	/*
+	 * Supplied by the caller: the taskstats socket (NULL: no task
+	 * counts), and storage whose use nio/nnet say.
+	 */
+	struct cgroup_taskstats	*taskstats;
 	struct cgroup_io_dev	*io;
 	size_t			 io_cap;
 	size_t			 nio;
@@ -182,8 +190,8 @@ struct cgroup_stats {
  * is taken from <procfs>/<pid>/cgroup if it ends in the same directory
  * name (a relative --cgroup-parent nests containers under dockerd's own,
  * per-hierarchy cgroup). The caller sets
- * out->io/io_cap and out->net/net_cap (either may be NULL/0); everything
- * else is overwritten.
+ * out->io/io_cap, out->net/net_cap and out->taskstats (any may be
+ * NULL/0); everything else is overwritten.
  *
  * Returns -1 only when the cgroup is not there (never was, or vanished
  * during the read): the container is gone, skip it. Otherwise 0; files

@@ -1,8 +1,9 @@
 /*
  * cgroup_parse: pure parsers of cgroup v1/v2 and /proc files, in
  * parse_value.c (one value a file), parse_keyed.c (keyed files),
- * parse_io.c (block I/O), parse_host.c (meminfo, cpus, uevent) and
- * parse_procpid.c (/proc/<pid>/cgroup and mountinfo).
+ * parse_io.c (block I/O), parse_host.c (meminfo, cpus, uevent),
+ * parse_procpid.c (/proc/<pid>/cgroup and mountinfo) and parse_netlink.c
+ * (the taskstats netlink family's messages).
  *
  * Bytes in, struct out. No I/O, no logging, no globals, so the unit tests
  * and the fuzz harnesses call them directly. Every parser accepts a buffer
@@ -278,6 +279,30 @@ int	cgroup_parse_container_id(const char *buf, size_t len, char *out);
  * (65 bytes) filled, -1 if the process is not in a container.
  */
 int	cgroup_parse_mountinfo_id(const char *buf, size_t len, char *out);
+
+/*
+ * The kernel's taskstats family over generic netlink (parse_netlink.c).
+ * cgroup_genl_request writes one request of `type` (GENL_ID_CTRL or the
+ * family's id) with one attribute into buf: its length, 0 if it does not
+ * fit. The parsers read the reply to `seq`: -1 with *kerr the kernel's
+ * errno when it refused (EINVAL: not a cgroup v1 directory), *kerr 0
+ * when the bytes are not such a reply.
+ */
+struct cgroup_tasks {
+	uint64_t	sleeping;
+	uint64_t	running;
+	uint64_t	stopped;
+	uint64_t	uninterruptible;
+	uint64_t	io_wait;
+};
+size_t	cgroup_genl_request(void *buf, size_t len, uint16_t type,
+	    uint8_t cmd, uint16_t attr, const void *data, size_t dlen,
+	    uint32_t seq);
+int	cgroup_parse_genl_family(const void *buf, size_t len, uint32_t seq,
+	    uint16_t *id, int *kerr, char *err, size_t errlen);
+int	cgroup_parse_cgroupstats(const void *buf, size_t len,
+	    uint16_t family, uint32_t seq, struct cgroup_tasks *, int *kerr,
+	    char *err, size_t errlen);
 
 /* DEVNAME= of a sysfs uevent file ("sda"); -1 when absent or too long. */
 int	cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "cgroup/discover.h"
+#include "cgroup/taskstats.h"
 #include "core/err.h"
 #include "core/log.h"
 
@@ -42,6 +43,7 @@ struct collector {
 	struct cgroup_io_dev	 scratch_io[CGROUP_IO_MAX];
 	struct procnet_iface	 scratch_net[PROCNET_MAX_IFACES];
 	uint64_t		 read_errors;
+	struct cgroup_taskstats	 taskstats;	/* fd -1: no task states */
 	/* collector_discover's results */
 	struct disc		*disc;
 	size_t			 ndisc, disc_cap;
@@ -66,11 +68,18 @@ struct collector *
 collector_new(const struct cgroup_env *env)
 {
 	struct collector	*c;
+	char			 err[256];
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->env = env;
 	cgroup_devnames_init(&c->devnames);
+	c->taskstats.fd = -1;
+	/* The kernel keeps task states for cgroup v1 directories only. */
+	if (env->layout != CGROUP_LAYOUT_V2 &&
+	    cgroup_taskstats_open(&c->taskstats, err, sizeof(err)) == -1)
+		log_info("no container_tasks_state: taskstats unavailable",
+		    LOG_S("error", err));
 	return c;
 }
 
@@ -83,6 +92,7 @@ collector_free(struct collector *c)
 	free(c->disc);
 	free(c->dtargets);
 	collector_snap_release(c->last);
+	cgroup_taskstats_close(&c->taskstats);
 	free(c);
 }
 
@@ -230,6 +240,7 @@ read_target(struct collector *c, struct collector_snap *s,
 	e->st.io_cap = CGROUP_IO_MAX;
 	e->st.net = c->scratch_net;
 	e->st.net_cap = PROCNET_MAX_IFACES;
+	e->st.taskstats = c->taskstats.fd == -1 ? NULL : &c->taskstats;
 	if (cgroup_read_stats(c->env, t->id, t->pid, &e->st, err,
 	    sizeof(err)) == -1) {
 		c->read_errors++;

@@ -44,6 +44,9 @@ const struct family collector_families[] = {
 	  "Total time duration the container has been bursted.",
 	  F_SCALAR, CGROUP_HAVE_CFS_BURST | CGROUP_HAVE_CPU_QUOTA, V_NS,
 	  ST(cfs_burst_ns), NULL },
+	{ "container_tasks_state", METRICS_GAUGE,
+	  "Number of tasks in given state",
+	  F_TASKS, CGROUP_HAVE_TASKS, V_U64, 0, NULL },
 	{ "container_memory_usage_bytes", METRICS_GAUGE,
 	  "Current memory usage in bytes, including all memory regardless of "
 	  "when it was accessed",

@@ -89,6 +89,7 @@ enum fkind {
 	F_IO_COST,	/* the same, for the devices with io.cost counters */
 	F_BLKIO,	/* one per device and operation: bytes */
 	F_FAULTS,	/* mem_pgfault/mem_pgmajfault x container/hierarchy */
+	F_TASKS,	/* container_tasks_state: one per state */
 	F_START,	/* container_start_time_seconds */
 	F_SEEN,		/* container_last_seen */
 };

@@ -174,6 +174,17 @@ family_entry(const struct collector_snap *s, struct metrics_writer *w,
 		write_value(w, f, l, "failure_type=\"pgmajfault\","
 		    "scope=\"hierarchy\"", e->st.mem_pgmajfault);
 		break;
+	case F_TASKS:
+		/* cAdvisor's order and names of the states. */
+		write_value(w, f, l, "state=\"sleeping\"",
+		    e->st.tasks.sleeping);
+		write_value(w, f, l, "state=\"running\"", e->st.tasks.running);
+		write_value(w, f, l, "state=\"stopped\"", e->st.tasks.stopped);
+		write_value(w, f, l, "state=\"uninterruptible\"",
+		    e->st.tasks.uninterruptible);
+		write_value(w, f, l, "state=\"iowaiting\"",
+		    e->st.tasks.io_wait);
+		break;
 	case F_START:
 		metrics_sample(w, f->name, l, NULL, e->start_time);
 		break;

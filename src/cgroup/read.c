@@ -383,6 +383,7 @@ cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
 	struct cgroup_rctx	 x;
 	struct cgroup_io_dev	*io = out->io;
 	struct procnet_iface	*net = out->net;
+	struct cgroup_taskstats	*ts = out->taskstats;
 	size_t			 io_cap = out->io_cap, net_cap = out->net_cap;
 	char			 buf[CGROUP_READ_MAX + 1];
 	int			 rc;
@@ -392,6 +393,7 @@ cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
 	out->io_cap = io == NULL ? 0 : io_cap;
 	out->net = net;
 	out->net_cap = net == NULL ? 0 : net_cap;
+	out->taskstats = ts;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (!valid_id(id))

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cgroup/taskstats.h"
 #include "core/err.h"
 
 static uint64_t	 ticks_to_ns(uint64_t, long);
@@ -16,6 +17,7 @@ static void	 cpu_stat_v1(struct cgroup_stats *,
 		    const struct cgroup_cpu_stat *);
 static void	 read_v1_cpu(struct cgroup_rctx *, struct cgroup_dir *,
 		    struct cgroup_dir *, int);
+static void	 read_v1_tasks(struct cgroup_rctx *, struct cgroup_dir *);
 static void	 read_v1_memory(struct cgroup_rctx *, struct cgroup_dir *);
 static void	 read_v1_blkio(struct cgroup_rctx *, struct cgroup_dir *);
 
@@ -100,6 +102,22 @@ read_v1_cpu(struct cgroup_rctx *x, struct cgroup_dir *cpu,
 	    CGROUP_HAVE_CPU_PERIOD);
 	cgroup_rd_u64(x, cpu, "cpu.shares", &st->cpu_shares,
 	    CGROUP_HAVE_CPU_SHARES);
+}
+
+/* Task counts by state, which the kernel keeps for v1 directories. */
+static void
+read_v1_tasks(struct cgroup_rctx *x, struct cgroup_dir *d)
+{
+	char	msg[128];
+	int	r;
+
+	if (x->st->taskstats == NULL || d->fd == -1)
+		return;
+	if ((r = cgroup_taskstats_query(x->st->taskstats, d->fd,
+	    &x->st->tasks, msg, sizeof(msg))) == 1)
+		x->st->have |= CGROUP_HAVE_TASKS;
+	else if (r == -1)
+		cgroup_rd_bad(x, "taskstats", msg);
 }
 
 static void
@@ -245,6 +263,7 @@ cgroup_read_v1(struct cgroup_rctx *x)
 	}
 	read_v1_cpu(x, dp[CGROUP_CTRL_CPU], dp[CGROUP_CTRL_CPUACCT],
 	    have_usage);
+	read_v1_tasks(x, dp[CGROUP_CTRL_CPU]);
 	read_v1_memory(x, dp[CGROUP_CTRL_MEMORY]);
 	read_v1_blkio(x, dp[CGROUP_CTRL_BLKIO]);
 	cgroup_rd_pids(x, dp[CGROUP_CTRL_PIDS]);

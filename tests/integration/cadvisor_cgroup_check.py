@@ -12,6 +12,8 @@ and a family whose file this kernel or layout lacks is absent rather than
 """
 import os
 import re
+import socket
+import struct
 import sys
 import urllib.request
 
@@ -84,6 +86,39 @@ def blkio(d):
     return None
 
 
+def cgroupstats(d):
+    """The kernel's task counts of a v1 cgroup directory (taskstats)."""
+    def msg(typ, cmd, attr, data, seq):
+        a = struct.pack("HH", 4 + len(data), attr) + data
+        a += b"\0" * (-len(a) % 4)
+        body = struct.pack("BBH", cmd, 1, 0) + a
+        return struct.pack("IHHII", 16 + len(body), typ, 1, seq, 0) + body
+
+    def attrs(reply):
+        ln, typ = struct.unpack_from("IH", reply)
+        if typ == 2:
+            raise OSError(-struct.unpack_from("i", reply, 16)[0], "netlink")
+        p, out = 20, {}
+        while p + 4 <= ln:
+            alen, atyp = struct.unpack_from("HH", reply, p)
+            out[atyp & 0x3fff] = reply[p + 4:p + alen]
+            p += (alen + 3) & ~3
+        return out
+
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+    try:
+        s.send(msg(0x10, 3, 2, b"TASKSTATS\0", 1))
+        fam = struct.unpack("H", attrs(s.recv(4096))[1][:2])[0]
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            s.send(msg(fam, 4, 1, struct.pack("I", fd), 2))
+            return struct.unpack("5Q", attrs(s.recv(4096))[1][:40])
+        finally:
+            os.close(fd)
+    finally:
+        s.close()
+
+
 def snapshot(dirs):
     mem, cpu, blk = dirs.get("memory"), dirs.get("cpu"), \
         dirs.get("io", dirs.get("blkio"))
@@ -101,6 +136,9 @@ def snapshot(dirs):
         s["reservation"] = limit(mem, "memory.soft_limit_in_bytes")
         s["failcnt"] = limit(mem, "memory.failcnt")
         s["kmem"] = limit(mem, "memory.kmem.usage_in_bytes")
+    t = None if v2 else read(cpu, "tasks")
+    s["tasks"] = None if t is None else len(t.split())
+    s["kernel"] = None if t is None else cgroupstats(cpu)
     q = read(cpu, "cpu.max")
     s["quota"] = (q is not None and q.split()[0] != "max") or \
         int(read(cpu, "cpu.cfs_quota_us") or "-1") > 0
@@ -225,6 +263,28 @@ if not any(k[0].startswith("container_fs_io_cost_") for k in got) or \
           f"{'absent' if not before['v2'] else 'v2'}")
 else:
     failed.append("container_fs_io_cost_* exported without io.stat")
+
+# Task states (v1 only), as the kernel counts them: asked here through
+# the same netlink request, before and after; a steady container's counts
+# must equal haled's, a busy one's stay within the cgroup's tasks.
+states = [k for k in got if k[0] == "container_tasks_state"]
+NAMES = ("sleeping", "running", "stopped", "uninterruptible", "iowaiting")
+if before["tasks"] is None:
+    check("container_tasks_state", "", None, None, got)
+elif sorted(k[1] for k in states) != sorted(f'state="{x}"' for x in NAMES):
+    failed.append(f"container_tasks_state: states {states}")
+else:
+    mine = tuple(got[("container_tasks_state", f'state="{x}"')]
+                 for x in NAMES)
+    k1, k2 = before["kernel"], after["kernel"]
+    steady = k1 == k2
+    ok = mine == k1 if steady else \
+        sum(mine) <= max(before["tasks"], after["tasks"])
+    print(f"# container_tasks_state {mine}, kernel {k1} / {k2}, "
+          f"tasks file {before['tasks']} / {after['tasks']}"
+          f"{'' if ok else '  <-- WRONG'}")
+    if not ok:
+        failed.append(f"container_tasks_state {mine}, kernel {k1} / {k2}")
 
 for f in failed:
     print("not ok - " + f, file=sys.stderr)

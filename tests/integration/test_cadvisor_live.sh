@@ -22,6 +22,8 @@ docker run -d --name lim --network none --memory 64m --memory-reservation 32m \
 	dd if=/dev/zero of=/direct.bin bs=1M count=8 oflag=direct 2>/dev/null &&
 	dd if=/dev/zero of=/cache.bin bs=1M count=96 2>/dev/null && touch /ready
 	while :; do i=0; while [ $i -lt 5000 ]; do i=$((i + 1)); done; sleep 0.05; done' >/dev/null
+# One that only sleeps: its task states hold still between two reads.
+docker run -d --name calm --network none hale-test/busybox sleep 3600 >/dev/null
 wait_until 60 docker exec lim test -f /ready || fail "the container's writes finished"
 pid=$(docker inspect -f '{{.State.Pid}}' lim)
 # A burst allowance, so the CFS burst counters have something to count
@@ -57,11 +59,13 @@ ph=$(metric container_memory_failures_total 'failure_type="pgfault",scope="hiera
 ok "failcnt $fc after the page cache hit the limit, $w bytes written to the block device, pgfault $pf in both scopes"
 
 # Every family against the files, read around a scrape.
-out=$(/usr/bin/python3 "$check" "$HALE_URL" lim "$pid" /sys) || {
+for c in lim calm; do
+	out=$(/usr/bin/python3 "$check" "$HALE_URL" "$c" "$(docker inspect -f '{{.State.Pid}}' "$c")" /sys) || {
+		printf '%s\n' "$out"
+		fail "$c: a cgroup-file family disagrees with the container's files"
+	}
 	printf '%s\n' "$out"
-	fail "a cgroup-file family disagrees with the container's files"
-}
-printf '%s\n' "$out"
+done
 ok "every cgroup-file family agrees with the container's files (or is absent with its file)"
 
 # The host row: v1 memory.failcnt and kmem exist at the root too.
@@ -75,6 +79,6 @@ for _ in $(seq 20); do http_get /metrics >/dev/null; done
 t1=$(date +%s%N)
 printf '# 20 scrapes of %s families: %d ms each\n' \
     "$(grep -c '^# TYPE container_' "$HALE_TMP/live.txt")" $(((t1 - t0) / 20000000))
-docker rm -f lim >/dev/null
+docker rm -f lim calm >/dev/null
 hale_stop
 echo "# test_cadvisor_live: all passed"

@@ -8,6 +8,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <linux/cgroupstats.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <string.h>
 
 #include "cgroup/cgroup_parse.h"
@@ -856,6 +860,119 @@ test_io_stat_keys(void **state)
 	assert_string_equal(err, "line 1: bad number");
 }
 
+/* A reply as the kernel writes it: header, genl header, one attribute. */
+static size_t
+genl_reply(unsigned char *buf, uint16_t type, uint32_t seq, uint16_t attr,
+    const void *data, size_t dlen)
+{
+	struct nlmsghdr		n = { 0 };
+	struct genlmsghdr	g = { 0 };
+	struct nlattr		a;
+	size_t			len = NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN +
+				    NLA_ALIGN(dlen);
+
+	memset(buf, 0, len);
+	n.nlmsg_len = (uint32_t)len;
+	n.nlmsg_type = type;
+	n.nlmsg_seq = seq;
+	g.cmd = 1;
+	a.nla_len = (uint16_t)(NLA_HDRLEN + dlen);
+	a.nla_type = attr;
+	memcpy(buf, &n, sizeof(n));
+	memcpy(buf + NLMSG_HDRLEN, &g, sizeof(g));
+	memcpy(buf + NLMSG_HDRLEN + GENL_HDRLEN, &a, sizeof(a));
+	memcpy(buf + NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN, data, dlen);
+	return len;
+}
+
+static void
+test_taskstats_netlink(void **state)
+{
+	unsigned char		 buf[256];
+	struct nlmsghdr		 n;
+	struct nlattr		 a;
+	struct nlmsgerr		 e;
+	struct cgroupstats	 cs = { 7, 2, 1, 3, 4 };
+	struct cgroup_tasks	 t;
+	uint16_t		 id = 31, got;
+	uint32_t		 fd = 9;
+	size_t			 len;
+	int			 kerr;
+
+	(void)state;
+	/* The request: header, genl header, the fd attribute. */
+	len = cgroup_genl_request(buf, sizeof(buf), 31, CGROUPSTATS_CMD_GET,
+	    CGROUPSTATS_CMD_ATTR_FD, &fd, sizeof(fd), 77);
+	assert_int_equal(len, NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN + 4);
+	memcpy(&n, buf, sizeof(n));
+	assert_int_equal(n.nlmsg_len, len);
+	assert_int_equal(n.nlmsg_type, 31);
+	assert_int_equal(n.nlmsg_seq, 77);
+	assert_int_equal(n.nlmsg_flags, NLM_F_REQUEST);
+	assert_int_equal(buf[NLMSG_HDRLEN], CGROUPSTATS_CMD_GET);
+	memcpy(&a, buf + NLMSG_HDRLEN + GENL_HDRLEN, sizeof(a));
+	assert_int_equal(a.nla_type, CGROUPSTATS_CMD_ATTR_FD);
+	assert_int_equal(a.nla_len, NLA_HDRLEN + 4);
+	assert_int_equal(buf[len - 4], 9);
+	/* Too small a buffer: nothing written. */
+	assert_int_equal(cgroup_genl_request(buf, 20, 31, 1, 1, &fd,
+	    sizeof(fd), 1), 0);
+
+	/* The controller's answer: the family id among other attributes. */
+	len = genl_reply(buf, GENL_ID_CTRL, 5, CTRL_ATTR_FAMILY_ID, &id,
+	    sizeof(id));
+	assert_int_equal(cgroup_parse_genl_family(buf, len, 5, &got, &kerr,
+	    err, sizeof(err)), 0);
+	assert_int_equal(got, 31);
+	assert_int_equal(cgroup_parse_genl_family(buf, len, 6, &got, &kerr,
+	    err, sizeof(err)), -1);	/* another request's */
+	assert_int_equal(kerr, 0);
+	len = genl_reply(buf, GENL_ID_CTRL, 5, CTRL_ATTR_FAMILY_NAME, "TASK", 5);
+	assert_int_equal(cgroup_parse_genl_family(buf, len, 5, &got, &kerr,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "no family id in the reply");
+
+	/* A cgroup's counts. */
+	len = genl_reply(buf, 31, 8, CGROUPSTATS_TYPE_CGROUP_STATS, &cs,
+	    sizeof(cs));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, len, 31, 8, &t, &kerr,
+	    err, sizeof(err)), 0);
+	assert_int_equal(t.sleeping, 7);
+	assert_int_equal(t.running, 2);
+	assert_int_equal(t.stopped, 1);
+	assert_int_equal(t.uninterruptible, 3);
+	assert_int_equal(t.io_wait, 4);
+	/* Cut short anywhere: refused, never read past the end. */
+	for (size_t cut = 0; cut < len; cut++)
+		assert_int_equal(cgroup_parse_cgroupstats(buf, cut, 31, 8, &t,
+		    &kerr, err, sizeof(err)), -1);
+	/* An attribute whose length runs past the message. */
+	a.nla_len = 200;
+	a.nla_type = CGROUPSTATS_TYPE_CGROUP_STATS;
+	memcpy(buf + NLMSG_HDRLEN + GENL_HDRLEN, &a, sizeof(a));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, len, 31, 8, &t, &kerr,
+	    err, sizeof(err)), -1);
+	/* Another family's message. */
+	len = genl_reply(buf, 32, 8, CGROUPSTATS_TYPE_CGROUP_STATS, &cs,
+	    sizeof(cs));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, len, 31, 8, &t, &kerr,
+	    err, sizeof(err)), -1);
+
+	/* The kernel's refusal: a cgroup2 directory gets EINVAL. */
+	memset(buf, 0, sizeof(buf));
+	memset(&n, 0, sizeof(n));
+	memset(&e, 0, sizeof(e));
+	n.nlmsg_len = NLMSG_HDRLEN + sizeof(e);
+	n.nlmsg_type = NLMSG_ERROR;
+	n.nlmsg_seq = 8;
+	e.error = -EINVAL;
+	memcpy(buf, &n, sizeof(n));
+	memcpy(buf + NLMSG_HDRLEN, &e, sizeof(e));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, n.nlmsg_len, 31, 8, &t,
+	    &kerr, err, sizeof(err)), -1);
+	assert_int_equal(kerr, EINVAL);
+}
+
 int
 main(void)
 {
@@ -877,6 +994,7 @@ main(void)
 		cmocka_unit_test(test_keyed_matching),
 		cmocka_unit_test(test_pressure_tokens),
 		cmocka_unit_test(test_io_stat_keys),
+		cmocka_unit_test(test_taskstats_netlink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
