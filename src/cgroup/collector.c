@@ -13,10 +13,13 @@
  *	                   every entry, resumable at any entry; then a tail
  *	                   (machine_*, read errors)
  *
- * Emission rules that differ from "always": cfs counters and
- * spec_cpu_quota only with a quota; a value whose file is absent (swap,
- * memory.peak, pressure, pids on the root ...) is not exported rather than
- * exported as 0; container_start_time_seconds only when the caller knows it.
+ * Emission rules that differ from "always": cfs and burst counters and
+ * spec_cpu_quota only with a quota; io.cost only for the devices that have
+ * it; a value whose file is absent (swap, memory.peak, pressure, pids on
+ * the root, failcnt on v2, memory.events on v1 ...) is not exported rather
+ * than exported as 0; container_start_time_seconds only when the caller
+ * knows it; container_tasks_state only where the taskstats socket opened
+ * (v1 and hybrid hosts).
  */
 #include "cgroup/collector.h"
 #include "cgroup/collector_int.h"
