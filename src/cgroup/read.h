@@ -7,8 +7,9 @@
  *	  ├─ cgroup_read_v2   cpu.* memory.* io.stat pids.* *.pressure
  *	  │                   cgroup.procs           read_v2.c
  *	  ├─ cgroup_read_v1   cpuacct.* cpu.* memory.* blkio.throttle.* pids.*
- *	  │   └─ (hybrid) cpu.stat and *.pressure from unified/ when present
- *	  │                                          read_v1.c
+ *	  │   ├─ (hybrid) cpu.stat and *.pressure from unified/ when present
+ *	  │   └─ task states: the cpu directory to taskstats (netlink)
+ *	  │                                          read_v1.c, taskstats.c
  *	  ├─ cgroup_read_net  <procfs>/<pid>/net/dev read_net.c
  *	  └─ gone check       cgroup.procs must still exist if any file was
  *	                      missing (cgroup_dir_gone)
