@@ -2,8 +2,9 @@
  * cgroup: finds a container's cgroup on v2, v1 and hybrid hosts and reads
  * its files into a plain stats struct. env.c detects the layout; read.c,
  * read_v2.c, read_v1.c and read_net.c read a cgroup (read.h draws the
- * chain); machine.c reads the host's totals; the parsing is in the
- * parse_*.c files (cgroup_parse.h).
+ * chain), taskstats.c asks the kernel for a v1 cgroup's task states;
+ * machine.c reads the host's totals; the parsing is in the parse_*.c
+ * files (cgroup_parse.h).
  *
  * Every path goes through the --path.sysfs and --path.procfs roots, so
  * the tests point it at fixture trees. Layouts:
