@@ -15,6 +15,7 @@
  *	v2 target	open the cgroup directory, then openat each of
  *			cpu.stat cpu.max cpu.weight memory.current memory.stat
  *			memory.swap.current memory.peak memory.max
+ *			memory.swap.max memory.min
  *			memory.events io.stat pids.current pids.max
  *			cpu.pressure memory.pressure io.pressure cgroup.procs
  *			(the root "/" also reads <procfs>/meminfo)
@@ -22,6 +23,8 @@
  *			cpu/: cpu.stat cpu.cfs_quota_us cpu.cfs_period_us
  *			cpu.shares; memory/: memory.usage_in_bytes
  *			memory.max_usage_in_bytes memory.limit_in_bytes
+ *			memory.memsw.limit_in_bytes memory.soft_limit_in_bytes
+ *			memory.failcnt memory.kmem.usage_in_bytes
  *			memory.stat memory.oom_control; blkio/:
  *			blkio.throttle.io_service_bytes_recursive
  *			blkio.throttle.io_serviced_recursive; pids/:
@@ -73,7 +76,8 @@ struct target {
 
 static const char *const v2_files[] = {
 	"cpu.stat", "cpu.max", "cpu.weight", "memory.current", "memory.stat",
-	"memory.swap.current", "memory.peak", "memory.max", "memory.events",
+	"memory.swap.current", "memory.peak", "memory.max", "memory.swap.max",
+	"memory.min", "memory.events",
 	"io.stat", "pids.current", "pids.max", "cpu.pressure",
 	"memory.pressure", "io.pressure", "cgroup.procs", NULL,
 };
@@ -86,7 +90,9 @@ static const char *const h_cpu[] = {
 };
 static const char *const h_memory[] = {
 	"memory.usage_in_bytes", "memory.max_usage_in_bytes",
-	"memory.limit_in_bytes", "memory.stat", "memory.oom_control", NULL,
+	"memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
+	"memory.soft_limit_in_bytes", "memory.failcnt",
+	"memory.kmem.usage_in_bytes", "memory.stat", "memory.oom_control", NULL,
 };
 static const char *const h_blkio[] = {
 	"blkio.throttle.io_service_bytes_recursive",

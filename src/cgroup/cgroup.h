@@ -2,8 +2,9 @@
  * cgroup: finds a container's cgroup on v2, v1 and hybrid hosts and reads
  * its files into a plain stats struct. env.c detects the layout; read.c,
  * read_v2.c, read_v1.c and read_net.c read a cgroup (read.h draws the
- * chain); machine.c reads the host's totals; the parsing is in the
- * parse_*.c files (cgroup_parse.h).
+ * chain), taskstats.c asks the kernel for a v1 cgroup's task states;
+ * machine.c reads the host's totals; the parsing is in the parse_*.c
+ * files (cgroup_parse.h).
  *
  * Every path goes through the --path.sysfs and --path.procfs roots, so
  * the tests point it at fixture trees. Layouts:
@@ -51,6 +52,8 @@ enum cgroup_ctrl {
 	CGROUP_CTRL_N,
 };
 
+struct cgroup_taskstats;
+
 struct cgroup_env {
 	enum cgroup_layout	 layout;
 	char			 sysfs[CGROUP_PATH_MAX];
@@ -70,26 +73,44 @@ const char *cgroup_layout_name(enum cgroup_layout);
 const char *cgroup_ctrl_name(enum cgroup_ctrl);
 
 /* Bits of cgroup_stats.have: which values were read. */
-#define CGROUP_HAVE_CPU_USAGE	(1u << 0)	/* cpu_usage_ns */
-#define CGROUP_HAVE_CPU_USER_SYS (1u << 1)	/* cpu_user_ns, cpu_system_ns */
-#define CGROUP_HAVE_CFS		(1u << 2)	/* cfs_* counters */
-#define CGROUP_HAVE_CPU_PERIOD	(1u << 3)
-#define CGROUP_HAVE_CPU_QUOTA	(1u << 4)	/* a quota is set (cpu_quota_us > 0) */
-#define CGROUP_HAVE_CPU_SHARES	(1u << 5)
-#define CGROUP_HAVE_MEM_USAGE	(1u << 6)	/* mem_usage and mem_working_set */
-#define CGROUP_HAVE_MEM_RSS	(1u << 7)
-#define CGROUP_HAVE_MEM_CACHE	(1u << 8)
-#define CGROUP_HAVE_MEM_MAPPED	(1u << 9)
-#define CGROUP_HAVE_MEM_SWAP	(1u << 10)
-#define CGROUP_HAVE_MEM_MAX	(1u << 11)	/* mem_max_usage */
-#define CGROUP_HAVE_MEM_LIMIT	(1u << 12)
-#define CGROUP_HAVE_OOM		(1u << 13)
-#define CGROUP_HAVE_THREADS	(1u << 14)
-#define CGROUP_HAVE_THREADS_MAX	(1u << 15)
-#define CGROUP_HAVE_PROCS	(1u << 16)
-#define CGROUP_HAVE_NET		(1u << 17)	/* net/dev was read (nnet may be 0) */
-#define CGROUP_HAVE_IO		(1u << 18)	/* io.stat/blkio was read */
-#define CGROUP_HAVE_PSI(res, full) (1u << (19 + (res) * 2 + (full)))	/* 19..24 */
+#define CGROUP_HAVE_CPU_USAGE	(UINT64_C(1) << 0)	/* cpu_usage_ns */
+#define CGROUP_HAVE_CPU_USER_SYS (UINT64_C(1) << 1)	/* cpu_user_ns, cpu_system_ns */
+#define CGROUP_HAVE_CFS		(UINT64_C(1) << 2)	/* cfs_* counters */
+#define CGROUP_HAVE_CPU_PERIOD	(UINT64_C(1) << 3)
+#define CGROUP_HAVE_CPU_QUOTA	(UINT64_C(1) << 4)	/* a quota is set (cpu_quota_us > 0) */
+#define CGROUP_HAVE_CPU_SHARES	(UINT64_C(1) << 5)
+#define CGROUP_HAVE_MEM_USAGE	(UINT64_C(1) << 6)	/* mem_usage and mem_working_set */
+#define CGROUP_HAVE_MEM_RSS	(UINT64_C(1) << 7)
+#define CGROUP_HAVE_MEM_CACHE	(UINT64_C(1) << 8)
+#define CGROUP_HAVE_MEM_MAPPED	(UINT64_C(1) << 9)
+#define CGROUP_HAVE_MEM_SWAP	(UINT64_C(1) << 10)
+#define CGROUP_HAVE_MEM_MAX	(UINT64_C(1) << 11)	/* mem_max_usage */
+#define CGROUP_HAVE_MEM_LIMIT	(UINT64_C(1) << 12)
+#define CGROUP_HAVE_OOM		(UINT64_C(1) << 13)
+#define CGROUP_HAVE_THREADS	(UINT64_C(1) << 14)
+#define CGROUP_HAVE_THREADS_MAX	(UINT64_C(1) << 15)
+#define CGROUP_HAVE_PROCS	(UINT64_C(1) << 16)
+#define CGROUP_HAVE_NET		(UINT64_C(1) << 17)	/* net/dev was read (nnet may be 0) */
+#define CGROUP_HAVE_IO		(UINT64_C(1) << 18)	/* io.stat/blkio was read */
+#define CGROUP_HAVE_PSI(res, full) \
+	(UINT64_C(1) << (19 + (res) * 2 + (full)))	/* 19..24 */
+#define CGROUP_HAVE_CFS_BURST	(UINT64_C(1) << 25)	/* cfs_bursts, cfs_burst_ns */
+#define CGROUP_HAVE_MEM_FAILCNT	(UINT64_C(1) << 26)	/* v1 memory.failcnt */
+#define CGROUP_HAVE_MEM_KERNEL	(UINT64_C(1) << 27)	/* v1 memory.kmem.usage_in_bytes */
+#define CGROUP_HAVE_MEM_ACTIVE_FILE (UINT64_C(1) << 28)
+#define CGROUP_HAVE_MEM_INACTIVE_FILE (UINT64_C(1) << 29)
+#define CGROUP_HAVE_MEM_FAULTS	(UINT64_C(1) << 30)	/* mem_pgfault and mem_pgmajfault */
+#define CGROUP_HAVE_MEM_EVENTS	(UINT64_C(1) << 31)	/* v2 memory.events high and max */
+#define CGROUP_HAVE_MEM_DIRTY	(UINT64_C(1) << 32)
+#define CGROUP_HAVE_MEM_WRITEBACK (UINT64_C(1) << 33)
+#define CGROUP_HAVE_MEM_PGSCAN	(UINT64_C(1) << 34)
+#define CGROUP_HAVE_MEM_PGSTEAL	(UINT64_C(1) << 35)
+#define CGROUP_HAVE_MEM_REFAULT_FILE (UINT64_C(1) << 36)
+#define CGROUP_HAVE_MEM_REFAULT_ANON (UINT64_C(1) << 37)
+#define CGROUP_HAVE_MEM_SWAP_LIMIT (UINT64_C(1) << 38)
+#define CGROUP_HAVE_MEM_RESERVATION (UINT64_C(1) << 39)
+#define CGROUP_HAVE_TASKS	(UINT64_C(1) << 40)	/* tasks: v1, through taskstats */
+#define CGROUP_HAVE_NEXT	(UINT64_C(1) << 41)	/* the first bit unused */
 
 enum cgroup_psi_res {
 	CGROUP_PSI_CPU,
@@ -99,7 +120,7 @@ enum cgroup_psi_res {
 };
 
 struct cgroup_stats {
-	uint32_t	 have;
+	uint64_t	 have;
 	unsigned	 nerrors;	/* files present but unreadable or malformed */
 
 	uint64_t	 cpu_usage_ns;
@@ -111,6 +132,8 @@ struct cgroup_stats {
 	uint64_t	 cpu_quota_us;		/* 0 = no quota */
 	uint64_t	 cpu_period_us;
 	uint64_t	 cpu_shares;		/* v2: from cpu.weight */
+	uint64_t	 cfs_bursts;
+	uint64_t	 cfs_burst_ns;
 
 	uint64_t	 mem_usage;
 	uint64_t	 mem_working_set;	/* usage - inactive_file, >= 0 */
@@ -121,14 +144,38 @@ struct cgroup_stats {
 	uint64_t	 mem_max_usage;
 	uint64_t	 mem_limit;		/* raw: UINT64_MAX for "max" */
 	uint64_t	 oom_kills;
+	uint64_t	 mem_failcnt;
+	uint64_t	 mem_kernel;
+	uint64_t	 mem_active_file;
+	uint64_t	 mem_inactive_file;
+	uint64_t	 mem_pgfault;		/* memory.stat pgfault (v1: the cgroup's own) */
+	uint64_t	 mem_pgmajfault;
+	uint64_t	 mem_events_high;
+	uint64_t	 mem_events_max;
+	uint64_t	 mem_file_dirty;
+	uint64_t	 mem_file_writeback;
+	uint64_t	 mem_pgscan;
+	uint64_t	 mem_pgsteal;
+	uint64_t	 mem_refault_file;
+	uint64_t	 mem_refault_anon;
+	/* Raw, UINT64_MAX for "max": v2 memory.swap.max (swap alone) and
+	   memory.min; v1 memory.memsw.limit_in_bytes (memory + swap) and
+	   memory.soft_limit_in_bytes, as cAdvisor reads them. */
+	uint64_t	 mem_swap_limit;
+	uint64_t	 mem_reservation;
 
 	uint64_t	 threads;		/* pids.current */
 	uint64_t	 threads_max;		/* pids.max, UINT64_MAX for "max" */
 	uint64_t	 processes;		/* lines of cgroup.procs */
 
 	uint64_t	 psi_us[CGROUP_PSI_N][2];	/* [res][0 some, 1 full] */
+	struct cgroup_tasks	 tasks;		/* by state (v1 only) */
 
-	/* Storage supplied by the caller; nio/nnet say how much was used. */
+	/*
+	 * Supplied by the caller: the taskstats socket (NULL: no task
+	 * counts), and storage whose use nio/nnet say.
+	 */
+	struct cgroup_taskstats	*taskstats;
 	struct cgroup_io_dev	*io;
 	size_t			 io_cap;
 	size_t			 nio;
@@ -144,8 +191,8 @@ struct cgroup_stats {
  * is taken from <procfs>/<pid>/cgroup if it ends in the same directory
  * name (a relative --cgroup-parent nests containers under dockerd's own,
  * per-hierarchy cgroup). The caller sets
- * out->io/io_cap and out->net/net_cap (either may be NULL/0); everything
- * else is overwritten.
+ * out->io/io_cap, out->net/net_cap and out->taskstats (any may be
+ * NULL/0); everything else is overwritten.
  *
  * Returns -1 only when the cgroup is not there (never was, or vanished
  * during the read): the container is gone, skip it. Otherwise 0; files

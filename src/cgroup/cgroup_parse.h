@@ -1,8 +1,9 @@
 /*
  * cgroup_parse: pure parsers of cgroup v1/v2 and /proc files, in
  * parse_value.c (one value a file), parse_keyed.c (keyed files),
- * parse_io.c (block I/O), parse_host.c (meminfo, cpus, uevent) and
- * parse_procpid.c (/proc/<pid>/cgroup and mountinfo).
+ * parse_io.c (block I/O), parse_host.c (meminfo, cpus, uevent),
+ * parse_procpid.c (/proc/<pid>/cgroup and mountinfo) and parse_netlink.c
+ * (the taskstats netlink family's messages).
  *
  * Bytes in, struct out. No I/O, no logging, no globals, so the unit tests
  * and the fuzz harnesses call them directly. Every parser accepts a buffer
@@ -39,6 +40,8 @@ int	cgroup_parse_i64(const char *buf, size_t len, int64_t *v,
 #define CGROUP_CPU_PERIODS	0x08u	/* nr_periods */
 #define CGROUP_CPU_THROTTLED	0x10u	/* nr_throttled */
 #define CGROUP_CPU_THR_TIME	0x20u	/* throttled_usec (v2) / throttled_time (v1) */
+#define CGROUP_CPU_BURSTS	0x40u	/* nr_bursts (5.14+) */
+#define CGROUP_CPU_BURST_TIME	0x80u	/* burst_usec (v2) / burst_time (v1) */
 struct cgroup_cpu_stat {
 	unsigned	have;
 	uint64_t	usage_usec;
@@ -47,10 +50,12 @@ struct cgroup_cpu_stat {
 	uint64_t	nr_periods;
 	uint64_t	nr_throttled;
 	uint64_t	throttled;	/* usec on v2, ns on v1 */
+	uint64_t	nr_bursts;
+	uint64_t	burst;		/* usec on v2, ns on v1 */
 };
 int	cgroup_parse_cpu_stat(const char *buf, size_t len,
 	    struct cgroup_cpu_stat *, char *err, size_t errlen);
-/* v1 cpu.stat: nr_periods, nr_throttled, throttled_time (ns). */
+/* v1 cpu.stat: nr_periods, nr_throttled, throttled_time, burst_time (ns), nr_bursts. */
 int	cgroup_parse_cpu_stat_v1(const char *buf, size_t len,
 	    struct cgroup_cpu_stat *, char *err, size_t errlen);
 
@@ -79,15 +84,27 @@ int	cgroup_parse_cpu_max(const char *buf, size_t len,
 int	cgroup_weight_to_shares(uint64_t weight, uint64_t *shares);
 
 /*
- * memory.stat. The v2 parser reads anon/file/file_mapped/inactive_file;
- * the v1 parser reads the hierarchical total_rss/total_cache/
- * total_mapped_file/total_inactive_file/total_swap into the same fields.
+ * memory.stat. The v2 parser reads anon/file/file_mapped/inactive_file
+ * and the keys below; the v1 parser reads the hierarchical total_rss/
+ * total_cache/total_mapped_file/total_inactive_file/total_active_file/
+ * total_swap into the same fields, and the rest under the same names as
+ * v2, which is how cAdvisor reads both (pgfault is the cgroup's own on
+ * v1; file_dirty, pgscan ... exist only on v2).
  */
-#define CGROUP_MEM_ANON		0x01u
-#define CGROUP_MEM_FILE		0x02u
-#define CGROUP_MEM_MAPPED	0x04u
-#define CGROUP_MEM_INACTIVE	0x08u
-#define CGROUP_MEM_SWAP		0x10u	/* v1 only */
+#define CGROUP_MEM_ANON		0x0001u
+#define CGROUP_MEM_FILE		0x0002u
+#define CGROUP_MEM_MAPPED	0x0004u
+#define CGROUP_MEM_INACTIVE	0x0008u
+#define CGROUP_MEM_SWAP		0x0010u	/* v1 only */
+#define CGROUP_MEM_ACTIVE	0x0020u	/* active_file, v1 total_active_file */
+#define CGROUP_MEM_PGFAULT	0x0040u
+#define CGROUP_MEM_PGMAJFAULT	0x0080u
+#define CGROUP_MEM_DIRTY	0x0100u	/* file_dirty */
+#define CGROUP_MEM_WRITEBACK	0x0200u	/* file_writeback */
+#define CGROUP_MEM_PGSCAN	0x0400u
+#define CGROUP_MEM_PGSTEAL	0x0800u
+#define CGROUP_MEM_REFAULT_FILE	0x1000u	/* workingset_refault_file */
+#define CGROUP_MEM_REFAULT_ANON	0x2000u	/* workingset_refault_anon */
 struct cgroup_memory_stat {
 	unsigned	have;
 	uint64_t	anon;		/* v1: total_rss */
@@ -95,6 +112,15 @@ struct cgroup_memory_stat {
 	uint64_t	file_mapped;	/* v1: total_mapped_file */
 	uint64_t	inactive_file;	/* v1: total_inactive_file */
 	uint64_t	swap;		/* v1: total_swap */
+	uint64_t	active_file;	/* v1: total_active_file */
+	uint64_t	pgfault;
+	uint64_t	pgmajfault;
+	uint64_t	file_dirty;
+	uint64_t	file_writeback;
+	uint64_t	pgscan;
+	uint64_t	pgsteal;
+	uint64_t	refault_file;
+	uint64_t	refault_anon;
 };
 int	cgroup_parse_memory_stat(const char *buf, size_t len,
 	    struct cgroup_memory_stat *, char *err, size_t errlen);
@@ -133,18 +159,38 @@ int	cgroup_parse_pressure(const char *buf, size_t len,
 	    struct cgroup_psi *, char *err, size_t errlen);
 
 /* Per-device block I/O counters (v2 io.stat or v1 blkio.throttle.*). */
+#define CGROUP_IO_READ		0x01u	/* bytes: the operations a file listed */
+#define CGROUP_IO_WRITE		0x02u
+#define CGROUP_IO_SYNC		0x04u	/* v1 only, like the three below */
+#define CGROUP_IO_ASYNC		0x08u
+#define CGROUP_IO_DISCARD	0x10u
+#define CGROUP_IO_TOTAL		0x20u
+#define CGROUP_IO_OPS		0x3fu
+#define CGROUP_IO_COST		0x40u	/* v2 cost.usage/wait/indebt/indelay */
 struct cgroup_io_dev {
 	unsigned	major;
 	unsigned	minor;
+	unsigned	have;
 	uint64_t	rbytes;
 	uint64_t	wbytes;
 	uint64_t	rios;
 	uint64_t	wios;
+	/* The other byte counts by operation of v1's io_service_bytes. */
+	uint64_t	sync_bytes;
+	uint64_t	async_bytes;
+	uint64_t	discard_bytes;
+	uint64_t	total_bytes;
+	/* io.cost, usec; all four or none (CGROUP_IO_COST). */
+	uint64_t	cost_usage;
+	uint64_t	cost_wait;
+	uint64_t	cost_indebt;
+	uint64_t	cost_indelay;
 };
 /*
  * v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N
- * [cost.* ...]". Devices beyond `cap` are validated but not stored. An empty
- * file is valid (no I/O yet): *n = 0.
+ * [cost.usage=N cost.wait=N cost.indebt=N cost.indelay=N]" (cost.* with
+ * the iocost controller on). Devices beyond `cap` are validated but not
+ * stored. An empty file is valid (no I/O yet): *n = 0.
  */
 int	cgroup_parse_io_stat(const char *buf, size_t len,
 	    struct cgroup_io_dev *devs, size_t cap, size_t *n,
@@ -153,7 +199,9 @@ int	cgroup_parse_io_stat(const char *buf, size_t len,
  * v1 blkio.throttle.io_service_bytes[_recursive] (CGROUP_BLKIO_BYTES) or
  * blkio.throttle.io_serviced[_recursive] (CGROUP_BLKIO_IOS): lines
  * "MAJ:MIN Read|Write|Sync|Async|Discard|Total N" and a final "Total N".
- * Merges into devs[0..*n) so both files fill the same array.
+ * Merges into devs[0..*n) so both files fill the same array; every
+ * operation of the bytes file is kept (its CGROUP_IO_* bit set), of the
+ * ios file Read and Write.
  */
 enum cgroup_blkio_kind {
 	CGROUP_BLKIO_BYTES,
@@ -231,6 +279,30 @@ int	cgroup_parse_container_id(const char *buf, size_t len, char *out);
  * (65 bytes) filled, -1 if the process is not in a container.
  */
 int	cgroup_parse_mountinfo_id(const char *buf, size_t len, char *out);
+
+/*
+ * The kernel's taskstats family over generic netlink (parse_netlink.c).
+ * cgroup_genl_request writes one request of `type` (GENL_ID_CTRL or the
+ * family's id) with one attribute into buf: its length, 0 if it does not
+ * fit. The parsers read the reply to `seq`: -1 with *kerr the kernel's
+ * errno when it refused (EINVAL: not a cgroup v1 directory), *kerr 0
+ * when the bytes are not such a reply.
+ */
+struct cgroup_tasks {
+	uint64_t	sleeping;
+	uint64_t	running;
+	uint64_t	stopped;
+	uint64_t	uninterruptible;
+	uint64_t	io_wait;
+};
+size_t	cgroup_genl_request(void *buf, size_t len, uint16_t type,
+	    uint8_t cmd, uint16_t attr, const void *data, size_t dlen,
+	    uint32_t seq);
+int	cgroup_parse_genl_family(const void *buf, size_t len, uint32_t seq,
+	    uint16_t *id, int *kerr, char *err, size_t errlen);
+int	cgroup_parse_cgroupstats(const void *buf, size_t len,
+	    uint16_t family, uint32_t seq, struct cgroup_tasks *, int *kerr,
+	    char *err, size_t errlen);
 
 /* DEVNAME= of a sysfs uevent file ("sda"); -1 when absent or too long. */
 int	cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,

@@ -1,82 +1,37 @@
 /*
- * collector: cgroup stats -> cAdvisor metric families.
+ * collector: cgroup stats -> cAdvisor metric families. This file makes
+ * the snapshots; collector_families.c lists the families and
+ * collector_write.c writes them (collector_int.h is what they share).
  *
  *	collector_collect
  *	  └─ read_target   cgroup_read_stats per target -> snap->ent[]; the
  *	                   per-device and per-interface rows go to two pools
  *	                   with their label text formatted once; the target's
  *	                   labels are copied, so the snapshot outlives them
- *	collector_snap_write (as the response is sent, a piece at a time)
- *	  └─ per step      HELP/TYPE once, then that family's samples for
- *	                   every entry, resumable at any entry; steps are the
- *	                   scalar families of two tables, the network and
- *	                   disk families, start and last-seen times, and a
- *	                   tail (machine_*, read errors)
+ *	collector_snap_write (collector_write.c, as the response is sent)
+ *	  └─ per family    HELP/TYPE once, then that family's samples for
+ *	                   every entry, resumable at any entry; then a tail
+ *	                   (machine_*, read errors)
  *
- * Emission rules that differ from "always": cfs counters and
- * spec_cpu_quota only with a quota; a value whose file is absent (swap,
- * memory.peak, pressure, pids on the root ...) is not exported rather than
- * exported as 0; container_start_time_seconds only when the caller knows it.
+ * Emission rules that differ from "always": cfs and burst counters and
+ * spec_cpu_quota only with a quota; io.cost only for the devices that have
+ * it; a value whose file is absent (swap, memory.peak, pressure, pids on
+ * the root, failcnt on v2, memory.events on v1 ...) is not exported rather
+ * than exported as 0; container_start_time_seconds only when the caller
+ * knows it; container_tasks_state only where the taskstats socket opened
+ * (v1 and hybrid hosts).
  */
 #include "cgroup/collector.h"
+#include "cgroup/collector_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/devnames.h"
 #include "cgroup/discover.h"
-#include "core/buf.h"
+#include "cgroup/taskstats.h"
 #include "core/err.h"
 #include "core/log.h"
-
-/* Emission bits beyond cgroup_stats.have. */
-#define EMIT_NET	(1u << 27)	/* at least one interface */
-#define EMIT_IO		(1u << 28)	/* at least one device */
-#define EMIT_START	(1u << 29)
-#define EMIT_CFS	(1u << 30)	/* cfs counters and a quota */
-#define EMIT_SEEN	(1u << 31)
-
-struct io_row {
-	struct cgroup_io_dev	d;
-	char			label[sizeof(((struct cgroup_devname *)0)->label)];
-};
-
-struct net_row {
-	struct procnet_iface	i;
-	/* interface="..." escaped: 3 bytes for each of 15 (U+FFFD) */
-	char			label[12 + 3 * (PROCNET_NAME_MAX - 1) + 1];
-};
-
-struct entry {
-	struct cgroup_stats	 st;
-	uint32_t		 emit;
-	size_t			 labels;	/* offset in snap->labels */
-	double			 start_time;
-	size_t			 io_off;
-	size_t			 net_off;
-};
-
-/*
- * One collection. Immutable once collector_collect has returned it, so a
- * response can write it out long after, while the next one is collected.
- */
-struct collector_snap {
-	unsigned		 refs;
-	struct entry		*ent;
-	size_t			 nent, ent_cap;
-	struct io_row		*io;
-	size_t			 nio, io_cap;
-	struct net_row		*net;
-	size_t			 nnet, net_cap;
-	struct buf		 labels;	/* every entry's, NUL-separated */
-	uint32_t		 any;		/* union of the entries' emit */
-	double			 now;
-	int			 have_machine;
-	struct cgroup_machine	 machine;
-	uint64_t		 read_errors;	/* the counter after this collection */
-	int			 oom;
-};
 
 struct disc {
 	char	*id;
@@ -91,221 +46,23 @@ struct collector {
 	struct cgroup_io_dev	 scratch_io[CGROUP_IO_MAX];
 	struct procnet_iface	 scratch_net[PROCNET_MAX_IFACES];
 	uint64_t		 read_errors;
+	struct cgroup_taskstats	 taskstats;	/* fd -1: no task states */
 	/* collector_discover's results */
 	struct disc		*disc;
 	size_t			 ndisc, disc_cap;
 	struct cgroup_target	*dtargets;
 };
 
-enum vkind {
-	V_U64,		/* integer as is */
-	V_NS,		/* ns -> seconds */
-	V_US,		/* usec -> seconds */
-	V_MEMLIMIT,	/* > 2^62 ("max") -> 0, cAdvisor's specMemoryValue */
-	V_PIDSMAX,	/* "max" -> 0 */
-};
-
-struct family {
-	const char		*name;
-	enum metrics_type	 type;
-	const char		*help;
-	uint32_t		 need;
-	enum vkind		 kind;
-	size_t			 off;	/* uint64_t inside struct cgroup_stats */
-	const char		*extra;
-};
-
-#define ST(f)	offsetof(struct cgroup_stats, f)
-#define PSI(r, full)	(offsetof(struct cgroup_stats, psi_us) + \
-	    ((r) * 2 + (full)) * sizeof(uint64_t))
-
-/* HELP strings are cAdvisor's, byte for byte (lib/metrics/prometheus.go). */
-static const struct family cpu_families[] = {
-	{ "container_cpu_usage_seconds_total", METRICS_COUNTER,
-	  "Cumulative cpu time consumed in seconds.",
-	  CGROUP_HAVE_CPU_USAGE, V_NS, ST(cpu_usage_ns), "cpu=\"total\"" },
-	{ "container_cpu_user_seconds_total", METRICS_COUNTER,
-	  "Cumulative user cpu time consumed in seconds.",
-	  CGROUP_HAVE_CPU_USER_SYS, V_NS, ST(cpu_user_ns), NULL },
-	{ "container_cpu_system_seconds_total", METRICS_COUNTER,
-	  "Cumulative system cpu time consumed in seconds.",
-	  CGROUP_HAVE_CPU_USER_SYS, V_NS, ST(cpu_system_ns), NULL },
-	{ "container_cpu_cfs_periods_total", METRICS_COUNTER,
-	  "Number of elapsed enforcement period intervals.",
-	  EMIT_CFS, V_U64, ST(cfs_periods), NULL },
-	{ "container_cpu_cfs_throttled_periods_total", METRICS_COUNTER,
-	  "Number of throttled period intervals.",
-	  EMIT_CFS, V_U64, ST(cfs_throttled_periods), NULL },
-	{ "container_cpu_cfs_throttled_seconds_total", METRICS_COUNTER,
-	  "Total time duration the container has been throttled.",
-	  EMIT_CFS, V_NS, ST(cfs_throttled_ns), NULL },
-	{ "container_memory_usage_bytes", METRICS_GAUGE,
-	  "Current memory usage in bytes, including all memory regardless of "
-	  "when it was accessed",
-	  CGROUP_HAVE_MEM_USAGE, V_U64, ST(mem_usage), NULL },
-	{ "container_memory_working_set_bytes", METRICS_GAUGE,
-	  "Current working set in bytes.",
-	  CGROUP_HAVE_MEM_USAGE, V_U64, ST(mem_working_set), NULL },
-	{ "container_memory_rss", METRICS_GAUGE,
-	  "Size of RSS in bytes.",
-	  CGROUP_HAVE_MEM_RSS, V_U64, ST(mem_rss), NULL },
-	{ "container_memory_cache", METRICS_GAUGE,
-	  "Number of bytes of page cache memory.",
-	  CGROUP_HAVE_MEM_CACHE, V_U64, ST(mem_cache), NULL },
-	{ "container_memory_swap", METRICS_GAUGE,
-	  "Container swap usage in bytes.",
-	  CGROUP_HAVE_MEM_SWAP, V_U64, ST(mem_swap), NULL },
-	{ "container_memory_mapped_file", METRICS_GAUGE,
-	  "Size of memory mapped files in bytes.",
-	  CGROUP_HAVE_MEM_MAPPED, V_U64, ST(mem_mapped_file), NULL },
-	{ "container_memory_max_usage_bytes", METRICS_GAUGE,
-	  "Maximum memory usage recorded in bytes",
-	  CGROUP_HAVE_MEM_MAX, V_U64, ST(mem_max_usage), NULL },
-	{ "container_oom_events_total", METRICS_COUNTER,
-	  "Count of out of memory events observed for the container",
-	  CGROUP_HAVE_OOM, V_U64, ST(oom_kills), NULL },
-	{ "container_spec_memory_limit_bytes", METRICS_GAUGE,
-	  "Memory limit for the container.",
-	  CGROUP_HAVE_MEM_LIMIT, V_MEMLIMIT, ST(mem_limit), NULL },
-	{ "container_spec_cpu_period", METRICS_GAUGE,
-	  "CPU period of the container.",
-	  CGROUP_HAVE_CPU_PERIOD, V_U64, ST(cpu_period_us), NULL },
-	{ "container_spec_cpu_quota", METRICS_GAUGE,
-	  "CPU quota of the container.",
-	  CGROUP_HAVE_CPU_QUOTA, V_U64, ST(cpu_quota_us), NULL },
-	{ "container_spec_cpu_shares", METRICS_GAUGE,
-	  "CPU share of the container.",
-	  CGROUP_HAVE_CPU_SHARES, V_U64, ST(cpu_shares), NULL },
-};
-
-static const struct family proc_families[] = {
-	{ "container_threads", METRICS_GAUGE,
-	  "Number of threads running inside the container",
-	  CGROUP_HAVE_THREADS, V_U64, ST(threads), NULL },
-	{ "container_threads_max", METRICS_GAUGE,
-	  "Maximum number of threads allowed inside the container, infinity "
-	  "if value is zero",
-	  CGROUP_HAVE_THREADS_MAX, V_PIDSMAX, ST(threads_max), NULL },
-	{ "container_processes", METRICS_GAUGE,
-	  "Number of processes running inside the container.",
-	  CGROUP_HAVE_PROCS, V_U64, ST(processes), NULL },
-	{ "container_pressure_cpu_waiting_seconds_total", METRICS_COUNTER,
-	  "Total time duration tasks in the container have waited due to CPU "
-	  "congestion.",
-	  CGROUP_HAVE_PSI(CGROUP_PSI_CPU, 0), V_US, PSI(CGROUP_PSI_CPU, 0),
-	  NULL },
-	{ "container_pressure_cpu_stalled_seconds_total", METRICS_COUNTER,
-	  "Total time duration no tasks in the container could make progress "
-	  "due to CPU congestion.",
-	  CGROUP_HAVE_PSI(CGROUP_PSI_CPU, 1), V_US, PSI(CGROUP_PSI_CPU, 1),
-	  NULL },
-	{ "container_pressure_memory_waiting_seconds_total", METRICS_COUNTER,
-	  "Total time duration tasks in the container have waited due to "
-	  "memory congestion.",
-	  CGROUP_HAVE_PSI(CGROUP_PSI_MEMORY, 0), V_US,
-	  PSI(CGROUP_PSI_MEMORY, 0), NULL },
-	{ "container_pressure_memory_stalled_seconds_total", METRICS_COUNTER,
-	  "Total time duration no tasks in the container could make progress "
-	  "due to memory congestion.",
-	  CGROUP_HAVE_PSI(CGROUP_PSI_MEMORY, 1), V_US,
-	  PSI(CGROUP_PSI_MEMORY, 1), NULL },
-	{ "container_pressure_io_waiting_seconds_total", METRICS_COUNTER,
-	  "Total time duration tasks in the container have waited due to IO "
-	  "congestion.",
-	  CGROUP_HAVE_PSI(CGROUP_PSI_IO, 0), V_US, PSI(CGROUP_PSI_IO, 0),
-	  NULL },
-	{ "container_pressure_io_stalled_seconds_total", METRICS_COUNTER,
-	  "Total time duration no tasks in the container could make progress "
-	  "due to IO congestion.",
-	  CGROUP_HAVE_PSI(CGROUP_PSI_IO, 1), V_US, PSI(CGROUP_PSI_IO, 1),
-	  NULL },
-};
-
-enum net_field {
-	NF_RX_BYTES, NF_RX_PACKETS, NF_RX_ERRORS, NF_RX_DROPPED,
-	NF_TX_BYTES, NF_TX_PACKETS, NF_TX_ERRORS, NF_TX_DROPPED,
-};
-
-static const struct {
-	const char	*name;
-	const char	*help;
-	size_t		 off;
-} net_families[] = {
-	{ "container_network_receive_bytes_total",
-	  "Cumulative count of bytes received",
-	  offsetof(struct procnet_iface, rx_bytes) },
-	{ "container_network_receive_packets_total",
-	  "Cumulative count of packets received",
-	  offsetof(struct procnet_iface, rx_packets) },
-	{ "container_network_receive_packets_dropped_total",
-	  "Cumulative count of packets dropped while receiving",
-	  offsetof(struct procnet_iface, rx_dropped) },
-	{ "container_network_receive_errors_total",
-	  "Cumulative count of errors encountered while receiving",
-	  offsetof(struct procnet_iface, rx_errors) },
-	{ "container_network_transmit_bytes_total",
-	  "Cumulative count of bytes transmitted",
-	  offsetof(struct procnet_iface, tx_bytes) },
-	{ "container_network_transmit_packets_total",
-	  "Cumulative count of packets transmitted",
-	  offsetof(struct procnet_iface, tx_packets) },
-	{ "container_network_transmit_packets_dropped_total",
-	  "Cumulative count of packets dropped while transmitting",
-	  offsetof(struct procnet_iface, tx_dropped) },
-	{ "container_network_transmit_errors_total",
-	  "Cumulative count of errors encountered while transmitting",
-	  offsetof(struct procnet_iface, tx_errors) },
-};
-
-static const struct {
-	const char	*name;
-	const char	*help;
-	size_t		 off;
-} io_families[] = {
-	{ "container_fs_reads_bytes_total", "Cumulative count of bytes read",
-	  offsetof(struct cgroup_io_dev, rbytes) },
-	{ "container_fs_reads_total", "Cumulative count of reads completed",
-	  offsetof(struct cgroup_io_dev, rios) },
-	{ "container_fs_writes_bytes_total", "Cumulative count of bytes written",
-	  offsetof(struct cgroup_io_dev, wbytes) },
-	{ "container_fs_writes_total", "Cumulative count of writes completed",
-	  offsetof(struct cgroup_io_dev, wios) },
-};
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/*
- * The order of the families in a scrape: each step writes one family
- * (or, for the tail, the host's few), in this order.
- */
-#define STEP_CPU	0
-#define STEP_NET	(STEP_CPU + NELEM(cpu_families))
-#define STEP_IO		(STEP_NET + NELEM(net_families))
-#define STEP_PROC	(STEP_IO + NELEM(io_families))
-#define STEP_START	(STEP_PROC + NELEM(proc_families))
-#define STEP_SEEN	(STEP_START + 1)
-#define STEP_TAIL	(STEP_SEEN + 1)
-#define STEP_DONE	(STEP_TAIL + 1)
-
 static int	grow(void **, size_t *, size_t, size_t);
-static uint64_t	field(const void *, size_t);
 static void	net_label(char *, size_t, const char *);
 static struct collector_snap *snap_writable(struct collector *);
 static int	keep_rows(struct collector *, struct collector_snap *,
 		    struct entry *);
-static uint32_t	emit_mask(const struct entry *);
+static uint64_t	emit_mask(const struct collector_snap *,
+		    const struct entry *);
 static void	read_target(struct collector *, struct collector_snap *,
 		    const struct cgroup_target *);
 static void	read_machine(struct collector *, struct collector_snap *);
-static int	step_wanted(const struct collector_snap *, size_t);
-static void	step_header(struct metrics_writer *, size_t);
-static void	step_entry(const struct collector_snap *,
-		    struct metrics_writer *, size_t, const struct entry *);
-static void	write_scalar(const struct collector_snap *,
-		    struct metrics_writer *, const struct family *,
-		    const struct entry *);
-static void	write_tail(const struct collector_snap *,
-		    struct metrics_writer *);
 static void	disc_clear(struct collector *);
 static int	disc_add(const struct cgroup_found *, void *);
 static int	disc_cmp(const void *, const void *);
@@ -314,11 +71,18 @@ struct collector *
 collector_new(const struct cgroup_env *env)
 {
 	struct collector	*c;
+	char			 err[256];
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->env = env;
 	cgroup_devnames_init(&c->devnames);
+	c->taskstats.fd = -1;
+	/* The kernel keeps task states for cgroup v1 directories only. */
+	if (env->layout != CGROUP_LAYOUT_V2 &&
+	    cgroup_taskstats_open(&c->taskstats, err, sizeof(err)) == -1)
+		log_info("no container_tasks_state: taskstats unavailable",
+		    LOG_S("error", err));
 	return c;
 }
 
@@ -331,6 +95,7 @@ collector_free(struct collector *c)
 	free(c->disc);
 	free(c->dtargets);
 	collector_snap_release(c->last);
+	cgroup_taskstats_close(&c->taskstats);
 	free(c);
 }
 
@@ -376,15 +141,6 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 	*p = n;
 	*cap = ncap;
 	return 0;
-}
-
-static uint64_t
-field(const void *base, size_t off)
-{
-	uint64_t	v;
-
-	memcpy(&v, (const char *)base + off, sizeof(v));
-	return v;
 }
 
 /* interface="<name>", escaped; names are at most 15 bytes, so it fits. */
@@ -452,10 +208,11 @@ keep_rows(struct collector *c, struct collector_snap *s, struct entry *e)
 	return 0;
 }
 
-static uint32_t
-emit_mask(const struct entry *e)
+static uint64_t
+emit_mask(const struct collector_snap *s, const struct entry *e)
 {
-	uint32_t	m = e->st.have | EMIT_SEEN;
+	uint64_t	m = e->st.have | EMIT_SEEN;
+	size_t		i;
 
 	if ((m & CGROUP_HAVE_CFS) && (m & CGROUP_HAVE_CPU_QUOTA))
 		m |= EMIT_CFS;
@@ -463,6 +220,12 @@ emit_mask(const struct entry *e)
 		m |= EMIT_NET;
 	if (e->st.nio > 0)
 		m |= EMIT_IO;
+	for (i = 0; i < e->st.nio; i++) {
+		if (s->io[e->io_off + i].d.have & CGROUP_IO_COST)
+			m |= EMIT_IO_COST;
+		if (s->io[e->io_off + i].d.have & CGROUP_IO_OPS)
+			m |= EMIT_BLKIO;
+	}
 	if (e->start_time > 0)
 		m |= EMIT_START;
 	return m;
@@ -480,6 +243,7 @@ read_target(struct collector *c, struct collector_snap *s,
 	e->st.io_cap = CGROUP_IO_MAX;
 	e->st.net = c->scratch_net;
 	e->st.net_cap = PROCNET_MAX_IFACES;
+	e->st.taskstats = c->taskstats.fd == -1 ? NULL : &c->taskstats;
 	if (cgroup_read_stats(c->env, t->id, t->pid, &e->st, err,
 	    sizeof(err)) == -1) {
 		c->read_errors++;
@@ -499,7 +263,7 @@ read_target(struct collector *c, struct collector_snap *s,
 		s->oom = 1;
 		return;
 	}
-	e->emit = emit_mask(e);
+	e->emit = emit_mask(s, e);
 	s->any |= e->emit;
 	s->nent++;
 }
@@ -536,175 +300,6 @@ collector_collect(struct collector *c, const struct cgroup_target *t,
 	s->now = now;
 	s->read_errors = c->read_errors;
 	return s;
-}
-
-static const char *
-labels_of(const struct collector_snap *s, const struct entry *e)
-{
-	return s->labels.data + e->labels;
-}
-
-static void
-write_scalar(const struct collector_snap *s, struct metrics_writer *w,
-    const struct family *f, const struct entry *e)
-{
-	const char	*l = labels_of(s, e);
-	uint64_t	 v;
-
-	if ((e->emit & f->need) != f->need)
-		return;
-	v = field(&e->st, f->off);
-	switch (f->kind) {
-	case V_NS:
-		metrics_sample_scaled(w, f->name, l, f->extra, v, 9);
-		break;
-	case V_US:
-		metrics_sample_scaled(w, f->name, l, f->extra, v, 6);
-		break;
-	case V_MEMLIMIT:
-		metrics_sample_u64(w, f->name, l, f->extra,
-		    v > ((uint64_t)1 << 62) ? 0 : v);
-		break;
-	case V_PIDSMAX:
-		metrics_sample_u64(w, f->name, l, f->extra,
-		    v == UINT64_MAX ? 0 : v);
-		break;
-	case V_U64:
-		metrics_sample_u64(w, f->name, l, f->extra, v);
-		break;
-	}
-}
-
-/* The scalar family of a step, or NULL. */
-static const struct family *
-step_scalar(size_t step)
-{
-	if (step < STEP_NET)
-		return &cpu_families[step - STEP_CPU];
-	if (step >= STEP_PROC && step < STEP_START)
-		return &proc_families[step - STEP_PROC];
-	return NULL;
-}
-
-/* Whether a step's family has a sample in this snapshot at all. */
-static int
-step_wanted(const struct collector_snap *s, size_t step)
-{
-	const struct family	*f = step_scalar(step);
-
-	if (f != NULL)
-		return (s->any & f->need) == f->need;
-	if (step < STEP_IO)
-		return (s->any & EMIT_NET) != 0;
-	if (step < STEP_PROC)
-		return (s->any & EMIT_IO) != 0;
-	if (step == STEP_START)
-		return (s->any & EMIT_START) != 0;
-	return s->nent > 0;
-}
-
-static void
-step_header(struct metrics_writer *w, size_t step)
-{
-	const struct family	*f = step_scalar(step);
-
-	if (f != NULL)
-		metrics_family(w, f->name, f->type, f->help);
-	else if (step < STEP_IO)
-		metrics_family(w, net_families[step - STEP_NET].name,
-		    METRICS_COUNTER, net_families[step - STEP_NET].help);
-	else if (step < STEP_PROC)
-		metrics_family(w, io_families[step - STEP_IO].name,
-		    METRICS_COUNTER, io_families[step - STEP_IO].help);
-	else if (step == STEP_START)
-		metrics_family(w, "container_start_time_seconds",
-		    METRICS_GAUGE,
-		    "Start time of the container since unix epoch in seconds.");
-	else
-		metrics_family(w, "container_last_seen", METRICS_GAUGE,
-		    "Last time a container was seen by the exporter");
-}
-
-/* One entry's samples of a step's family. */
-static void
-step_entry(const struct collector_snap *s, struct metrics_writer *w,
-    size_t step, const struct entry *e)
-{
-	const struct family	*f = step_scalar(step);
-	size_t			 k, i;
-
-	if (f != NULL)
-		write_scalar(s, w, f, e);
-	else if (step < STEP_IO) {
-		i = step - STEP_NET;
-		for (k = 0; k < e->st.nnet; k++)
-			metrics_sample_u64(w, net_families[i].name,
-			    labels_of(s, e), s->net[e->net_off + k].label,
-			    field(&s->net[e->net_off + k].i,
-			    net_families[i].off));
-	} else if (step < STEP_PROC) {
-		i = step - STEP_IO;
-		for (k = 0; k < e->st.nio; k++)
-			metrics_sample_u64(w, io_families[i].name,
-			    labels_of(s, e), s->io[e->io_off + k].label,
-			    field(&s->io[e->io_off + k].d,
-			    io_families[i].off));
-	} else if (step == STEP_START) {
-		if (e->emit & EMIT_START)
-			metrics_sample(w, "container_start_time_seconds",
-			    labels_of(s, e), NULL, e->start_time);
-	} else	/* cAdvisor writes whole seconds (time.Now().Unix()). */
-		metrics_sample_i64(w, "container_last_seen", labels_of(s, e),
-		    NULL, (int64_t)s->now);
-}
-
-static void
-write_tail(const struct collector_snap *s, struct metrics_writer *w)
-{
-	if (s->have_machine) {
-		metrics_family(w, "machine_cpu_cores", METRICS_GAUGE,
-		    "Number of logical CPU cores.");
-		metrics_sample_u64(w, "machine_cpu_cores", NULL, NULL,
-		    s->machine.cpu_cores);
-		metrics_family(w, "machine_memory_bytes", METRICS_GAUGE,
-		    "Amount of memory installed on the machine.");
-		metrics_sample_u64(w, "machine_memory_bytes", NULL, NULL,
-		    s->machine.memory_bytes);
-	}
-	metrics_family(w, "hale_cgroup_read_errors_total", METRICS_COUNTER,
-	    "Cgroup and /proc files that could not be read or parsed, plus "
-	    "containers skipped because their cgroup was gone.");
-	metrics_sample_u64(w, "hale_cgroup_read_errors_total", NULL, NULL,
-	    s->read_errors);
-}
-
-int
-collector_snap_write(const struct collector_snap *s, struct metrics_writer *w,
-    struct collector_cursor *cur, size_t budget)
-{
-	size_t	 stop = w->out->len + budget;
-
-	if (stop < budget)
-		stop = SIZE_MAX;
-	for (; cur->step < STEP_TAIL; cur->step++, cur->ent = 0,
-	    cur->began = 0) {
-		if (!step_wanted(s, cur->step))
-			continue;
-		if (!cur->began) {
-			step_header(w, cur->step);
-			cur->began = 1;
-		}
-		for (; cur->ent < s->nent; cur->ent++) {
-			if (w->out->len >= stop)
-				return 0;
-			step_entry(s, w, cur->step, &s->ent[cur->ent]);
-		}
-	}
-	if (cur->step == STEP_TAIL) {
-		write_tail(s, w);
-		cur->step = STEP_DONE;
-	}
-	return 1;
 }
 
 /* Discovery --------------------------------------------------------- */

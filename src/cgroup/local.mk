@@ -10,8 +10,10 @@ src_libhale_a_SOURCES += \
 	%reldir%/procpid.c %reldir%/procpid.h \
 	%reldir%/cgroup_parse.h %reldir%/parse_scan.h \
 	%reldir%/parse_value.c %reldir%/parse_keyed.c %reldir%/parse_io.c \
-	%reldir%/parse_host.c %reldir%/parse_procpid.c \
-	%reldir%/collector.c %reldir%/collector.h \
+	%reldir%/parse_host.c %reldir%/parse_procpid.c %reldir%/parse_netlink.c \
+	%reldir%/taskstats.c %reldir%/taskstats.h \
+	%reldir%/collector.c %reldir%/collector.h %reldir%/collector_int.h \
+	%reldir%/collector_families.c %reldir%/collector_write.c \
 	%reldir%/procnet.c %reldir%/procnet.h
 unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/test_collector \
 	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid

@@ -6,6 +6,7 @@
 #include "cgroup/cgroup_parse.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "cgroup/parse_scan.h"
@@ -13,13 +14,16 @@
 #include "core/num.h"
 
 static int	 parse_majmin(const struct span *, unsigned *, unsigned *);
-static uint64_t	*io_field(struct cgroup_io_dev *, const struct span *);
+static uint64_t	*io_field(struct cgroup_io_dev *, const struct span *,
+		    unsigned *);
 static int	 io_token(const char **, const char *, struct cgroup_io_dev *,
 		    const char **);
 static int	 io_stat_lines(const char *, size_t, struct cgroup_io_dev *,
 		    size_t, size_t *, char *, size_t);
 static struct cgroup_io_dev *io_slot(struct cgroup_io_dev *, size_t,
 		    size_t *, unsigned, unsigned);
+static unsigned	 blkio_op(const struct span *);
+static uint64_t	*blkio_bytes(struct cgroup_io_dev *, unsigned);
 
 static int
 parse_majmin(const struct span *tok, unsigned *maj, unsigned *min)
@@ -50,20 +54,61 @@ cgroup_parse_io_stat(const char *buf, size_t len, struct cgroup_io_dev *devs,
 	return 0;
 }
 
-/* The counter of d an io.stat key names; NULL for the keys we skip. */
+/* io.cost's four keys, until all four are seen: then CGROUP_IO_COST. */
+#define COST_USAGE	0x100u
+#define COST_WAIT	0x200u
+#define COST_INDEBT	0x400u
+#define COST_INDELAY	0x800u
+#define COST_ALL	(COST_USAGE | COST_WAIT | COST_INDEBT | COST_INDELAY)
+
+static const struct {
+	const char	*name;
+	size_t		 len;
+	size_t		 off;
+	unsigned	 bit;
+} cost_keys[] = {
+	{ "cost.usage", 10, offsetof(struct cgroup_io_dev, cost_usage),
+	  COST_USAGE },
+	{ "cost.wait", 9, offsetof(struct cgroup_io_dev, cost_wait),
+	  COST_WAIT },
+	{ "cost.indebt", 11, offsetof(struct cgroup_io_dev, cost_indebt),
+	  COST_INDEBT },
+	{ "cost.indelay", 12, offsetof(struct cgroup_io_dev, cost_indelay),
+	  COST_INDELAY },
+};
+
+/*
+ * The counter of d an io.stat key names, its bit for d->have in *bit;
+ * NULL for the keys we skip.
+ */
 static uint64_t *
-io_field(struct cgroup_io_dev *d, const struct span *key)
+io_field(struct cgroup_io_dev *d, const struct span *key, unsigned *bit)
 {
+	size_t	i;
+
+	*bit = 0;
 	if (key->n == 6 && memcmp(key->s + 1, "bytes", 5) == 0) {
-		if (key->s[0] == 'r')
+		if (key->s[0] == 'r') {
+			*bit = CGROUP_IO_READ;
 			return &d->rbytes;
-		if (key->s[0] == 'w')
+		}
+		if (key->s[0] == 'w') {
+			*bit = CGROUP_IO_WRITE;
 			return &d->wbytes;
+		}
 	} else if (key->n == 4 && memcmp(key->s + 1, "ios", 3) == 0) {
 		if (key->s[0] == 'r')
 			return &d->rios;
 		if (key->s[0] == 'w')
 			return &d->wios;
+	} else if (key->n > 5 && memcmp(key->s, "cost.", 5) == 0) {
+		for (i = 0; i < sizeof(cost_keys) / sizeof(cost_keys[0]); i++)
+			if (key->n == cost_keys[i].len &&
+			    memcmp(key->s, cost_keys[i].name, key->n) == 0) {
+				*bit = cost_keys[i].bit;
+				return (uint64_t *)(void *)((char *)d +
+				    cost_keys[i].off);
+			}
 	}
 	return NULL;
 }
@@ -82,7 +127,7 @@ io_token(const char **pp, const char *end, struct cgroup_io_dev *d,
 	const char	*p = *pp, *val;
 	struct span	 key;
 	uint64_t	*dst, acc = 0, big;
-	unsigned	 dg;
+	unsigned	 dg, bit;
 
 	while (p < end && *p != '=' && !is_blank(*p))
 		p++;
@@ -93,7 +138,7 @@ io_token(const char **pp, const char *end, struct cgroup_io_dev *d,
 	key.s = *pp;
 	key.n = (size_t)(p - *pp);
 	val = ++p;
-	if ((dst = io_field(d, &key)) == NULL) {
+	if ((dst = io_field(d, &key, &bit)) == NULL) {
 		while (p < end && !is_blank(*p))
 			p++;
 		*pp = p;
@@ -116,6 +161,7 @@ io_token(const char **pp, const char *end, struct cgroup_io_dev *d,
 		acc = big;
 	}
 	*dst = acc;
+	d->have |= bit;
 	*pp = p;
 	return 1;
 }
@@ -155,6 +201,10 @@ io_stat_lines(const char *buf, size_t len, struct cgroup_io_dev *devs,
 		if (known == 0)
 			return err_set(err, errlen, "line %u: no counters",
 			    lineno);
+		/* Half of io.cost's keys is no io.cost. */
+		if ((d.have & COST_ALL) == COST_ALL)
+			d.have |= CGROUP_IO_COST;
+		d.have &= ~COST_ALL;
 		if (*n < cap)
 			devs[(*n)++] = d;
 	}
@@ -179,6 +229,46 @@ io_slot(struct cgroup_io_dev *devs, size_t cap, size_t *n, unsigned maj,
 	return &devs[(*n)++];
 }
 
+/* The CGROUP_IO_* bit of a blkio operation name, 0 for others. */
+static unsigned
+blkio_op(const struct span *op)
+{
+	static const struct {
+		const char	*name;
+		unsigned	 bit;
+	} ops[] = {
+		{ "Read", CGROUP_IO_READ }, { "Write", CGROUP_IO_WRITE },
+		{ "Sync", CGROUP_IO_SYNC }, { "Async", CGROUP_IO_ASYNC },
+		{ "Discard", CGROUP_IO_DISCARD }, { "Total", CGROUP_IO_TOTAL },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (span_eq(op, ops[i].name))
+			return ops[i].bit;
+	return 0;
+}
+
+/* The byte counter of d for one operation bit. */
+static uint64_t *
+blkio_bytes(struct cgroup_io_dev *d, unsigned bit)
+{
+	switch (bit) {
+	case CGROUP_IO_READ:
+		return &d->rbytes;
+	case CGROUP_IO_WRITE:
+		return &d->wbytes;
+	case CGROUP_IO_SYNC:
+		return &d->sync_bytes;
+	case CGROUP_IO_ASYNC:
+		return &d->async_bytes;
+	case CGROUP_IO_DISCARD:
+		return &d->discard_bytes;
+	default:
+		return &d->total_bytes;
+	}
+}
+
 int
 cgroup_parse_blkio(const char *buf, size_t len, enum cgroup_blkio_kind kind,
     struct cgroup_io_dev *devs, size_t cap, size_t *n, char *err,
@@ -187,7 +277,7 @@ cgroup_parse_blkio(const char *buf, size_t len, enum cgroup_blkio_kind kind,
 	struct cursor		 c = { buf, buf + len };
 	struct span		 line, rest, dev, op, val, extra;
 	struct cgroup_io_dev	*d;
-	unsigned		 maj, min, lineno = 0;
+	unsigned		 maj, min, bit, lineno = 0;
 	uint64_t		 v;
 
 	while (next_line(&c, &line)) {
@@ -211,21 +301,19 @@ cgroup_parse_blkio(const char *buf, size_t len, enum cgroup_blkio_kind kind,
 		if (!next_token(&rest, &val) || next_token(&rest, &extra) ||
 		    num_parse_u64(val.s, val.n, &v) == -1)
 			return err_set(err, errlen, "line %u: bad value", lineno);
-		if (!span_eq(&op, "Read") && !span_eq(&op, "Write"))
-			continue;	/* Sync, Async, Discard, Total */
+		if ((bit = blkio_op(&op)) == 0)
+			continue;	/* an operation this kernel added */
+		if (kind == CGROUP_BLKIO_IOS && bit != CGROUP_IO_READ &&
+		    bit != CGROUP_IO_WRITE)
+			continue;
 		if ((d = io_slot(devs, cap, n, maj, min)) == NULL)
 			continue;
-		if (kind == CGROUP_BLKIO_BYTES) {
-			if (span_eq(&op, "Read"))
-				d->rbytes = v;
-			else
-				d->wbytes = v;
-		} else {
-			if (span_eq(&op, "Read"))
-				d->rios = v;
-			else
-				d->wios = v;
+		if (kind == CGROUP_BLKIO_IOS) {
+			*(bit == CGROUP_IO_READ ? &d->rios : &d->wios) = v;
+			continue;
 		}
+		*blkio_bytes(d, bit) = v;
+		d->have |= bit;
 	}
 	return 0;
 }

@@ -133,6 +133,9 @@ static const struct key cpu_stat_keys[] = {
 	    CGROUP_CPU_THROTTLED),
 	KEY("throttled_usec", struct cgroup_cpu_stat, throttled,
 	    CGROUP_CPU_THR_TIME),
+	KEY("nr_bursts", struct cgroup_cpu_stat, nr_bursts, CGROUP_CPU_BURSTS),
+	KEY("burst_usec", struct cgroup_cpu_stat, burst,
+	    CGROUP_CPU_BURST_TIME),
 };
 
 static const struct key cpu_stat_v1_keys[] = {
@@ -142,6 +145,9 @@ static const struct key cpu_stat_v1_keys[] = {
 	    CGROUP_CPU_THROTTLED),
 	KEY("throttled_time", struct cgroup_cpu_stat, throttled,
 	    CGROUP_CPU_THR_TIME),
+	KEY("nr_bursts", struct cgroup_cpu_stat, nr_bursts, CGROUP_CPU_BURSTS),
+	KEY("burst_time", struct cgroup_cpu_stat, burst,
+	    CGROUP_CPU_BURST_TIME),
 };
 
 static const struct key cpuacct_keys[] = {
@@ -150,6 +156,24 @@ static const struct key cpuacct_keys[] = {
 	    CGROUP_CPUACCT_SYSTEM),
 };
 
+/* The keys cAdvisor reads by the same name on v1 and v2. */
+#define MEMSTAT_COMMON_KEYS \
+	KEY("pgfault", struct cgroup_memory_stat, pgfault, \
+	    CGROUP_MEM_PGFAULT), \
+	KEY("pgmajfault", struct cgroup_memory_stat, pgmajfault, \
+	    CGROUP_MEM_PGMAJFAULT), \
+	KEY("file_dirty", struct cgroup_memory_stat, file_dirty, \
+	    CGROUP_MEM_DIRTY), \
+	KEY("file_writeback", struct cgroup_memory_stat, file_writeback, \
+	    CGROUP_MEM_WRITEBACK), \
+	KEY("pgscan", struct cgroup_memory_stat, pgscan, CGROUP_MEM_PGSCAN), \
+	KEY("pgsteal", struct cgroup_memory_stat, pgsteal, \
+	    CGROUP_MEM_PGSTEAL), \
+	KEY("workingset_refault_file", struct cgroup_memory_stat, \
+	    refault_file, CGROUP_MEM_REFAULT_FILE), \
+	KEY("workingset_refault_anon", struct cgroup_memory_stat, \
+	    refault_anon, CGROUP_MEM_REFAULT_ANON),
+
 static const struct key memstat_keys[] = {
 	KEY("anon", struct cgroup_memory_stat, anon, CGROUP_MEM_ANON),
 	KEY("file", struct cgroup_memory_stat, file, CGROUP_MEM_FILE),
@@ -157,9 +181,15 @@ static const struct key memstat_keys[] = {
 	    CGROUP_MEM_MAPPED),
 	KEY("inactive_file", struct cgroup_memory_stat, inactive_file,
 	    CGROUP_MEM_INACTIVE),
+	KEY("active_file", struct cgroup_memory_stat, active_file,
+	    CGROUP_MEM_ACTIVE),
+	MEMSTAT_COMMON_KEYS
 };
 
-/* Hierarchical totals, as cAdvisor reads them when use_hierarchy is on. */
+/*
+ * Hierarchical totals, as cAdvisor reads them when use_hierarchy is on;
+ * the common keys by their own names, as cAdvisor reads them on v1 too.
+ */
 static const struct key memstat_v1_keys[] = {
 	KEY("total_rss", struct cgroup_memory_stat, anon, CGROUP_MEM_ANON),
 	KEY("total_cache", struct cgroup_memory_stat, file, CGROUP_MEM_FILE),
@@ -168,6 +198,9 @@ static const struct key memstat_v1_keys[] = {
 	KEY("total_inactive_file", struct cgroup_memory_stat, inactive_file,
 	    CGROUP_MEM_INACTIVE),
 	KEY("total_swap", struct cgroup_memory_stat, swap, CGROUP_MEM_SWAP),
+	KEY("total_active_file", struct cgroup_memory_stat, active_file,
+	    CGROUP_MEM_ACTIVE),
+	MEMSTAT_COMMON_KEYS
 };
 
 static const struct key memevents_keys[] = {

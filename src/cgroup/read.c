@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -133,7 +134,7 @@ cgroup_rd_file(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file)
 
 void
 cgroup_rd_u64(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
-    uint64_t *dst, uint32_t bit)
+    uint64_t *dst, uint64_t bit)
 {
 	char	msg[128];
 
@@ -147,7 +148,7 @@ cgroup_rd_u64(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 
 void
 cgroup_rd_limit(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
-    uint64_t *dst, uint32_t bit)
+    uint64_t *dst, uint64_t bit)
 {
 	char	msg[128];
 
@@ -275,7 +276,83 @@ cgroup_rd_cpu_stat_v2(struct cgroup_rctx *x, struct cgroup_dir *d,
 		st->cfs_throttled_ns = usec_to_ns(cs.throttled);
 		st->have |= CGROUP_HAVE_CFS;
 	}
+	if (want_cfs && (cs.have & (CGROUP_CPU_BURSTS |
+	    CGROUP_CPU_BURST_TIME)) == (CGROUP_CPU_BURSTS |
+	    CGROUP_CPU_BURST_TIME)) {
+		st->cfs_bursts = cs.nr_bursts;
+		st->cfs_burst_ns = usec_to_ns(cs.burst);
+		st->have |= CGROUP_HAVE_CFS_BURST;
+	}
 	return 1;
+}
+
+void
+cgroup_memory_more(struct cgroup_stats *st, const struct cgroup_memory_stat *ms)
+{
+	static const struct {
+		unsigned	 key;
+		uint64_t	 bit;
+		size_t		 src, dst;
+	} map[] = {
+#define M(k, b, s, d) { k, b, offsetof(struct cgroup_memory_stat, s), \
+	    offsetof(struct cgroup_stats, d) }
+		M(CGROUP_MEM_ACTIVE, CGROUP_HAVE_MEM_ACTIVE_FILE, active_file,
+		    mem_active_file),
+		M(CGROUP_MEM_INACTIVE, CGROUP_HAVE_MEM_INACTIVE_FILE,
+		    inactive_file, mem_inactive_file),
+		M(CGROUP_MEM_DIRTY, CGROUP_HAVE_MEM_DIRTY, file_dirty,
+		    mem_file_dirty),
+		M(CGROUP_MEM_WRITEBACK, CGROUP_HAVE_MEM_WRITEBACK,
+		    file_writeback, mem_file_writeback),
+		M(CGROUP_MEM_PGSCAN, CGROUP_HAVE_MEM_PGSCAN, pgscan, mem_pgscan),
+		M(CGROUP_MEM_PGSTEAL, CGROUP_HAVE_MEM_PGSTEAL, pgsteal,
+		    mem_pgsteal),
+		M(CGROUP_MEM_REFAULT_FILE, CGROUP_HAVE_MEM_REFAULT_FILE,
+		    refault_file, mem_refault_file),
+		M(CGROUP_MEM_REFAULT_ANON, CGROUP_HAVE_MEM_REFAULT_ANON,
+		    refault_anon, mem_refault_anon),
+#undef M
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (ms->have & map[i].key) {
+			memcpy((char *)st + map[i].dst,
+			    (const char *)ms + map[i].src, sizeof(uint64_t));
+			st->have |= map[i].bit;
+		}
+	if ((ms->have & (CGROUP_MEM_PGFAULT | CGROUP_MEM_PGMAJFAULT)) ==
+	    (CGROUP_MEM_PGFAULT | CGROUP_MEM_PGMAJFAULT)) {
+		st->mem_pgfault = ms->pgfault;
+		st->mem_pgmajfault = ms->pgmajfault;
+		st->have |= CGROUP_HAVE_MEM_FAULTS;
+	}
+}
+
+void
+cgroup_rd_memory_events(struct cgroup_rctx *x, struct cgroup_dir *d)
+{
+	struct cgroup_memory_events	 ev;
+	struct cgroup_stats		*st = x->st;
+	char				 msg[128];
+
+	if (cgroup_rd_file(x, d, "memory.events") != 1)
+		return;
+	if (cgroup_parse_memory_events(x->buf, x->len, &ev, msg,
+	    sizeof(msg)) == -1) {
+		cgroup_rd_bad(x, "memory.events", msg);
+		return;
+	}
+	if (ev.have & CGROUP_EV_OOM_KILL) {
+		st->oom_kills = ev.oom_kill;
+		st->have |= CGROUP_HAVE_OOM;
+	}
+	if ((ev.have & (CGROUP_EV_HIGH | CGROUP_EV_MAX)) ==
+	    (CGROUP_EV_HIGH | CGROUP_EV_MAX)) {
+		st->mem_events_high = ev.high;
+		st->mem_events_max = ev.max;
+		st->have |= CGROUP_HAVE_MEM_EVENTS;
+	}
 }
 
 /* "/" or "/a/b": absolute, no empty, "." or ".." component. */
@@ -306,6 +383,7 @@ cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
 	struct cgroup_rctx	 x;
 	struct cgroup_io_dev	*io = out->io;
 	struct procnet_iface	*net = out->net;
+	struct cgroup_taskstats	*ts = out->taskstats;
 	size_t			 io_cap = out->io_cap, net_cap = out->net_cap;
 	char			 buf[CGROUP_READ_MAX + 1];
 	int			 rc;
@@ -315,6 +393,7 @@ cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
 	out->io_cap = io == NULL ? 0 : io_cap;
 	out->net = net;
 	out->net_cap = net == NULL ? 0 : net_cap;
+	out->taskstats = ts;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (!valid_id(id))

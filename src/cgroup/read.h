@@ -7,8 +7,9 @@
  *	  ├─ cgroup_read_v2   cpu.* memory.* io.stat pids.* *.pressure
  *	  │                   cgroup.procs           read_v2.c
  *	  ├─ cgroup_read_v1   cpuacct.* cpu.* memory.* blkio.throttle.* pids.*
- *	  │   └─ (hybrid) cpu.stat and *.pressure from unified/ when present
- *	  │                                          read_v1.c
+ *	  │   ├─ (hybrid) cpu.stat and *.pressure from unified/ when present
+ *	  │   └─ task states: the cpu directory to taskstats (netlink)
+ *	  │                                          read_v1.c, taskstats.c
  *	  ├─ cgroup_read_net  <procfs>/<pid>/net/dev read_net.c
  *	  └─ gone check       cgroup.procs must still exist if any file was
  *	                      missing (cgroup_dir_gone)
@@ -74,10 +75,10 @@ int	cgroup_rd_file(struct cgroup_rctx *, struct cgroup_dir *d,
 	    const char *file);
 /* A single-number file into *dst, setting `bit` of st->have. */
 void	cgroup_rd_u64(struct cgroup_rctx *, struct cgroup_dir *,
-	    const char *file, uint64_t *dst, uint32_t bit);
+	    const char *file, uint64_t *dst, uint64_t bit);
 /* The same where "max" reads as UINT64_MAX. */
 void	cgroup_rd_limit(struct cgroup_rctx *, struct cgroup_dir *,
-	    const char *file, uint64_t *dst, uint32_t bit);
+	    const char *file, uint64_t *dst, uint64_t bit);
 /* cpu.pressure, memory.pressure, io.pressure. */
 void	cgroup_rd_psi(struct cgroup_rctx *, struct cgroup_dir *);
 /* The lines of cgroup.procs, read in chunks: the root may list thousands. */
@@ -90,6 +91,15 @@ void	cgroup_rd_pids(struct cgroup_rctx *, struct cgroup_dir *);
  */
 int	cgroup_rd_cpu_stat_v2(struct cgroup_rctx *, struct cgroup_dir *,
 	    int want_cfs);
+
+/*
+ * The rest of memory.stat cAdvisor exports, v1 and v2 alike: each value
+ * whose key the file has (pgfault only with pgmajfault: one family).
+ */
+void	cgroup_memory_more(struct cgroup_stats *,
+	    const struct cgroup_memory_stat *);
+/* memory.events high and max (v2), and oom_kill. */
+void	cgroup_rd_memory_events(struct cgroup_rctx *, struct cgroup_dir *);
 
 static inline uint64_t
 sub0(uint64_t a, uint64_t b)

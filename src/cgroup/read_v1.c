@@ -9,11 +9,15 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cgroup/taskstats.h"
 #include "core/err.h"
 
 static uint64_t	 ticks_to_ns(uint64_t, long);
+static void	 cpu_stat_v1(struct cgroup_stats *,
+		    const struct cgroup_cpu_stat *);
 static void	 read_v1_cpu(struct cgroup_rctx *, struct cgroup_dir *,
 		    struct cgroup_dir *, int);
+static void	 read_v1_tasks(struct cgroup_rctx *, struct cgroup_dir *);
 static void	 read_v1_memory(struct cgroup_rctx *, struct cgroup_dir *);
 static void	 read_v1_blkio(struct cgroup_rctx *, struct cgroup_dir *);
 
@@ -26,6 +30,27 @@ ticks_to_ns(uint64_t ticks, long hz)
 	if (whole > UINT64_MAX / 1000000000u)
 		return UINT64_MAX;
 	return whole * 1000000000u + (ticks % h) * 1000000000u / h;
+}
+
+/* v1 cpu.stat: the CFS counters, and the burst ones of 5.14+ kernels. */
+static void
+cpu_stat_v1(struct cgroup_stats *st, const struct cgroup_cpu_stat *cs)
+{
+	const unsigned	cfs = CGROUP_CPU_PERIODS | CGROUP_CPU_THROTTLED |
+			    CGROUP_CPU_THR_TIME;
+	const unsigned	burst = CGROUP_CPU_BURSTS | CGROUP_CPU_BURST_TIME;
+
+	if ((cs->have & cfs) == cfs) {
+		st->cfs_periods = cs->nr_periods;
+		st->cfs_throttled_periods = cs->nr_throttled;
+		st->cfs_throttled_ns = cs->throttled;
+		st->have |= CGROUP_HAVE_CFS;
+	}
+	if ((cs->have & burst) == burst) {
+		st->cfs_bursts = cs->nr_bursts;
+		st->cfs_burst_ns = cs->burst;
+		st->have |= CGROUP_HAVE_CFS_BURST;
+	}
 }
 
 /* v1 CPU: cpuacct usage unless hybrid's unified cpu.stat gave it; cpu for CFS. */
@@ -60,13 +85,8 @@ read_v1_cpu(struct cgroup_rctx *x, struct cgroup_dir *cpu,
 		if (cgroup_parse_cpu_stat_v1(x->buf, x->len, &cs, msg,
 		    sizeof(msg)) == -1)
 			cgroup_rd_bad(x, "cpu.stat", msg);
-		else if (cs.have == (CGROUP_CPU_PERIODS | CGROUP_CPU_THROTTLED |
-		    CGROUP_CPU_THR_TIME)) {
-			st->cfs_periods = cs.nr_periods;
-			st->cfs_throttled_periods = cs.nr_throttled;
-			st->cfs_throttled_ns = cs.throttled;
-			st->have |= CGROUP_HAVE_CFS;
-		}
+		else
+			cpu_stat_v1(st, &cs);
 	}
 	if (cgroup_rd_file(x, cpu, "cpu.cfs_quota_us") == 1) {
 		if (cgroup_parse_i64(x->buf, x->len, &quota, msg,
@@ -84,6 +104,22 @@ read_v1_cpu(struct cgroup_rctx *x, struct cgroup_dir *cpu,
 	    CGROUP_HAVE_CPU_SHARES);
 }
 
+/* Task counts by state, which the kernel keeps for v1 directories. */
+static void
+read_v1_tasks(struct cgroup_rctx *x, struct cgroup_dir *d)
+{
+	char	msg[128];
+	int	r;
+
+	if (x->st->taskstats == NULL || d->fd == -1)
+		return;
+	if ((r = cgroup_taskstats_query(x->st->taskstats, d->fd,
+	    &x->st->tasks, msg, sizeof(msg))) == 1)
+		x->st->have |= CGROUP_HAVE_TASKS;
+	else if (r == -1)
+		cgroup_rd_bad(x, "taskstats", msg);
+}
+
 static void
 read_v1_memory(struct cgroup_rctx *x, struct cgroup_dir *d)
 {
@@ -99,12 +135,21 @@ read_v1_memory(struct cgroup_rctx *x, struct cgroup_dir *d)
 	    CGROUP_HAVE_MEM_MAX);
 	cgroup_rd_u64(x, d, "memory.limit_in_bytes", &st->mem_limit,
 	    CGROUP_HAVE_MEM_LIMIT);
+	cgroup_rd_u64(x, d, "memory.memsw.limit_in_bytes", &st->mem_swap_limit,
+	    CGROUP_HAVE_MEM_SWAP_LIMIT);
+	cgroup_rd_u64(x, d, "memory.soft_limit_in_bytes", &st->mem_reservation,
+	    CGROUP_HAVE_MEM_RESERVATION);
+	cgroup_rd_u64(x, d, "memory.failcnt", &st->mem_failcnt,
+	    CGROUP_HAVE_MEM_FAILCNT);
+	cgroup_rd_u64(x, d, "memory.kmem.usage_in_bytes", &st->mem_kernel,
+	    CGROUP_HAVE_MEM_KERNEL);
 	memset(&ms, 0, sizeof(ms));
 	if (cgroup_rd_file(x, d, "memory.stat") == 1 &&
 	    cgroup_parse_memory_stat_v1(x->buf, x->len, &ms, msg,
 	    sizeof(msg)) == -1)
 		cgroup_rd_bad(x, "memory.stat", msg);
 	memory_from_stat(st, &ms);
+	cgroup_memory_more(st, &ms);
 	if (ms.have & CGROUP_MEM_SWAP) {
 		st->mem_swap = ms.swap;
 		st->have |= CGROUP_HAVE_MEM_SWAP;
@@ -218,6 +263,7 @@ cgroup_read_v1(struct cgroup_rctx *x)
 	}
 	read_v1_cpu(x, dp[CGROUP_CTRL_CPU], dp[CGROUP_CTRL_CPUACCT],
 	    have_usage);
+	read_v1_tasks(x, dp[CGROUP_CTRL_CPU]);
 	read_v1_memory(x, dp[CGROUP_CTRL_MEMORY]);
 	read_v1_blkio(x, dp[CGROUP_CTRL_BLKIO]);
 	cgroup_rd_pids(x, dp[CGROUP_CTRL_PIDS]);

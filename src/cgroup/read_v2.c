@@ -59,7 +59,6 @@ cgroup_read_v2(struct cgroup_rctx *x)
 	struct cgroup_stats		*st = x->st;
 	struct cgroup_cpu_max		 cm;
 	struct cgroup_memory_stat	 ms;
-	struct cgroup_memory_events	 ev;
 	struct cgroup_dir		 d;
 	uint64_t			 weight;
 	char				 msg[128];
@@ -101,6 +100,7 @@ cgroup_read_v2(struct cgroup_rctx *x)
 	    sizeof(msg)) == -1)
 		cgroup_rd_bad(x, "memory.stat", msg);
 	memory_from_stat(st, &ms);
+	cgroup_memory_more(st, &ms);
 	if (st->have & CGROUP_HAVE_MEM_USAGE)
 		working_set(st, &ms);
 	cgroup_rd_u64(x, &d, "memory.swap.current", &st->mem_swap,
@@ -109,15 +109,12 @@ cgroup_read_v2(struct cgroup_rctx *x)
 	    CGROUP_HAVE_MEM_MAX);
 	cgroup_rd_limit(x, &d, "memory.max", &st->mem_limit,
 	    CGROUP_HAVE_MEM_LIMIT);
-	if (cgroup_rd_file(x, &d, "memory.events") == 1) {
-		if (cgroup_parse_memory_events(x->buf, x->len, &ev, msg,
-		    sizeof(msg)) == -1)
-			cgroup_rd_bad(x, "memory.events", msg);
-		else if (ev.have & CGROUP_EV_OOM_KILL) {
-			st->oom_kills = ev.oom_kill;
-			st->have |= CGROUP_HAVE_OOM;
-		}
-	}
+	/* cAdvisor's swap and reservation limits on v2. */
+	cgroup_rd_limit(x, &d, "memory.swap.max", &st->mem_swap_limit,
+	    CGROUP_HAVE_MEM_SWAP_LIMIT);
+	cgroup_rd_limit(x, &d, "memory.min", &st->mem_reservation,
+	    CGROUP_HAVE_MEM_RESERVATION);
+	cgroup_rd_memory_events(x, &d);
 	if (root)
 		read_root_meminfo(x, &ms);
 

@@ -1,6 +1,6 @@
 /*
- * Every cgroup and host file format of cgroup_parse.h: the first byte
- * picks the parser, the rest is the file. Counts stay within the caps
+ * Every cgroup and host file format of cgroup_parse.h, and the taskstats
+ * netlink replies: the first byte picks the parser, the rest is the file. Counts stay within the caps
  * the caller gave.
  */
 #include "fuzz.h"
@@ -21,6 +21,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cgroup_io_dev		 devs[NDEV];
 	struct cgroup_meminfo		 mi;
 	struct cgroup_linecount		 lc;
+	struct cgroup_tasks		 tasks;
+	uint16_t			 fam;
+	int				 kerr;
 	uint64_t			 u, sh;
 	int64_t				 i;
 	unsigned			 cnt;
@@ -33,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - 1;
 	buf = fuzz_bytes(data + 1, len);
 	memset(devs, 0, sizeof(devs));
-	switch (data[0] % 20) {
+	switch (data[0] % 22) {
 	case 0: (void)cgroup_parse_u64(buf, len, &u, err, sizeof(err)); break;
 	case 1: (void)cgroup_parse_limit(buf, len, &u, err, sizeof(err)); break;
 	case 2: (void)cgroup_parse_i64(buf, len, &i, err, sizeof(err)); break;
@@ -79,6 +82,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 16: (void)cgroup_parse_meminfo(buf, len, &mi, err, sizeof(err)); break;
 	case 17: (void)cgroup_parse_cpulist(buf, len, &cnt, err, sizeof(err)); break;
 	case 18: (void)cgroup_parse_cpuinfo(buf, len, &cnt, err, sizeof(err)); break;
+	case 20:
+		/* netlink replies: the sequence number is the input's too */
+		(void)cgroup_parse_genl_family(buf, len, 1, &fam, &kerr, err,
+		    sizeof(err));
+		break;
+	case 21:
+		(void)cgroup_parse_cgroupstats(buf, len, 31, 1, &tasks, &kerr,
+		    err, sizeof(err));
+		break;
 	default:
 		if (cgroup_parse_uevent_devname(buf, len, name, sizeof(name),
 		    err, sizeof(err)) == 0)

@@ -8,6 +8,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <linux/cgroupstats.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <string.h>
 
 #include "cgroup/cgroup_parse.h"
@@ -108,11 +112,13 @@ test_cpu_stat(void **state)
 	    "nr_periods 345\n"
 	    "nr_throttled 67\n"
 	    "throttled_usec 8900000\n"
-	    "nr_bursts 0\n"
-	    "burst_usec 0\n"), &cs, err, sizeof(err)), 0);
+	    "nr_bursts 21\n"
+	    "burst_usec 1250000\n"), &cs, err, sizeof(err)), 0);
 	assert_int_equal(cs.have, CGROUP_CPU_USAGE | CGROUP_CPU_USER |
 	    CGROUP_CPU_SYSTEM | CGROUP_CPU_PERIODS | CGROUP_CPU_THROTTLED |
-	    CGROUP_CPU_THR_TIME);
+	    CGROUP_CPU_THR_TIME | CGROUP_CPU_BURSTS | CGROUP_CPU_BURST_TIME);
+	assert_int_equal(cs.nr_bursts, 21);
+	assert_int_equal(cs.burst, 1250000);
 	assert_int_equal(cs.usage_usec, 7500000);
 	assert_int_equal(cs.user_usec, 5000000);
 	assert_int_equal(cs.system_usec, 2500000);
@@ -171,12 +177,18 @@ test_cpu_stat_v1_and_cpuacct(void **state)
 	(void)state;
 	assert_int_equal(cgroup_parse_cpu_stat_v1(S(
 	    "nr_periods 50\nnr_throttled 5\nthrottled_time 250000000\n"
-	    "nr_bursts 0\nburst_time 0\n"), &cs, err, sizeof(err)), 0);
+	    "nr_bursts 6\nburst_time 750000000\n"), &cs, err, sizeof(err)), 0);
 	assert_int_equal(cs.have, CGROUP_CPU_PERIODS | CGROUP_CPU_THROTTLED |
-	    CGROUP_CPU_THR_TIME);
+	    CGROUP_CPU_THR_TIME | CGROUP_CPU_BURSTS | CGROUP_CPU_BURST_TIME);
+	assert_int_equal(cs.nr_bursts, 6);
+	assert_int_equal(cs.burst, 750000000);
 	assert_int_equal(cs.nr_periods, 50);
 	assert_int_equal(cs.nr_throttled, 5);
 	assert_int_equal(cs.throttled, 250000000);
+	/* burst_usec is v2's name. */
+	assert_int_equal(cgroup_parse_cpu_stat_v1(S(
+	    "nr_periods 1\nburst_usec 5\n"), &cs, err, sizeof(err)), 0);
+	assert_int_equal(cs.have, CGROUP_CPU_PERIODS);
 	/* v2 keys mean nothing in a v1 file. */
 	assert_int_equal(cgroup_parse_cpu_stat_v1(S("throttled_usec 5\n"), &cs,
 	    err, sizeof(err)), -1);
@@ -242,9 +254,25 @@ test_memory_stat(void **state)
 	    "anon 20971520\nfile 26214400\nkernel 1900544\n"
 	    "file_mapped 4194304\nfile_dirty 4096\ninactive_anon 20971520\n"
 	    "active_anon 4096\ninactive_file 10485760\nactive_file 15728640\n"
-	    "pgfault 5306\n"), &ms, err, sizeof(err)), 0);
+	    "file_writeback 8192\nworkingset_refault_anon 17\n"
+	    "workingset_refault_file 29\nworkingset_activate_file 3\n"
+	    "pgscan 4111\npgsteal 3999\npgscan_kswapd 4000\n"
+	    "pgfault 5306\npgmajfault 71\n"), &ms, err, sizeof(err)), 0);
 	assert_int_equal(ms.have, CGROUP_MEM_ANON | CGROUP_MEM_FILE |
-	    CGROUP_MEM_MAPPED | CGROUP_MEM_INACTIVE);
+	    CGROUP_MEM_MAPPED | CGROUP_MEM_INACTIVE | CGROUP_MEM_ACTIVE |
+	    CGROUP_MEM_PGFAULT | CGROUP_MEM_PGMAJFAULT | CGROUP_MEM_DIRTY |
+	    CGROUP_MEM_WRITEBACK | CGROUP_MEM_PGSCAN | CGROUP_MEM_PGSTEAL |
+	    CGROUP_MEM_REFAULT_FILE | CGROUP_MEM_REFAULT_ANON);
+	assert_int_equal(ms.active_file, 15728640);
+	assert_int_equal(ms.file_dirty, 4096);
+	assert_int_equal(ms.file_writeback, 8192);
+	assert_int_equal(ms.refault_anon, 17);
+	assert_int_equal(ms.refault_file, 29);
+	/* pgscan, not pgscan_kswapd, whichever comes first. */
+	assert_int_equal(ms.pgscan, 4111);
+	assert_int_equal(ms.pgsteal, 3999);
+	assert_int_equal(ms.pgfault, 5306);
+	assert_int_equal(ms.pgmajfault, 71);
 	assert_int_equal(ms.anon, 20971520);
 	assert_int_equal(ms.file, 26214400);
 	assert_int_equal(ms.file_mapped, 4194304);
@@ -262,12 +290,34 @@ test_memory_stat(void **state)
 	    "total_inactive_file 20971520\ntotal_active_file 0\n"), &ms, err,
 	    sizeof(err)), 0);
 	assert_int_equal(ms.have, CGROUP_MEM_ANON | CGROUP_MEM_FILE |
-	    CGROUP_MEM_MAPPED | CGROUP_MEM_INACTIVE | CGROUP_MEM_SWAP);
+	    CGROUP_MEM_MAPPED | CGROUP_MEM_INACTIVE | CGROUP_MEM_SWAP |
+	    CGROUP_MEM_ACTIVE);
+	assert_int_equal(ms.active_file, 0);
 	assert_int_equal(ms.anon, 146800640);
 	assert_int_equal(ms.file, 62914560);
 	assert_int_equal(ms.file_mapped, 8388608);
 	assert_int_equal(ms.inactive_file, 20971520);
 	assert_int_equal(ms.swap, 5242880);
+	/*
+	 * v1: the faults and refaults are the cgroup's own lines, as cAdvisor
+	 * reads them; active_file only as total_active_file; v1 has no
+	 * pgscan (the v1 "dirty" is not "file_dirty").
+	 */
+	assert_int_equal(cgroup_parse_memory_stat_v1(S(
+	    "dirty 20480\nworkingset_refault_anon 5\n"
+	    "workingset_refault_file 123\npgfault 27780\npgmajfault 9\n"
+	    "active_file 786432\ntotal_active_file 234500096\n"
+	    "total_pgfault 7675883\ntotal_pgmajfault 1199\n"
+	    "total_workingset_refault_file 120507\n"), &ms, err,
+	    sizeof(err)), 0);
+	assert_int_equal(ms.have, CGROUP_MEM_ACTIVE | CGROUP_MEM_PGFAULT |
+	    CGROUP_MEM_PGMAJFAULT | CGROUP_MEM_REFAULT_FILE |
+	    CGROUP_MEM_REFAULT_ANON);
+	assert_int_equal(ms.active_file, 234500096);
+	assert_int_equal(ms.pgfault, 27780);
+	assert_int_equal(ms.pgmajfault, 9);
+	assert_int_equal(ms.refault_file, 123);
+	assert_int_equal(ms.refault_anon, 5);
 	/* Without swap accounting there is no total_swap line. */
 	assert_int_equal(cgroup_parse_memory_stat_v1(S(
 	    "total_rss 1\ntotal_cache 2\n"), &ms, err, sizeof(err)), 0);
@@ -370,6 +420,29 @@ test_io_stat(void **state)
 	assert_int_equal(d[1].minor, 3);
 	assert_int_equal(d[1].rbytes, 1234);
 	assert_int_equal(d[1].wios, 34);
+	/* Bytes by operation: io.stat has Read and Write; 259:3 has io.cost. */
+	assert_int_equal(d[0].have, CGROUP_IO_READ | CGROUP_IO_WRITE);
+	assert_int_equal(d[1].have, CGROUP_IO_READ | CGROUP_IO_WRITE |
+	    CGROUP_IO_COST);
+	assert_int_equal(d[1].cost_usage, 100);
+	assert_int_equal(d[1].cost_wait, 0);
+	/* io.cost's values, and half of its keys counting as none. */
+	assert_int_equal(cgroup_parse_io_stat(S(
+	    "8:16 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=5 dios=6 "
+	    "cost.vrate=99.5 cost.usage=7071 cost.wait=1414 cost.indebt=173 "
+	    "cost.indelay=2236\n"
+	    "8:32 rios=1 cost.usage=5 cost.wait=6\n"), d, 2, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(d[0].have, CGROUP_IO_READ | CGROUP_IO_WRITE |
+	    CGROUP_IO_COST);
+	assert_int_equal(d[0].cost_usage, 7071);
+	assert_int_equal(d[0].cost_wait, 1414);
+	assert_int_equal(d[0].cost_indebt, 173);
+	assert_int_equal(d[0].cost_indelay, 2236);
+	assert_int_equal(d[1].have, 0);
+	assert_int_equal(cgroup_parse_io_stat(S("8:0 rios=1 cost.usage=x\n"),
+	    d, 2, &n, err, sizeof(err)), -1);
 	/* No I/O yet: an empty file is valid. */
 	assert_int_equal(cgroup_parse_io_stat(S(""), d, 2, &n, err,
 	    sizeof(err)), 0);
@@ -434,6 +507,27 @@ test_blkio(void **state)
 	assert_int_equal(d[1].wbytes, 1024);
 	assert_int_equal(d[1].rios, 2);
 	assert_int_equal(d[1].wios, 1);
+	/* Every operation of the bytes file is kept, as cAdvisor copies them. */
+	assert_int_equal(d[0].have, CGROUP_IO_OPS);
+	assert_int_equal(d[0].sync_bytes, 5242880);
+	assert_int_equal(d[0].async_bytes, 0);
+	assert_int_equal(d[0].discard_bytes, 0);
+	assert_int_equal(d[0].total_bytes, 5242880);
+	assert_int_equal(d[1].sync_bytes, 3072);
+	assert_int_equal(d[1].total_bytes, 3072);
+	/* The ios file adds no operations; an unknown one is skipped. */
+	n = 0;
+	assert_int_equal(cgroup_parse_blkio(S(
+	    "8:0 Read 7\n8:0 Sync 9\n8:0 Total 16\n8:0 Frobnicate 3\n"),
+	    CGROUP_BLKIO_IOS, d, 3, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].have, 0);
+	assert_int_equal(d[0].rios, 7);
+	n = 0;
+	assert_int_equal(cgroup_parse_blkio(S(
+	    "8:0 Read 7\n8:0 Write 8\n8:0 Frobnicate 3\n"),
+	    CGROUP_BLKIO_BYTES, d, 3, &n, err, sizeof(err)), 0);
+	assert_int_equal(d[0].have, CGROUP_IO_READ | CGROUP_IO_WRITE);
 
 	n = 0;
 	assert_int_equal(cgroup_parse_blkio(S("Total 0\n"), CGROUP_BLKIO_BYTES,
@@ -766,6 +860,119 @@ test_io_stat_keys(void **state)
 	assert_string_equal(err, "line 1: bad number");
 }
 
+/* A reply as the kernel writes it: header, genl header, one attribute. */
+static size_t
+genl_reply(unsigned char *buf, uint16_t type, uint32_t seq, uint16_t attr,
+    const void *data, size_t dlen)
+{
+	struct nlmsghdr		n = { 0 };
+	struct genlmsghdr	g = { 0 };
+	struct nlattr		a;
+	size_t			len = NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN +
+				    NLA_ALIGN(dlen);
+
+	memset(buf, 0, len);
+	n.nlmsg_len = (uint32_t)len;
+	n.nlmsg_type = type;
+	n.nlmsg_seq = seq;
+	g.cmd = 1;
+	a.nla_len = (uint16_t)(NLA_HDRLEN + dlen);
+	a.nla_type = attr;
+	memcpy(buf, &n, sizeof(n));
+	memcpy(buf + NLMSG_HDRLEN, &g, sizeof(g));
+	memcpy(buf + NLMSG_HDRLEN + GENL_HDRLEN, &a, sizeof(a));
+	memcpy(buf + NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN, data, dlen);
+	return len;
+}
+
+static void
+test_taskstats_netlink(void **state)
+{
+	unsigned char		 buf[256];
+	struct nlmsghdr		 n;
+	struct nlattr		 a;
+	struct nlmsgerr		 e;
+	struct cgroupstats	 cs = { 7, 2, 1, 3, 4 };
+	struct cgroup_tasks	 t;
+	uint16_t		 id = 31, got;
+	uint32_t		 fd = 9;
+	size_t			 len;
+	int			 kerr;
+
+	(void)state;
+	/* The request: header, genl header, the fd attribute. */
+	len = cgroup_genl_request(buf, sizeof(buf), 31, CGROUPSTATS_CMD_GET,
+	    CGROUPSTATS_CMD_ATTR_FD, &fd, sizeof(fd), 77);
+	assert_int_equal(len, NLMSG_HDRLEN + GENL_HDRLEN + NLA_HDRLEN + 4);
+	memcpy(&n, buf, sizeof(n));
+	assert_int_equal(n.nlmsg_len, len);
+	assert_int_equal(n.nlmsg_type, 31);
+	assert_int_equal(n.nlmsg_seq, 77);
+	assert_int_equal(n.nlmsg_flags, NLM_F_REQUEST);
+	assert_int_equal(buf[NLMSG_HDRLEN], CGROUPSTATS_CMD_GET);
+	memcpy(&a, buf + NLMSG_HDRLEN + GENL_HDRLEN, sizeof(a));
+	assert_int_equal(a.nla_type, CGROUPSTATS_CMD_ATTR_FD);
+	assert_int_equal(a.nla_len, NLA_HDRLEN + 4);
+	assert_int_equal(buf[len - 4], 9);
+	/* Too small a buffer: nothing written. */
+	assert_int_equal(cgroup_genl_request(buf, 20, 31, 1, 1, &fd,
+	    sizeof(fd), 1), 0);
+
+	/* The controller's answer: the family id among other attributes. */
+	len = genl_reply(buf, GENL_ID_CTRL, 5, CTRL_ATTR_FAMILY_ID, &id,
+	    sizeof(id));
+	assert_int_equal(cgroup_parse_genl_family(buf, len, 5, &got, &kerr,
+	    err, sizeof(err)), 0);
+	assert_int_equal(got, 31);
+	assert_int_equal(cgroup_parse_genl_family(buf, len, 6, &got, &kerr,
+	    err, sizeof(err)), -1);	/* another request's */
+	assert_int_equal(kerr, 0);
+	len = genl_reply(buf, GENL_ID_CTRL, 5, CTRL_ATTR_FAMILY_NAME, "TASK", 5);
+	assert_int_equal(cgroup_parse_genl_family(buf, len, 5, &got, &kerr,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "no family id in the reply");
+
+	/* A cgroup's counts. */
+	len = genl_reply(buf, 31, 8, CGROUPSTATS_TYPE_CGROUP_STATS, &cs,
+	    sizeof(cs));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, len, 31, 8, &t, &kerr,
+	    err, sizeof(err)), 0);
+	assert_int_equal(t.sleeping, 7);
+	assert_int_equal(t.running, 2);
+	assert_int_equal(t.stopped, 1);
+	assert_int_equal(t.uninterruptible, 3);
+	assert_int_equal(t.io_wait, 4);
+	/* Cut short anywhere: refused, never read past the end. */
+	for (size_t cut = 0; cut < len; cut++)
+		assert_int_equal(cgroup_parse_cgroupstats(buf, cut, 31, 8, &t,
+		    &kerr, err, sizeof(err)), -1);
+	/* An attribute whose length runs past the message. */
+	a.nla_len = 200;
+	a.nla_type = CGROUPSTATS_TYPE_CGROUP_STATS;
+	memcpy(buf + NLMSG_HDRLEN + GENL_HDRLEN, &a, sizeof(a));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, len, 31, 8, &t, &kerr,
+	    err, sizeof(err)), -1);
+	/* Another family's message. */
+	len = genl_reply(buf, 32, 8, CGROUPSTATS_TYPE_CGROUP_STATS, &cs,
+	    sizeof(cs));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, len, 31, 8, &t, &kerr,
+	    err, sizeof(err)), -1);
+
+	/* The kernel's refusal: a cgroup2 directory gets EINVAL. */
+	memset(buf, 0, sizeof(buf));
+	memset(&n, 0, sizeof(n));
+	memset(&e, 0, sizeof(e));
+	n.nlmsg_len = NLMSG_HDRLEN + sizeof(e);
+	n.nlmsg_type = NLMSG_ERROR;
+	n.nlmsg_seq = 8;
+	e.error = -EINVAL;
+	memcpy(buf, &n, sizeof(n));
+	memcpy(buf + NLMSG_HDRLEN, &e, sizeof(e));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, n.nlmsg_len, 31, 8, &t,
+	    &kerr, err, sizeof(err)), -1);
+	assert_int_equal(kerr, EINVAL);
+}
+
 int
 main(void)
 {
@@ -787,6 +994,7 @@ main(void)
 		cmocka_unit_test(test_keyed_matching),
 		cmocka_unit_test(test_pressure_tokens),
 		cmocka_unit_test(test_io_stat_keys),
+		cmocka_unit_test(test_taskstats_netlink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
