@@ -8,7 +8,10 @@ src_libhale_a_SOURCES += \
 	%reldir%/routes.c %reldir%/routes.h \
 	%reldir%/scrape.c %reldir%/scrape.h \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
-	%reldir%/selfstat.c %reldir%/selfstat.h
+	%reldir%/selfstat.c %reldir%/selfstat.h \
+	%reldir%/tls.c %reldir%/tls.h \
+	%reldir%/webcfg.c %reldir%/webcfg.h \
+	%reldir%/webcfg_yaml.c %reldir%/webcfg_yaml.h
 unit_tests += tests/unit/test_auth tests/unit/test_scrape_stream tests/unit/test_httpd \
 	tests/unit/test_selfstat tests/unit/test_routes
 # The HTTP tests share a client that runs in a forked child.
