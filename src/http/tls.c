@@ -224,7 +224,36 @@ pem(const char *field, const char *file, const char *text, char **out,
 	return *out != NULL ? 0 : err_set(err, errlen, "out of memory");
 }
 
-/* What GnuTLS says of the certificate, the key and the pair. */
+/* The certificate chain and the key, each on its own. */
+static int
+check_each(const struct webcfg *wc, const gnutls_datum_t *c,
+    const gnutls_datum_t *k, char *err, size_t errlen)
+{
+	gnutls_x509_crt_t	*list;
+	gnutls_x509_privkey_t	 key;
+	unsigned		 n, i;
+	int			 rc;
+
+	rc = gnutls_x509_crt_list_import2(&list, &n, c, GNUTLS_X509_FMT_PEM, 0);
+	if (rc < 0)
+		return err_set(err, errlen, TLS ".%s: no certificate: %s",
+		    wc->cert_file != NULL ? "cert_file" : "cert",
+		    gnutls_strerror(rc));
+	for (i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(list[i]);
+	gnutls_free(list);
+	if (gnutls_x509_privkey_init(&key) < 0)
+		return err_set(err, errlen, "out of memory");
+	rc = gnutls_x509_privkey_import2(key, k, GNUTLS_X509_FMT_PEM, NULL, 0);
+	gnutls_x509_privkey_deinit(key);
+	if (rc < 0)
+		return err_set(err, errlen, TLS ".%s: no unencrypted private "
+		    "key: %s", wc->key_file != NULL ? "key_file" : "key",
+		    gnutls_strerror(rc));
+	return 0;
+}
+
+/* What GnuTLS says of the certificate, the key, the pair and the CAs. */
 static int
 check_pair(const struct webcfg *wc, const struct tls_material *m, char *err,
     size_t errlen)
@@ -233,21 +262,20 @@ check_pair(const struct webcfg *wc, const struct tls_material *m, char *err,
 	gnutls_datum_t				 c, k;
 	int					 rc, n;
 
-	if (gnutls_certificate_allocate_credentials(&cred) < 0)
-		return err_set(err, errlen, "out of memory");
 	c.data = (unsigned char *)m->cert;
 	c.size = (unsigned)strlen(m->cert);
 	k.data = (unsigned char *)m->key;
 	k.size = (unsigned)strlen(m->key);
+	if (check_each(wc, &c, &k, err, errlen) == -1)
+		return -1;
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		return err_set(err, errlen, "out of memory");
 	rc = gnutls_certificate_set_x509_key_mem(cred, &c, &k,
 	    GNUTLS_X509_FMT_PEM);
 	if (rc < 0) {
 		gnutls_certificate_free_credentials(cred);
-		return err_set(err, errlen, TLS ".%s: %s", rc ==
-		    GNUTLS_E_CERTIFICATE_KEY_MISMATCH || rc ==
-		    GNUTLS_E_BASE64_DECODING_ERROR ? (wc->key_file != NULL ?
-		    "key_file" : "key") : (wc->cert_file != NULL ? "cert_file" :
-		    "cert"), gnutls_strerror(rc));
+		return err_set(err, errlen, TLS ".%s: %s", wc->key_file != NULL ?
+		    "key_file" : "key", gnutls_strerror(rc));
 	}
 	if (m->ca != NULL) {
 		c.data = (unsigned char *)m->ca;
@@ -266,6 +294,19 @@ check_pair(const struct webcfg *wc, const struct tls_material *m, char *err,
 	return 0;
 }
 
+/*
+ * Client certificates without a CA of their own are checked against the
+ * system's, as Go does; MHD asks for them only when it has a CA list.
+ */
+static const char *
+ca_file(const struct webcfg *wc)
+{
+	if (wc->client_ca_file != NULL || wc->client_ca != NULL ||
+	    wc->client_auth == WEBCFG_NO_CLIENT_CERT)
+		return wc->client_ca_file;
+	return TLS_SYSTEM_CA;
+}
+
 int
 tls_load(const struct webcfg *wc, struct tls_material **out, char *err,
     size_t errlen)
@@ -280,7 +321,7 @@ tls_load(const struct webcfg *wc, struct tls_material **out, char *err,
 	m->client_auth = wc->client_auth;
 	if (pem("cert", wc->cert_file, wc->cert, &m->cert, err, errlen) == -1 ||
 	    pem("key", wc->key_file, wc->key, &m->key, err, errlen) == -1 ||
-	    pem("client_ca", wc->client_ca_file, wc->client_ca, &m->ca, err,
+	    pem("client_ca", ca_file(wc), wc->client_ca, &m->ca, err,
 	    errlen) == -1 ||
 	    tls_priority(wc, m->priority, sizeof(m->priority), err,
 	    errlen) == -1 || check_pair(wc, m, err, errlen) == -1) {

@@ -24,6 +24,8 @@
 #define TLS_PEM_MAX		(1024 * 1024)	/* bytes of one PEM file */
 #define TLS_PRIORITY_MAX	2048
 #define TLS_MHD_OPTIONS		8	/* what tls_mhd_options() may fill */
+/* The CA list client certificates meet when the config names none. */
+#define TLS_SYSTEM_CA		"/etc/ssl/certs/ca-certificates.crt"
 
 struct MHD_Connection;
 struct MHD_OptionItem;

@@ -330,6 +330,19 @@ users(struct ywalk *w, struct webcfg *wc, yaml_node_t *n)
 }
 
 static int
+add_excluded(struct ywalk *w, const char *path, const char *s, void *arg)
+{
+	struct webcfg	*wc = arg;
+
+	if (*s != '/')
+		return ywalk_problem(w, path, "\"%.64s\" does not start with /", s);
+	if (wc->nexcluded == WEBCFG_LIST_MAX)
+		return ywalk_problem(w, path, "more than %d paths",
+		    WEBCFG_LIST_MAX);
+	return set_str(w, path, &wc->excluded[wc->nexcluded++], s);
+}
+
+static int
 top_entry(struct ywalk *w, struct yentry *e, void *arg)
 {
 	struct parse	*p = arg;
@@ -340,6 +353,9 @@ top_entry(struct ywalk *w, struct yentry *e, void *arg)
 		return ywalk_mapping(w, e->path + 1, e->value, http_entry, p->wc);
 	if (strcmp(e->key, "basic_auth_users") == 0)
 		return users(w, p->wc, e->value);
+	if (strcmp(e->key, "basic_auth_excluded_paths") == 0)
+		return ywalk_strings(w, e->path + 1, e->value, add_excluded,
+		    p->wc);
 	if (strcmp(e->key, "rate_limit") == 0)
 		return ywalk_problem(w, e->path + 1, "not supported by haled");
 	return ywalk_problem(w, e->path + 1, "unknown field");
@@ -380,10 +396,6 @@ check_tls(struct ywalk *w, struct parse *p)
 	if (ca && wc->client_auth == WEBCFG_NO_CLIENT_CERT)
 		return ywalk_problem(w, TLS ".client_ca_file", "set, but "
 		    "client_auth_type is NoClientCert");
-	/* MHD asks for client certificates only when it has a CA list. */
-	if (!ca && wc->client_auth != WEBCFG_NO_CLIENT_CERT)
-		return ywalk_problem(w, TLS ".client_ca_file", "needed with "
-		    "client_auth_type %s", client_auth_names[wc->client_auth]);
 	if (wc->min_version > wc->max_version)
 		return ywalk_problem(w, TLS ".min_version", "%s is above "
 		    "max_version %s", tls_version_name(wc->min_version),
@@ -500,8 +512,11 @@ webcfg_equal(const struct webcfg *a, const struct webcfg *b)
 	    a->prefer_server_cipher_suites != b->prefer_server_cipher_suites ||
 	    a->http2 != b->http2 || a->nciphers != b->nciphers ||
 	    a->ncurves != b->ncurves || a->nheaders != b->nheaders ||
-	    a->nusers != b->nusers)
+	    a->nusers != b->nusers || a->nexcluded != b->nexcluded)
 		return 0;
+	for (i = 0; i < a->nexcluded; i++)
+		if (strcmp(a->excluded[i], b->excluded[i]) != 0)
+			return 0;
 	/* The names are the tables' static strings. */
 	for (i = 0; i < a->nciphers; i++)
 		if (a->ciphers[i] != b->ciphers[i])
@@ -542,5 +557,7 @@ webcfg_free(struct webcfg *wc)
 		free((void *)(uintptr_t)wc->users[i].hash);
 	}
 	free(wc->users);
+	for (i = 0; i < wc->nexcluded; i++)
+		free(wc->excluded[i]);
 	free(wc);
 }

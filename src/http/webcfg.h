@@ -69,6 +69,9 @@ struct webcfg {
 	size_t			 nheaders;
 	struct basicauth_user	*users;		/* owned strings */
 	size_t			 nusers;
+	/* basic_auth_excluded_paths: parsed, not applied (see README). */
+	char			*excluded[WEBCFG_LIST_MAX];
+	size_t			 nexcluded;
 };
 
 /*
