@@ -5,6 +5,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/auth.c %reldir%/auth.h \
 	%reldir%/gzip.c %reldir%/gzip.h \
 	%reldir%/httpd.c %reldir%/httpd.h \
+	%reldir%/httpd_listen.c %reldir%/httpd_listen.h \
 	%reldir%/routes.c %reldir%/routes.h \
 	%reldir%/scrape.c %reldir%/scrape.h \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
