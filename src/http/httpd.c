@@ -28,6 +28,15 @@
  * after the answer. Any other is answered on the second call: answering
  * on the first would make MHD close the connection after the response,
  * and the next scrape could not reuse it.
+ *
+ * TLS (the web config file): MHD fixes a daemon's certificate, key, CA
+ * list and GnuTLS priorities when it starts. New ones are applied by
+ * stopping each listener's daemon and starting another on the same
+ * listening socket (MHD_quiesce_daemon, MHD_OPTION_LISTEN_SOCKET):
+ * unlike MHD_OPTION_HTTPS_CERT_CALLBACK, which would swap only the
+ * certificate, this applies every field alike (versions, ciphers, client
+ * CAs, TLS on or off), and the address is never unbound. The price: the
+ * connections open at that moment are closed.
  */
 #include "http/httpd.h"
 
