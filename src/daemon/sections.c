@@ -19,6 +19,7 @@ enum section {
 	SECTION_ADMIN_TOKEN,
 	SECTION_ADMIN_USER,
 	SECTION_ADMIN_HASH,
+	SECTION_WEB_CONFIG_FILE,
 };
 
 static void
@@ -105,6 +106,21 @@ parse_admin_hash(const cJSON *v, const char *path, struct confjson *j,
 	parse_secret(v, path, j, out, auth_check_hash);
 }
 
+/* web.config_file: only a name here; webreload reads the file. */
+static void
+parse_web_config_file(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	if (confjson_want_string(j, path, v) == -1)
+		return;
+	if (v->valuestring[0] == '\0') {
+		confjson_problem(j, path, "must not be empty");
+		return;
+	}
+	if ((*out = strdup(v->valuestring)) == NULL)
+		confjson_problem(j, "config", "out of memory");
+}
+
 const struct config_section sections_table[] = {
 	[SECTION_CHECKS] = { "checks", parse_checks, free_checks, NULL },
 	[SECTION_REMEDIATION] = { "remediation", parse_remediation,
@@ -116,6 +132,8 @@ const struct config_section sections_table[] = {
 	[SECTION_ADMIN_USER] = { "web.admin_user", parse_admin_user, free,
 	    "web.admin_password_hash" },
 	[SECTION_ADMIN_HASH] = { "web.admin_password_hash", parse_admin_hash,
+	    free, NULL },
+	[SECTION_WEB_CONFIG_FILE] = { "web.config_file", parse_web_config_file,
 	    free, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
@@ -144,6 +162,14 @@ sections_auth(const struct config *cfg, struct auth_config *a)
 	a->token = config_section(cfg, SECTION_ADMIN_TOKEN);
 	a->user = config_section(cfg, SECTION_ADMIN_USER);
 	a->hash = config_section(cfg, SECTION_ADMIN_HASH);
+}
+
+const char *
+sections_web_config_file(const struct config *cfg, const struct config_flags *f)
+{
+	if (f->web_config_file != NULL)
+		return f->web_config_file;
+	return config_section(cfg, SECTION_WEB_CONFIG_FILE);
 }
 
 int

@@ -23,6 +23,9 @@ const struct remedy_config *sections_remediation(const struct config *);
 const struct notify_config *sections_notify(const struct config *);
 /* web.admin_*: pointers into the config. */
 void	sections_auth(const struct config *, struct auth_config *);
+/* --web.config.file, else web.config_file; NULL: none. */
+const char *sections_web_config_file(const struct config *,
+	    const struct config_flags *);
 /* --dry-run or remediation.dry_run. */
 int	sections_dry_run(const struct config *, const struct config_flags *);
 
