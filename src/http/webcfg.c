@@ -30,14 +30,15 @@ struct parse {
 	int		 have_auth_type;
 };
 
+/* A copy of s (NULL: nothing set) of at most max bytes. */
 static int
-set_str(struct ywalk *w, const char *path, char **dst, const char *s)
+set_str(struct ywalk *w, const char *path, char **dst, const char *s,
+    size_t max)
 {
 	if (s == NULL)
 		return 0;
-	if (strlen(s) > WEBCFG_VALUE_MAX)
-		return ywalk_problem(w, path, "longer than %d bytes",
-		    WEBCFG_VALUE_MAX);
+	if (strlen(s) > max)
+		return ywalk_problem(w, path, "longer than %zu bytes", max);
 	if ((*dst = strdup(s)) == NULL)
 		return ywalk_problem(w, path, "out of memory");
 	return 0;
@@ -55,11 +56,11 @@ set_file(struct ywalk *w, struct parse *p, const char *path, char **dst,
 		return -1;
 	if (s == NULL || *s == '\0')
 		return 0;
+	if (s[0] == '/' || p->dir == NULL)
+		return set_str(w, path, dst, s, WEBCFG_VALUE_MAX);
 	if (strlen(s) > WEBCFG_VALUE_MAX)
 		return ywalk_problem(w, path, "longer than %d bytes",
 		    WEBCFG_VALUE_MAX);
-	if (s[0] == '/' || p->dir == NULL)
-		return set_str(w, path, dst, s);
 	len = strlen(p->dir) + 1 + strlen(s) + 1;
 	if ((*dst = malloc(len)) == NULL)
 		return ywalk_problem(w, path, "out of memory");
@@ -67,6 +68,7 @@ set_file(struct ywalk *w, struct parse *p, const char *path, char **dst,
 	return 0;
 }
 
+/* Inline PEM text (cert, key, client_ca). */
 static int
 set_inline(struct ywalk *w, const char *path, char **dst, const yaml_node_t *n)
 {
@@ -76,11 +78,7 @@ set_inline(struct ywalk *w, const char *path, char **dst, const yaml_node_t *n)
 		return -1;
 	if (s == NULL || *s == '\0')
 		return 0;
-	if (strlen(s) > TLS_PEM_MAX)
-		return ywalk_problem(w, path, "longer than %d bytes", TLS_PEM_MAX);
-	if ((*dst = strdup(s)) == NULL)
-		return ywalk_problem(w, path, "out of memory");
-	return 0;
+	return set_str(w, path, dst, s, TLS_PEM_MAX);
 }
 
 static const char *const client_auth_names[] = {
@@ -262,8 +260,8 @@ header_entry(struct ywalk *w, struct yentry *e, void *arg)
 	if (check_header(w, e->path, e->key, v) == -1)
 		return -1;
 	h = &wc->headers[wc->nheaders];
-	if (set_str(w, e->path, &h->name, e->key) == -1 ||
-	    set_str(w, e->path, &h->value, v) == -1)
+	if (set_str(w, e->path, &h->name, e->key, WEBCFG_VALUE_MAX) == -1 ||
+	    set_str(w, e->path, &h->value, v, WEBCFG_VALUE_MAX) == -1)
 		return -1;
 	wc->nheaders++;
 	return 0;
@@ -339,7 +337,8 @@ add_excluded(struct ywalk *w, const char *path, const char *s, void *arg)
 	if (wc->nexcluded == WEBCFG_LIST_MAX)
 		return ywalk_problem(w, path, "more than %d paths",
 		    WEBCFG_LIST_MAX);
-	return set_str(w, path, &wc->excluded[wc->nexcluded++], s);
+	return set_str(w, path, &wc->excluded[wc->nexcluded++], s,
+	    WEBCFG_VALUE_MAX);
 }
 
 static int
