@@ -32,7 +32,9 @@ leaf server ca "subjectAltName=IP:127.0.0.1"
 leaf server2 ca "subjectAltName=IP:127.0.0.1"
 leaf client ca "extendedKeyUsage=clientAuth"
 leaf foreign otherca "extendedKeyUsage=clientAuth"
-[ -s "$D/foreign.crt" ] && [ -s "$D/server2.crt" ] || fail "openssl made no certificates"
+if [ ! -s "$D/foreign.crt" ] || [ ! -s "$D/server2.crt" ]; then
+	fail "openssl made no certificates"
+fi
 ok "certificates made"
 
 # Relative names: exporter-toolkit reads them from the web config's directory.
@@ -104,6 +106,22 @@ fingerprint() {
 	pem=$(openssl s_client -connect "127.0.0.1:$HALE_PORT" </dev/null 2>/dev/null) || true
 	openssl x509 -noout -fingerprint -sha256 <<<"$pem" 2>/dev/null || true
 }
+metric_is() { [ "$(metric "$1")" = "$2" ]; }
+status_is() {	# CODE PATH [CURL ARGS...]
+	local want=$1
+	shift
+	[ "$(http_status "$@")" = "$want" ]
+}
+serves_max_age() {	# N: the HSTS header says max-age=N
+	local h
+	h=$(curl -s --max-time 2 -D - -o /dev/null "$HALE_URL/healthz" | tr -d '\r') || return 1
+	[[ $'\n'$h$'\n' == *$'\n'"Strict-Transport-Security: max-age=$1"$'\n'* ]]
+}
+cert_changed() {	# OLD: the served certificate is another one
+	local fp
+	fp=$(fingerprint)
+	[ -n "$fp" ] && [ "$fp" != "$1" ]
+}
 
 # --- reloads: no fd leak, a changed file restarts the listener ---
 assert_eq 1 "$(metric hale_web_config_last_reload_successful)" "the metric says 1"
@@ -111,9 +129,7 @@ before=$(fds)
 for i in 1 2 3 4 5 6; do
 	sed -i "s/max-age=[0-9]*/max-age=$i/" "$web"
 	kill -HUP "$HALE_PID"
-	wait_until $((5 * HALE_SLOW)) eval \
-	    '[ "$(curl -s --max-time 2 -D - -o /dev/null "$HALE_URL/healthz" | tr -d "\r" | grep -c "max-age='$i'\$")" = 1 ]' ||
-		fail "reload $i not applied"
+	wait_until $((5 * HALE_SLOW)) serves_max_age "$i" || fail "reload $i not applied"
 done
 after=$(fds)
 assert_eq "$before" "$after" "open fds before and after 6 reloads"
@@ -123,7 +139,7 @@ ok "6 reloads applied, $after fds before and after"
 cp "$web" "$D/good.yml"
 printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_versoin: TLS13\n' >"$web"
 kill -HUP "$HALE_PID"
-wait_until $((5 * HALE_SLOW)) eval '[ "$(metric hale_web_config_last_reload_successful)" = 0 ]' ||
+wait_until $((5 * HALE_SLOW)) metric_is hale_web_config_last_reload_successful 0 ||
 	fail "the metric did not turn 0"
 assert_eq 200 "$(http_status /healthz)" "still served over TLS after the bad reload"
 log=$(cat "$HALE_LOG")
@@ -134,7 +150,7 @@ n=$(grep -c 'min_versoin' "$HALE_LOG" || true)
 assert_eq 1 "$n" "the same error is logged once"
 cp "$D/good.yml" "$web"
 kill -HUP "$HALE_PID"
-wait_until $((5 * HALE_SLOW)) eval '[ "$(metric hale_web_config_last_reload_successful)" = 1 ]' ||
+wait_until $((5 * HALE_SLOW)) metric_is hale_web_config_last_reload_successful 1 ||
 	fail "the metric did not turn 1 again"
 ok "broken web config at reload: old one kept, metric 0, logged once"
 
@@ -145,7 +161,7 @@ cp "$D/server2.crt" "$D/new.crt"
 cp "$D/server2.key" "$D/new.key"
 mv "$D/new.key" "$D/server.key"
 mv "$D/new.crt" "$D/server.crt"
-wait_until $((25 * HALE_SLOW)) eval '[ "$(fingerprint)" != "$fp1" ] && [ -n "$(fingerprint)" ]' ||
+wait_until $((25 * HALE_SLOW)) cert_changed "$fp1" ||
 	fail "the new certificate was not picked up within 25 s"
 fp2=$(openssl x509 -noout -fingerprint -sha256 -in "$D/server2.crt")
 assert_eq "$fp2" "$(fingerprint)" "the served certificate is the new one"
@@ -160,7 +176,7 @@ tls_server_config:
   client_ca_file: ca.crt
 EOF
 kill -HUP "$HALE_PID"
-wait_until $((5 * HALE_SLOW)) eval '[ "$(http_status /healthz --cert "$D/client.crt" --key "$D/client.key")" = 200 ]' ||
+wait_until $((5 * HALE_SLOW)) status_is 200 /healthz --cert "$D/client.crt" --key "$D/client.key" ||
 	fail "the right client certificate is not accepted"
 body=$(curl -s --max-time 5 "$HALE_URL/metrics" || true)
 assert_not_contains "$body" "hale_build_info" "no client certificate: no data"
@@ -177,7 +193,7 @@ ok "RequireAndVerifyClientCert: no cert and a foreign one refused, the right one
 # --- TLS 1.3 only, then back to plain HTTP by dropping the file's TLS ---
 printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS13\n' >"$web"
 kill -HUP "$HALE_PID"
-wait_until $((5 * HALE_SLOW)) eval '[ "$(http_status /healthz --tls-max 1.2)" = 000 ]' ||
+wait_until $((5 * HALE_SLOW)) status_is 000 /healthz --tls-max 1.2 ||
 	fail "min_version TLS13 not applied"
 assert_eq 200 "$(http_status /healthz --tlsv1.3)" "TLS 1.3 accepted"
 ok "min_version TLS13: TLS 1.2 refused"
