@@ -486,8 +486,8 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	memset(&resp, 0, sizeof(resp));
 	buf_init(&resp.body);
 	why = refuse(&resp, conn, hc, version);
-	if (why == NULL && h->web.tls != NULL && (why = tls_client_refused(conn,
-	    h->web.tls->client_auth)) != NULL)
+	if (why == NULL && h->web.tls != NULL &&
+	    (why = tls_client_refused(conn, h->web.tls)) != NULL)
 		httpd_text(&resp, 403, "forbidden: no trusted client certificate");
 	if (hc != NULL && !hc->announced && why == NULL && !has_body(conn)) {
 		hc->waiting = 0;

@@ -9,6 +9,7 @@
  */
 #include "http/tls.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -319,6 +320,11 @@ tls_load(const struct webcfg *wc, struct tls_material **out, char *err,
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return err_set(err, errlen, "out of memory");
 	m->client_auth = wc->client_auth;
+	for (; m->nsans < wc->nsans; m->nsans++)
+		if ((m->sans[m->nsans] = strdup(wc->sans[m->nsans])) == NULL) {
+			tls_free(m);
+			return err_set(err, errlen, "out of memory");
+		}
 	if (pem("cert", wc->cert_file, wc->cert, &m->cert, err, errlen) == -1 ||
 	    pem("key", wc->key_file, wc->key, &m->key, err, errlen) == -1 ||
 	    pem("client_ca", ca_file(wc), wc->client_ca, &m->ca, err,
@@ -343,6 +349,8 @@ tls_free(struct tls_material *m)
 		free(m->key);
 	}
 	free(m->ca);
+	while (m->nsans > 0)
+		free(m->sans[--m->nsans]);
 	free(m);
 }
 
@@ -357,6 +365,13 @@ tls_equal(const struct tls_material *a, const struct tls_material *b)
 {
 	if (a == NULL || b == NULL)
 		return a == b;
+	size_t	 i;
+
+	if (a->nsans != b->nsans)
+		return 0;
+	for (i = 0; i < a->nsans; i++)
+		if (strcmp(a->sans[i], b->sans[i]) != 0)
+			return 0;
 	return a->client_auth == b->client_auth && same(a->cert, b->cert) &&
 	    same(a->key, b->key) && same(a->ca, b->ca) &&
 	    strcmp(a->priority, b->priority) == 0;
@@ -381,28 +396,90 @@ tls_mhd_options(struct tls_material *m, struct MHD_OptionItem *items)
 	items[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 }
 
-const char *
-tls_client_refused(struct MHD_Connection *conn, enum webcfg_client_auth a)
+/* A SAN as Go prints it: names as they are, addresses in their text form. */
+static int
+san_text(int type, const char *raw, size_t len, char *out, size_t cap)
 {
+	switch (type) {
+	case GNUTLS_SAN_DNSNAME:
+	case GNUTLS_SAN_RFC822NAME:
+	case GNUTLS_SAN_URI:
+		if (len >= cap || memchr(raw, '\0', len) != NULL)
+			return -1;
+		memcpy(out, raw, len);
+		out[len] = '\0';
+		return 0;
+	case GNUTLS_SAN_IPADDRESS:
+		if (len == 4)
+			return inet_ntop(AF_INET, raw, out, (socklen_t)cap) ? 0 : -1;
+		if (len == 16)
+			return inet_ntop(AF_INET6, raw, out, (socklen_t)cap) ? 0 :
+			    -1;
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+/* Whether the client's own certificate (the first) names an allowed SAN. */
+static int
+san_allowed(const gnutls_datum_t *peer, const struct tls_material *m)
+{
+	gnutls_x509_crt_t	 crt;
+	char			 raw[1024], text[1024];
+	size_t			 len, i;
+	unsigned		 seq, critical;
+	int			 type, found = 0;
+
+	if (gnutls_x509_crt_init(&crt) < 0)
+		return 0;
+	if (gnutls_x509_crt_import(crt, peer, GNUTLS_X509_FMT_DER) < 0) {
+		gnutls_x509_crt_deinit(crt);
+		return 0;
+	}
+	for (seq = 0; !found; seq++) {
+		len = sizeof(raw);
+		type = gnutls_x509_crt_get_subject_alt_name(crt, seq, raw, &len,
+		    &critical);
+		if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		if (type < 0 || san_text(type, raw, len, text, sizeof(text)) == -1)
+			continue;
+		for (i = 0; i < m->nsans && !found; i++)
+			found = strcmp(text, m->sans[i]) == 0;
+	}
+	gnutls_x509_crt_deinit(crt);
+	return found;
+}
+
+const char *
+tls_client_refused(struct MHD_Connection *conn, const struct tls_material *m)
+{
+	enum webcfg_client_auth		 a = m->client_auth;
 	const union MHD_ConnectionInfo	*ci;
 	const gnutls_datum_t		*peers;
 	gnutls_session_t		 s;
 	unsigned			 n = 0, status = 0;
 
-	if (a == WEBCFG_NO_CLIENT_CERT || a == WEBCFG_REQUEST_CLIENT_CERT)
+	if (m->nsans == 0 && (a == WEBCFG_NO_CLIENT_CERT ||
+	    a == WEBCFG_REQUEST_CLIENT_CERT))
 		return NULL;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (ci == NULL || ci->tls_session == NULL)
 		return "no TLS session";
 	s = ci->tls_session;
 	peers = gnutls_certificate_get_peers(s, &n);
+	/* exporter-toolkit refuses a client without one when SANs are set. */
 	if (peers == NULL || n == 0)
-		return a == WEBCFG_VERIFY_CLIENT_CERT_IF_GIVEN ? NULL :
-		    "no client certificate";
-	if (a == WEBCFG_REQUIRE_ANY_CLIENT_CERT)
-		return NULL;
-	if (gnutls_certificate_type_get(s) != GNUTLS_CRT_X509 ||
-	    gnutls_certificate_verify_peers2(s, &status) < 0 || status != 0)
+		return a == WEBCFG_VERIFY_CLIENT_CERT_IF_GIVEN && m->nsans == 0 ?
+		    NULL : "no client certificate";
+	if (gnutls_certificate_type_get(s) != GNUTLS_CRT_X509)
+		return "client certificate not X.509";
+	if ((a == WEBCFG_VERIFY_CLIENT_CERT_IF_GIVEN ||
+	    a == WEBCFG_REQUIRE_AND_VERIFY_CLIENT_CERT) &&
+	    (gnutls_certificate_verify_peers2(s, &status) < 0 || status != 0))
 		return "client certificate not trusted";
+	if (m->nsans > 0 && !san_allowed(&peers[0], m))
+		return "client certificate names no allowed SAN";
 	return NULL;
 }

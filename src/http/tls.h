@@ -11,7 +11,8 @@
  * nothing. tls_client_refused() does the rest on each request from the
  * connection's GnuTLS session: RequireAny* needs a certificate, Verify*
  * and RequireAndVerify* need one that verifies against the CA list
- * (gnutls_certificate_verify_peers2, MHD's credentials hold the list).
+ * (gnutls_certificate_verify_peers2, MHD's credentials hold the list),
+ * and client_allowed_sans one that names an allowed SAN.
  * A refused client gets a 403 and never any data.
  */
 #ifndef HALE_TLS_H
@@ -63,6 +64,8 @@ struct tls_material {
 	char			*ca;	/* NULL: no client CA */
 	char			 priority[TLS_PRIORITY_MAX];
 	enum webcfg_client_auth	 client_auth;
+	char			*sans[WEBCFG_LIST_MAX];	/* client_allowed_sans */
+	size_t			 nsans;
 };
 
 /*
@@ -83,9 +86,11 @@ void	tls_mhd_options(struct tls_material *,
 	    struct MHD_OptionItem *items);
 /*
  * Why this request's client may not be served (a static string), or
- * NULL when it may.
+ * NULL when it may: client_auth_type, then client_allowed_sans (a DNS,
+ * e-mail, IP or URI name of the client's certificate equal to one of
+ * them, as exporter-toolkit compares).
  */
 const char *tls_client_refused(struct MHD_Connection *,
-	    enum webcfg_client_auth);
+	    const struct tls_material *);
 
 #endif

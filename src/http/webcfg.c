@@ -169,6 +169,17 @@ add_curve(struct ywalk *w, const char *path, const char *s, void *arg)
 }
 
 static int
+add_san(struct ywalk *w, const char *path, const char *s, void *arg)
+{
+	struct webcfg	*wc = arg;
+
+	if (wc->nsans == WEBCFG_LIST_MAX)
+		return ywalk_problem(w, path, "more than %d names",
+		    WEBCFG_LIST_MAX);
+	return set_str(w, path, &wc->sans[wc->nsans++], s, WEBCFG_VALUE_MAX);
+}
+
+static int
 tls_entry(struct ywalk *w, struct yentry *e, void *arg)
 {
 	struct parse	*p = arg;
@@ -201,7 +212,7 @@ tls_entry(struct ywalk *w, struct yentry *e, void *arg)
 		return ywalk_bool(w, e->path, e->value,
 		    &wc->prefer_server_cipher_suites);
 	if (strcmp(k, "client_allowed_sans") == 0)
-		return ywalk_problem(w, e->path, "not supported by haled");
+		return ywalk_strings(w, e->path, e->value, add_san, wc);
 	return ywalk_problem(w, e->path, "unknown field");
 }
 
@@ -511,8 +522,12 @@ webcfg_equal(const struct webcfg *a, const struct webcfg *b)
 	    a->prefer_server_cipher_suites != b->prefer_server_cipher_suites ||
 	    a->http2 != b->http2 || a->nciphers != b->nciphers ||
 	    a->ncurves != b->ncurves || a->nheaders != b->nheaders ||
-	    a->nusers != b->nusers || a->nexcluded != b->nexcluded)
+	    a->nusers != b->nusers || a->nexcluded != b->nexcluded ||
+	    a->nsans != b->nsans)
 		return 0;
+	for (i = 0; i < a->nsans; i++)
+		if (strcmp(a->sans[i], b->sans[i]) != 0)
+			return 0;
 	for (i = 0; i < a->nexcluded; i++)
 		if (strcmp(a->excluded[i], b->excluded[i]) != 0)
 			return 0;
@@ -558,5 +573,7 @@ webcfg_free(struct webcfg *wc)
 	free(wc->users);
 	for (i = 0; i < wc->nexcluded; i++)
 		free(wc->excluded[i]);
+	for (i = 0; i < wc->nsans; i++)
+		free(wc->sans[i]);
 	free(wc);
 }

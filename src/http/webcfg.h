@@ -64,6 +64,9 @@ struct webcfg {
 	const char		*curves[WEBCFG_LIST_MAX];	/* Go names, static */
 	size_t			 ncurves;
 	int			 prefer_server_cipher_suites;
+	/* client_allowed_sans: a client certificate must name one of these. */
+	char			*sans[WEBCFG_LIST_MAX];
+	size_t			 nsans;
 	int			 http2;		/* accepted, MHD has no HTTP/2 */
 	struct webcfg_header	 headers[WEBCFG_HEADERS_MAX];
 	size_t			 nheaders;

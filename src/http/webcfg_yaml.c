@@ -158,7 +158,7 @@ ywalk_strings(struct ywalk *w, const char *path, yaml_node_t *n,
 		item = yaml_document_get_node(w->doc, *it);
 		if (ywalk_string(w, ipath, item, &s) == -1)
 			return -1;
-		if (s == NULL)
+		if (s == NULL || *s == '\0')
 			return ywalk_problem(w, ipath, "is empty");
 		if (fn(w, ipath, s, arg) == -1)
 			return -1;

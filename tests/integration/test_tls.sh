@@ -30,7 +30,8 @@ ca ca
 ca otherca
 leaf server ca "subjectAltName=IP:127.0.0.1"
 leaf server2 ca "subjectAltName=IP:127.0.0.1"
-leaf client ca "extendedKeyUsage=clientAuth"
+leaf client ca "extendedKeyUsage=clientAuth
+subjectAltName=DNS:client.example,email:ops@example.com"
 leaf foreign otherca "extendedKeyUsage=clientAuth"
 if [ ! -s "$D/foreign.crt" ] || [ ! -s "$D/server2.crt" ]; then
 	fail "openssl made no certificates"
@@ -189,6 +190,19 @@ code=$(http_status /metrics --cert "$D/foreign.crt" --key "$D/foreign.key")
 body=$(http_get /metrics --cert "$D/client.crt" --key "$D/client.key")
 assert_contains "$body" "hale_build_info" "the CA's client certificate gets the metrics"
 ok "RequireAndVerifyClientCert: no cert and a foreign one refused, the right one served"
+
+# --- client_allowed_sans: the right CA is not enough, the name must fit ---
+cp "$web" "$D/mtls.yml"
+printf '  client_allowed_sans: [nobody.example]\n' >>"$web"
+kill -HUP "$HALE_PID"
+wait_until $((5 * HALE_SLOW)) status_is 403 /healthz --cert "$D/client.crt" --key "$D/client.key" ||
+	fail "a client certificate without an allowed SAN is not refused"
+cp "$D/mtls.yml" "$web"
+printf '  client_allowed_sans: [nobody.example, ops@example.com]\n' >>"$web"
+kill -HUP "$HALE_PID"
+wait_until $((5 * HALE_SLOW)) status_is 200 /healthz --cert "$D/client.crt" --key "$D/client.key" ||
+	fail "a client certificate with an allowed SAN (e-mail) is refused"
+ok "client_allowed_sans: 403 without an allowed name, 200 with one"
 
 # --- TLS 1.3 only, then back to plain HTTP by dropping the file's TLS ---
 printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS13\n' >"$web"

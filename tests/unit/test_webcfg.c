@@ -143,6 +143,29 @@ test_client_ca(void **state)
 }
 
 static void
+test_sans(void **state)
+{
+	const char		*y = "tls_server_config:\n  cert_file: server.crt\n"
+	    "  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n"
+	    "  client_ca_file: client_ca.pem\n"
+	    "  client_allowed_sans: [client.example, 10.0.0.1]\n";
+	struct webcfg		*wc;
+	struct tls_material	*m;
+	char			 err[512];
+
+	(void)state;
+	wc = webcfg_parse(y, strlen(y), DIR, err, sizeof(err));
+	assert_non_null(wc);
+	assert_int_equal(wc->nsans, 2);
+	assert_string_equal(wc->sans[1], "10.0.0.1");
+	assert_int_equal(tls_load(wc, &m, err, sizeof(err)), 0);
+	assert_int_equal(m->nsans, 2);
+	assert_string_equal(m->sans[0], "client.example");
+	tls_free(m);
+	webcfg_free(wc);
+}
+
+static void
 test_empty(void **state)
 {
 	struct webcfg	*wc;
@@ -221,8 +244,11 @@ static const struct {
 	    "  prefer_server_cipher_suites: maybe\n",
 	    "tls_server_config.prefer_server_cipher_suites: must be true or false" },
 	{ "tls_server_config:\n  cert_file: a\n  key_file: b\n"
-	    "  client_allowed_sans: [x]\n",
-	    "tls_server_config.client_allowed_sans: not supported" },
+	    "  client_allowed_sans: x\n",
+	    "tls_server_config.client_allowed_sans: must be a list, not a scalar" },
+	{ "tls_server_config:\n  cert_file: a\n  key_file: b\n"
+	    "  client_allowed_sans: [\"\"]\n",
+	    "tls_server_config.client_allowed_sans[0]: is empty" },
 	{ "http_server_config:\n  http2: 3\n",
 	    "http_server_config.http2: must be true or false" },
 	{ "http_server_config:\n  headers:\n    Authorization: x\n",
@@ -386,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_ciphers),
 		cmocka_unit_test(test_client_ca),
+		cmocka_unit_test(test_sans),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_hash_not_echoed),
