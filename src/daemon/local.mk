@@ -11,4 +11,4 @@ unit_tests += tests/unit/test_selfcheck tests/unit/test_privdrop
 sbin_PROGRAMS += src/haled
 src_haled_SOURCES = %reldir%/main.c
 src_haled_LDADD = $(HALE_LIBS)
-unit_tests += tests/unit/test_sdnotify
+unit_tests += tests/unit/test_sdnotify tests/unit/test_webreload
