@@ -205,7 +205,8 @@ status_line(const struct hale *h, char *out, size_t outlen)
 	    "docker %s%s%s", is.total, is.by_state[DOCKER_STATE_RUNNING],
 	    ps.active, refused, ds.up ? "up" : "unreachable at ",
 	    ds.up ? "" : h->cfg->docker_host,
-	    h->scrape.reload_ok ? "" : "; last reload failed, see the log");
+	    h->scrape.reload_ok && h->scrape.web_reload_ok ? "" :
+	    "; last reload failed, see the log");
 }
 
 /* Sends READY=1 (with `prefix` before it, if any) and the status. */
