@@ -204,7 +204,16 @@ wait_until $((5 * HALE_SLOW)) status_is 200 /healthz --cert "$D/client.crt" --ke
 	fail "a client certificate with an allowed SAN (e-mail) is refused"
 ok "client_allowed_sans: 403 without an allowed name, 200 with one"
 
-# --- TLS 1.3 only, then back to plain HTTP by dropping the file's TLS ---
+# --- cipher_suites: Go names become GnuTLS priorities (TLS 1.2) ---
+printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  max_version: TLS12\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]\n' >"$web"
+kill -HUP "$HALE_PID"
+wait_until $((5 * HALE_SLOW)) status_is 000 /healthz --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 ||
+	fail "a cipher suite left out of cipher_suites is still accepted"
+assert_eq 200 "$(http_status /healthz --ciphers ECDHE-ECDSA-AES256-GCM-SHA384)" "the listed suite"
+assert_eq 000 "$(http_status /healthz --tlsv1.3)" "max_version TLS12: no TLS 1.3"
+ok "cipher_suites and max_version applied"
+
+# --- TLS 1.3 only ---
 printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  min_version: TLS13\n' >"$web"
 kill -HUP "$HALE_PID"
 wait_until $((5 * HALE_SLOW)) status_is 000 /healthz --tls-max 1.2 ||
