@@ -2,7 +2,8 @@
 # The web config file against a running haled: TLS with certificates made
 # here by openssl (a CA, a server certificate, a client certificate from
 # that CA and one from another CA), the version floor, client certificates
-# required and verified, the configured headers, a broken file at reload
+# required and verified, client_allowed_sans, cipher_suites and
+# max_version, the configured headers, a broken file at reload
 # (the old config keeps serving, the metric says 0), certificate files
 # swapped on disk (picked up without SIGHUP), no fd leak across reloads,
 # and haled --probe over https. No Docker: only loopback.
