@@ -93,6 +93,7 @@ load(struct webreload *r, struct webcfg **wcp, struct tls_material **tlsp,
 {
 	struct webcfg		*wc;
 	struct tls_material	*tls = NULL;
+	char			 why[512];
 
 	*wcp = NULL;
 	*tlsp = NULL;
@@ -106,11 +107,12 @@ load(struct webreload *r, struct webcfg **wcp, struct tls_material **tlsp,
 		return -1;
 	names_set(r, wc);
 	stamps_take(r, r->stamp, 0);
-	if (tls_load(wc, &tls, err, errlen) == -1 ||
-	    apply_users(wc, err, errlen) == -1) {
+	/* Named like webcfg_load's own messages: the file, then the field. */
+	if (tls_load(wc, &tls, why, sizeof(why)) == -1 ||
+	    apply_users(wc, why, sizeof(why)) == -1) {
 		tls_free(tls);
 		webcfg_free(wc);
-		return -1;
+		return err_set(err, errlen, "%s: %s", r->path, why);
 	}
 	*wcp = wc;
 	*tlsp = tls;
