@@ -22,9 +22,9 @@
 #define WEBCFG_VALUE_MAX	4096	/* a header value, a file name */
 
 /*
- * The user list basicauth_set_users() takes (http/basicauth.h declares
- * the same struct; once both are in one tree, this one goes and
- * http/basicauth.h is included instead).
+ * A basic auth user as basicauth_set_users() (http/basicauth.h) takes
+ * them, so webcfg's array is handed over whole. Defined here only where
+ * http/basicauth.h is not part of the tree.
  */
 struct basicauth_user {
 	const char	*name;

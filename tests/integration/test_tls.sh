@@ -224,3 +224,4 @@ ok "min_version TLS13: TLS 1.2 refused"
 
 hale_stop || fail "haled did not stop cleanly"
 ok "haled stopped"
+echo "# test_tls: all passed"
