@@ -26,10 +26,14 @@
  * them, so webcfg's array is handed over whole. Defined here only where
  * http/basicauth.h is not part of the tree.
  */
+#if __has_include("http/basicauth.h")
+#include "http/basicauth.h"
+#else
 struct basicauth_user {
 	const char	*name;
 	const char	*hash;
 };
+#endif
 
 enum webcfg_client_auth {
 	WEBCFG_NO_CLIENT_CERT = 0,
