@@ -23,6 +23,7 @@
 #include "core/file.h"
 
 #define TLS	"tls_server_config"
+#define TLS_SANS_MAX	64	/* names looked at in a client certificate */
 
 static const struct tls_cipher ciphers[] = {
 	{ "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "RSA", "3DES-CBC", "SHA1" },
@@ -437,7 +438,8 @@ san_allowed(const gnutls_datum_t *peer, const struct tls_material *m)
 		gnutls_x509_crt_deinit(crt);
 		return 0;
 	}
-	for (seq = 0; !found; seq++) {
+	/* Bounded: a malformed extension may fail at every index alike. */
+	for (seq = 0; !found && seq < TLS_SANS_MAX; seq++) {
 		len = sizeof(raw);
 		type = gnutls_x509_crt_get_subject_alt_name(crt, seq, raw, &len,
 		    &critical);
