@@ -98,6 +98,7 @@ struct httpd {
 	unsigned			 max_connections;
 	struct httpd_options		 o;	/* the limits; listen is not kept */
 	struct httpd_web		 web;
+	int				 quiesced;	/* shutting down */
 	double				 header_timeout;	/* seconds */
 	double				 idle_timeout;
 	const struct httpd_route	*routes;
@@ -645,6 +646,9 @@ httpd_set_web(struct httpd *h, const struct httpd_web *web, char *err,
 	struct httpd_web	 old = h->web;
 	char			 again[256];
 
+	/* Its listening sockets are closed: nothing to restart on. */
+	if (h->quiesced)
+		return err_set(err, errlen, "shutting down");
 	h->web = *web;
 	if (restart_all(h, err, errlen) == 0)
 		return 0;
@@ -706,6 +710,7 @@ httpd_quiesce(struct httpd *h)
 	size_t	 i;
 	int	 fd;
 
+	h->quiesced = 1;
 	for (i = 0; i < h->nlst; i++) {
 		if (h->lst[i].mhd == NULL)
 			continue;
