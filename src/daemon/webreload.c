@@ -70,8 +70,10 @@ stamps_take(struct webreload *r, struct webreload_stamp st[4], int with_file)
 /*
  * The one place the web-wide basic auth users are applied, with
  * basicauth_set_users(..., wc->users, wc->nusers, err, errlen) from
- * http/basicauth.h. This build has no password check: a file with users
- * is refused, so no endpoint that was meant to be protected ever is not.
+ * http/basicauth.h: at start, and at a reload before the server switches
+ * (again with the running users if the switch fails). This build has no
+ * password check: a file with users is refused, so no endpoint that was
+ * meant to be protected ever is not.
  */
 static int
 apply_users(const struct webcfg *wc, char *err, size_t errlen)
@@ -108,9 +110,7 @@ load(struct webreload *r, struct webcfg **wcp, struct tls_material **tlsp,
 	names_set(r, wc);
 	stamps_take(r, r->stamp, 0);
 	/* Named like webcfg_load's own messages: the file, then the field. */
-	if (tls_load(wc, &tls, why, sizeof(why)) == -1 ||
-	    apply_users(wc, why, sizeof(why)) == -1) {
-		tls_free(tls);
+	if (tls_load(wc, &tls, why, sizeof(why)) == -1) {
 		webcfg_free(wc);
 		return err_set(err, errlen, "%s: %s", r->path, why);
 	}
@@ -135,10 +135,16 @@ int
 webreload_init(struct webreload *r, const char *path, char *err,
     size_t errlen)
 {
+	char	 why[512];
+
 	memset(r, 0, sizeof(*r));
 	if (set_path(r, path) == -1)
 		return err_set(err, errlen, "out of memory");
-	return load(r, &r->wc, &r->tls, err, errlen);
+	if (load(r, &r->wc, &r->tls, err, errlen) == -1)
+		return -1;
+	if (apply_users(r->wc, why, sizeof(why)) == -1)
+		return err_set(err, errlen, "%s: %s", r->path, why);
+	return 0;
 }
 
 void
@@ -184,7 +190,7 @@ webreload_reload(struct webreload *r, const char *path)
 	struct webcfg		*wc;
 	struct tls_material	*tls;
 	struct httpd_web	 web;
-	char			 err[512];
+	char			 err[512], why[512];
 
 	if (set_path(r, path) == -1) {
 		failed(r, "out of memory");
@@ -203,10 +209,18 @@ webreload_reload(struct webreload *r, const char *path)
 		    r->path != NULL ? r->path : ""));
 		return;
 	}
+	if (apply_users(wc, why, sizeof(why)) == -1) {
+		err_set(err, sizeof(err), "%s: %s", r->path, why);
+		webcfg_free(wc);
+		tls_free(tls);
+		failed(r, err);
+		return;
+	}
 	web.tls = tls;
 	web.headers = wc != NULL ? wc->headers : NULL;
 	web.nheaders = wc != NULL ? wc->nheaders : 0;
 	if (httpd_set_web(r->httpd, &web, err, sizeof(err)) == -1) {
+		(void)apply_users(r->wc, why, sizeof(why));
 		webcfg_free(wc);
 		tls_free(tls);
 		failed(r, err);
