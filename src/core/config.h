@@ -85,6 +85,7 @@ struct config_flags {
 	const char	*listen[CONFIG_LISTEN_MAX];
 	size_t		 nlisten;
 	const char	*config_file;
+	const char	*web_config_file;	/* --web.config.file */
 	const char	*sysfs;
 	const char	*procfs;
 	const char	*docker_host;

@@ -23,6 +23,9 @@ static const struct flag flags[] = {
 	    "[HOST]:PORT to serve on; repeat for several (default " CONFIG_DEFAULT_LISTEN ")" },
 	{ "config.file", FLAG_VALUE,
 	    "JSON config file (default " CONFIG_DEFAULT_FILE ", may be absent)" },
+	{ "web.config.file", FLAG_VALUE,
+	    "exporter-toolkit web config (YAML): TLS, response headers, basic "
+	    "auth users (default: web.config_file in the JSON file, else none)" },
 	{ "path.sysfs", FLAG_VALUE, "sysfs mount point (default /sys)" },
 	{ "path.procfs", FLAG_VALUE, "procfs mount point (default /proc)" },
 	{ "docker.host", FLAG_VALUE,
@@ -40,8 +43,9 @@ static const struct flag flags[] = {
 	{ "dry-run", FLAG_BOOL,
 	    "remediation only logs and counts what it would do; no container is touched" },
 	{ "probe", FLAG_VALUE,
-	    "GET this http:// URL instead of running; exit 0 on a 2xx answer, 1 "
-	    "otherwise (a container HEALTHCHECK without curl)" },
+	    "GET this http:// or https:// URL instead of running; exit 0 on a 2xx "
+	    "answer, 1 otherwise (a container HEALTHCHECK without curl); https "
+	    "skips certificate verification only for a loopback address" },
 	{ "version", FLAG_BOOL, "print the version and exit" },
 	{ "help", FLAG_BOOL, "print this help and exit" },
 };
@@ -71,6 +75,8 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 		f->listen[f->nlisten++] = val;
 	} else if (strcmp(n, "config.file") == 0)
 		f->config_file = val;
+	else if (strcmp(n, "web.config.file") == 0)
+		f->web_config_file = val;
 	else if (strcmp(n, "path.sysfs") == 0)
 		f->sysfs = val;
 	else if (strcmp(n, "path.procfs") == 0)

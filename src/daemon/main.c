@@ -9,7 +9,8 @@
  *	         --> ready (READY=1 to systemd, watchdog and status timers)
  *	         --> ev_run
  *	SIGHUP  --> reload_cb: RELOADING=1, new config (modules first, then
- *	         what http reads) or keep the old one, READY=1
+ *	         what http reads) or keep the old one, the web config file
+ *	         (webreload, which also watches its files), READY=1
  *	SIGTERM --> stop_cb: STOPPING=1, quiesce httpd --> drain_cb until idle
  *	         --> ev_break --> httpd, then stop_docker in reverse order,
  *	         collector
@@ -39,6 +40,7 @@
 #include "daemon/sdnotify.h"
 #include "daemon/sections.h"
 #include "daemon/selfcheck.h"
+#include "daemon/webreload.h"
 #include "docker/curlev.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
@@ -65,6 +67,7 @@ struct hale {
 	struct basicauth	*ba;		/* Basic credentials, off the loop */
 	struct routes_ctx	 routes;	/* what the handlers read */
 	struct scrape		 scrape;	/* /metrics and its cache */
+	struct webreload	 web;		/* --web.config.file: TLS, headers */
 	struct cgroup_env	 cgenv;
 	struct collector	*collector;	/* NULL: no cgroup tree found */
 	struct curlev		*cv;		/* the one curl multi handle */
@@ -226,7 +229,8 @@ status_line(const struct hale *h, char *out, size_t outlen)
 	    "docker %s%s%s", is.total, is.by_state[DOCKER_STATE_RUNNING],
 	    ps.active, refused, ds.up ? "up" : "unreachable at ",
 	    ds.up ? "" : h->cfg->docker_host,
-	    h->scrape.reload_ok ? "" : "; last reload failed, see the log");
+	    h->scrape.reload_ok && h->scrape.web_reload_ok ? "" :
+	    "; last reload failed, see the log");
 }
 
 /* Sends READY=1 (with `prefix` before it, if any) and the status. */
@@ -385,6 +389,8 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		    LOG_S("file", config_file_path(&h->flags)),
 		    LOG_S("errors", errors.data != NULL ? errors.data : ""));
 		buf_free(&errors);
+		webreload_reload(&h->web, sections_web_config_file(h->cfg,
+		    &h->flags));
 		sd_ready(h, "");
 		return;
 	}
@@ -410,6 +416,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		    LOG_S("err", err));
 	scrape_invalidate(&h->scrape);
 	log_info("config reloaded", LOG_S("file", config_file_path(&h->flags)));
+	webreload_reload(&h->web, sections_web_config_file(cfg, &h->flags));
 	sd_ready(h, "");
 }
 
@@ -490,6 +497,7 @@ start_httpd(struct hale *h)
 	o.max_per_ip = h->cfg->max_connections_per_ip;
 	o.timeout_seconds = (unsigned)(h->cfg->conn_timeout_ms / 1000);
 	o.header_timeout_ms = h->cfg->header_timeout_ms;
+	webreload_web(&h->web, &o.web);
 	h->httpd = httpd_start(h->loop, &o, routes_table, &h->routes, err,
 	    sizeof(err));
 	if (h->httpd == NULL) {
@@ -497,6 +505,11 @@ start_httpd(struct hale *h)
 		return -1;
 	}
 	httpd_set_gate(h->httpd, routes_gate, &h->routes);
+	if (webreload_start(&h->web, h->loop, h->httpd, h->ba, &h->scrape,
+	    err, sizeof(err)) == -1) {
+		log_error("web config not applied", LOG_S("err", err));
+		return -1;
+	}
 	return 0;
 }
 
@@ -639,13 +652,15 @@ run(struct hale *h)
 	}
 	h->routes.ready = 1;
 	for (i = 0; i < h->cfg->nlisten; i++)
-		log_info("listening", LOG_S("address", h->cfg->listen[i]));
+		log_info("listening", LOG_S("address", h->cfg->listen[i]),
+		    LOG_S("tls", h->web.tls != NULL ? "on" : "off"));
 	log_info("haled started", LOG_S("version", PACKAGE_VERSION),
 	    LOG_S("revision", HALE_REVISION));
 	sd_ready(h, "");
 	sd_start_timers(h);
 	ev_run(h->loop, 0);
 	sd_stop_timers(h);
+	webreload_stop(&h->web);
 	httpd_stop(h->httpd);		/* first: it cancels what waits */
 	basicauth_free(h->ba);
 	stop_docker(h);
@@ -661,7 +676,7 @@ main(int argc, char **argv)
 {
 	struct hale	 h;
 	struct buf	 errors;
-	char		 err[256];
+	char		 err[512];
 	int		 rc;
 
 	memset(&h, 0, sizeof(h));
@@ -693,17 +708,27 @@ main(int argc, char **argv)
 		return EX_CONFIG_ERROR;
 	}
 	buf_free(&errors);
+	if (webreload_init(&h.web, sections_web_config_file(h.cfg, &h.flags),
+	    err, sizeof(err)) == -1) {
+		fprintf(stderr, "haled: invalid web config:\n%s\n", err);
+		webreload_free(&h.web);
+		config_free(h.cfg);
+		return EX_CONFIG_ERROR;
+	}
 	if (h.flags.check_config) {
 		printf("configuration ok (%s)\n", config_file_path(&h.flags));
+		webreload_free(&h.web);
 		config_free(h.cfg);
 		return 0;
 	}
 	apply_log_config(h.cfg);
 	if (h.flags.run_as != NULL && run_as(h.flags.run_as) == -1) {
+		webreload_free(&h.web);
 		config_free(h.cfg);
 		return 1;
 	}
 	if (h.cfg->docker_scope_project && find_self(&h) == -1) {
+		webreload_free(&h.web);
 		config_free(h.cfg);
 		return EX_CONFIG_ERROR;
 	}
@@ -715,6 +740,7 @@ main(int argc, char **argv)
 	curl_global_cleanup();
 	sdnotify_close(&h.sd);
 	scrape_free(&h.scrape);
+	webreload_free(&h.web);
 	config_free(h.cfg);
 	return rc;
 }

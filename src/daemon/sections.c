@@ -22,6 +22,7 @@ enum section {
 	SECTION_ADMIN_USER,
 	SECTION_ADMIN_HASH,
 	SECTION_OPEN_PATHS,
+	SECTION_WEB_CONFIG_FILE,
 };
 
 /* web.unauthenticated_paths */
@@ -166,6 +167,21 @@ parse_open_paths(const cJSON *v, const char *path, struct confjson *j,
 	*out = o;
 }
 
+/* web.config_file: only a name here; webreload reads the file. */
+static void
+parse_web_config_file(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	if (confjson_want_string(j, path, v) == -1)
+		return;
+	if (v->valuestring[0] == '\0') {
+		confjson_problem(j, path, "must not be empty");
+		return;
+	}
+	if ((*out = strdup(v->valuestring)) == NULL)
+		confjson_problem(j, "config", "out of memory");
+}
+
 const struct config_section sections_table[] = {
 	[SECTION_CHECKS] = { "checks", parse_checks, free_checks, NULL },
 	[SECTION_REMEDIATION] = { "remediation", parse_remediation,
@@ -180,6 +196,8 @@ const struct config_section sections_table[] = {
 	    free, NULL },
 	[SECTION_OPEN_PATHS] = { "web.unauthenticated_paths", parse_open_paths,
 	    free_open_paths, NULL },
+	[SECTION_WEB_CONFIG_FILE] = { "web.config_file", parse_web_config_file,
+	    free, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -207,6 +225,14 @@ sections_auth(const struct config *cfg, struct auth_config *a)
 	a->token = config_section(cfg, SECTION_ADMIN_TOKEN);
 	a->user = config_section(cfg, SECTION_ADMIN_USER);
 	a->hash = config_section(cfg, SECTION_ADMIN_HASH);
+}
+
+const char *
+sections_web_config_file(const struct config *cfg, const struct config_flags *f)
+{
+	if (f->web_config_file != NULL)
+		return f->web_config_file;
+	return config_section(cfg, SECTION_WEB_CONFIG_FILE);
 }
 
 int

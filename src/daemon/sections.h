@@ -26,6 +26,9 @@ void	sections_auth(const struct config *, struct auth_config *);
 /* web.unauthenticated_paths: 1 with them set, 0 when absent (the default). */
 int	sections_open_paths(const struct config *, const char *const **paths,
 	    size_t *n);
+/* --web.config.file, else web.config_file; NULL: none. */
+const char *sections_web_config_file(const struct config *,
+	    const struct config_flags *);
 /* --dry-run or remediation.dry_run. */
 int	sections_dry_run(const struct config *, const struct config_flags *);
 

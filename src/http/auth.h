@@ -74,5 +74,7 @@ int	auth_base64_decode(const char *in, size_t inlen, char *out,
 int	auth_check_token(const char *, char *err, size_t errlen);
 int	auth_check_user(const char *, char *err, size_t errlen);
 int	auth_check_hash(const char *, char *err, size_t errlen);
+/* A bcrypt hash ($2a$, $2b$, $2y$) by its form, as basic_auth_users takes. */
+int	auth_check_bcrypt(const char *, char *err, size_t errlen);
 
 #endif

@@ -401,6 +401,12 @@ basicauth_gate(void *arg, const struct httpd_request *req,
 	return 0;
 }
 
+size_t
+basicauth_users(const struct basicauth *ba, enum basicauth_realm realm)
+{
+	return ba->set[realm].n;
+}
+
 struct basicauth *
 basicauth_new(struct ev_loop *loop, char *err, size_t errlen)
 {

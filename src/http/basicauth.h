@@ -103,6 +103,8 @@ struct basicauth_stats {
 };
 
 void	basicauth_get_stats(const struct basicauth *, struct basicauth_stats *);
+/* How many users the realm has. */
+size_t	basicauth_users(const struct basicauth *, enum basicauth_realm);
 /* hale_http_auth_*: in basicauth_metrics.c. */
 void	basicauth_write_metrics(const struct basicauth *,
 	    struct metrics_writer *);

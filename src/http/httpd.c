@@ -40,6 +40,15 @@
  * listener's timer. A suspended connection sees no timeout and no hangup
  * (MHD does not watch it); httpd_stop cancels the tickets and resumes
  * every one first, as MHD_stop_daemon requires.
+ *
+ * TLS (the web config file): MHD fixes a daemon's certificate, key, CA
+ * list and GnuTLS priorities when it starts. New ones are applied by
+ * stopping each listener's daemon and starting another on the same
+ * listening socket (MHD_quiesce_daemon, MHD_OPTION_LISTEN_SOCKET):
+ * unlike MHD_OPTION_HTTPS_CERT_CALLBACK, which would swap only the
+ * certificate, this applies every field alike (versions, ciphers, client
+ * CAs, TLS on or off), and the address is never unbound. The price: the
+ * connections open at that moment are closed.
  */
 #include "http/httpd.h"
 
@@ -57,6 +66,9 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "http/httpd_route.h"
+#include "http/httpd_listen.h"
+#include "http/tls.h"
+#include "http/webcfg.h"
 
 /* The most a streamed body's reader is asked for at once. */
 #define STREAM_BLOCK	(32 * 1024)
@@ -105,12 +117,16 @@ struct listener {
 	ev_timer		 sweep;
 	struct hconn		*hconns;
 	unsigned		 conns;		/* open after the last run */
+	int			 fd;		/* listening socket kept between daemons */
 	char			 addr[128];
 };
 
 struct httpd {
 	struct ev_loop			*loop;
 	unsigned			 max_connections;
+	struct httpd_options		 o;	/* the limits; listen is not kept */
+	struct httpd_web		 web;
+	int				 quiesced;	/* shutting down */
 	double				 header_timeout;	/* seconds */
 	double				 idle_timeout;
 	const struct httpd_route	*routes;
@@ -412,7 +428,8 @@ answer(struct httpd *h, struct hconn *hc, const struct httpd_request *req,
 }
 
 static enum MHD_Result
-queue(struct MHD_Connection *conn, struct httpd_response *resp)
+queue(struct MHD_Connection *conn, struct httpd_response *resp,
+    const struct httpd_web *web)
 {
 	struct MHD_Response	*r;
 	enum MHD_Result		 rc;
@@ -448,6 +465,9 @@ queue(struct MHD_Connection *conn, struct httpd_response *resp)
 	for (i = 0; i < resp->nheaders; i++)
 		MHD_add_response_header(r, resp->headers[i].name,
 		    resp->headers[i].value);
+	for (i = 0; i < web->nheaders; i++)
+		MHD_add_response_header(r, web->headers[i].name,
+		    web->headers[i].value);
 	rc = MHD_queue_response(conn, resp->status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -530,6 +550,9 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 	memset(&resp, 0, sizeof(resp));
 	buf_init(&resp.body);
 	why = refuse(&resp, conn, hc, version);
+	if (why == NULL && h->web.tls != NULL &&
+	    (why = tls_client_refused(conn, h->web.tls)) != NULL)
+		httpd_text(&resp, 403, "forbidden: no trusted client certificate");
 	if (hc != NULL && !hc->announced && why == NULL && !has_body(conn)) {
 		hc->waiting = 0;
 		hc->announced = 1;
@@ -552,7 +575,7 @@ access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 		log_debug("http request", LOG_S("method", method),
 		    LOG_S("path", url), LOG_U("status", resp.status));
 	}
-	rc = queue(conn, &resp);
+	rc = queue(conn, &resp, &h->web);
 	buf_free(&resp.body);
 	return rc;
 }
@@ -571,82 +594,28 @@ mhd_logger(void *cls, const char *fmt, va_list ap)
 	log_debug("libmicrohttpd", LOG_S("detail", msg));
 }
 
-/* Resolves [HOST]:PORT; an empty host means every address (dual stack). */
-static int
-resolve(const char *addr, struct sockaddr_storage *ss, socklen_t *sslen,
-    int *any, uint16_t *port, char *err, size_t errlen)
-{
-	char		 host[128];
-	const char	*colon = strrchr(addr, ':');
-	struct addrinfo	 hints, *res;
-	size_t		 hlen;
-	int		 rc;
-
-	if (colon == NULL || (hlen = (size_t)(colon - addr)) >= sizeof(host))
-		return err_set(err, errlen, "%s: bad address", addr);
-	memcpy(host, addr, hlen);
-	host[hlen] = '\0';
-	*port = (uint16_t)atoi(colon + 1);
-	*any = hlen == 0;
-	if (*any)
-		return 0;
-	if (host[0] == '[' && hlen >= 2 && host[hlen - 1] == ']') {
-		memmove(host, host + 1, hlen - 2);
-		host[hlen - 2] = '\0';
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	if ((rc = getaddrinfo(host, colon + 1, &hints, &res)) != 0)
-		return err_set(err, errlen, "%s: %s", addr, gai_strerror(rc));
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*sslen = res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
-
 /*
- * MHD tells only that it failed; the errno of its bind or listen is still
- * there when it is one of these, and says what to do.
+ * A listener's MHD daemon: on its kept socket when it has one (a restart
+ * for new web settings), else bound to its address.
  */
-static void
-listen_failure(const char *addr, int e, char *err, size_t errlen)
-{
-	switch (e) {
-	case EADDRINUSE:
-		err_set(err, errlen, "%s: cannot listen: %s; stop what listens "
-		    "there or choose another --web.listen-address", addr,
-		    strerror(e));
-		break;
-	case EACCES:
-		err_set(err, errlen, "%s: cannot listen: %s; ports below 1024 "
-		    "need root or CAP_NET_BIND_SERVICE", addr, strerror(e));
-		break;
-	case EADDRNOTAVAIL:
-		err_set(err, errlen, "%s: cannot listen: %s; the host has no "
-		    "such address", addr, strerror(e));
-		break;
-	default:
-		err_set(err, errlen, "%s: cannot listen (address in use or not "
-		    "available); choose another --web.listen-address", addr);
-	}
-}
-
 static struct MHD_Daemon *
-start_daemon(struct httpd *h, struct listener *l,
-    const struct httpd_options *o, const char *addr, char *err, size_t errlen)
+start_daemon(struct httpd *h, struct listener *l, char *err, size_t errlen)
 {
+	const struct httpd_options *o = &h->o;
+	struct MHD_OptionItem	 tlsopt[TLS_MHD_OPTIONS + 1];
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = 0;
 	struct MHD_Daemon	*d;
+	const char		*addr = l->addr;
 	/* Suspend/resume adds MHD's wake-up pipe to its epoll set. */
 	unsigned		 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 				    MHD_ALLOW_SUSPEND_RESUME;
 	uint16_t		 port = 0;
 	int			 any;
 
-	if (resolve(addr, &ss, &sslen, &any, &port, err, errlen) == -1)
-		return NULL;
+	tls_mhd_options(h->web.tls, tlsopt);
+	if (h->web.tls != NULL)
+		flags |= MHD_USE_TLS;
 /* The logger goes first, or MHD logs the options before it on its own. */
 #define MHD_COMMON_OPTIONS						\
 	MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,			\
@@ -656,7 +625,19 @@ start_daemon(struct httpd *h, struct listener *l,
 	MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MAX,	\
 	MHD_OPTION_NOTIFY_CONNECTION, notify_connection, l,		\
 	MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,		\
-	MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL
+	MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,			\
+	MHD_OPTION_ARRAY, tlsopt
+	if (l->fd != -1) {
+		d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, h,
+		    MHD_COMMON_OPTIONS, MHD_OPTION_LISTEN_SOCKET, l->fd,
+		    MHD_OPTION_END);
+		if (d == NULL)
+			err_set(err, errlen, "%s: libmicrohttpd refused the web "
+			    "settings (see its log at debug level)", addr);
+		return d;
+	}
+	if (httpd_resolve(addr, &ss, &sslen, &any, &port, err, errlen) == -1)
+		return NULL;
 	if (any) {
 		d = MHD_start_daemon(flags | MHD_USE_DUAL_STACK, port, NULL,
 		    NULL, access_cb, h, MHD_COMMON_OPTIONS, MHD_OPTION_END);
@@ -671,78 +652,20 @@ start_daemon(struct httpd *h, struct listener *l,
 		    (struct sockaddr *)&ss, MHD_OPTION_END);
 #undef MHD_COMMON_OPTIONS
 	if (d == NULL)
-		listen_failure(addr, errno, err, errlen);
+		httpd_listen_failure(addr, errno, err, errlen);
 	return d;
 }
 
-struct httpd *
-httpd_start(struct ev_loop *loop, const struct httpd_options *o,
-    const struct httpd_route *routes, void *ctx, char *err, size_t errlen)
+/* The loop watches a (new) daemon's epoll fd and timeout. */
+static void
+listener_watch(struct listener *l)
 {
-	struct httpd		*h;
 	const union MHD_DaemonInfo *info;
-	size_t			 i;
 
-	if ((h = calloc(1, sizeof(*h))) == NULL) {
-		err_set(err, errlen, "out of memory");
-		return NULL;
-	}
-	h->loop = loop;
-	h->max_connections = o->max_connections;
-	h->idle_timeout = o->timeout_seconds;
-	h->header_timeout = o->header_timeout_ms > 0 ?
-	    (double)o->header_timeout_ms / 1000.0 : h->idle_timeout;
-	h->routes = routes;
-	h->ctx = ctx;
-	for (i = 0; i < o->nlisten && i < sizeof(h->lst) / sizeof(h->lst[0]); i++) {
-		struct listener *l = &h->lst[i];
-
-		l->httpd = h;
-		ev_init(&l->sweep, sweep_cb);
-		l->sweep.repeat = SWEEP_INTERVAL;
-		l->sweep.data = l;
-		snprintf(l->addr, sizeof(l->addr), "%s", o->listen[i]);
-		if ((l->mhd = start_daemon(h, l, o, o->listen[i], err,
-		    errlen)) == NULL)
-			goto fail;
-		h->nlst++;
-		info = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_EPOLL_FD);
-		ev_io_init(&l->io, io_cb, info->epoll_fd, EV_READ);
-		l->io.data = l;
-		ev_io_start(loop, &l->io);
-		ev_timer_init(&l->timer, timer_cb, 0., 0.);
-		l->timer.data = l;
-		listener_rearm(l);
-	}
-	return h;
-fail:
-	httpd_stop(h);
-	return NULL;
-}
-
-void
-httpd_quiesce(struct httpd *h)
-{
-	size_t	 i;
-	int	 fd;
-
-	for (i = 0; i < h->nlst; i++) {
-		if ((fd = MHD_quiesce_daemon(h->lst[i].mhd)) != -1)
-			close(fd);
-		/* Let MHD notice the closed listener at once. */
-		listener_run(&h->lst[i]);
-	}
-}
-
-unsigned
-httpd_connections(struct httpd *h)
-{
-	unsigned	 n = 0;
-	size_t		 i;
-
-	for (i = 0; i < h->nlst; i++)
-		n += listener_connections(&h->lst[i]);
-	return n;
+	info = MHD_get_daemon_info(l->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	ev_io_set(&l->io, info->epoll_fd, EV_READ);
+	ev_io_start(l->httpd->loop, &l->io);
+	listener_rearm(l);
 }
 
 /* MHD_stop_daemon must find no connection suspended. */
@@ -760,6 +683,141 @@ listener_release_waiting(struct listener *l)
 	}
 }
 
+/*
+ * A new daemon on the old one's socket. The old one goes first: its
+ * connections close (MHD has no way to hand them over) and a listener
+ * never has two daemons. The socket stays in l->fd, so a failed start
+ * can be retried with other settings.
+ */
+static int
+listener_restart(struct listener *l, char *err, size_t errlen)
+{
+	struct ev_loop	*loop = l->httpd->loop;
+	int		 fd;
+
+	if (l->mhd != NULL) {
+		if ((fd = MHD_quiesce_daemon(l->mhd)) == -1)
+			return err_set(err, errlen, "%s: cannot take the listening "
+			    "socket over from libmicrohttpd", l->addr);
+		l->fd = fd;
+		listener_release_waiting(l);
+		ev_io_stop(loop, &l->io);
+		ev_timer_stop(loop, &l->timer);
+		MHD_stop_daemon(l->mhd);
+		l->mhd = NULL;
+	}
+	if ((l->mhd = start_daemon(l->httpd, l, err, errlen)) == NULL)
+		return -1;
+	listener_watch(l);
+	return 0;
+}
+
+static int
+restart_all(struct httpd *h, char *err, size_t errlen)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < h->nlst; i++)
+		if (listener_restart(&h->lst[i], err, errlen) == -1)
+			rc = -1;
+	return rc;
+}
+
+int
+httpd_set_web(struct httpd *h, const struct httpd_web *web, char *err,
+    size_t errlen)
+{
+	struct httpd_web	 old = h->web;
+	char			 again[256];
+
+	/* Its listening sockets are closed: nothing to restart on. */
+	if (h->quiesced)
+		return err_set(err, errlen, "shutting down");
+	h->web = *web;
+	if (restart_all(h, err, errlen) == 0)
+		return 0;
+	h->web = old;
+	if (restart_all(h, again, sizeof(again)) == -1)
+		log_error("http listener down: cannot restart it with the "
+		    "previous web settings either", LOG_S("err", again));
+	return -1;
+}
+
+struct httpd *
+httpd_start(struct ev_loop *loop, const struct httpd_options *o,
+    const struct httpd_route *routes, void *ctx, char *err, size_t errlen)
+{
+	struct httpd		*h;
+	size_t			 i;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	h->loop = loop;
+	h->o = *o;
+	h->o.listen = NULL;
+	h->web = o->web;
+	h->max_connections = o->max_connections;
+	h->idle_timeout = o->timeout_seconds;
+	h->header_timeout = o->header_timeout_ms > 0 ?
+	    (double)o->header_timeout_ms / 1000.0 : h->idle_timeout;
+	h->routes = routes;
+	h->ctx = ctx;
+	for (i = 0; i < o->nlisten && i < sizeof(h->lst) / sizeof(h->lst[0]); i++) {
+		struct listener *l = &h->lst[i];
+
+		l->httpd = h;
+		ev_init(&l->sweep, sweep_cb);
+		l->sweep.repeat = SWEEP_INTERVAL;
+		l->sweep.data = l;
+		l->fd = -1;
+		snprintf(l->addr, sizeof(l->addr), "%s", o->listen[i]);
+		if ((l->mhd = start_daemon(h, l, err, errlen)) == NULL)
+			goto fail;
+		h->nlst++;
+		ev_init(&l->io, io_cb);
+		l->io.data = l;
+		ev_timer_init(&l->timer, timer_cb, 0., 0.);
+		l->timer.data = l;
+		listener_watch(l);
+	}
+	return h;
+fail:
+	httpd_stop(h);
+	return NULL;
+}
+
+void
+httpd_quiesce(struct httpd *h)
+{
+	size_t	 i;
+	int	 fd;
+
+	h->quiesced = 1;
+	for (i = 0; i < h->nlst; i++) {
+		if (h->lst[i].mhd == NULL)
+			continue;
+		if ((fd = MHD_quiesce_daemon(h->lst[i].mhd)) != -1)
+			close(fd);
+		/* Let MHD notice the closed listener at once. */
+		listener_run(&h->lst[i]);
+	}
+}
+
+unsigned
+httpd_connections(struct httpd *h)
+{
+	unsigned	 n = 0;
+	size_t		 i;
+
+	for (i = 0; i < h->nlst; i++)
+		if (h->lst[i].mhd != NULL)
+			n += listener_connections(&h->lst[i]);
+	return n;
+}
+
 void
 httpd_stop(struct httpd *h)
 {
@@ -772,7 +830,10 @@ httpd_stop(struct httpd *h)
 		ev_io_stop(h->loop, &h->lst[i].io);
 		ev_timer_stop(h->loop, &h->lst[i].timer);
 		ev_timer_stop(h->loop, &h->lst[i].sweep);
-		MHD_stop_daemon(h->lst[i].mhd);
+		if (h->lst[i].mhd != NULL)
+			MHD_stop_daemon(h->lst[i].mhd);
+		else if (h->lst[i].fd != -1)
+			close(h->lst[i].fd);	/* a restart that failed */
 	}
 	free(h);
 }

@@ -22,6 +22,8 @@
 
 struct httpd;
 struct httpd_request;
+struct tls_material;
+struct webcfg_header;
 
 #define HTTPD_MAX_HEADERS	4
 /* A longer URI (as sent, with its query) is answered 414. */
@@ -69,6 +71,17 @@ struct httpd_route {
 	httpd_handler	*fn;
 };
 
+/*
+ * What the web config file sets for every listener: TLS (NULL: plain
+ * HTTP) and the headers added to every response. Pointers, not copies:
+ * they must stay valid until the next httpd_set_web() returns.
+ */
+struct httpd_web {
+	struct tls_material		*tls;
+	const struct webcfg_header	*headers;
+	size_t				 nheaders;
+};
+
 struct httpd_options {
 	const char *const	*listen;	/* [HOST]:PORT strings */
 	size_t			 nlisten;
@@ -77,6 +90,7 @@ struct httpd_options {
 	unsigned		 timeout_seconds;	/* idle */
 	/* A new connection's request headers must be in by then; 0: the idle timeout. */
 	uint64_t		 header_timeout_ms;
+	struct httpd_web	 web;
 };
 
 /*
@@ -92,6 +106,14 @@ typedef int	httpd_gate(void *arg, const struct httpd_request *,
 /* Binds every address; -1 with a message if any fails. */
 struct httpd	*httpd_start(struct ev_loop *, const struct httpd_options *,
 		    const struct httpd_route *routes, void *ctx,
+		    char *err, size_t errlen);
+/*
+ * Serves with other web settings: every listener's MHD daemon is stopped
+ * (its connections closed) and a new one started on the same listening
+ * socket, so no address is ever unbound. -1 with a message when MHD
+ * refuses them; the previous settings are then back in place.
+ */
+int		 httpd_set_web(struct httpd *, const struct httpd_web *,
 		    char *err, size_t errlen);
 /* Stops accepting; in-flight requests go on. */
 void		 httpd_quiesce(struct httpd *);

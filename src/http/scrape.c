@@ -91,8 +91,24 @@ scrape_invalidate(struct scrape *s)
 	s->cache[0].at = s->cache[1].at = 0;
 }
 
+/* The web config file's reloads, beside the config file's. */
 static void
-write_self(struct metrics_writer *w, int reload_ok, double reload_ok_at)
+write_web_reload(struct metrics_writer *w, const struct scrape *s)
+{
+	metrics_family(w, "hale_web_config_last_reload_successful",
+	    METRICS_GAUGE, "Whether the last load of the web config file "
+	    "(--web.config.file) was successful; 1 without one.");
+	metrics_sample_u64(w, "hale_web_config_last_reload_successful", NULL,
+	    NULL, (uint64_t)s->web_reload_ok);
+	metrics_family(w, "hale_web_config_last_reload_success_timestamp_seconds",
+	    METRICS_GAUGE, "Timestamp of the last successful load of the web "
+	    "config file.");
+	metrics_sample(w, "hale_web_config_last_reload_success_timestamp_seconds",
+	    NULL, NULL, s->web_reload_ok_at);
+}
+
+static void
+write_self(struct metrics_writer *w, const struct scrape *s)
 {
 	struct selfstat	 st;
 	struct buf	 l;
@@ -108,11 +124,12 @@ write_self(struct metrics_writer *w, int reload_ok, double reload_ok_at)
 	metrics_family(w, "hale_config_last_reload_successful", METRICS_GAUGE,
 	    "Whether the last configuration reload attempt was successful.");
 	metrics_sample_u64(w, "hale_config_last_reload_successful", NULL,
-	    NULL, (uint64_t)reload_ok);
+	    NULL, (uint64_t)s->reload_ok);
 	metrics_family(w, "hale_config_last_reload_success_timestamp_seconds",
 	    METRICS_GAUGE, "Timestamp of the last successful configuration load.");
 	metrics_sample(w, "hale_config_last_reload_success_timestamp_seconds",
-	    NULL, NULL, reload_ok_at);
+	    NULL, NULL, s->reload_ok_at);
+	write_web_reload(w, s);
 
 	/* Our own process, never the --path.procfs tree (that may be a fixture). */
 	selfstat_read("/proc", &st);
@@ -215,7 +232,7 @@ scrape_render(struct scrape *s, enum metrics_format fmt)
 		return NULL;
 	d = c->doc;
 	metrics_writer_init(&w, &d->head, fmt);
-	write_self(&w, s->reload_ok, s->reload_ok_at);
+	write_self(&w, s);
 	if (collect_containers(s, d) == -1)
 		return NULL;
 	metrics_writer_init(&w, &d->tail, fmt);

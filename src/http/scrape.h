@@ -61,6 +61,8 @@ struct scrape {
 	double			 min_interval;	/* seconds a document is reused */
 	int			 reload_ok;	/* the last config load worked */
 	double			 reload_ok_at;	/* unix seconds of the last good one */
+	int			 web_reload_ok;	/* the same for the web config file */
+	double			 web_reload_ok_at;
 };
 
 void	scrape_init(struct scrape *);

@@ -708,7 +708,8 @@ hale_start() {
 		esac
 	done
 	HALE_PORT=$(hale_free_port)
-	HALE_URL=http://127.0.0.1:$HALE_PORT
+	# HALE_SCHEME=https for a TLS web config (curl takes its CA from CURL_CA_BUNDLE).
+	HALE_URL=${HALE_SCHEME:-http}://127.0.0.1:$HALE_PORT
 	HALE_LOG=$HALE_TMP/haled.$HALE_PORT.log
 	export HALE_PORT HALE_URL HALE_LOG
 	args=(--web.listen-address="127.0.0.1:$HALE_PORT")

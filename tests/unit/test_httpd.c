@@ -30,6 +30,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "http/httpd.h"
+#include "http/webcfg.h"
 #include "http_client.h"
 
 struct ctx {
@@ -489,6 +490,59 @@ test_get(void **state)
 	free(r);
 }
 
+static int
+open_fds(void)
+{
+	char	 path[64];
+	int	 fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n += access(path, F_OK) == 0;
+	}
+	return n;
+}
+
+/*
+ * New web settings restart the listener on its socket: the same port
+ * answers with the web config's headers, and no fd is left behind.
+ */
+static void
+test_web_settings(void **state)
+{
+	struct fixture			*f = *state;
+	char				 name[] = "X-Frame-Options", value[] = "deny";
+	struct webcfg_header		 hdr = { name, value };
+	struct httpd_web		 web = { NULL, &hdr, 1 }, none = { NULL, NULL, 0 };
+	char				*r, err[256];
+	int				 before, i;
+
+	r = run_client(f, get_hello);
+	assert_null(strcasestr(r, "X-Frame-Options"));
+	free(r);
+	before = open_fds();
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(httpd_set_web(f->httpd, i % 2 ? &none : &web,
+		    err, sizeof(err)), 0);
+	}
+	assert_int_equal(open_fds(), before);
+	r = run_client(f, get_hello);
+	assert_non_null(strstr(r, "HTTP/1.1 200 OK\r\n"));
+	assert_non_null(strcasestr(r, "X-Frame-Options: deny\r\n"));
+	free(r);
+	r = run_client(f, get_nope);
+	assert_non_null(strcasestr(r, "X-Frame-Options: deny\r\n"));
+	free(r);
+	assert_int_equal(httpd_set_web(f->httpd, &none, err, sizeof(err)), 0);
+	r = run_client(f, get_hello);
+	assert_null(strcasestr(r, "X-Frame-Options"));
+	free(r);
+	/* Shutting down: the sockets are closed, nothing is restarted. */
+	httpd_quiesce(f->httpd);
+	assert_int_equal(httpd_set_web(f->httpd, &web, err, sizeof(err)), -1);
+	assert_string_equal(err, "shutting down");
+}
+
 static void
 test_head(void **state)
 {
@@ -912,6 +966,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_web_settings, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_method_not_allowed, setup,
 		    teardown),

@@ -214,13 +214,23 @@ test_parse_url(void **state)
 	assert_string_equal(u.path, "/");
 	assert_int_equal(selfcheck_parse_url("http://h?x", &u, err, sizeof(err)), 0);
 	assert_string_equal(u.path, "/?x");
+	assert_int_equal(u.tls, 0);
+	assert_int_equal(selfcheck_parse_url("https://127.0.0.1/healthz", &u, err,
+	    sizeof(err)), 0);
+	assert_int_equal(u.tls, 1);
+	assert_string_equal(u.port, "443");
+	assert_string_equal(u.host, "127.0.0.1");
+	assert_int_equal(selfcheck_parse_url("https://[::1]:4253/", &u, err,
+	    sizeof(err)), 0);
+	assert_string_equal(u.port, "4253");
+	assert_string_equal(u.host, "::1");
 }
 
 static void
 test_parse_url_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"https://127.0.0.1/", "127.0.0.1:4253", "http://", "http://:80/",
+		"ftp://127.0.0.1/", "127.0.0.1:4253", "https://", "http://", "http://:80/",
 		"http://h:0/", "http://h:65536/", "http://h:x/", "http://h:/",
 		"http://[::1/", "http://[::1]x/", "http://u:p@h/", "http://h/a b",
 		"http://h/a\r\nX: y", "http://h/#frag",
