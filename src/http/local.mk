@@ -12,6 +12,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/httpd.c %reldir%/httpd.h \
 	%reldir%/httpd_route.c %reldir%/httpd_route.h \
 	%reldir%/httpd_listen.c %reldir%/httpd_listen.h \
+	%reldir%/httpd_queue.c %reldir%/httpd_queue.h \
 	%reldir%/routes.c %reldir%/routes.h \
 	%reldir%/scrape.c %reldir%/scrape.h \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \

@@ -6,7 +6,8 @@
 # max_version, the configured headers, a broken file at reload
 # (the old config keeps serving, the metric says 0), certificate files
 # swapped on disk (picked up without SIGHUP), no fd leak across reloads,
-# and haled --probe over https. No Docker: only loopback.
+# haled --probe over https, and exporter-toolkit's basic_auth_users file over
+# TLS (401, 200, the cache, users removed at reload). No Docker: only loopback.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 hale_require curl openssl
@@ -221,6 +222,39 @@ wait_until $((5 * HALE_SLOW)) status_is 000 /healthz --tls-max 1.2 ||
 	fail "min_version TLS13 not applied"
 assert_eq 200 "$(http_status /healthz --tlsv1.3)" "TLS 1.3 accepted"
 ok "min_version TLS13: TLS 1.2 refused"
+
+# --- basic_auth_users over TLS: exporter-toolkit's own users file ---
+# alice's password is alice123 (exporter-toolkit's handler_test.go).
+fixtures=$(cd "$(dirname "$0")/../fixtures/webcfg" && pwd)
+{ printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n'
+  cat "$fixtures/users_noTLS.good.yml"; } >"$web"
+kill -HUP "$HALE_PID"
+wait_until $((5 * HALE_SLOW)) status_is 401 /metrics ||
+	fail "basic_auth_users: /metrics without credentials is not 401"
+hdrs=$(curl -sS --max-time 5 -D - -o /dev/null "$HALE_URL/metrics" | tr -d '\r')
+assert_contains "$hdrs" 'WWW-Authenticate: Basic realm="hale"' "the challenge"
+assert_eq 200 "$(http_status /healthz)" "/healthz needs no credentials"
+assert_eq 401 "$(http_status /metrics -u alice:wrong)" "a wrong password"
+assert_eq 401 "$(http_status /metrics -u mallory:alice123)" "an unknown user"
+body=$(http_get /metrics -u alice:alice123)
+assert_contains "$body" "hale_build_info" "alice gets the metrics"
+http_get /api/v1/containers -u alice:alice123 >/dev/null || fail "alice's second request"
+# A scrape within metrics.min_interval is served from the last one: poll.
+cached_seen() {
+	local m c
+	m=$(http_get /metrics -u alice:alice123) || return 1
+	c=$(awk '$1 == "hale_http_auth_attempts_total{result=\"cached\"}" { print $2 }' <<<"$m")
+	[ "${c:-0}" -ge 1 ]
+}
+wait_until $((5 * HALE_SLOW)) cached_seen || fail "alice's second request was not answered from the cache"
+ok "basic_auth_users over TLS: 401 with the challenge, 200 for alice (then from the cache), /healthz open"
+
+# Users gone at reload: nothing is asked any more.
+printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n' >"$web"
+kill -HUP "$HALE_PID"
+wait_until $((5 * HALE_SLOW)) status_is 200 /metrics ||
+	fail "users removed at reload: /metrics still refused"
+ok "users removed at reload: open again"
 
 hale_stop || fail "haled did not stop cleanly"
 ok "haled stopped"

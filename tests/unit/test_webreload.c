@@ -81,13 +81,11 @@ test_bad_reload_keeps(void **state)
 	assert_string_equal(r.logged, "");
 	assert_int_equal(r.wc->nheaders, 1);
 
-	/* Users this build cannot check: refused at reload too. */
-	put("basic_auth_users:\n  alice: "
-	    "$2y$10$qRTBuFoULoYNA7AQ/F3ck.trZBPyjV64.oA4ZsSBCIWvXuvQlQTuu\n");
+	/* A field haled refuses: kept too. */
+	put("basic_auth_excluded_paths: [/metrics]\n");
 	webreload_reload(&r, path);
 	assert_int_equal(s.web_reload_ok, 0);
-	assert_non_null(strstr(r.logged, "basic_auth_users: "));
-	assert_int_equal(r.wc->nusers, 0);
+	assert_non_null(strstr(r.logged, "basic_auth_excluded_paths: "));
 	assert_int_equal(r.wc->nheaders, 1);
 
 	/* A certificate that is not there: also kept. */
