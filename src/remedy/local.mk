@@ -1,6 +1,8 @@
 # remedy: the remediation policy and decision, the executor that asks Docker,
 # and notifications.
 src_libhale_a_SOURCES += \
+	%reldir%/events.c %reldir%/events.h %reldir%/events_config.c \
+	%reldir%/events_view.c \
 	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/notify_config.c %reldir%/notify_view.c \
 	%reldir%/remedy.c %reldir%/remedy.h \
@@ -11,4 +13,5 @@ src_libhale_a_SOURCES += \
 	%reldir%/remedy_view.c %reldir%/remedy_view.h \
 	%reldir%/remedy_metrics.c %reldir%/remedy_metrics.h
 unit_tests += tests/unit/test_remedy tests/unit/test_remedy_policy tests/unit/test_notify \
+	tests/unit/test_events \
 	tests/unit/test_remedy_exec

@@ -199,22 +199,6 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 		confjson_problem(j, path, "needs a \"url\"");
 }
 
-static void
-want_count(struct confjson *j, const char *path, const cJSON *v, unsigned max,
-    unsigned *out)
-{
-	char	 tmp[80];
-
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > max ||
-	    v->valuedouble != (double)(unsigned)v->valuedouble) {
-		confjson_show(v, tmp, sizeof(tmp));
-		confjson_problem(j, path, "%s is not a whole number from 0 to %u", tmp,
-		    max);
-		return;
-	}
-	*out = (unsigned)v->valuedouble;
-}
-
 int
 notify_config_from_json(const cJSON *obj, const char *path,
     struct notify_config **out, struct buf *errors)
@@ -236,9 +220,9 @@ notify_config_from_json(const cJSON *obj, const char *path,
 	cJSON_ArrayForEach(v, obj) {
 		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "retries") == 0)
-			want_count(&j, kpath, v, RETRIES_MAX, &cfg->retries);
+			confjson_want_count(&j, kpath, v, RETRIES_MAX, &cfg->retries);
 		else if (strcmp(v->string, "queue_max") == 0) {
-			want_count(&j, kpath, v, QUEUE_MAX, &cfg->queue_max);
+			confjson_want_count(&j, kpath, v, QUEUE_MAX, &cfg->queue_max);
 			if (cfg->queue_max == 0)
 				confjson_problem(&j, kpath, "must be at least 1");
 		} else if (strcmp(v->string, "webhooks") == 0) {
