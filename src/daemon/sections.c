@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check/checkspec.h"
+#include "remedy/events.h"
 #include "remedy/notify.h"
 #include "remedy/remedy.h"
 
@@ -19,6 +20,7 @@ enum section {
 	SECTION_ADMIN_TOKEN,
 	SECTION_ADMIN_USER,
 	SECTION_ADMIN_HASH,
+	SECTION_EVENTS,
 };
 
 static void
@@ -65,6 +67,21 @@ static void
 free_notify(void *p)
 {
 	notify_config_free(p);
+}
+
+static void
+parse_events(const cJSON *v, const char *path, struct confjson *j, void **out)
+{
+	struct events_config	*e = NULL;
+
+	j->n += events_config_from_json(v, path, &e, j->errors);
+	*out = e;
+}
+
+static void
+free_events(void *p)
+{
+	events_config_free(p);
 }
 
 /* web.admin_*: checked by auth, and never echoed in a message. */
@@ -117,6 +134,7 @@ const struct config_section sections_table[] = {
 	    "web.admin_password_hash" },
 	[SECTION_ADMIN_HASH] = { "web.admin_password_hash", parse_admin_hash,
 	    free, NULL },
+	[SECTION_EVENTS] = { "events", parse_events, free_events, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -136,6 +154,12 @@ const struct notify_config *
 sections_notify(const struct config *cfg)
 {
 	return config_section(cfg, SECTION_NOTIFY);
+}
+
+const struct events_config *
+sections_events(const struct config *cfg)
+{
+	return config_section(cfg, SECTION_EVENTS);
 }
 
 void

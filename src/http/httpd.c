@@ -266,6 +266,12 @@ httpd_request_header(const struct httpd_request *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+const char *
+httpd_request_arg(const struct httpd_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
 void
 httpd_add_header(struct httpd_response *resp, const char *name,
     const char *value)

@@ -91,6 +91,9 @@ void		 httpd_stop(struct httpd *);
 const char	*httpd_request_path(const struct httpd_request *);
 const char	*httpd_request_header(const struct httpd_request *,
 		    const char *name);
+/* A query argument, decoded; NULL if absent. */
+const char	*httpd_request_arg(const struct httpd_request *,
+		    const char *name);
 
 void		 httpd_add_header(struct httpd_response *, const char *name,
 		    const char *value);

@@ -9,6 +9,7 @@
 #include "http/auth.h"
 #include "http/httpd.h"
 
+struct events;
 struct inventory;
 struct probe_engine;
 struct remedy_exec;
@@ -19,6 +20,7 @@ struct routes_ctx {
 	struct inventory	*inv;		/* the containers API */
 	struct probe_engine	*probes;
 	struct remedy_exec	*rx;
+	struct events		*events;	/* GET /api/v1/events */
 	struct auth_config	 auth;		/* the admin endpoint's credentials */
 	int			 ready;		/* startup finished (/readyz) */
 };

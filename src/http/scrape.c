@@ -17,6 +17,7 @@
 #include "docker/docker.h"
 #include "docker/inventory.h"
 #include "http/selfstat.h"
+#include "remedy/events.h"
 #include "remedy/notify.h"
 #include "remedy/remedy_exec.h"
 
@@ -196,6 +197,8 @@ write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 	probe_write_metrics(src->probes, w);
 	remedy_exec_write_metrics(src->rx, w);
 	notify_write_metrics(src->notify, w);
+	if (src->events != NULL)
+		events_write_metrics(src->events, src->inv, w);
 }
 
 struct scrape_doc *

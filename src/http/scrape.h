@@ -50,6 +50,7 @@ struct scrape_sources {
 	struct probe_engine	*probes;
 	struct remedy_exec	*rx;
 	struct notify		*notify;
+	struct events		*events;	/* NULL: none */
 };
 
 struct scrape {

@@ -129,6 +129,20 @@ fail:
 	return -1;
 }
 
+static void
+by_kind(struct metrics_writer *w, const char *name, const char *help,
+    const uint64_t *v)
+{
+	char	 extra[48];
+	int	 k;
+
+	metrics_family(w, name, METRICS_COUNTER, help);
+	for (k = 0; k < EVENT_KIND_COUNT; k++) {
+		snprintf(extra, sizeof(extra), "kind=\"%s\"", event_kind_name(k));
+		metrics_sample_u64(w, name, NULL, extra, v[k]);
+	}
+}
+
 void
 events_write_metrics(const struct events *e, struct inventory *inv,
     struct metrics_writer *w)
@@ -136,25 +150,14 @@ events_write_metrics(const struct events *e, struct inventory *inv,
 	struct events_stats	 st;
 	struct inv_container	*c;
 	struct buf		 l;
-	char			 extra[48];
-	int			 k;
 
 	events_get_stats(e, &st);
-	metrics_family(w, "hale_events_total", METRICS_COUNTER,
-	    "Events recorded, by kind (GET /api/v1/events shows the recent ones).");
-	for (k = 0; k < EVENT_KIND_COUNT; k++) {
-		snprintf(extra, sizeof(extra), "kind=\"%s\"", event_kind_name(k));
-		metrics_sample_u64(w, "hale_events_total", NULL, extra,
-		    st.recorded[k]);
-	}
-	metrics_family(w, "hale_events_suppressed_total", METRICS_COUNTER,
+	by_kind(w, "hale_events_total",
+	    "Events recorded, by kind (GET /api/v1/events shows the recent ones).",
+	    st.recorded);
+	by_kind(w, "hale_events_suppressed_total",
 	    "Events not recorded because one of the same kind for the same "
-	    "container was within events.rate_limit.");
-	for (k = 0; k < EVENT_KIND_COUNT; k++) {
-		snprintf(extra, sizeof(extra), "kind=\"%s\"", event_kind_name(k));
-		metrics_sample_u64(w, "hale_events_suppressed_total", NULL, extra,
-		    st.suppressed[k]);
-	}
+	    "container was within events.rate_limit.", st.suppressed);
 	if (inv == NULL)
 		return;
 	metrics_family(w, "hale_docker_restarts_total", METRICS_COUNTER,

@@ -1,0 +1,128 @@
+#!/bin/bash
+# Events against a private Docker engine:
+#  1. a container that exits 3 under --restart=always: one `exit` event
+#     with exit code 3 and will_restart, then one `restart_loop` after
+#     Docker's third restart; hale_docker_restarts_total counts Docker's
+#     restarts; the later exits are rate limited and counted as suppressed;
+#  2. `docker restart` of a healthy container: no exit, no Docker restart;
+#  3. a container with --memory 16m that allocates past it: an `oom` event
+#     within a second of the kill, then an `exit` with oom_killed and 137;
+#  4. the filters (?container=, ?kind=) and a bad kind (400).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+hale_require_root
+hale_require jq
+hale_tmpdir
+hale_docker_start
+hale_busybox_image
+
+cat >"$HALE_TMP/hale.json" <<'EOF'
+{"events": {"restart_loop": {"restarts": 3, "window": "10m"}}}
+EOF
+hale_start --config.file="$HALE_TMP/hale.json"
+
+# events QUERY: the events array of GET /api/v1/events?QUERY.
+events() {
+	curl -sf "$HALE_URL/api/v1/events?$1" | jq -c '.events'
+}
+# nevents QUERY: how many.
+nevents() {
+	events "$1" | jq 'length'
+}
+nevents_ge() {	# nevents_ge QUERY N
+	[ "$(nevents "$1" 2>/dev/null || echo 0)" -ge "$2" ]
+}
+metric() {
+	local body
+	body=$(curl -sf "$HALE_URL/metrics")
+	awk -v p="$1" 'index($0, p) == 1 { print $NF; exit }' <<<"$body"
+}
+metric_ge() {	# metric_ge PREFIX N
+	local v
+	v=$(metric "$1")
+	[ -n "$v" ] && [ "${v%.*}" -ge "$2" ]
+}
+
+# ---------------------------------------------------------- 1. crash loop
+docker run -d --name crash --network none --restart=always "$HALE_IMAGE" \
+    sh -c 'sleep 1; exit 3' >/dev/null
+wait_until $((30 * HALE_SLOW)) nevents_ge "container=crash&kind=restart_loop" 1 ||
+	fail "no restart_loop event for crash: $(events 'container=crash')"
+ex=$(events "container=crash&kind=exit")
+assert_eq 1 "$(jq 'length' <<<"$ex")" "one exit event (the rest rate limited)"
+assert_eq 3 "$(jq '.[0].exit_code' <<<"$ex")" "exit code 3"
+assert_eq true "$(jq '.[0].will_restart' <<<"$ex")" "Docker will restart it"
+assert_eq false "$(jq '.[0].oom_killed' <<<"$ex")" "not OOM-killed"
+assert_eq crash "$(jq -r '.[0].container.name' <<<"$ex")" "the exit names it"
+assert_eq "$(hale_container_id crash)" "$(jq -r '.[0].container.id' <<<"$ex")" \
+    "the exit has its id"
+rl=$(events "container=crash&kind=restart_loop")
+assert_eq 3 "$(jq '.[0].restarts' <<<"$rl")" "the loop says 3 restarts"
+assert_eq 600 "$(jq '.[0].window_seconds' <<<"$rl")" "in the 10 min window"
+# Newest first: the loop comes before (above) the exit.
+order=$(events "container=crash" | jq -r '[.[].kind] | join(",")')
+assert_eq "restart_loop,exit" "$order" "the exit, then the loop"
+ok "exit code 3 then a restart loop, once each"
+metric_ge 'hale_docker_restarts_total{name="crash"}' 3 ||
+	fail "hale_docker_restarts_total for crash: $(metric 'hale_docker_restarts_total{name="crash"}')"
+wait_until $((20 * HALE_SLOW)) metric_ge 'hale_events_suppressed_total{kind="exit"}' 1 ||
+	fail "no suppressed exit counted"
+assert_eq 1 "$(metric 'hale_events_total{kind="restart_loop"}')" "one loop counted"
+ok "Docker's restarts and the suppressed exits are counted"
+sleep 3
+assert_eq 1 "$(nevents 'container=crash&kind=restart_loop')" "still one loop report"
+docker rm -f crash >/dev/null
+ok "a loop is reported once"
+
+# --------------------------------------------- 2. an operator's restart
+docker run -d --name calm --network none --restart=always "$HALE_IMAGE" \
+    sleep 600 >/dev/null
+wait_until $((10 * HALE_SLOW)) eval \
+    "curl -sf $HALE_URL/api/v1/containers/calm >/dev/null" ||
+	fail "calm never reached the inventory"
+docker restart -t 0 calm >/dev/null
+docker restart -t 0 calm >/dev/null
+docker restart -t 0 calm >/dev/null
+sleep 1
+assert_eq 0 "$(nevents 'container=calm')" "docker restart makes no event"
+assert_eq 0 "$(metric 'hale_docker_restarts_total{name="calm"}')" \
+    "nor a Docker-initiated restart"
+docker rm -f calm >/dev/null
+ok "an operator's restarts are not crashes"
+
+# -------------------------------------------------------------- 3. OOM kill
+# ash doubles the string until it passes the limit (no swap here).
+docker run -d --name hog --network none --memory 16m --memory-swap 16m \
+    "$HALE_IMAGE" sh -c 'sleep 1; x=a; while :; do x=$x$x; done' >/dev/null
+wait_until $((20 * HALE_SLOW)) nevents_ge "container=hog&kind=oom" 1 ||
+	fail "no oom event for hog: $(docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' hog)"
+seen_ms=$(hale_now_ms)
+oom=$(events "container=hog&kind=oom")
+at_ms=$(jq -r '.[0].time' <<<"$oom" | python3 -c 'import sys, datetime
+t = sys.stdin.read().strip().replace("Z", "+00:00")
+print(int(datetime.datetime.fromisoformat(t).timestamp() * 1000))')
+lag=$((seen_ms - at_ms))
+[ "$lag" -le 1000 ] || fail "the oom event came ${lag} ms after the kill"
+assert_eq true "$(jq '.[0].oom_killed' <<<"$oom")" "oom_killed"
+wait_until $((10 * HALE_SLOW)) nevents_ge "container=hog&kind=exit" 1 ||
+	fail "no exit event for hog"
+ex=$(events "container=hog&kind=exit")
+assert_eq 137 "$(jq '.[0].exit_code' <<<"$ex")" "killed: 137"
+assert_eq true "$(jq '.[0].oom_killed' <<<"$ex")" "the exit says OOM-killed"
+assert_eq false "$(jq '.[0].will_restart' <<<"$ex")" "no restart policy"
+assert_eq "true 137" "$(docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' hog)" \
+    "Docker agrees"
+ok "OOM kill reported within a second (${lag} ms after Docker's event time)"
+
+# ----------------------------------------------------------------- 4. filters
+all=$(nevents "")
+[ "$all" -ge 4 ] || fail "only $all events in all"
+assert_eq 0 "$(nevents 'container=nosuchcontainer')" "unknown container: none"
+hogid=$(hale_container_id hog)
+assert_eq "$(nevents 'container=hog')" "$(nevents "container=${hogid:0:12}")" \
+    "an id prefix filters as the name does"
+assert_eq 400 "$(http_status '/api/v1/events?kind=bogus')" "an unknown kind is 400"
+ok "filters by container and kind"
+
+hale_stop
+ok "haled stopped cleanly"
