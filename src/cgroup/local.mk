@@ -12,6 +12,8 @@ src_libhale_a_SOURCES += \
 	%reldir%/parse_value.c %reldir%/parse_keyed.c %reldir%/parse_io.c \
 	%reldir%/parse_host.c %reldir%/parse_procpid.c \
 	%reldir%/collector.c %reldir%/collector.h \
-	%reldir%/procnet.c %reldir%/procnet.h
+	%reldir%/procnet.c %reldir%/procnet.h \
+	%reldir%/oomwatch.c %reldir%/oomwatch.h %reldir%/oomwatch_metrics.c
 unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/test_collector \
-	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid
+	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid \
+	tests/unit/test_oomwatch

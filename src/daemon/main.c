@@ -33,9 +33,9 @@
 #include "cgroup/collector.h"
 #include "check/probe.h"
 #include "core/config.h"
-#include "core/err.h"
 #include "core/log.h"
 #include "core/revision.h"
+#include "daemon/eventsrc.h"
 #include "daemon/privdrop.h"
 #include "daemon/sdnotify.h"
 #include "daemon/sections.h"
@@ -46,7 +46,6 @@
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/scrape.h"
-#include "remedy/events.h"
 #include "remedy/notify.h"
 #include "remedy/remedy_exec.h"
 
@@ -73,7 +72,7 @@ struct hale {
 	struct probe_engine	*probes;	/* hale's own health checks */
 	struct notify		*notify;	/* webhooks */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
-	struct events		*events;	/* the event ring */
+	struct eventsrc		 evs;		/* the event ring and its sources */
 	char			 self_id[65];	/* docker.scope=project: our container */
 	struct sdnotify		 sd;		/* systemd's notify socket, if any */
 	int			 sd_warned;	/* one failed send was logged */
@@ -308,12 +307,13 @@ wire_http(struct hale *h)
 	h->scrape.src.probes = h->probes;
 	h->scrape.src.rx = h->rx;
 	h->scrape.src.notify = h->notify;
-	h->scrape.src.events = h->events;
+	h->scrape.src.events = h->evs.events;
+	h->scrape.src.oomwatch = h->evs.oom;
 	h->routes.scrape = &h->scrape;
 	h->routes.inv = h->inv;
 	h->routes.probes = h->probes;
 	h->routes.rx = h->rx;
-	h->routes.events = h->events;
+	h->routes.events = h->evs.events;
 }
 
 /* Settings that need sockets or paths reopened are fixed for the process lifetime. */
@@ -376,7 +376,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	if (notify_reconfigure(h->notify, sections_notify(cfg), err,
 	    sizeof(err)) == -1)
 		log_warn("notify.webhooks not applied", LOG_S("err", err));
-	if (events_reconfigure(h->events, sections_events(cfg)) == -1)
+	if (events_reconfigure(h->evs.events, sections_events(cfg)) == -1)
 		log_warn("events.ring_size not applied", LOG_S("err",
 		    "out of memory"));
 	config_free(h->cfg);
@@ -503,8 +503,7 @@ inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
 
 	probe_observe(h->probes, c, ch);
 	remedy_exec_observe(h->rx, c, ch);
-	if (ch == INV_REMOVED)
-		events_forget(h->events, c->d.id);
+	eventsrc_observe(&h->evs, c, ch);
 }
 
 /* Docker's events reach the remediation and the event ring. */
@@ -514,8 +513,7 @@ docker_event(void *arg, const struct docker_event *ev)
 	struct hale	*h = arg;
 
 	remedy_exec_event(h->rx, ev);
-	events_docker(h->events, ev, inventory_get(h->inv, ev->id),
-	    ev_now(h->loop));
+	eventsrc_docker(&h->evs, ev);
 }
 
 /* So do the transitions of hale's own checks. */
@@ -526,8 +524,7 @@ check_transition(void *arg, const char *id, const struct health_transition *tr,
 	struct hale	*h = arg;
 
 	remedy_exec_transition(h->rx, id, tr, last);
-	events_health(h->events, inventory_get(h->inv, id), id, tr->to, 1,
-	    ev_now(h->loop));
+	eventsrc_transition(&h->evs, id, tr->to);
 }
 
 static int
@@ -548,16 +545,6 @@ start_probes(struct hale *h, char *err, size_t errlen)
 	return 0;
 }
 
-static struct events *
-new_events(const struct config *cfg, char *err, size_t errlen)
-{
-	struct events	*e;
-
-	if ((e = events_new(sections_events(cfg))) == NULL)
-		err_set(err, errlen, "out of memory for the event ring");
-	return e;
-}
-
 /* Remediation needs the Docker client (actions) and the probes (health). */
 static int
 start_remedy(struct hale *h, char *err, size_t errlen)
@@ -567,7 +554,7 @@ start_remedy(struct hale *h, char *err, size_t errlen)
 	    err, errlen)) == NULL)
 		return -1;
 	remedy_exec_set_probe(h->rx, h->probes);
-	remedy_exec_set_events(h->rx, h->events);
+	remedy_exec_set_events(h->rx, h->evs.events);
 	probe_set_transition_cb(h->probes, check_transition, h);
 	docker_set_event_cb(h->docker, docker_event, h);
 	return 0;
@@ -598,7 +585,8 @@ start_docker(struct hale *h)
 	    start_probes(h, err, sizeof(err)) == -1 ||
 	    (h->notify = notify_new(h->loop, h->cv, sections_notify(h->cfg),
 	    err, sizeof(err))) == NULL ||
-	    (h->events = new_events(h->cfg, err, sizeof(err))) == NULL ||
+	    eventsrc_start(&h->evs, h->loop, h->inv, h->collector != NULL ?
+	    &h->cgenv : NULL, sections_events(h->cfg), err, sizeof(err)) == -1 ||
 	    (h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
 	    sizeof(err))) == NULL ||
 	    start_remedy(h, err, sizeof(err)) == -1) {
@@ -618,14 +606,13 @@ stop_docker(struct hale *h)
 	remedy_exec_free(h->rx);
 	probe_engine_free(h->probes);	/* cancels its probes and timers */
 	notify_free(h->notify);		/* cancels deliveries in flight */
-	events_free(h->events);
+	eventsrc_stop(&h->evs);
 	curlev_free(h->cv);		/* nothing else may still use curl */
 	inventory_free(h->inv);		/* last: everyone reads it */
 	h->docker = NULL;
 	h->rx = NULL;
 	h->probes = NULL;
 	h->notify = NULL;
-	h->events = NULL;
 	h->cv = NULL;
 	h->inv = NULL;
 }

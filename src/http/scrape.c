@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cgroup/collector.h"
+#include "cgroup/oomwatch.h"
 #include "check/probe.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -199,6 +200,8 @@ write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 	notify_write_metrics(src->notify, w);
 	if (src->events != NULL)
 		events_write_metrics(src->events, src->inv, w);
+	if (src->oomwatch != NULL)
+		oomwatch_write_metrics(src->oomwatch, w);
 }
 
 struct scrape_doc *

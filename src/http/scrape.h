@@ -13,8 +13,10 @@
 #include "core/metrics.h"
 
 struct docker;
+struct events;
 struct inventory;
 struct notify;
+struct oomwatch;
 struct probe_engine;
 struct remedy_exec;
 
@@ -51,6 +53,7 @@ struct scrape_sources {
 	struct remedy_exec	*rx;
 	struct notify		*notify;
 	struct events		*events;	/* NULL: none */
+	struct oomwatch		*oomwatch;	/* NULL: none */
 };
 
 struct scrape {

@@ -24,6 +24,9 @@ struct ectr {
 	double		 last[EVENT_KIND_COUNT];	/* recorded at; 0 never */
 	int		 stopping;	/* kill or stop since the last start */
 	int		 oom_seen;	/* Docker's oom since the last start */
+	/* One source's OOM report the other has not matched yet (our clock). */
+	double		 docker_oom_at;
+	double		 cgroup_oom_at;
 	int		 policy_restart;	/* the last die will be restarted */
 	double		 restarts_at[EVENTS_LOOP_RESTARTS_MAX];	/* circular */
 	unsigned	 nrestarts;	/* entries used, at most loop_restarts */
@@ -391,6 +394,11 @@ on_oom(struct events *e, struct ectr *c, const struct docker_event *de,
 	struct event	 ev;
 
 	c->oom_seen = 1;
+	if (c->cgroup_oom_at > 0 && now - c->cgroup_oom_at < EVENTS_OOM_SAME_SECONDS) {
+		c->cgroup_oom_at = 0;	/* the cgroup told us first */
+		return;
+	}
+	c->docker_oom_at = now;
 	init_from(&ev, EVENT_OOM, de, ic, now);
 	ev.oom_killed = 1;
 	events_record(e, &ev);
@@ -433,6 +441,51 @@ events_docker(struct events *e, const struct docker_event *de,
 	default:
 		break;
 	}
+}
+
+/* The newest OOM event of the container still in the ring, if any. */
+static struct event *
+ring_oom(struct events *e, const char *id)
+{
+	size_t	 i, sz = e->cfg.ring_size;
+
+	for (i = 0; i < e->n; i++) {
+		struct event *ev = &e->ring[(e->head + sz - 1 - i) % sz];
+
+		if (ev->kind == EVENT_OOM && strcmp(ev->id, id) == 0)
+			return ev;
+	}
+	return NULL;
+}
+
+void
+events_cgroup_oom(struct events *e, const struct inv_container *ic,
+    const char *id, uint64_t oom_kills, int64_t limit, int64_t usage,
+    double now)
+{
+	struct ectr	*c;
+	struct event	 ev, *old;
+
+	if ((c = ctr_get(e, id, 1)) == NULL)
+		return;
+	c->oom_seen = 1;
+	if (c->docker_oom_at > 0 && now - c->docker_oom_at < EVENTS_OOM_SAME_SECONDS) {
+		/* Docker told us first: complete its event. */
+		c->docker_oom_at = 0;
+		if ((old = ring_oom(e, id)) != NULL) {
+			old->oom_kills = (int64_t)oom_kills;
+			old->mem_limit = limit;
+			old->mem_usage = usage;
+		}
+		return;
+	}
+	c->cgroup_oom_at = now;
+	event_init(&ev, EVENT_OOM, id, ic, now);
+	ev.oom_killed = 1;
+	ev.oom_kills = oom_kills > INT64_MAX ? -1 : (int64_t)oom_kills;
+	ev.mem_limit = limit;
+	ev.mem_usage = usage;
+	events_record(e, &ev);
 }
 
 /* ---- health and remediation --------------------------------------------- */

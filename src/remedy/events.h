@@ -6,7 +6,8 @@
  *
  *	Docker's /events (docker_event, after the inventory applied it)
  *	   events_docker ─► die ≠ 0 ─────────────► exit
- *	                 ├► oom ─────────────────► oom
+ *	                 ├► oom ─────────────────► oom ┐ one event per OOM
+ *	the cgroup's OOM signal (oomwatch) ─► events_cgroup_oom ┘ kill, both ways
  *	                 └► start after a die Docker's restart policy acted
  *	                    on ─► restart counted ─► N in window: restart_loop
  *	health (hale's check, else Docker's) ─► events_health ─► unhealthy,
@@ -40,6 +41,7 @@
 #define EVENTS_LOOP_RESTARTS_MAX	64
 #define EVENTS_LOOP_WINDOW_DEFAULT_MS	600000
 #define EVENTS_TEXT_MAX			256	/* name, image, compose fields */
+#define EVENTS_OOM_SAME_SECONDS		5.0	/* Docker's and the cgroup's report */
 
 enum event_kind {
 	EVENT_OOM,
@@ -124,6 +126,16 @@ void	events_health(struct events *, const struct inv_container *,
 void	events_remedy(struct events *, enum event_kind,
 	    const struct inv_container *, const char *id, const char *action,
 	    const char *result, double now);
+/*
+ * The kernel signalled an OOM kill in the container's cgroup (oomwatch):
+ * `oom_kills` is the cgroup's count now, UINT64_MAX if not known.
+ * Docker's own `oom` event for the same kill, whichever comes first,
+ * makes no second event: the counts are added to the one recorded
+ * within EVENTS_OOM_SAME_SECONDS.
+ */
+void	events_cgroup_oom(struct events *, const struct inv_container *,
+	    const char *id, uint64_t oom_kills, int64_t limit, int64_t usage,
+	    double now);
 /* The inventory dropped the container. */
 void	events_forget(struct events *, const char *id);
 

@@ -5,8 +5,10 @@
 #     Docker's third restart; hale_docker_restarts_total counts Docker's
 #     restarts; the later exits are rate limited and counted as suppressed;
 #  2. `docker restart` of a healthy container: no exit, no Docker restart;
-#  3. a container with --memory 16m that allocates past it: an `oom` event
-#     within a second of the kill, then an `exit` with oom_killed and 137;
+#  3. a container with --memory 16m that allocates past it: one `oom` event
+#     (the cgroup's eventfd and Docker's `oom`, de-duplicated) within a
+#     second of Docker's own event, with the cgroup's oom_kill count and
+#     limit, then an `exit` with oom_killed and 137;
 #  4. the filters (?container=, ?kind=) and a bad kind (400).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -91,9 +93,17 @@ docker rm -f calm >/dev/null
 ok "an operator's restarts are not crashes"
 
 # -------------------------------------------------------------- 3. OOM kill
+# Docker's own oom events, to time hale's against.
+docker events --filter type=container --filter event=oom \
+    --format '{{.Actor.Attributes.name}} {{.TimeNano}}' >"$HALE_TMP/oom.log" 2>/dev/null &
+OOMREC=$!
+hale_on_exit kill "$OOMREC"
 # ash doubles the string until it passes the limit (no swap here).
 docker run -d --name hog --network none --memory 16m --memory-swap 16m \
-    "$HALE_IMAGE" sh -c 'sleep 1; x=a; while :; do x=$x$x; done' >/dev/null
+    "$HALE_IMAGE" sh -c 'sleep 2; x=a; while :; do x=$x$x; done' >/dev/null
+# The cgroup is watched before the allocation starts.
+wait_until $((10 * HALE_SLOW)) metric_ge 'hale_oom_watches{mechanism="eventfd"}' 1 ||
+	fail "hog's memory cgroup is not watched: $(grep -i oom "$HALE_LOG" | tail -3)"
 wait_until $((20 * HALE_SLOW)) nevents_ge "container=hog&kind=oom" 1 ||
 	fail "no oom event for hog: $(docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' hog)"
 seen_ms=$(hale_now_ms)
@@ -104,6 +114,16 @@ print(int(datetime.datetime.fromisoformat(t).timestamp() * 1000))')
 lag=$((seen_ms - at_ms))
 [ "$lag" -le 1000 ] || fail "the oom event came ${lag} ms after the kill"
 assert_eq true "$(jq '.[0].oom_killed' <<<"$oom")" "oom_killed"
+assert_eq 1 "$(jq 'length' <<<"$oom")" "one oom event for one kill (both sources)"
+assert_eq 1 "$(jq '.[0].oom_kills' <<<"$oom")" "the cgroup's oom_kill count"
+assert_eq 16777216 "$(jq '.[0].memory_limit_bytes' <<<"$oom")" "the 16 MiB limit"
+jq -e '.[0].memory_usage_bytes > 0' <<<"$oom" >/dev/null || fail "no usage: $oom"
+wait_until $((10 * HALE_SLOW)) grep -q '^hog ' "$HALE_TMP/oom.log" ||
+	fail "Docker sent no oom event"
+docker_ns=$(awk '$1 == "hog" { print $2; exit }' "$HALE_TMP/oom.log")
+docker_ms=${docker_ns:0:13}
+dlag=$((at_ms - docker_ms))
+[ "$dlag" -le 1000 ] || fail "hale's oom event is ${dlag} ms after Docker's"
 wait_until $((10 * HALE_SLOW)) nevents_ge "container=hog&kind=exit" 1 ||
 	fail "no exit event for hog"
 ex=$(events "container=hog&kind=exit")
@@ -112,7 +132,9 @@ assert_eq true "$(jq '.[0].oom_killed' <<<"$ex")" "the exit says OOM-killed"
 assert_eq false "$(jq '.[0].will_restart' <<<"$ex")" "no restart policy"
 assert_eq "true 137" "$(docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' hog)" \
     "Docker agrees"
-ok "OOM kill reported within a second (${lag} ms after Docker's event time)"
+ok "OOM kill reported within a second (seen ${lag} ms after its time, which is ${dlag} ms from Docker's)"
+assert_eq 1 "$(metric 'hale_oom_kills_total')" "the cgroup's kill is counted"
+ok "the cgroup's eventfd reported the kill with its count and limit"
 
 # ----------------------------------------------------------------- 4. filters
 all=$(nevents "")

@@ -237,6 +237,44 @@ test_oom(void **state)
 	fixture_free(f);
 }
 
+/* The cgroup's signal and Docker's oom event for one kill: one event. */
+static void
+test_oom_both_sources(void **state)
+{
+	struct fixture	*f = fixture("always", 0);
+	const struct event *ev;
+
+	(void)state;
+	events_cgroup_oom(f->e, &f->ic, ID_A, 1, 16777216, 16700000, T0);
+	docker(f, DOCKER_ACTION_OOM, -1, T0 + 0.05);
+	assert_int_equal(events_count(f->e), 1);
+	assert_int_equal(f->nheard, 1);
+	ev = events_at(f->e, 0);
+	assert_int_equal(ev->oom_kills, 1);
+	assert_int_equal(ev->mem_limit, 16777216);
+	assert_int_equal(ev->mem_usage, 16700000);
+	assert_string_equal(ev->name, "web");
+	docker(f, DOCKER_ACTION_DIE, 137, T0 + 0.06);
+	assert_int_equal(events_at(f->e, 0)->oom_killed, 1);
+	docker(f, DOCKER_ACTION_START, -1, T0 + 0.2);
+	/* The next kill, Docker first this time: its event gets the counts. */
+	docker(f, DOCKER_ACTION_OOM, -1, T0 + 2);
+	events_cgroup_oom(f->e, &f->ic, ID_A, 2, 16777216, 16000000, T0 + 2.01);
+	assert_int_equal(count_kind(f, EVENT_OOM), 2);
+	ev = events_at(f->e, 0);
+	assert_int_equal(ev->kind, EVENT_OOM);
+	assert_int_equal(ev->oom_kills, 2);
+	assert_int_equal(ev->mem_usage, 16000000);
+	/* Only the cgroup (Docker's event lost): still reported. */
+	events_cgroup_oom(f->e, &f->ic, ID_A, 3, -1, 5, T0 + 4);
+	assert_int_equal(count_kind(f, EVENT_OOM), 3);
+	assert_int_equal(events_at(f->e, 0)->mem_limit, -1);
+	/* And a Docker event much later is a kill of its own. */
+	docker(f, DOCKER_ACTION_OOM, -1, T0 + 60);
+	assert_int_equal(count_kind(f, EVENT_OOM), 4);
+	fixture_free(f);
+}
+
 /* No record yet: the event's own attributes name the container. */
 static void
 test_no_record(void **state)
@@ -481,6 +519,7 @@ main(void)
 		cmocka_unit_test(test_requested_stop),
 		cmocka_unit_test(test_restart_loop),
 		cmocka_unit_test(test_oom),
+		cmocka_unit_test(test_oom_both_sources),
 		cmocka_unit_test(test_no_record),
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_rate_limit),
