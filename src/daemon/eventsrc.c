@@ -22,20 +22,31 @@ oom_cb(void *arg, const char *id, const struct oomwatch_info *info)
 	    info->usage, ev_now(s->loop));
 }
 
+static void
+on_event(void *arg, const struct event *ev)
+{
+	struct eventsrc	*s = arg;
+
+	if (s->notify != NULL)
+		notify_send_event(s->notify, ev);
+}
+
 int
 eventsrc_start(struct eventsrc *s, struct ev_loop *loop, struct inventory *inv,
-    const struct cgroup_env *env, const struct events_config *cfg, char *err,
-    size_t errlen)
+    struct notify *notify, const struct cgroup_env *env,
+    const struct events_config *cfg, char *err, size_t errlen)
 {
 	char	 why[128];
 
 	memset(s, 0, sizeof(*s));
 	s->loop = loop;
 	s->inv = inv;
+	s->notify = notify;
 	if ((s->events = events_new(cfg)) == NULL) {
 		err_set(err, errlen, "out of memory for the event ring");
 		return -1;
 	}
+	events_set_listener(s->events, on_event, s);
 	if (env != NULL && (s->oom = oomwatch_new(loop, env, oom_cb, s, why,
 	    sizeof(why))) == NULL)
 		log_warn("OOM kills are not watched in the cgroups, only "

@@ -8,6 +8,7 @@
  *	oomwatch signal ─► oom_cb ─► events_cgroup_oom (+ one log line)
  *	docker event ─► eventsrc_docker ─► events_docker
  *	check transition ─► eventsrc_transition ─► events_health
+ *	every event recorded ─► on_event ─► notify_send_event (webhooks)
  */
 #ifndef HALE_EVENTSRC_H
 #define HALE_EVENTSRC_H
@@ -17,6 +18,7 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/oomwatch.h"
 #include "docker/inventory.h"
+#include "remedy/notify.h"
 #include "remedy/events.h"
 
 struct eventsrc {
@@ -24,12 +26,13 @@ struct eventsrc {
 	struct inventory	*inv;
 	struct events		*events;
 	struct oomwatch		*oom;	/* NULL: no cgroup tree, or no inotify */
+	struct notify		*notify;	/* NULL: no delivery */
 };
 
 /* `env` NULL: no OOM watcher. -1 with a message only if memory ran out. */
 int	eventsrc_start(struct eventsrc *, struct ev_loop *, struct inventory *,
-	    const struct cgroup_env *env, const struct events_config *,
-	    char *err, size_t errlen);
+	    struct notify *, const struct cgroup_env *env,
+	    const struct events_config *, char *err, size_t errlen);
 void	eventsrc_stop(struct eventsrc *);
 void	eventsrc_observe(struct eventsrc *, struct inv_container *,
 	    enum inv_change);

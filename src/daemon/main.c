@@ -585,7 +585,8 @@ start_docker(struct hale *h)
 	    start_probes(h, err, sizeof(err)) == -1 ||
 	    (h->notify = notify_new(h->loop, h->cv, sections_notify(h->cfg),
 	    err, sizeof(err))) == NULL ||
-	    eventsrc_start(&h->evs, h->loop, h->inv, h->collector != NULL ?
+	    eventsrc_start(&h->evs, h->loop, h->inv, h->notify,
+	    h->collector != NULL ?
 	    &h->cgenv : NULL, sections_events(h->cfg), err, sizeof(err)) == -1 ||
 	    (h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
 	    sizeof(err))) == NULL ||

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/timefmt.h"
 
 static int
@@ -103,7 +104,6 @@ events_json(const struct events *e, const char *container, const char *kind,
 {
 	const struct event	*ev;
 	cJSON			*root, *arr, *o;
-	char			*s;
 	size_t			 i;
 	int			 k = kind != NULL ? event_kind_parse(kind) : -1;
 
@@ -118,12 +118,8 @@ events_json(const struct events *e, const char *container, const char *kind,
 			goto fail;
 		cJSON_AddItemToArray(arr, o);
 	}
-	if ((s = cJSON_PrintUnformatted(root)) == NULL)
-		goto fail;
-	buf_puts(out, s);
-	cJSON_free(s);
-	cJSON_Delete(root);
-	return out->oom ? -1 : 0;
+	/* Valid UTF-8 whatever the names hold. */
+	return json_emit(root, out);
 fail:
 	cJSON_Delete(root);
 	return -1;

@@ -13,6 +13,7 @@
 
 #include "core/confjson.h"
 #include "core/duration.h"
+#include "remedy/events.h"
 
 #define RETRIES_MAX	20
 #define QUEUE_MAX	10000
@@ -25,7 +26,60 @@ static const struct {
 	{ "gave_up", NOTIFY_EV_GAVE_UP },
 	{ "recovered", NOTIFY_EV_RECOVERED },
 	{ "reset", NOTIFY_EV_RESET },
+	{ "oom", NOTIFY_EV_OOM },
+	{ "exit", NOTIFY_EV_EXIT },
+	{ "restart_loop", NOTIFY_EV_RESTART_LOOP },
+	{ "unhealthy", NOTIFY_EV_UNHEALTHY },
+	{ "healthy", NOTIFY_EV_HEALTHY },
 };
+
+static const char *const format_names[] = {
+	[NOTIFY_FMT_JSON] = "json",
+	[NOTIFY_FMT_SLACK] = "slack",
+	[NOTIFY_FMT_DISCORD] = "discord",
+	[NOTIFY_FMT_NTFY] = "ntfy",
+};
+
+int
+notify_format_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < (int)(sizeof(format_names) / sizeof(format_names[0])); i++)
+		if (strcmp(s, format_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+notify_format_name(enum notify_format f)
+{
+	return (unsigned)f < sizeof(format_names) / sizeof(format_names[0]) ?
+	    format_names[f] : "?";
+}
+
+unsigned
+notify_event_bit(const struct event *ev)
+{
+	switch (ev->kind) {
+	case EVENT_OOM:
+		return NOTIFY_EV_OOM;
+	case EVENT_EXIT:
+		return NOTIFY_EV_EXIT;
+	case EVENT_RESTART_LOOP:
+		return NOTIFY_EV_RESTART_LOOP;
+	case EVENT_UNHEALTHY:
+		return NOTIFY_EV_UNHEALTHY;
+	case EVENT_HEALTHY:
+		return NOTIFY_EV_HEALTHY;
+	case EVENT_REMEDIATED:
+		return NOTIFY_EV_ACTION;
+	case EVENT_GAVE_UP:
+		return NOTIFY_EV_GAVE_UP;
+	default:
+		return 0;
+	}
+}
 
 unsigned
 notify_event_parse(const char *s)
@@ -144,7 +198,8 @@ hook_events(struct confjson *j, const char *path, const cJSON *v,
 		    (bit = notify_event_parse(e->valuestring)) == 0) {
 			confjson_show(e, tmp, sizeof(tmp));
 			confjson_problem(j, epath, "%s is not one of action, gave_up, "
-			    "recovered, reset", tmp);
+			    "recovered, reset, oom, exit, restart_loop, unhealthy, "
+			    "healthy", tmp);
 			continue;
 		}
 		h->events |= bit;
@@ -175,6 +230,17 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 				confjson_problem(j, kpath, "out of memory");
 		} else if (strcmp(v->string, "events") == 0)
 			hook_events(j, kpath, v, h);
+		else if (strcmp(v->string, "format") == 0) {
+			int f = cJSON_IsString(v) ?
+			    notify_format_parse(v->valuestring) : -1;
+
+			if (f == -1) {
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(j, kpath, "%s is not one of json, "
+				    "slack, discord, ntfy", tmp);
+			} else
+				h->format = (enum notify_format)f;
+		}
 		else if (strcmp(v->string, "headers") == 0) {
 			if (confjson_want_object(j, kpath, v) == -1)
 				continue;
@@ -192,8 +258,8 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 				    "100ms to 5m", tmp);
 			}
 		} else
-			confjson_problem(j, kpath, "unknown key (url, events, headers, "
-			    "timeout)");
+			confjson_problem(j, kpath, "unknown key (url, format, events, "
+			    "headers, timeout)");
 	}
 	if (h->url == NULL && j->n == 0)
 		confjson_problem(j, path, "needs a \"url\"");

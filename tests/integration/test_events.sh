@@ -9,7 +9,10 @@
 #     (the cgroup's eventfd and Docker's `oom`, de-duplicated) within a
 #     second of Docker's own event, with the cgroup's oom_kill count and
 #     limit, then an `exit` with oom_killed and 137;
-#  4. the filters (?container=, ?kind=) and a bad kind (400).
+#  4. the filters (?container=, ?kind=) and a bad kind (400);
+#  5. webhooks on loopback in each format (json, slack, discord, ntfy with
+#     an events filter) got well-formed bodies of those events, while a
+#     receiver that accepts and never answers delayed none of them.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 hale_require_root
@@ -18,9 +21,60 @@ hale_tmpdir
 hale_docker_start
 hale_busybox_image
 
-cat >"$HALE_TMP/hale.json" <<'EOF'
-{"events": {"restart_loop": {"restarts": 3, "window": "10m"}}}
+# ------------------------------------------------------------ receivers
+HOOK_PORT=$(hale_free_port)
+HANG_PORT=$(hale_free_port)
+HOOKS=$HALE_TMP/hooks.jsonl
+cat >"$HALE_TMP/hook.py" <<'EOF'
+import http.server, json, socket, sys, time
+port, path, hang = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+# A receiver that accepts connections (the kernel's backlog) and never answers.
+h = socket.socket()
+h.bind(("127.0.0.1", hang))
+h.listen(16)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        rec = {"path": self.path, "at": time.time(),
+               "type": self.headers.get("Content-Type"),
+               "title": self.headers.get("Title"),
+               "priority": self.headers.get("Priority"),
+               "tags": self.headers.get("Tags"),
+               "raw": raw.decode("utf-8")}
+        try:
+            rec["body"] = json.loads(raw)
+        except ValueError:
+            rec["body"] = None
+        with open(path, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        self.send_response(200)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
 EOF
+python3 "$HALE_TMP/hook.py" "$HOOK_PORT" "$HOOKS" "$HANG_PORT" &
+HOOK_PID=$!
+hale_on_exit kill "$HOOK_PID"
+wait_until 5 hale_tcp_open 127.0.0.1 "$HOOK_PORT" || fail "webhook receiver did not start"
+H=http://127.0.0.1:$HOOK_PORT
+cat >"$HALE_TMP/hale.json" <<EOF
+{"events": {"restart_loop": {"restarts": 3, "window": "10m"}},
+ "notify": {"webhooks": [
+   {"url": "http://127.0.0.1:$HANG_PORT/hang", "format": "slack", "timeout": "5m"},
+   {"url": "$H/json"},
+   {"url": "$H/slack", "format": "slack"},
+   {"url": "$H/discord", "format": "discord"},
+   {"url": "$H/ntfy", "format": "ntfy", "events": ["oom", "exit"]}]}}
+EOF
+# hooks PATH JQ-FILTER: how many deliveries to PATH match.
+hooks() {
+	[ -f "$HOOKS" ] || { echo 0; return; }
+	jq -s --arg p "$1" "[.[] | select(.path == \$p) | select($2)] | length" "$HOOKS"
+}
+hooks_ge() {	# hooks_ge PATH FILTER N
+	[ "$(hooks "$1" "$2")" -ge "$3" ]
+}
 hale_start --config.file="$HALE_TMP/hale.json"
 
 # events QUERY: the events array of GET /api/v1/events?QUERY.
@@ -146,5 +200,32 @@ assert_eq "$(nevents 'container=hog')" "$(nevents "container=${hogid:0:12}")" \
 assert_eq 400 "$(http_status '/api/v1/events?kind=bogus')" "an unknown kind is 400"
 ok "filters by container and kind"
 
+# --------------------------------------------------------------- 5. webhooks
+wait_until $((10 * HALE_SLOW)) hooks_ge /json '.body.event == "oom"' 1 ||
+	fail "the JSON webhook got no oom: $(tail -3 "$HOOKS" 2>/dev/null)"
+assert_eq 1 "$(hooks /json '.body.event == "exit" and .body.container.name == "crash" and .body.exit_code == 3 and .body.will_restart == true and .type == "application/json"')" \
+    "json: the exit document"
+assert_eq 1 "$(hooks /json '.body.event == "restart_loop" and .body.restarts == 3')" \
+    "json: the restart loop"
+assert_eq 1 "$(hooks /json '.body.event == "oom" and .body.oom_kills == 1 and .body.memory_limit_bytes == 16777216')" \
+    "json: the oom with the cgroup's numbers"
+assert_eq 1 "$(hooks /slack '(.body | keys) == ["text"] and (.body.text | startswith("[hale] crash (hale-test/busybox)")) and (.body.text | contains("exited with code 3"))')" \
+    "slack: the exit as text"
+assert_eq 1 "$(hooks /slack '.body.text | contains("is in a restart loop: 3 restarts by Docker in 10m")')" \
+    "slack: the restart loop"
+assert_eq 1 "$(hooks /discord '.body.allowed_mentions.parse == [] and (.body.content | contains("hog")) and (.body.content | contains("was OOM-killed (kill 1 in its cgroup)"))')" \
+    "discord: the oom as content, no mentions"
+assert_eq 1 "$(hooks /ntfy '.type == "text/plain; charset=utf-8" and .title == "hale: exit crash" and .priority == "4" and .tags == "warning,exit" and (.raw | contains("exited with code 3")) and .body == null')" \
+    "ntfy: the exit as text with its headers"
+assert_eq 1 "$(hooks /ntfy '.title == "hale: oom hog" and .tags == "rotating_light,oom"')" \
+    "ntfy: the oom"
+assert_eq 0 "$(hooks /ntfy '.tags == "repeat,restart_loop"')" "ntfy: its filter leaves out the loop"
+# The hanging receiver delayed nothing: each delivery came within 3 s of its event.
+late=$(jq -s '[.[] | select(.path == "/json" and .body.time != null)
+    | (.at - (.body.time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601)) | select(. > 3)] | length' "$HOOKS")
+assert_eq 0 "$late" "no delivery waited for the hanging receiver"
+ok "webhooks in each format got well-formed bodies; a hanging one delays nothing"
+
 hale_stop
 ok "haled stopped cleanly"
+
