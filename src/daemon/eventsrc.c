@@ -29,11 +29,13 @@ on_event(void *arg, const struct event *ev)
 
 	if (s->notify != NULL)
 		notify_send_event(s->notify, ev);
+	if (s->am != NULL)
+		alertmgr_event(s->am, ev);
 }
 
 int
 eventsrc_start(struct eventsrc *s, struct ev_loop *loop, struct inventory *inv,
-    struct notify *notify, const struct cgroup_env *env,
+    struct notify *notify, struct alertmgr *am, const struct cgroup_env *env,
     const struct events_config *cfg, char *err, size_t errlen)
 {
 	char	 why[128];
@@ -42,6 +44,7 @@ eventsrc_start(struct eventsrc *s, struct ev_loop *loop, struct inventory *inv,
 	s->loop = loop;
 	s->inv = inv;
 	s->notify = notify;
+	s->am = am;
 	if ((s->events = events_new(cfg)) == NULL) {
 		err_set(err, errlen, "out of memory for the event ring");
 		return -1;
@@ -69,8 +72,11 @@ eventsrc_observe(struct eventsrc *s, struct inv_container *c,
 {
 	char	 err[256];
 
-	if (ch == INV_REMOVED)
+	if (ch == INV_REMOVED) {
 		events_forget(s->events, c->d.id);
+		if (s->am != NULL)
+			alertmgr_forget(s->am, c->d.id);
+	}
 	if (s->oom == NULL)
 		return;
 	if (ch == INV_REMOVED) {

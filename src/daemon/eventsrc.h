@@ -8,7 +8,8 @@
  *	oomwatch signal ─► oom_cb ─► events_cgroup_oom (+ one log line)
  *	docker event ─► eventsrc_docker ─► events_docker
  *	check transition ─► eventsrc_transition ─► events_health
- *	every event recorded ─► on_event ─► notify_send_event (webhooks)
+ *	every event recorded ─► on_event ─► notify_send_event (webhooks),
+ *	                                    alertmgr_event (Alertmanagers)
  */
 #ifndef HALE_EVENTSRC_H
 #define HALE_EVENTSRC_H
@@ -18,6 +19,7 @@
 #include "cgroup/cgroup.h"
 #include "cgroup/oomwatch.h"
 #include "docker/inventory.h"
+#include "remedy/alerts.h"
 #include "remedy/notify.h"
 #include "remedy/events.h"
 
@@ -27,11 +29,12 @@ struct eventsrc {
 	struct events		*events;
 	struct oomwatch		*oom;	/* NULL: no cgroup tree, or no inotify */
 	struct notify		*notify;	/* NULL: no delivery */
+	struct alertmgr		*am;		/* NULL: none */
 };
 
 /* `env` NULL: no OOM watcher. -1 with a message only if memory ran out. */
 int	eventsrc_start(struct eventsrc *, struct ev_loop *, struct inventory *,
-	    struct notify *, const struct cgroup_env *env,
+	    struct notify *, struct alertmgr *, const struct cgroup_env *env,
 	    const struct events_config *, char *err, size_t errlen);
 void	eventsrc_stop(struct eventsrc *);
 void	eventsrc_observe(struct eventsrc *, struct inv_container *,

@@ -71,6 +71,7 @@ struct hale {
 	struct docker		*docker;	/* Engine API client */
 	struct probe_engine	*probes;	/* hale's own health checks */
 	struct notify		*notify;	/* webhooks */
+	struct alertmgr		*am;		/* Alertmanagers */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
 	struct eventsrc		 evs;		/* the event ring and its sources */
 	char			 self_id[65];	/* docker.scope=project: our container */
@@ -309,6 +310,7 @@ wire_http(struct hale *h)
 	h->scrape.src.notify = h->notify;
 	h->scrape.src.events = h->evs.events;
 	h->scrape.src.oomwatch = h->evs.oom;
+	h->scrape.src.am = h->am;
 	h->routes.scrape = &h->scrape;
 	h->routes.inv = h->inv;
 	h->routes.probes = h->probes;
@@ -376,6 +378,9 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	if (notify_reconfigure(h->notify, sections_notify(cfg), err,
 	    sizeof(err)) == -1)
 		log_warn("notify.webhooks not applied", LOG_S("err", err));
+	if (alertmgr_reconfigure(h->am, sections_alertmanager(cfg), err,
+	    sizeof(err)) == -1)
+		log_warn("alertmanager not applied", LOG_S("err", err));
 	if (events_reconfigure(h->evs.events, sections_events(cfg)) == -1)
 		log_warn("events.ring_size not applied", LOG_S("err",
 		    "out of memory"));
@@ -585,7 +590,9 @@ start_docker(struct hale *h)
 	    start_probes(h, err, sizeof(err)) == -1 ||
 	    (h->notify = notify_new(h->loop, h->cv, sections_notify(h->cfg),
 	    err, sizeof(err))) == NULL ||
-	    eventsrc_start(&h->evs, h->loop, h->inv, h->notify,
+	    (h->am = alertmgr_new(h->loop, h->cv, sections_alertmanager(h->cfg),
+	    err, sizeof(err))) == NULL ||
+	    eventsrc_start(&h->evs, h->loop, h->inv, h->notify, h->am,
 	    h->collector != NULL ?
 	    &h->cgenv : NULL, sections_events(h->cfg), err, sizeof(err)) == -1 ||
 	    (h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
@@ -607,6 +614,7 @@ stop_docker(struct hale *h)
 	remedy_exec_free(h->rx);
 	probe_engine_free(h->probes);	/* cancels its probes and timers */
 	notify_free(h->notify);		/* cancels deliveries in flight */
+	alertmgr_free(h->am);
 	eventsrc_stop(&h->evs);
 	curlev_free(h->cv);		/* nothing else may still use curl */
 	inventory_free(h->inv);		/* last: everyone reads it */
@@ -614,6 +622,7 @@ stop_docker(struct hale *h)
 	h->rx = NULL;
 	h->probes = NULL;
 	h->notify = NULL;
+	h->am = NULL;
 	h->cv = NULL;
 	h->inv = NULL;
 }

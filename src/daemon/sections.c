@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check/checkspec.h"
+#include "remedy/alerts.h"
 #include "remedy/events.h"
 #include "remedy/notify.h"
 #include "remedy/remedy.h"
@@ -21,6 +22,7 @@ enum section {
 	SECTION_ADMIN_USER,
 	SECTION_ADMIN_HASH,
 	SECTION_EVENTS,
+	SECTION_ALERTMANAGER,
 };
 
 static void
@@ -84,6 +86,22 @@ free_events(void *p)
 	events_config_free(p);
 }
 
+static void
+parse_alertmanager(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	struct alerts_config	*a = NULL;
+
+	j->n += alerts_config_from_json(v, path, &a, j->errors);
+	*out = a;
+}
+
+static void
+free_alertmanager(void *p)
+{
+	alerts_config_free(p);
+}
+
 /* web.admin_*: checked by auth, and never echoed in a message. */
 static void
 parse_secret(const cJSON *v, const char *path, struct confjson *j, void **out,
@@ -135,6 +153,8 @@ const struct config_section sections_table[] = {
 	[SECTION_ADMIN_HASH] = { "web.admin_password_hash", parse_admin_hash,
 	    free, NULL },
 	[SECTION_EVENTS] = { "events", parse_events, free_events, NULL },
+	[SECTION_ALERTMANAGER] = { "alertmanager", parse_alertmanager,
+	    free_alertmanager, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -160,6 +180,12 @@ const struct events_config *
 sections_events(const struct config *cfg)
 {
 	return config_section(cfg, SECTION_EVENTS);
+}
+
+const struct alerts_config *
+sections_alertmanager(const struct config *cfg)
+{
+	return config_section(cfg, SECTION_ALERTMANAGER);
 }
 
 void

@@ -12,6 +12,7 @@
 #include "http/auth.h"
 
 struct checkspec_rules;
+struct alerts_config;
 struct events_config;
 struct notify_config;
 struct remedy_config;
@@ -24,6 +25,7 @@ const struct remedy_config *sections_remediation(const struct config *);
 const struct notify_config *sections_notify(const struct config *);
 /* NULL: the section is absent (defaults). */
 const struct events_config *sections_events(const struct config *);
+const struct alerts_config *sections_alertmanager(const struct config *);
 /* web.admin_*: pointers into the config. */
 void	sections_auth(const struct config *, struct auth_config *);
 /* --dry-run or remediation.dry_run. */

@@ -18,6 +18,7 @@
 #include "docker/docker.h"
 #include "docker/inventory.h"
 #include "http/selfstat.h"
+#include "remedy/alerts.h"
 #include "remedy/events.h"
 #include "remedy/notify.h"
 #include "remedy/remedy_exec.h"
@@ -202,6 +203,8 @@ write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 		events_write_metrics(src->events, src->inv, w);
 	if (src->oomwatch != NULL)
 		oomwatch_write_metrics(src->oomwatch, w);
+	if (src->am != NULL)
+		alertmgr_write_metrics(src->am, w);
 }
 
 struct scrape_doc *

@@ -12,6 +12,7 @@
 #include "cgroup/collector.h"
 #include "core/metrics.h"
 
+struct alertmgr;
 struct docker;
 struct events;
 struct inventory;
@@ -54,6 +55,7 @@ struct scrape_sources {
 	struct notify		*notify;
 	struct events		*events;	/* NULL: none */
 	struct oomwatch		*oomwatch;	/* NULL: none */
+	struct alertmgr		*am;		/* NULL: none */
 };
 
 struct scrape {

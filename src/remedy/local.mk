@@ -3,6 +3,8 @@
 src_libhale_a_SOURCES += \
 	%reldir%/events.c %reldir%/events.h %reldir%/events_config.c \
 	%reldir%/events_view.c \
+	%reldir%/alerts.c %reldir%/alerts.h %reldir%/alerts_config.c \
+	%reldir%/alerts_send.c \
 	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/notify_config.c %reldir%/notify_view.c %reldir%/notify_format.c \
 	%reldir%/remedy.c %reldir%/remedy.h \
@@ -13,5 +15,5 @@ src_libhale_a_SOURCES += \
 	%reldir%/remedy_view.c %reldir%/remedy_view.h \
 	%reldir%/remedy_metrics.c %reldir%/remedy_metrics.h
 unit_tests += tests/unit/test_remedy tests/unit/test_remedy_policy tests/unit/test_notify \
-	tests/unit/test_events tests/unit/test_notify_format \
+	tests/unit/test_events tests/unit/test_notify_format tests/unit/test_alerts \
 	tests/unit/test_remedy_exec

@@ -91,6 +91,8 @@ struct notify_config {
 int	notify_config_from_json(const cJSON *, const char *path,
 	    struct notify_config **out, struct buf *errors);
 void	notify_config_free(struct notify_config *);
+/* 1 for an http:// or https:// URL with a host, at most NOTIFY_URL_MAX. */
+int	notify_url_ok(const char *);
 
 /* "action" -> NOTIFY_EV_ACTION; 0 if unknown. */
 unsigned notify_event_parse(const char *);

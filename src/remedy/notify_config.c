@@ -104,8 +104,8 @@ notify_event_name(unsigned bit)
 }
 
 /* http:// or https://, a host, no whitespace or control bytes. */
-static int
-url_ok(const char *u)
+int
+notify_url_ok(const char *u)
 {
 	const char	*p, *host;
 	size_t		 n = strlen(u);
@@ -222,7 +222,7 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 	cJSON_ArrayForEach(v, o) {
 		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "url") == 0) {
-			if (!cJSON_IsString(v) || !url_ok(v->valuestring)) {
+			if (!cJSON_IsString(v) || !notify_url_ok(v->valuestring)) {
 				confjson_show(v, tmp, sizeof(tmp));
 				confjson_problem(j, kpath, "%s is not an http:// or https:// "
 				    "URL", tmp);

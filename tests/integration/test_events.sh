@@ -12,11 +12,14 @@
 #  4. the filters (?container=, ?kind=) and a bad kind (400);
 #  5. webhooks on loopback in each format (json, slack, discord, ntfy with
 #     an events filter) got well-formed bodies of those events, while a
-#     receiver that accepts and never answers delayed none of them.
+#     receiver that accepts and never answers delayed none of them;
+#  6. two real Alertmanagers (Debian's prometheus-alertmanager) on
+#     loopback: a container whose HEALTHCHECK fails shows firing through
+#     both APIs and in their webhook notification, then resolved.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 hale_require_root
-hale_require jq
+hale_require jq python3 prometheus-alertmanager
 hale_tmpdir
 hale_docker_start
 hale_busybox_image
@@ -58,8 +61,38 @@ HOOK_PID=$!
 hale_on_exit kill "$HOOK_PID"
 wait_until 5 hale_tcp_open 127.0.0.1 "$HOOK_PORT" || fail "webhook receiver did not start"
 H=http://127.0.0.1:$HOOK_PORT
+# Two Alertmanagers, no cluster between them, notifying the receiver.
+AM1=$(hale_free_port)
+AM2=$(hale_free_port)
+cat >"$HALE_TMP/am.yml" <<EOF
+route:
+  receiver: hook
+  group_by: [alertname, name]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: hook
+    webhook_configs:
+      - url: $H/am
+        send_resolved: true
+EOF
+for p in "$AM1" "$AM2"; do
+	prometheus-alertmanager --config.file="$HALE_TMP/am.yml" \
+	    --storage.path="$HALE_TMP/am.$p" --web.listen-address="127.0.0.1:$p" \
+	    --cluster.listen-address= >"$HALE_TMP/am.$p.log" 2>&1 &
+	hale_on_exit kill "$!"
+done
+am_ready() {
+	curl -sf "http://127.0.0.1:$AM1/-/ready" >/dev/null &&
+	    curl -sf "http://127.0.0.1:$AM2/-/ready" >/dev/null
+}
+wait_until $((20 * HALE_SLOW)) am_ready ||
+	fail "alertmanager did not start: $(tail -3 "$HALE_TMP/am.$AM1.log")"
 cat >"$HALE_TMP/hale.json" <<EOF
 {"events": {"restart_loop": {"restarts": 3, "window": "10m"}},
+ "alertmanager": {"urls": ["http://127.0.0.1:$AM1", "http://127.0.0.1:$AM2/"],
+                  "resend": "2s"},
  "notify": {"webhooks": [
    {"url": "http://127.0.0.1:$HANG_PORT/hang", "format": "slack", "timeout": "5m"},
    {"url": "$H/json"},
@@ -226,6 +259,58 @@ late=$(jq -s '[.[] | select(.path == "/json" and .body.time != null)
 assert_eq 0 "$late" "no delivery waited for the hanging receiver"
 ok "webhooks in each format got well-formed bodies; a hanging one delays nothing"
 
+# ----------------------------------------------------------- 6. Alertmanager
+# am_alerts PORT: the active alerts named HaleContainerUnhealthy for "sick".
+am_alerts() {
+	curl -sf -G "http://127.0.0.1:$1/api/v2/alerts" \
+	    --data-urlencode 'filter=alertname="HaleContainerUnhealthy"' \
+	    --data-urlencode 'filter=name="sick"'
+}
+am_firing() {	# am_firing PORT
+	[ "$(am_alerts "$1" | jq '[.[] | select(.status.state == "active")] | length')" = 1 ]
+}
+am_gone() {	# am_gone PORT: no longer listed (Alertmanager hides resolved alerts)
+	[ "$(am_alerts "$1" | jq 'length')" = 0 ]
+}
+docker run -d --name sick --network none --health-cmd 'test -f /tmp/ok' \
+    --health-interval 1s --health-retries 1 --health-timeout 1s \
+    "$HALE_IMAGE" sh -c 'touch /tmp/ok; exec sleep 600' >/dev/null
+wait_until $((20 * HALE_SLOW)) eval \
+    '[ "$(docker inspect -f "{{.State.Health.Status}}" sick)" = healthy ]' ||
+	fail "sick never became healthy"
+docker exec sick rm /tmp/ok
+wait_until $((20 * HALE_SLOW)) am_firing "$AM1" ||
+	fail "not firing at the first Alertmanager: $(am_alerts "$AM1")"
+wait_until $((5 * HALE_SLOW)) am_firing "$AM2" ||
+	fail "not firing at the second Alertmanager: $(am_alerts "$AM2")"
+a=$(am_alerts "$AM1")
+assert_eq warning "$(jq -r '.[0].labels.severity' <<<"$a")" "severity label"
+assert_eq hale-test/busybox "$(jq -r '.[0].labels.image' <<<"$a")" "image label"
+assert_eq "$(hostname)" "$(jq -r '.[0].labels.instance' <<<"$a")" "instance label"
+assert_eq "$(hale_container_id sick)" "$(jq -r '.[0].annotations.container_id' <<<"$a")" \
+    "the container id annotation"
+jq -e '.[0].annotations.summary | contains("is unhealthy (docker check)")' <<<"$a" >/dev/null ||
+	fail "summary: $a"
+wait_until $((10 * HALE_SLOW)) hooks_ge /am '.body.status == "firing" and (.body.alerts[] | .labels.alertname == "HaleContainerUnhealthy")' 1 ||
+	fail "Alertmanager notified no firing alert"
+ok "the unhealthy container fires at both Alertmanagers, with its labels"
+# Re-sent while firing (every 2 s here), so resolve_timeout never ends it.
+posts=$(metric 'hale_alertmanager_posts_total{result="ok"}')
+sleep 5
+posts2=$(metric 'hale_alertmanager_posts_total{result="ok"}')
+[ "$((posts2 - posts))" -ge 4 ] || fail "re-sent only $((posts2 - posts)) times in 5 s"
+am_firing "$AM1" || fail "no longer firing after the resends"
+ok "firing alerts are re-sent ($((posts2 - posts)) posts in 5 s to 2 Alertmanagers)"
+docker exec sick touch /tmp/ok
+wait_until $((20 * HALE_SLOW)) am_gone "$AM1" ||
+	fail "still active at the first Alertmanager: $(am_alerts "$AM1")"
+wait_until $((5 * HALE_SLOW)) am_gone "$AM2" ||
+	fail "still active at the second Alertmanager: $(am_alerts "$AM2")"
+wait_until $((10 * HALE_SLOW)) hooks_ge /am '.body.status == "resolved" and (.body.alerts[] | .labels.alertname == "HaleContainerUnhealthy" and .labels.name == "sick")' 1 ||
+	fail "Alertmanager notified no resolved alert: $(grep '"/am"' "$HOOKS" | tail -2)"
+ok "healthy again: resolved at both Alertmanagers, and notified as resolved"
+
 hale_stop
 ok "haled stopped cleanly"
+
 
