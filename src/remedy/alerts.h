@@ -98,7 +98,7 @@ void		 alertmgr_event(struct alertmgr *, const struct event *);
 void		 alertmgr_forget(struct alertmgr *, const char *id);
 void		 alertmgr_get_stats(const struct alertmgr *,
 		    struct alertmgr_stats *);
-/* hale_alertmanager_posts_total{result}, hale_alerts_firing. */
+/* hale_alertmanager_posts_total{result}, hale_alerts_firing (alerts_view.c). */
 void		 alertmgr_write_metrics(const struct alertmgr *,
 		    struct metrics_writer *);
 

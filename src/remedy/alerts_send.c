@@ -315,18 +315,3 @@ alertmgr_get_stats(const struct alertmgr *m, struct alertmgr_stats *st)
 {
 	*st = m->st;
 }
-
-void
-alertmgr_write_metrics(const struct alertmgr *m, struct metrics_writer *w)
-{
-	metrics_family(w, "hale_alertmanager_posts_total", METRICS_COUNTER,
-	    "POSTs of the alert list to the Alertmanagers, by result.");
-	metrics_sample_u64(w, "hale_alertmanager_posts_total", NULL,
-	    "result=\"ok\"", m->st.ok);
-	metrics_sample_u64(w, "hale_alertmanager_posts_total", NULL,
-	    "result=\"failed\"", m->st.failed);
-	metrics_family(w, "hale_alerts_firing", METRICS_GAUGE,
-	    "Alerts hale has firing at the Alertmanagers.");
-	metrics_sample_u64(w, "hale_alerts_firing", NULL, NULL,
-	    (uint64_t)m->st.firing);
-}

@@ -4,7 +4,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/events.c %reldir%/events.h %reldir%/events_config.c \
 	%reldir%/events_view.c \
 	%reldir%/alerts.c %reldir%/alerts.h %reldir%/alerts_config.c \
-	%reldir%/alerts_send.c \
+	%reldir%/alerts_send.c %reldir%/alerts_view.c %reldir%/alerts_int.h \
 	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/notify_config.c %reldir%/notify_view.c %reldir%/notify_format.c \
 	%reldir%/remedy.c %reldir%/remedy.h \
