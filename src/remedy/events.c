@@ -382,8 +382,6 @@ on_policy_start(struct events *e, struct ectr *c, const struct docker_event *de,
 	init_from(&ev, EVENT_RESTART_LOOP, de, ic, now);
 	ev.restarts = (int)within;
 	ev.window = win;
-	if (ic != NULL && ev.restart_count < (int)within)
-		ev.restart_count = (int)within;
 	events_record(e, &ev);
 }
 

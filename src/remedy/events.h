@@ -70,7 +70,8 @@ struct event {
 	int64_t		 oom_kills;	/* the cgroup's oom_kill count */
 	int64_t		 mem_limit;	/* bytes */
 	int64_t		 mem_usage;
-	int		 restart_count;	/* Docker's RestartCount, as last inspected */
+	int		 restart_count;	/* Docker's RestartCount as last inspected:
+					   at a start, the inspect may predate it */
 	int		 restarts;	/* restart_loop: Docker's restarts in the window */
 	double		 window;	/* restart_loop: seconds */
 	char		 source[16];	/* health: "hale" or "docker" */
