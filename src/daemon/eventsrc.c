@@ -23,11 +23,11 @@ oom_cb(void *arg, const char *id, const struct oomwatch_info *info)
 }
 
 static void
-on_event(void *arg, const struct event *ev)
+on_event(void *arg, const struct event *ev, int recorded)
 {
 	struct eventsrc	*s = arg;
 
-	if (s->notify != NULL)
+	if (s->notify != NULL && recorded)
 		notify_send_event(s->notify, ev);
 	if (s->am != NULL)
 		alertmgr_event(s->am, ev);

@@ -8,8 +8,8 @@
  *	oomwatch signal ─► oom_cb ─► events_cgroup_oom (+ one log line)
  *	docker event ─► eventsrc_docker ─► events_docker
  *	check transition ─► eventsrc_transition ─► events_health
- *	every event recorded ─► on_event ─► notify_send_event (webhooks),
- *	                                    alertmgr_event (Alertmanagers)
+ *	every event ─► on_event ─► notify_send_event (webhooks; not the
+ *	               rate-limited), alertmgr_event (Alertmanagers; all)
  */
 #ifndef HALE_EVENTSRC_H
 #define HALE_EVENTSRC_H

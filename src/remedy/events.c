@@ -282,6 +282,8 @@ events_record(struct events *e, const struct event *ev)
 	if (c != NULL && rate > 0 && c->last[ev->kind] > 0 &&
 	    (ev->time - c->last[ev->kind]) * 1000 < (double)rate) {
 		e->st.suppressed[ev->kind]++;
+		if (e->listener != NULL)
+			e->listener(e->listener_arg, ev, 0);
 		return 0;
 	}
 	if (c != NULL)
@@ -292,7 +294,7 @@ events_record(struct events *e, const struct event *ev)
 		e->n++;
 	e->st.recorded[ev->kind]++;
 	if (e->listener != NULL)
-		e->listener(e->listener_arg, ev);
+		e->listener(e->listener_arg, ev, 1);
 	return 1;
 }
 

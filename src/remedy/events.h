@@ -15,7 +15,7 @@
  *	remediation (remedy_act) ─► events_remedy ─► remediated, gave_up
  *	                          ▼
  *	events_record: rate limit per container and kind ─► suppressed, or
- *	ring + hale_events_total{kind} + the listener (delivery)
+ *	ring + hale_events_total{kind}; the listener hears both (delivery)
  *
  * The config section is parsed in events_config.c, the JSON and the
  * metric families are written in events_view.c.
@@ -101,8 +101,12 @@ const char *event_kind_name(enum event_kind);
 /* -1 if unknown. */
 int	event_kind_parse(const char *);
 
-/* Called for every event recorded (not for suppressed ones). */
-typedef void events_listener(void *arg, const struct event *);
+/*
+ * Called for every event: `recorded` 1, or 0 when the rate limit held it
+ * back (notifications skip those; state such as a firing alert follows
+ * them, so a suppressed "healthy" still resolves).
+ */
+typedef void events_listener(void *arg, const struct event *, int recorded);
 
 /* `cfg` may be NULL (defaults); it is copied. NULL if memory ran out. */
 struct events	*events_new(const struct events_config *);
