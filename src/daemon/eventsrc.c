@@ -33,6 +33,19 @@ on_event(void *arg, const struct event *ev, int recorded)
 		alertmgr_event(s->am, ev);
 }
 
+static void
+on_flush(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct eventsrc	*s = w->data;
+
+	(void)revents;
+	events_flush(s->events, ev_now(loop));
+	if (events_held(s->events) > 0) {
+		ev_timer_set(w, EVENTS_OOM_WAIT_SECONDS, 0.);
+		ev_timer_start(loop, w);
+	}
+}
+
 int
 eventsrc_start(struct eventsrc *s, struct ev_loop *loop, struct inventory *inv,
     struct notify *notify, struct alertmgr *am, const struct cgroup_env *env,
@@ -45,6 +58,8 @@ eventsrc_start(struct eventsrc *s, struct ev_loop *loop, struct inventory *inv,
 	s->inv = inv;
 	s->notify = notify;
 	s->am = am;
+	ev_timer_init(&s->flush, on_flush, 0., 0.);
+	s->flush.data = s;
 	if ((s->events = events_new(cfg)) == NULL) {
 		err_set(err, errlen, "out of memory for the event ring");
 		return -1;
@@ -60,6 +75,8 @@ eventsrc_start(struct eventsrc *s, struct ev_loop *loop, struct inventory *inv,
 void
 eventsrc_stop(struct eventsrc *s)
 {
+	if (s->loop != NULL)
+		ev_timer_stop(s->loop, &s->flush);
 	oomwatch_free(s->oom);
 	events_free(s->events);
 	s->oom = NULL;
@@ -90,9 +107,12 @@ eventsrc_observe(struct eventsrc *s, struct inv_container *c,
 	 */
 	if (!inventory_is_live(c) || c->d.pid <= 0)
 		return;
-	if (oomwatch_add(s->oom, c->d.id, c->d.pid, err, sizeof(err)) == -1)
+	if (oomwatch_add(s->oom, c->d.id, c->d.pid, err, sizeof(err)) == -1) {
+		events_set_oom_watched(s->events, c->d.id, 0);
 		log_debug("cannot watch the container's cgroup for OOM kills",
 		    LOG_S("id", c->d.id), LOG_S("err", err));
+	} else
+		events_set_oom_watched(s->events, c->d.id, 1);
 }
 
 void
@@ -100,6 +120,10 @@ eventsrc_docker(struct eventsrc *s, const struct docker_event *ev)
 {
 	events_docker(s->events, ev, inventory_get(s->inv, ev->id),
 	    ev_now(s->loop));
+	if (events_held(s->events) > 0 && !ev_is_active(&s->flush)) {
+		ev_timer_set(&s->flush, EVENTS_OOM_WAIT_SECONDS, 0.);
+		ev_timer_start(s->loop, &s->flush);
+	}
 }
 
 void

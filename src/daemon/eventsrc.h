@@ -7,6 +7,7 @@
  *	inventory change ─► eventsrc_observe ─► oomwatch_add / _remove
  *	oomwatch signal ─► oom_cb ─► events_cgroup_oom (+ one log line)
  *	docker event ─► eventsrc_docker ─► events_docker
+ *	   an oom held for the cgroup's count ─► flush timer ─► events_flush
  *	check transition ─► eventsrc_transition ─► events_health
  *	every event ─► on_event ─► notify_send_event (webhooks; not the
  *	               rate-limited), alertmgr_event (Alertmanagers; all)
@@ -30,6 +31,7 @@ struct eventsrc {
 	struct oomwatch		*oom;	/* NULL: no cgroup tree, or no inotify */
 	struct notify		*notify;	/* NULL: no delivery */
 	struct alertmgr		*am;		/* NULL: none */
+	ev_timer		 flush;		/* Docker's oom held for the count */
 };
 
 /* `env` NULL: no OOM watcher. -1 with a message only if memory ran out. */

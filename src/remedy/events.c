@@ -27,6 +27,9 @@ struct ectr {
 	/* One source's OOM report the other has not matched yet (our clock). */
 	double		 docker_oom_at;
 	double		 cgroup_oom_at;
+	int		 oom_watched;	/* the cgroup reports OOM kills too */
+	struct event	*held;		/* Docker's oom, waiting for the count */
+	double		 held_at;
 	int		 policy_restart;	/* the last die will be restarted */
 	double		 restarts_at[EVENTS_LOOP_RESTARTS_MAX];	/* circular */
 	unsigned	 nrestarts;	/* entries used, at most loop_restarts */
@@ -45,6 +48,7 @@ struct events {
 	size_t			 n;
 	struct ectr		*ctrs;
 	size_t			 nctrs;
+	size_t			 nheld;
 	struct events_stats	 st;
 	events_listener		*listener;
 	void			*listener_arg;
@@ -154,6 +158,7 @@ events_free(struct events *e)
 		return;
 	HASH_ITER(hh, e->ctrs, c, tmp) {
 		HASH_DEL(e->ctrs, c);
+		free(c->held);
 		free(c);
 	}
 	free(e->ring);
@@ -217,7 +222,46 @@ events_forget(struct events *e, const char *id)
 		return;
 	HASH_DEL(e->ctrs, c);
 	e->nctrs--;
+	if (c->held != NULL)
+		e->nheld--;
+	free(c->held);
 	free(c);
+}
+
+void
+events_set_oom_watched(struct events *e, const char *id, int watched)
+{
+	struct ectr	*c;
+
+	if ((c = ctr_get(e, id, 1)) != NULL)
+		c->oom_watched = watched;
+}
+
+size_t
+events_held(const struct events *e)
+{
+	return e->nheld;
+}
+
+static void
+release_held(struct events *e, struct ectr *c)
+{
+	struct event	*ev = c->held;
+
+	c->held = NULL;
+	e->nheld--;
+	events_record(e, ev);
+	free(ev);
+}
+
+void
+events_flush(struct events *e, double now)
+{
+	struct ectr	*c, *tmp;
+
+	HASH_ITER(hh, e->ctrs, c, tmp)
+		if (c->held != NULL && now - c->held_at >= EVENTS_OOM_WAIT_SECONDS)
+			release_held(e, c);
 }
 
 uint64_t
@@ -401,6 +445,14 @@ on_oom(struct events *e, struct ectr *c, const struct docker_event *de,
 	c->docker_oom_at = now;
 	init_from(&ev, EVENT_OOM, de, ic, now);
 	ev.oom_killed = 1;
+	/* The cgroup's count is on its way: one event, with it. */
+	if (c->oom_watched && c->held == NULL &&
+	    (c->held = malloc(sizeof(*c->held))) != NULL) {
+		*c->held = ev;
+		c->held_at = now;
+		e->nheld++;
+		return;
+	}
 	events_record(e, &ev);
 }
 
@@ -472,7 +524,13 @@ events_cgroup_oom(struct events *e, const struct inv_container *ic,
 	if (c->docker_oom_at > 0 && now - c->docker_oom_at < EVENTS_OOM_SAME_SECONDS) {
 		/* Docker told us first: complete its event. */
 		c->docker_oom_at = 0;
-		if ((old = ring_oom(e, id)) != NULL) {
+		if (c->held != NULL) {
+			c->held->oom_kills = oom_kills > INT64_MAX ? -1 :
+			    (int64_t)oom_kills;
+			c->held->mem_limit = limit;
+			c->held->mem_usage = usage;
+			release_held(e, c);
+		} else if ((old = ring_oom(e, id)) != NULL) {
 			old->oom_kills = (int64_t)oom_kills;
 			old->mem_limit = limit;
 			old->mem_usage = usage;

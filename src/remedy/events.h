@@ -42,6 +42,7 @@
 #define EVENTS_LOOP_WINDOW_DEFAULT_MS	600000
 #define EVENTS_TEXT_MAX			256	/* name, image, compose fields */
 #define EVENTS_OOM_SAME_SECONDS		5.0	/* Docker's and the cgroup's report */
+#define EVENTS_OOM_WAIT_SECONDS		0.7	/* oomwatch re-reads within 0.625 s */
 
 enum event_kind {
 	EVENT_OOM,
@@ -141,6 +142,15 @@ void	events_remedy(struct events *, enum event_kind,
 void	events_cgroup_oom(struct events *, const struct inv_container *,
 	    const char *id, uint64_t oom_kills, int64_t limit, int64_t usage,
 	    double now);
+/*
+ * The container's cgroup is watched for OOM kills (oomwatch armed): a
+ * Docker `oom` that comes first is then held for the cgroup's count, at
+ * most EVENTS_OOM_WAIT_SECONDS; events_flush records what waited that
+ * long without it. events_held says how many wait.
+ */
+void	events_set_oom_watched(struct events *, const char *id, int watched);
+void	events_flush(struct events *, double now);
+size_t	events_held(const struct events *);
 /* The inventory dropped the container. */
 void	events_forget(struct events *, const char *id);
 

@@ -278,6 +278,40 @@ test_oom_both_sources(void **state)
 	fixture_free(f);
 }
 
+/* A watched cgroup: Docker's oom first waits for the count, or not long. */
+static void
+test_oom_held(void **state)
+{
+	struct fixture	*f = fixture("no", 0);
+	const struct event *ev;
+
+	(void)state;
+	events_set_oom_watched(f->e, ID_A, 1);
+	docker(f, DOCKER_ACTION_OOM, -1, T0);
+	assert_int_equal(events_count(f->e), 0);
+	assert_int_equal(events_held(f->e), 1);
+	events_flush(f->e, T0 + 0.1);			/* not yet */
+	assert_int_equal(events_count(f->e), 0);
+	events_cgroup_oom(f->e, &f->ic, ID_A, 1, 16777216, 9, T0 + 0.2);
+	assert_int_equal(events_held(f->e), 0);
+	assert_int_equal(events_count(f->e), 1);
+	assert_int_equal(f->nheard, 1);
+	ev = events_at(f->e, 0);
+	assert_int_equal(ev->oom_kills, 1);		/* delivered with the count */
+	assert_int_equal(ev->mem_usage, 9);
+	assert_true(ev->time == T0);			/* Docker's time */
+	/* The count never comes: recorded without it after the wait. */
+	docker(f, DOCKER_ACTION_OOM, -1, T0 + 10);
+	events_flush(f->e, T0 + 10 + EVENTS_OOM_WAIT_SECONDS);
+	assert_int_equal(events_count(f->e), 2);
+	assert_int_equal(events_at(f->e, 0)->oom_kills, -1);
+	/* A held one is freed with the container. */
+	docker(f, DOCKER_ACTION_OOM, -1, T0 + 20);
+	events_forget(f->e, ID_A);
+	assert_int_equal(events_held(f->e), 0);
+	fixture_free(f);
+}
+
 /* No record yet: the event's own attributes name the container. */
 static void
 test_no_record(void **state)
@@ -524,6 +558,7 @@ main(void)
 		cmocka_unit_test(test_restart_loop),
 		cmocka_unit_test(test_oom),
 		cmocka_unit_test(test_oom_both_sources),
+		cmocka_unit_test(test_oom_held),
 		cmocka_unit_test(test_no_record),
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_rate_limit),
