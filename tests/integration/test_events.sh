@@ -275,8 +275,10 @@ am_gone() {	# am_gone PORT: no longer listed (Alertmanager hides resolved alerts
 docker run -d --name sick --network none --health-cmd 'test -f /tmp/ok' \
     --health-interval 1s --health-retries 1 --health-timeout 1s \
     "$HALE_IMAGE" sh -c 'touch /tmp/ok; exec sleep 600' >/dev/null
-wait_until $((20 * HALE_SLOW)) eval \
-    '[ "$(docker inspect -f "{{.State.Health.Status}}" sick)" = healthy ]' ||
+health_is() {	# health_is NAME STATUS: Docker's health of NAME
+	[ "$(docker inspect -f '{{.State.Health.Status}}' "$1")" = "$2" ]
+}
+wait_until $((20 * HALE_SLOW)) health_is sick healthy ||
 	fail "sick never became healthy"
 docker exec sick rm /tmp/ok
 wait_until $((20 * HALE_SLOW)) am_firing "$AM1" ||
