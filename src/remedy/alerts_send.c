@@ -14,8 +14,7 @@
 
 #include "core/err.h"
 #include "core/log.h"
-
-#define REPLY_MAX	4096
+#include "remedy/post.h"
 
 struct am {
 	struct alertmgr		*m;
@@ -46,16 +45,6 @@ struct alertmgr {
 };
 
 static void	post_all(struct alertmgr *);
-
-static size_t
-discard_reply(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct am	*a = arg;
-
-	(void)p;
-	a->reply_len += size * nmemb;
-	return a->reply_len > REPLY_MAX ? 0 : size * nmemb;
-}
 
 static void
 post_done(CURL *easy, CURLcode rc, void *arg)
@@ -108,25 +97,8 @@ post_one(struct am *a, const char *body, size_t len)
 	}
 	memcpy(a->body, body, len + 1);
 	e = a->easy;
-	curl_easy_reset(e);
-	curl_easy_setopt(e, CURLOPT_URL, a->url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, a->body);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)len);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, a->headers);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)a->m->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)a->m->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "hale/" PACKAGE_VERSION);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_reply);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, a);
-	a->reply_len = 0;
+	post_setup(e, a->url, a->body, len, a->headers, (long)a->m->timeout_ms,
+	    &a->reply_len);
 	if (curlev_add(a->m->cv, e, post_done, a, err, sizeof(err)) == -1) {
 		free(a->body);
 		a->body = NULL;

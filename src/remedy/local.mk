@@ -7,6 +7,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/alerts_send.c %reldir%/alerts_view.c %reldir%/alerts_int.h \
 	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/notify_config.c %reldir%/notify_view.c %reldir%/notify_format.c \
+	%reldir%/post.c %reldir%/post.h \
 	%reldir%/remedy.c %reldir%/remedy.h \
 	%reldir%/remedy_policy.c %reldir%/remedy_policy_int.h \
 	%reldir%/remedy_value.c %reldir%/remedy_config.c \

@@ -17,10 +17,10 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "remedy/post.h"
 
 #define RETRY_FIRST	1.0		/* seconds before the first retry */
 #define RETRY_CAP	60.0
-#define REPLY_MAX	4096		/* what we keep of a receiver's reply */
 
 /* ---- delivery ------------------------------------------------------------ */
 
@@ -61,17 +61,6 @@ struct notify {
 };
 
 static void	hook_kick(struct hook *);
-
-static size_t
-discard_reply(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct hook	*h = arg;
-
-	(void)p;
-	h->reply_len += size * nmemb;
-	/* A receiver that talks forever is cut off: returning less aborts. */
-	return h->reply_len > REPLY_MAX ? 0 : size * nmemb;
-}
 
 static void
 item_drop(struct hook *h, struct item *it)
@@ -144,33 +133,6 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	hook_kick(w->data);
 }
 
-static int
-setup_easy(struct hook *h, struct item *it)
-{
-	CURL	*e = h->easy;
-
-	curl_easy_reset(e);
-	curl_easy_setopt(e, CURLOPT_URL, h->url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, it->body);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)it->len);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, it->headers);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "hale/" PACKAGE_VERSION);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_reply);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
-	h->reply_len = 0;
-	return 0;
-}
-
 /* Starts the head of the queue unless something is in flight or waiting. */
 static void
 hook_kick(struct hook *h)
@@ -183,7 +145,8 @@ hook_kick(struct hook *h)
 		return;
 	if (h->easy == NULL && (h->easy = curl_easy_init()) == NULL)
 		goto fail;
-	setup_easy(h, it);
+	post_setup(h->easy, h->url, it->body, it->len, it->headers,
+	    h->timeout_ms, &h->reply_len);
 	it->tries++;
 	if (curlev_add(h->n->cv, h->easy, post_done, h, err, sizeof(err)) == -1)
 		goto fail;
