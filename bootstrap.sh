@@ -10,7 +10,7 @@ BUILD_PKGS="build-essential autoconf automake pkg-config git ca-certificates
 	libev-dev libmicrohttpd-dev libcurl4-openssl-dev libcjson-dev
 	libcmocka-dev uthash-dev zlib1g-dev libisal-dev libpcre2-dev nettle-dev help2man
 	libyaml-dev libgnutls28-dev"
-TEST_PKGS="curl docker.io docker-compose busybox-static prometheus python3 python3-yaml
+TEST_PKGS="curl docker.io docker-compose busybox-static prometheus prometheus-alertmanager python3 python3-yaml
 	python3-prometheus-client valgrind iproute2 util-linux procps
 	shellcheck debootstrap systemd man-db bsdextrautils clang libclang-rt-14-dev
 	haproxy openssl"

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/duration.h"
+
 void
 confjson_problem(struct confjson *j, const char *path, const char *fmt, ...)
 {
@@ -77,4 +79,38 @@ int
 confjson_want_array(struct confjson *j, const char *path, const cJSON *v)
 {
 	return want(j, path, v, cJSON_IsArray(v), "an array");
+}
+
+void
+confjson_want_count(struct confjson *j, const char *path, const cJSON *v,
+    unsigned max, unsigned *out)
+{
+	char	 tmp[80];
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > max ||
+	    v->valuedouble != (double)(unsigned)v->valuedouble) {
+		confjson_show(v, tmp, sizeof(tmp));
+		confjson_problem(j, path, "%s is not a whole number from 0 to %u", tmp,
+		    max);
+		return;
+	}
+	*out = (unsigned)v->valuedouble;
+}
+
+void
+confjson_want_duration(struct confjson *j, const char *path, const cJSON *v,
+    uint64_t min_ms, uint64_t max_ms, uint64_t *out)
+{
+	char		 tmp[80], lo[32], hi[32];
+	uint64_t	 ms;
+
+	if (cJSON_IsString(v) && duration_parse(v->valuestring, &ms) == 0 &&
+	    ms >= min_ms && ms <= max_ms) {
+		*out = ms;
+		return;
+	}
+	confjson_show(v, tmp, sizeof(tmp));
+	duration_format(min_ms, lo, sizeof(lo));
+	duration_format(max_ms, hi, sizeof(hi));
+	confjson_problem(j, path, "%s is not a duration from %s to %s", tmp, lo, hi);
 }

@@ -7,6 +7,7 @@
 #define HALE_CONFJSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cJSON.h>
 
@@ -28,6 +29,12 @@ int	confjson_want_string(struct confjson *, const char *path, const cJSON *v);
 int	confjson_want_object(struct confjson *, const char *path, const cJSON *v);
 int	confjson_want_array(struct confjson *, const char *path, const cJSON *v);
 /* A JSON value for a message: compact, and cut so a huge value can't flood. */
+/* A whole number from 0 to max into *out (left alone on a problem). */
+void	confjson_want_count(struct confjson *, const char *path, const cJSON *v,
+	    unsigned max, unsigned *out);
+/* A duration string ("30s") from min_ms to max_ms into *out. */
+void	confjson_want_duration(struct confjson *, const char *path,
+	    const cJSON *v, uint64_t min_ms, uint64_t max_ms, uint64_t *out);
 void	confjson_show(const cJSON *, char *dst, size_t len);
 /* A JSON path for messages: cut rather than overflow when very deep. */
 void	confjson_path(char *dst, size_t len, const char *fmt, ...)

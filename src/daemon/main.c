@@ -3,7 +3,7 @@
  *
  *	main --> load config (sections_table hands each module its part)
  *	     --> collector (cgroups) --> start_docker:
- *	         curlev, inventory, probes, notify, docker, remedy (in that
+ *	         curlev, inventory, probes, notify, events, docker, remedy (in that
  *	         order; observers in place before docker_start) --> httpd
  *	         (wire_http points routes and scrape at the modules)
  *	         --> ready (READY=1 to systemd, watchdog and status timers)
@@ -36,6 +36,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/revision.h"
+#include "daemon/eventsrc.h"
 #include "daemon/privdrop.h"
 #include "daemon/sdnotify.h"
 #include "daemon/sections.h"
@@ -75,7 +76,9 @@ struct hale {
 	struct docker		*docker;	/* Engine API client */
 	struct probe_engine	*probes;	/* hale's own health checks */
 	struct notify		*notify;	/* webhooks */
+	struct alertmgr		*am;		/* Alertmanagers */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
+	struct eventsrc		 evs;		/* the event ring and its sources */
 	char			 self_id[65];	/* docker.scope=project: our container */
 	struct sdnotify		 sd;		/* systemd's notify socket, if any */
 	int			 sd_warned;	/* one failed send was logged */
@@ -333,12 +336,16 @@ wire_http(struct hale *h)
 	h->scrape.src.probes = h->probes;
 	h->scrape.src.rx = h->rx;
 	h->scrape.src.notify = h->notify;
+	h->scrape.src.events = h->evs.events;
+	h->scrape.src.oomwatch = h->evs.oom;
+	h->scrape.src.am = h->am;
 	h->routes.scrape = &h->scrape;
 	h->routes.inv = h->inv;
 	h->routes.probes = h->probes;
 	h->routes.rx = h->rx;
 	h->routes.ba = h->ba;
 	h->scrape.src.auth = h->ba;
+	h->routes.events = h->evs.events;
 }
 
 /* Settings that need sockets or paths reopened are fixed for the process lifetime. */
@@ -403,6 +410,12 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	if (notify_reconfigure(h->notify, sections_notify(cfg), err,
 	    sizeof(err)) == -1)
 		log_warn("notify.webhooks not applied", LOG_S("err", err));
+	if (alertmgr_reconfigure(h->am, sections_alertmanager(cfg), err,
+	    sizeof(err)) == -1)
+		log_warn("alertmanager not applied", LOG_S("err", err));
+	if (events_reconfigure(h->evs.events, sections_events(cfg)) == -1)
+		log_warn("events.ring_size not applied", LOG_S("err",
+		    "out of memory"));
 	config_free(h->cfg);
 	h->cfg = cfg;
 	apply_http_config(h);
@@ -542,6 +555,28 @@ inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
 
 	probe_observe(h->probes, c, ch);
 	remedy_exec_observe(h->rx, c, ch);
+	eventsrc_observe(&h->evs, c, ch);
+}
+
+/* Docker's events reach the remediation and the event ring. */
+static void
+docker_event(void *arg, const struct docker_event *ev)
+{
+	struct hale	*h = arg;
+
+	remedy_exec_event(h->rx, ev);
+	eventsrc_docker(&h->evs, ev);
+}
+
+/* So do the transitions of hale's own checks. */
+static void
+check_transition(void *arg, const char *id, const struct health_transition *tr,
+    const struct probe_result *last)
+{
+	struct hale	*h = arg;
+
+	remedy_exec_transition(h->rx, id, tr, last);
+	eventsrc_transition(&h->evs, id, tr->to);
 }
 
 static int
@@ -571,8 +606,9 @@ start_remedy(struct hale *h, char *err, size_t errlen)
 	    err, errlen)) == NULL)
 		return -1;
 	remedy_exec_set_probe(h->rx, h->probes);
-	probe_set_transition_cb(h->probes, remedy_exec_transition, h->rx);
-	docker_set_event_cb(h->docker, remedy_exec_event, h->rx);
+	remedy_exec_set_events(h->rx, h->evs.events);
+	probe_set_transition_cb(h->probes, check_transition, h);
+	docker_set_event_cb(h->docker, docker_event, h);
 	return 0;
 }
 
@@ -601,6 +637,11 @@ start_docker(struct hale *h)
 	    start_probes(h, err, sizeof(err)) == -1 ||
 	    (h->notify = notify_new(h->loop, h->cv, sections_notify(h->cfg),
 	    err, sizeof(err))) == NULL ||
+	    (h->am = alertmgr_new(h->loop, h->cv, sections_alertmanager(h->cfg),
+	    err, sizeof(err))) == NULL ||
+	    eventsrc_start(&h->evs, h->loop, h->inv, h->notify, h->am,
+	    h->collector != NULL ?
+	    &h->cgenv : NULL, sections_events(h->cfg), err, sizeof(err)) == -1 ||
 	    (h->docker = docker_new(h->loop, h->cv, h->inv, &dc, err,
 	    sizeof(err))) == NULL ||
 	    start_remedy(h, err, sizeof(err)) == -1) {
@@ -620,12 +661,15 @@ stop_docker(struct hale *h)
 	remedy_exec_free(h->rx);
 	probe_engine_free(h->probes);	/* cancels its probes and timers */
 	notify_free(h->notify);		/* cancels deliveries in flight */
+	alertmgr_free(h->am);
+	eventsrc_stop(&h->evs);
 	curlev_free(h->cv);		/* nothing else may still use curl */
 	inventory_free(h->inv);		/* last: everyone reads it */
 	h->docker = NULL;
 	h->rx = NULL;
 	h->probes = NULL;
 	h->notify = NULL;
+	h->am = NULL;
 	h->cv = NULL;
 	h->inv = NULL;
 }

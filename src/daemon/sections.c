@@ -10,6 +10,8 @@
 #include "check/checkspec.h"
 #include "core/confjson.h"
 #include "http/basicauth.h"
+#include "remedy/alerts.h"
+#include "remedy/events.h"
 #include "remedy/notify.h"
 #include "remedy/remedy.h"
 
@@ -23,6 +25,8 @@ enum section {
 	SECTION_ADMIN_HASH,
 	SECTION_OPEN_PATHS,
 	SECTION_WEB_CONFIG_FILE,
+	SECTION_EVENTS,
+	SECTION_ALERTMANAGER,
 };
 
 /* web.unauthenticated_paths */
@@ -75,6 +79,37 @@ static void
 free_notify(void *p)
 {
 	notify_config_free(p);
+}
+
+static void
+parse_events(const cJSON *v, const char *path, struct confjson *j, void **out)
+{
+	struct events_config	*e = NULL;
+
+	j->n += events_config_from_json(v, path, &e, j->errors);
+	*out = e;
+}
+
+static void
+free_events(void *p)
+{
+	events_config_free(p);
+}
+
+static void
+parse_alertmanager(const cJSON *v, const char *path, struct confjson *j,
+    void **out)
+{
+	struct alerts_config	*a = NULL;
+
+	j->n += alerts_config_from_json(v, path, &a, j->errors);
+	*out = a;
+}
+
+static void
+free_alertmanager(void *p)
+{
+	alerts_config_free(p);
 }
 
 /* web.admin_*: checked by auth, and never echoed in a message. */
@@ -198,6 +233,9 @@ const struct config_section sections_table[] = {
 	    free_open_paths, NULL },
 	[SECTION_WEB_CONFIG_FILE] = { "web.config_file", parse_web_config_file,
 	    free, NULL },
+	[SECTION_EVENTS] = { "events", parse_events, free_events, NULL },
+	[SECTION_ALERTMANAGER] = { "alertmanager", parse_alertmanager,
+	    free_alertmanager, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -217,6 +255,18 @@ const struct notify_config *
 sections_notify(const struct config *cfg)
 {
 	return config_section(cfg, SECTION_NOTIFY);
+}
+
+const struct events_config *
+sections_events(const struct config *cfg)
+{
+	return config_section(cfg, SECTION_EVENTS);
+}
+
+const struct alerts_config *
+sections_alertmanager(const struct config *cfg)
+{
+	return config_section(cfg, SECTION_ALERTMANAGER);
 }
 
 void

@@ -12,6 +12,8 @@
 #include "http/auth.h"
 
 struct checkspec_rules;
+struct alerts_config;
+struct events_config;
 struct notify_config;
 struct remedy_config;
 
@@ -21,6 +23,9 @@ extern const struct config_section sections_table[];
 const struct checkspec_rules *sections_checks(const struct config *);
 const struct remedy_config *sections_remediation(const struct config *);
 const struct notify_config *sections_notify(const struct config *);
+/* NULL: the section is absent (defaults). */
+const struct events_config *sections_events(const struct config *);
+const struct alerts_config *sections_alertmanager(const struct config *);
 /* web.admin_*: pointers into the config. */
 void	sections_auth(const struct config *, struct auth_config *);
 /* web.unauthenticated_paths: 1 with them set, 0 when absent (the default). */

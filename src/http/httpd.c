@@ -401,6 +401,12 @@ httpd_request_header(const struct httpd_request *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+const char *
+httpd_request_arg(const struct httpd_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
 /*
  * The gate, then the route. 1 when the response is made, 0 when one of
  * them took a ticket and the request waits.

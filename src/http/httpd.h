@@ -147,6 +147,9 @@ void		 httpd_request_client(const struct httpd_request *, char *out,
 		    size_t outlen);
 const char	*httpd_request_header(const struct httpd_request *,
 		    const char *name);
+/* A query argument, decoded; NULL if absent. */
+const char	*httpd_request_arg(const struct httpd_request *,
+		    const char *name);
 
 void		 httpd_add_header(struct httpd_response *, const char *name,
 		    const char *value);

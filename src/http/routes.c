@@ -15,6 +15,7 @@
 #include "http/basicauth.h"
 #include "http/scrape.h"
 #include "http/scrape_stream.h"
+#include "remedy/events.h"
 #include "remedy/remedy_exec.h"
 
 static void
@@ -153,6 +154,31 @@ containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	}
 }
 
+/* GET /api/v1/events[?container=id, id prefix or name][&kind=exit] */
+static void
+events(void *ctx, const struct httpd_request *req, struct httpd_response *r)
+{
+	struct routes_ctx	*rc = ctx;
+	const char		*kind = httpd_request_arg(req, "kind");
+
+	if (kind != NULL && event_kind_parse(kind) == -1) {
+		r->status = 400;
+		r->content_type = "application/json";
+		buf_puts(&r->body, "{\"error\":\"unknown kind (oom, exit, "
+		    "restart_loop, unhealthy, healthy, remediated, gave_up)\"}");
+		return;
+	}
+	r->status = 200;
+	r->content_type = "application/json";
+	if (rc->events == NULL)
+		buf_puts(&r->body, "{\"events\":[]}");
+	else if (events_json(rc->events, httpd_request_arg(req, "container"),
+	    kind, &r->body) == -1 || r->body.oom) {
+		buf_free(&r->body);
+		httpd_text(r, 500, "out of memory");
+	}
+}
+
 /* POST /api/v1/containers/{ref}/reset: clears a give-up (admin only). */
 static void
 reset(void *ctx, const struct httpd_request *req, struct httpd_response *r)
@@ -170,6 +196,7 @@ const struct httpd_route routes_table[] = {
 	{ "GET", "/api/v1/containers", 0, containers },
 	{ "GET", "/api/v1/containers/", 1, containers },
 	{ "POST", "/api/v1/containers/", 1, reset },
+	{ "GET", "/api/v1/events", 0, events },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -10,6 +10,7 @@
 #include "http/httpd.h"
 
 struct basicauth;
+struct events;
 struct inventory;
 struct probe_engine;
 struct remedy_exec;
@@ -20,6 +21,7 @@ struct routes_ctx {
 	struct inventory	*inv;		/* the containers API */
 	struct probe_engine	*probes;
 	struct remedy_exec	*rx;
+	struct events		*events;	/* GET /api/v1/events */
 	struct auth_config	 auth;		/* the admin endpoint's credentials */
 	struct basicauth	*ba;		/* checks Basic credentials */
 	int			 ready;		/* startup finished (/readyz) */

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cgroup/collector.h"
+#include "cgroup/oomwatch.h"
 #include "check/probe.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -18,6 +19,8 @@
 #include "docker/inventory.h"
 #include "http/basicauth.h"
 #include "http/selfstat.h"
+#include "remedy/alerts.h"
+#include "remedy/events.h"
 #include "remedy/notify.h"
 #include "remedy/remedy_exec.h"
 
@@ -215,6 +218,12 @@ write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 	remedy_exec_write_metrics(src->rx, w);
 	notify_write_metrics(src->notify, w);
 	basicauth_write_metrics(src->auth, w);
+	if (src->events != NULL)
+		events_write_metrics(src->events, src->inv, w);
+	if (src->oomwatch != NULL)
+		oomwatch_write_metrics(src->oomwatch, w);
+	if (src->am != NULL)
+		alertmgr_write_metrics(src->am, w);
 }
 
 struct scrape_doc *

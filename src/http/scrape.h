@@ -13,9 +13,12 @@
 #include "core/metrics.h"
 
 struct basicauth;
+struct alertmgr;
 struct docker;
+struct events;
 struct inventory;
 struct notify;
+struct oomwatch;
 struct probe_engine;
 struct remedy_exec;
 
@@ -52,6 +55,9 @@ struct scrape_sources {
 	struct remedy_exec	*rx;
 	struct notify		*notify;
 	struct basicauth	*auth;		/* NULL: no hale_http_auth_* */
+	struct events		*events;	/* NULL: none */
+	struct oomwatch		*oomwatch;	/* NULL: none */
+	struct alertmgr		*am;		/* NULL: none */
 };
 
 struct scrape {

@@ -13,19 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <unistd.h>
 
 #include "core/err.h"
 #include "core/log.h"
+#include "remedy/post.h"
 
 #define RETRY_FIRST	1.0		/* seconds before the first retry */
 #define RETRY_CAP	60.0
-#define REPLY_MAX	4096		/* what we keep of a receiver's reply */
 
 /* ---- delivery ------------------------------------------------------------ */
 
 struct item {
 	char			*body;
 	size_t			 len;
+	struct curl_slist	*headers;	/* its own and the webhook's */
 	unsigned		 tries;
 	TAILQ_ENTRY(item)	 entry;
 };
@@ -37,6 +39,7 @@ struct hook {
 	struct curl_slist	*headers;
 	long			 timeout_ms;
 	unsigned		 events;
+	enum notify_format	 format;
 	TAILQ_HEAD(, item)	 queue;
 	size_t			 qlen;
 	CURL			*easy;
@@ -54,26 +57,17 @@ struct notify {
 	unsigned		 retries;
 	unsigned		 queue_max;
 	struct notify_stats	 st;
+	char			 host[256];	/* named in event bodies */
 };
 
 static void	hook_kick(struct hook *);
-
-static size_t
-discard_reply(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct hook	*h = arg;
-
-	(void)p;
-	h->reply_len += size * nmemb;
-	/* A receiver that talks forever is cut off: returning less aborts. */
-	return h->reply_len > REPLY_MAX ? 0 : size * nmemb;
-}
 
 static void
 item_drop(struct hook *h, struct item *it)
 {
 	TAILQ_REMOVE(&h->queue, it, entry);
 	h->qlen--;
+	curl_slist_free_all(it->headers);
 	free(it->body);
 	free(it);
 }
@@ -139,33 +133,6 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	hook_kick(w->data);
 }
 
-static int
-setup_easy(struct hook *h, struct item *it)
-{
-	CURL	*e = h->easy;
-
-	curl_easy_reset(e);
-	curl_easy_setopt(e, CURLOPT_URL, h->url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, it->body);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)it->len);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "hale/" PACKAGE_VERSION);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_reply);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
-	h->reply_len = 0;
-	return 0;
-}
-
 /* Starts the head of the queue unless something is in flight or waiting. */
 static void
 hook_kick(struct hook *h)
@@ -178,7 +145,8 @@ hook_kick(struct hook *h)
 		return;
 	if (h->easy == NULL && (h->easy = curl_easy_init()) == NULL)
 		goto fail;
-	setup_easy(h, it);
+	post_setup(h->easy, h->url, it->body, it->len, it->headers,
+	    h->timeout_ms, &h->reply_len);
 	it->tries++;
 	if (curlev_add(h->n->cv, h->easy, post_done, h, err, sizeof(err)) == -1)
 		goto fail;
@@ -256,13 +224,10 @@ hooks_build(struct notify *n, const struct notify_config *cfg, char *err,
 		ev_timer_init(&h->retry, retry_cb, 0., 0.);
 		h->retry.data = h;
 		h->events = w->events;
+		h->format = w->format;
 		h->timeout_ms = (long)w->timeout_ms;
 		if ((h->url = strdup(w->url)) == NULL)
 			goto oom;
-		if ((l = curl_slist_append(h->headers,
-		    "Content-Type: application/json")) == NULL)
-			goto oom;
-		h->headers = l;
 		/* No "Expect: 100-continue" round trip for small bodies. */
 		if ((l = curl_slist_append(h->headers, "Expect:")) == NULL)
 			goto oom;
@@ -294,6 +259,8 @@ notify_new(struct ev_loop *loop, struct curlev *cv,
 	n->cv = cv;
 	ev_timer_init(&n->kick, kick_cb, 0., 0.);
 	n->kick.data = n;
+	if (gethostname(n->host, sizeof(n->host) - 1) == -1)
+		n->host[0] = '\0';
 	if (hooks_build(n, cfg, err, errlen) == -1) {
 		free(n);
 		return NULL;
@@ -319,36 +286,105 @@ notify_free(struct notify *n)
 	free(n);
 }
 
+/* The item's headers: its type, ntfy's, then the webhook's own. */
+static struct curl_slist *
+item_headers(const struct hook *h, const struct notify_msg *m)
+{
+	struct curl_slist	*l = NULL, *t;
+	const struct curl_slist	*k;
+	char			 line[NOTIFY_TITLE_MAX + 32];
+
+	snprintf(line, sizeof(line), "Content-Type: %s", m != NULL ?
+	    m->content_type : "application/json");
+	if ((l = curl_slist_append(l, line)) == NULL)
+		return NULL;
+	if (m != NULL && m->title[0] != '\0') {
+		snprintf(line, sizeof(line), "Title: %s", m->title);
+		if ((t = curl_slist_append(l, line)) == NULL)
+			goto fail;
+		l = t;
+		snprintf(line, sizeof(line), "Priority: %d", m->priority);
+		if ((t = curl_slist_append(l, line)) == NULL)
+			goto fail;
+		l = t;
+		snprintf(line, sizeof(line), "Tags: %s", m->tags);
+		if ((t = curl_slist_append(l, line)) == NULL)
+			goto fail;
+		l = t;
+	}
+	for (k = h->headers; k != NULL; k = k->next) {
+		if ((t = curl_slist_append(l, k->data)) == NULL)
+			goto fail;
+		l = t;
+	}
+	return l;
+fail:
+	curl_slist_free_all(l);
+	return NULL;
+}
+
+static void
+enqueue(struct notify *n, struct hook *h, const char *body, size_t len,
+    const struct notify_msg *m)
+{
+	struct item	*it;
+
+	if (h->qlen >= n->queue_max) {
+		n->st.dropped++;
+		log_warn("webhook queue full, dropping a document",
+		    LOG_U("webhook", h->index), LOG_U("queued", h->qlen));
+		return;
+	}
+	if ((it = calloc(1, sizeof(*it))) == NULL ||
+	    (it->body = malloc(len + 1)) == NULL ||
+	    (it->headers = item_headers(h, m)) == NULL) {
+		if (it != NULL)
+			free(it->body);
+		free(it);
+		n->st.dropped++;
+		return;
+	}
+	memcpy(it->body, body, len);
+	it->body[len] = '\0';
+	it->len = len;
+	TAILQ_INSERT_TAIL(&h->queue, it, entry);
+	h->qlen++;
+	if (!ev_is_active(&n->kick))
+		ev_timer_start(n->loop, &n->kick);
+}
+
 void
 notify_send(struct notify *n, unsigned event, const char *json, size_t len)
 {
-	struct item	*it;
-	size_t		 i;
+	size_t	 i;
 
 	for (i = 0; i < n->nhooks; i++) {
 		struct hook *h = &n->hooks[i];
 
-		if ((h->events & event) == 0)
+		if ((h->events & event) != 0 && h->format == NOTIFY_FMT_JSON)
+			enqueue(n, h, json, len, NULL);
+	}
+}
+
+void
+notify_send_event(struct notify *n, const struct event *ev)
+{
+	struct notify_msg	 m;
+	unsigned		 bit = notify_event_bit(ev);
+	size_t			 i;
+
+	for (i = 0; i < n->nhooks; i++) {
+		struct hook *h = &n->hooks[i];
+
+		if ((h->events & bit) == 0 || (h->format == NOTIFY_FMT_JSON &&
+		    (bit & (NOTIFY_EV_ACTION | NOTIFY_EV_GAVE_UP)) != 0))
 			continue;
-		if (h->qlen >= n->queue_max) {
+		buf_init(&m.body);
+		if (notify_render(h->format, ev, n->host, &m) == 0)
+			enqueue(n, h, m.body.data, m.body.len, &m);
+		else
 			n->st.dropped++;
-			log_warn("webhook queue full, dropping a document",
-			    LOG_U("webhook", i), LOG_U("queued", h->qlen));
-			continue;
-		}
-		if ((it = calloc(1, sizeof(*it))) == NULL ||
-		    (it->body = malloc(len + 1)) == NULL) {
-			free(it);
-			n->st.dropped++;
-			continue;
-		}
-		memcpy(it->body, json, len);
-		it->body[len] = '\0';
-		it->len = len;
-		TAILQ_INSERT_TAIL(&h->queue, it, entry);
-		h->qlen++;
-		if (!ev_is_active(&n->kick))
-			ev_timer_start(n->loop, &n->kick);
+		buf_free(&m.body);
 	}
 }
 

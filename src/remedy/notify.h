@@ -1,11 +1,15 @@
 /*
  * notify: webhooks. A JSON document per remediation action and give-up,
- * POSTed to the URLs of the config file (never to anything a container
- * label names), asynchronously through curlev, with retries and a
- * bounded queue per webhook. Sending never blocks and never fails the
- * caller: a full queue drops the new document and counts it.
+ * and a body per hale event (events.h) in the webhook's format, POSTed
+ * to the URLs of the config file (never to anything a container label
+ * names), asynchronously through curlev, with retries and a bounded
+ * queue per webhook. Sending never blocks and never fails the caller: a
+ * full queue drops the new document and counts it.
  *
- *	notify_send ─► hook queue (FIFO, ≤ queue_max) ─► one POST in flight
+ *	notify_send (JSON webhooks) ─┐
+ *	notify_send_event ─► notify_render (notify_format.c) ─┤
+ *	   hook queue (FIFO, ≤ queue_max) ◄───────────────────┘
+ *	   ─► one POST in flight
  *	   post_done ─► 2xx: ok, next item
  *	             └► else: retry after 1 s, 2 s, 4 s … (≤ 60 s),
  *	                up to `retries` more tries, then failed
@@ -40,11 +44,32 @@
 #define NOTIFY_EV_GAVE_UP	0x02	/* the budget was spent */
 #define NOTIFY_EV_RECOVERED	0x04	/* healthy for reset_after after a give-up */
 #define NOTIFY_EV_RESET		0x08	/* an operator cleared a give-up */
-#define NOTIFY_EV_ALL		0x0f
+#define NOTIFY_EV_OOM		0x10	/* the hale events of events.h */
+#define NOTIFY_EV_EXIT		0x20
+#define NOTIFY_EV_RESTART_LOOP	0x40
+#define NOTIFY_EV_UNHEALTHY	0x80
+#define NOTIFY_EV_HEALTHY	0x100
+#define NOTIFY_EV_ALL		0x1ff
+
+/*
+ * A webhook's body: today's JSON documents, or a chat message for
+ * Slack-compatible receivers ({"text"}: Slack, Mattermost, Rocket.Chat),
+ * Discord ({"content"}) or ntfy (plain text, Title/Priority/Tags headers).
+ * Chat formats get the hale events (oom, exit, restart_loop, unhealthy,
+ * healthy, remediated as `action`, gave_up); recovered and reset are
+ * JSON documents only.
+ */
+enum notify_format {
+	NOTIFY_FMT_JSON,
+	NOTIFY_FMT_SLACK,
+	NOTIFY_FMT_DISCORD,
+	NOTIFY_FMT_NTFY,
+};
 
 struct notify_webhook {
 	char		*url;
 	unsigned	 events;		/* NOTIFY_EV_* mask */
+	enum notify_format format;
 	char		*headers[NOTIFY_HEADERS_MAX];	/* "Name: value" */
 	size_t		 nheaders;
 	uint64_t	 timeout_ms;
@@ -66,10 +91,43 @@ struct notify_config {
 int	notify_config_from_json(const cJSON *, const char *path,
 	    struct notify_config **out, struct buf *errors);
 void	notify_config_free(struct notify_config *);
+/* 1 for an http:// or https:// URL with a host, at most NOTIFY_URL_MAX. */
+int	notify_url_ok(const char *);
 
 /* "action" -> NOTIFY_EV_ACTION; 0 if unknown. */
 unsigned notify_event_parse(const char *);
 const char *notify_event_name(unsigned);
+/* The filter bit of a hale event kind (remediated: NOTIFY_EV_ACTION). */
+struct event;
+unsigned notify_event_bit(const struct event *);
+/* "json", "slack", "discord", "ntfy"; -1 if unknown. */
+int	notify_format_parse(const char *);
+const char *notify_format_name(enum notify_format);
+
+/* ---- bodies of hale events (notify_format.c) --------------------------- */
+
+#define NOTIFY_TITLE_MAX	160
+
+/* What one POST carries: the body, its type, and ntfy's headers. */
+struct notify_msg {
+	struct buf	 body;
+	const char	*content_type;		/* static */
+	char		 title[NOTIFY_TITLE_MAX];	/* ntfy: printable ASCII */
+	int		 priority;		/* ntfy: 1..5; 0 = no header */
+	char		 tags[64];		/* ntfy */
+};
+
+/* The one-line text of an event, as chat messages show it. */
+void	notify_event_text(const struct event *, const char *host,
+	    struct buf *out);
+/*
+ * An event as a body in `fmt` (buf_init'ed by the caller): JSON
+ * {"version": 1, "event": "oom", "time", "host", "container": {...}, context},
+ * {"text"}, {"content", "allowed_mentions"} or ntfy's text and headers.
+ * -1 if memory ran out.
+ */
+int	notify_render(enum notify_format, const struct event *,
+	    const char *host, struct notify_msg *);
 
 /* What a document says; NULL strings and zero numbers are left out or null. */
 struct notify_doc {
@@ -122,9 +180,18 @@ int		 notify_reconfigure(struct notify *, const struct notify_config *,
 		    char *err, size_t errlen);
 /* Cancels every transfer and timer. Call before curlev_free(). */
 void		 notify_free(struct notify *);
-/* Queues a copy of `json` for each webhook whose filter has `event`. */
+/*
+ * Queues a copy of `json` for each JSON webhook whose filter has `event`
+ * (one of action, gave_up, recovered, reset: remediation's documents).
+ */
 void		 notify_send(struct notify *, unsigned event, const char *json,
 		    size_t len);
+/*
+ * A hale event for each webhook whose filter has its kind, in the
+ * webhook's format; remediated and gave_up go only to chat webhooks
+ * (JSON webhooks get remediation's own documents through notify_send).
+ */
+void		 notify_send_event(struct notify *, const struct event *);
 size_t		 notify_webhooks(const struct notify *);
 void		 notify_get_stats(const struct notify *, struct notify_stats *);
 /* hale_webhook_deliveries_total{result}, hale_webhook_queue_length. */

@@ -13,6 +13,7 @@
 
 #include "core/confjson.h"
 #include "core/duration.h"
+#include "remedy/events.h"
 
 #define RETRIES_MAX	20
 #define QUEUE_MAX	10000
@@ -25,7 +26,60 @@ static const struct {
 	{ "gave_up", NOTIFY_EV_GAVE_UP },
 	{ "recovered", NOTIFY_EV_RECOVERED },
 	{ "reset", NOTIFY_EV_RESET },
+	{ "oom", NOTIFY_EV_OOM },
+	{ "exit", NOTIFY_EV_EXIT },
+	{ "restart_loop", NOTIFY_EV_RESTART_LOOP },
+	{ "unhealthy", NOTIFY_EV_UNHEALTHY },
+	{ "healthy", NOTIFY_EV_HEALTHY },
 };
+
+static const char *const format_names[] = {
+	[NOTIFY_FMT_JSON] = "json",
+	[NOTIFY_FMT_SLACK] = "slack",
+	[NOTIFY_FMT_DISCORD] = "discord",
+	[NOTIFY_FMT_NTFY] = "ntfy",
+};
+
+int
+notify_format_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < (int)(sizeof(format_names) / sizeof(format_names[0])); i++)
+		if (strcmp(s, format_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+notify_format_name(enum notify_format f)
+{
+	return (unsigned)f < sizeof(format_names) / sizeof(format_names[0]) ?
+	    format_names[f] : "?";
+}
+
+unsigned
+notify_event_bit(const struct event *ev)
+{
+	switch (ev->kind) {
+	case EVENT_OOM:
+		return NOTIFY_EV_OOM;
+	case EVENT_EXIT:
+		return NOTIFY_EV_EXIT;
+	case EVENT_RESTART_LOOP:
+		return NOTIFY_EV_RESTART_LOOP;
+	case EVENT_UNHEALTHY:
+		return NOTIFY_EV_UNHEALTHY;
+	case EVENT_HEALTHY:
+		return NOTIFY_EV_HEALTHY;
+	case EVENT_REMEDIATED:
+		return NOTIFY_EV_ACTION;
+	case EVENT_GAVE_UP:
+		return NOTIFY_EV_GAVE_UP;
+	default:
+		return 0;
+	}
+}
 
 unsigned
 notify_event_parse(const char *s)
@@ -50,8 +104,8 @@ notify_event_name(unsigned bit)
 }
 
 /* http:// or https://, a host, no whitespace or control bytes. */
-static int
-url_ok(const char *u)
+int
+notify_url_ok(const char *u)
 {
 	const char	*p, *host;
 	size_t		 n = strlen(u);
@@ -144,7 +198,8 @@ hook_events(struct confjson *j, const char *path, const cJSON *v,
 		    (bit = notify_event_parse(e->valuestring)) == 0) {
 			confjson_show(e, tmp, sizeof(tmp));
 			confjson_problem(j, epath, "%s is not one of action, gave_up, "
-			    "recovered, reset", tmp);
+			    "recovered, reset, oom, exit, restart_loop, unhealthy, "
+			    "healthy", tmp);
 			continue;
 		}
 		h->events |= bit;
@@ -167,7 +222,7 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 	cJSON_ArrayForEach(v, o) {
 		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "url") == 0) {
-			if (!cJSON_IsString(v) || !url_ok(v->valuestring)) {
+			if (!cJSON_IsString(v) || !notify_url_ok(v->valuestring)) {
 				confjson_show(v, tmp, sizeof(tmp));
 				confjson_problem(j, kpath, "%s is not an http:// or https:// "
 				    "URL", tmp);
@@ -175,6 +230,17 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 				confjson_problem(j, kpath, "out of memory");
 		} else if (strcmp(v->string, "events") == 0)
 			hook_events(j, kpath, v, h);
+		else if (strcmp(v->string, "format") == 0) {
+			int f = cJSON_IsString(v) ?
+			    notify_format_parse(v->valuestring) : -1;
+
+			if (f == -1) {
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(j, kpath, "%s is not one of json, "
+				    "slack, discord, ntfy", tmp);
+			} else
+				h->format = (enum notify_format)f;
+		}
 		else if (strcmp(v->string, "headers") == 0) {
 			if (confjson_want_object(j, kpath, v) == -1)
 				continue;
@@ -192,27 +258,11 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 				    "100ms to 5m", tmp);
 			}
 		} else
-			confjson_problem(j, kpath, "unknown key (url, events, headers, "
-			    "timeout)");
+			confjson_problem(j, kpath, "unknown key (url, format, events, "
+			    "headers, timeout)");
 	}
 	if (h->url == NULL && j->n == 0)
 		confjson_problem(j, path, "needs a \"url\"");
-}
-
-static void
-want_count(struct confjson *j, const char *path, const cJSON *v, unsigned max,
-    unsigned *out)
-{
-	char	 tmp[80];
-
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > max ||
-	    v->valuedouble != (double)(unsigned)v->valuedouble) {
-		confjson_show(v, tmp, sizeof(tmp));
-		confjson_problem(j, path, "%s is not a whole number from 0 to %u", tmp,
-		    max);
-		return;
-	}
-	*out = (unsigned)v->valuedouble;
 }
 
 int
@@ -236,9 +286,9 @@ notify_config_from_json(const cJSON *obj, const char *path,
 	cJSON_ArrayForEach(v, obj) {
 		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "retries") == 0)
-			want_count(&j, kpath, v, RETRIES_MAX, &cfg->retries);
+			confjson_want_count(&j, kpath, v, RETRIES_MAX, &cfg->retries);
 		else if (strcmp(v->string, "queue_max") == 0) {
-			want_count(&j, kpath, v, QUEUE_MAX, &cfg->queue_max);
+			confjson_want_count(&j, kpath, v, QUEUE_MAX, &cfg->queue_max);
 			if (cfg->queue_max == 0)
 				confjson_problem(&j, kpath, "must be at least 1");
 		} else if (strcmp(v->string, "webhooks") == 0) {

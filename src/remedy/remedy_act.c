@@ -25,6 +25,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "check/probe.h"
+#include "remedy/events.h"
 
 /* ---- history ---------------------------------------------------------- */
 
@@ -51,6 +52,23 @@ hist_pending(struct rx_ctr *c)
 
 /* ---- logs and webhooks ------------------------------------------------- */
 
+/* Actions and give-ups also go to the event ring. */
+static void
+record_event(struct rx_ctr *c, const struct inv_container *ic, unsigned event,
+    const struct remedy_attempt *a)
+{
+	const char	*action, *result;
+
+	if (c->rx->events == NULL ||
+	    (event != NOTIFY_EV_ACTION && event != NOTIFY_EV_GAVE_UP))
+		return;
+	action = remedy_action_name(a != NULL ? a->action : c->pol.action);
+	result = a != NULL && !a->pending ? remedy_result_name(a->result) : NULL;
+	events_remedy(c->rx->events, event == NOTIFY_EV_ACTION ?
+	    EVENT_REMEDIATED : EVENT_GAVE_UP, ic, c->id, action, result,
+	    remedy_exec_wall_now());
+}
+
 static void
 send_doc(struct rx_ctr *c, unsigned event, const struct remedy_attempt *a,
     const char *reason, int dry_run)
@@ -62,6 +80,7 @@ send_doc(struct rx_ctr *c, unsigned event, const struct remedy_attempt *a,
 	cJSON			*health;
 	double			 now = clock_mono(), next;
 
+	record_event(c, ic, event, a);
 	if (rx->notify == NULL || notify_webhooks(rx->notify) == 0)
 		return;
 	memset(&d, 0, sizeof(d));

@@ -434,6 +434,12 @@ remedy_exec_set_probe(struct remedy_exec *rx, struct probe_engine *eng)
 	rx->probe = eng;
 }
 
+void
+remedy_exec_set_events(struct remedy_exec *rx, struct events *ev)
+{
+	rx->events = ev;
+}
+
 /* ---- what the views show ------------------------------------------------ */
 
 void

@@ -24,6 +24,7 @@
  *
  *	rx = remedy_exec_new(loop, docker, inv, notify, rules, dry_run, err, errlen)
  *	remedy_exec_set_probe(rx, probe_engine)        optional
+ *	remedy_exec_set_events(rx, events)             optional
  *	inventory observer: also call remedy_exec_observe(rx, c, change)
  *	docker events:      remedy_exec_event(rx, ev)    (docker event hook)
  *	probe transitions:  probe_set_transition_cb(eng, remedy_exec_transition, rx)
@@ -67,6 +68,9 @@ void	remedy_exec_reconfigure(struct remedy_exec *,
 	    const struct remedy_config *rules, int dry_run);
 /* The probe engine, for hale's own checks (status, last results). */
 void	remedy_exec_set_probe(struct remedy_exec *, struct probe_engine *);
+/* Where actions and give-ups are recorded as events. */
+struct events;
+void	remedy_exec_set_events(struct remedy_exec *, struct events *);
 
 /* ---- inputs (all safe inside libcurl callbacks: they only defer) ---- */
 

@@ -69,6 +69,7 @@ struct remedy_exec {
 	struct inventory	*inv;
 	struct notify		*notify;
 	struct probe_engine	*probe;
+	struct events		*events;	/* NULL: none recorded */
 	const struct remedy_config *rules;
 	int			 dry_run;
 	char			 self[DOCKER_ID_LEN + 1];

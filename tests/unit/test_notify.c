@@ -198,7 +198,12 @@ test_config_errors(void **state)
 	config_error("{\"webhooks\": [{\"url\": \"http://h/\", \"events\": "
 	    "[\"action\", \"boom\"]}]}",
 	    "notify.webhooks[0].events[1]: \"boom\" is not one of action, "
-	    "gave_up, recovered, reset\n");
+	    "gave_up, recovered, reset, oom, exit, restart_loop, unhealthy, "
+	    "healthy\n");
+	config_error("{\"webhooks\": [{\"url\": \"http://h/\", \"format\": "
+	    "\"teams\"}]}",
+	    "notify.webhooks[0].format: \"teams\" is not one of json, slack, "
+	    "discord, ntfy\n");
 	config_error("{\"webhooks\": [{\"url\": \"http://h/\", \"events\": []}]}",
 	    "notify.webhooks[0].events: is empty (leave it out for every "
 	    "event)\n");
@@ -217,8 +222,8 @@ test_config_errors(void **state)
 	    "notify.webhooks[0].timeout: \"1h\" is not a duration from 100ms "
 	    "to 5m\n");
 	config_error("{\"webhooks\": [{\"url\": \"http://h/\", \"uri\": 1}]}",
-	    "notify.webhooks[0].uri: unknown key (url, events, headers, "
-	    "timeout)\n");
+	    "notify.webhooks[0].uri: unknown key (url, format, events, "
+	    "headers, timeout)\n");
 	config_error("{\"retries\": -1}",
 	    "notify.retries: -1 is not a whole number from 0 to 20\n");
 	config_error("{\"queue_max\": 0}", "notify.queue_max: must be at least 1\n");

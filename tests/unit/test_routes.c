@@ -28,6 +28,7 @@
 #include "http/scrape.h"
 #include "http_client.h"
 #include "remedy/notify.h"
+#include "remedy/events.h"
 #include "remedy/remedy_exec.h"
 
 #define FIX	FIXTURES "/cgroup/v2-systemd/"
@@ -40,6 +41,7 @@ struct rt {
 	struct probe_engine	*probes;
 	struct notify		*notify;
 	struct remedy_exec	*rx;
+	struct events		*events;
 	struct scrape		 scrape;
 	struct routes_ctx	 rc;
 	struct httpd		*httpd;
@@ -71,6 +73,7 @@ wire(struct rt *r)
 	r->scrape.src.probes = r->probes;
 	r->scrape.src.rx = r->rx;
 	r->scrape.src.notify = r->notify;
+	r->scrape.src.events = r->events;
 	r->scrape.min_interval = 0;
 	r->scrape.reload_ok = 1;
 	r->scrape.reload_ok_at = 1700000000;
@@ -78,6 +81,7 @@ wire(struct rt *r)
 	r->rc.inv = t->inv;
 	r->rc.probes = r->probes;
 	r->rc.rx = r->rx;
+	r->rc.events = r->events;
 	r->rc.ready = 1;
 }
 
@@ -109,6 +113,7 @@ setup(void **state)
 	r->rx = remedy_exec_new(r->t->loop, r->t->d, r->t->inv, r->notify,
 	    NULL, 1, err, sizeof(err));
 	assert_non_null(r->rx);
+	assert_non_null(r->events = events_new(NULL));
 	assert_int_equal(inventory_add_observer(r->t->inv, inventory_changed, r),
 	    0);
 	wire(r);
@@ -138,6 +143,7 @@ teardown(void **state)
 	docker_free(r->t->d);		/* first: its callbacks point into rx */
 	r->t->d = NULL;
 	remedy_exec_free(r->rx);
+	events_free(r->events);
 	probe_engine_free(r->probes);
 	notify_free(r->notify);
 	collector_free(r->col);
@@ -413,6 +419,43 @@ test_web_users(void **state)
 	r->rc.ba = NULL;
 }
 
+#define ID_E	"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"
+
+static void
+test_events_api(void **state)
+{
+	struct rt	*r = *state;
+	struct event	 ev;
+	char		*h;
+
+	event_init(&ev, EVENT_EXIT, ID_E, NULL, 1714557600);
+	snprintf(ev.name, sizeof(ev.name), "crash");
+	ev.exit_code = 3;
+	events_record(r->events, &ev);
+	event_init(&ev, EVENT_OOM, ID_E, NULL, 1714557601);
+	snprintf(ev.name, sizeof(ev.name), "crash");
+	events_record(r->events, &ev);
+	h = get(r, "GET", "/api/v1/events", "");
+	assert_non_null(strstr(h, "HTTP/1.1 200 OK"));
+	assert_non_null(strcasestr(h, "Content-Type: application/json"));
+	assert_non_null(strstr(r->body, "{\"events\":[{\"kind\":\"oom\""));
+	free(h);
+	h = get(r, "GET", "/api/v1/events?kind=exit&container=crash", "");
+	assert_non_null(strstr(r->body, "\"exit_code\":3"));
+	assert_null(strstr(r->body, "\"oom\""));
+	free(h);
+	h = get(r, "GET", "/api/v1/events?container=%63rash&kind=oom", "");
+	assert_non_null(strstr(r->body, "\"kind\":\"oom\""));
+	free(h);
+	h = get(r, "GET", "/api/v1/events?kind=bogus", "");
+	assert_non_null(strstr(h, "HTTP/1.1 400"));
+	assert_non_null(strstr(r->body, "unknown kind"));
+	free(h);
+	h = get(r, "GET", "/metrics", "");
+	assert_non_null(strstr(r->body, "\nhale_events_total{kind=\"exit\"} 1\n"));
+	free(h);
+}
+
 int
 main(void)
 {
@@ -431,6 +474,7 @@ main(void)
 		    test_reset_is_off_without_credentials, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_web_users, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_events_api, setup, teardown),
 	};
 
 	log_setup(LOG_LEVEL_ERROR, LOG_FORMAT_LOGFMT, 0);

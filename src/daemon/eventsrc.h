@@ -1,0 +1,48 @@
+/*
+ * eventsrc: the event ring and its sources wired together. Docker's
+ * events and hale's check transitions come through main.c's fan-outs;
+ * the inventory says which container cgroups the OOM watcher arms (a
+ * running container, re-armed when its process changes) and drops.
+ *
+ *	inventory change ─► eventsrc_observe ─► oomwatch_add / _remove
+ *	oomwatch signal ─► oom_cb ─► events_cgroup_oom (+ one log line)
+ *	docker event ─► eventsrc_docker ─► events_docker
+ *	   an oom held for the cgroup's count ─► flush timer ─► events_flush
+ *	check transition ─► eventsrc_transition ─► events_health
+ *	every event ─► on_event ─► notify_send_event (webhooks; not the
+ *	               rate-limited), alertmgr_event (Alertmanagers; all)
+ */
+#ifndef HALE_EVENTSRC_H
+#define HALE_EVENTSRC_H
+
+#include <ev.h>
+
+#include "cgroup/cgroup.h"
+#include "cgroup/oomwatch.h"
+#include "docker/inventory.h"
+#include "remedy/alerts.h"
+#include "remedy/notify.h"
+#include "remedy/events.h"
+
+struct eventsrc {
+	struct ev_loop		*loop;
+	struct inventory	*inv;
+	struct events		*events;
+	struct oomwatch		*oom;	/* NULL: no cgroup tree, or no inotify */
+	struct notify		*notify;	/* NULL: no delivery */
+	struct alertmgr		*am;		/* NULL: none */
+	ev_timer		 flush;		/* Docker's oom held for the count */
+};
+
+/* `env` NULL: no OOM watcher. -1 with a message only if memory ran out. */
+int	eventsrc_start(struct eventsrc *, struct ev_loop *, struct inventory *,
+	    struct notify *, struct alertmgr *, const struct cgroup_env *env,
+	    const struct events_config *, char *err, size_t errlen);
+void	eventsrc_stop(struct eventsrc *);
+void	eventsrc_observe(struct eventsrc *, struct inv_container *,
+	    enum inv_change);
+void	eventsrc_docker(struct eventsrc *, const struct docker_event *);
+void	eventsrc_transition(struct eventsrc *, const char *id,
+	    enum docker_health to);
+
+#endif
