@@ -381,6 +381,11 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	    sizeof(err)) == -1)
 		log_warn("metrics.container_labels not applied",
 		    LOG_S("err", err));
+	if (inventory_set_env_allow(h->inv,
+	    (const char *const *)cfg->env_allow, cfg->nenv_allow, err,
+	    sizeof(err)) == -1)
+		log_warn("metrics.container_env not applied",
+		    LOG_S("err", err));
 	scrape_invalidate(&h->scrape);
 	log_info("config reloaded", LOG_S("file", config_file_path(&h->flags)));
 	sd_ready(h, "");
@@ -551,6 +556,9 @@ start_docker(struct hale *h)
 	    (h->inv = inventory_new(cgroup_id_resolve, h->cfg->procfs,
 	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
 	    err, sizeof(err))) == NULL ||
+	    inventory_set_env_allow(h->inv,
+	    (const char *const *)h->cfg->env_allow, h->cfg->nenv_allow, err,
+	    sizeof(err)) == -1 ||
 	    start_probes(h, err, sizeof(err)) == -1 ||
 	    (h->notify = notify_new(h->loop, h->cv, sections_notify(h->cfg),
 	    err, sizeof(err))) == NULL ||
