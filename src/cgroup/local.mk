@@ -5,6 +5,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/read.h %reldir%/read.c %reldir%/read_v2.c %reldir%/read_v1.c \
 	%reldir%/read_net.c %reldir%/machine.c \
 	%reldir%/machine_topo.c %reldir%/machine_metrics.c \
+	%reldir%/fsusage.c %reldir%/fsusage.h \
 	%reldir%/path.c %reldir%/path.h \
 	%reldir%/discover.c %reldir%/discover.h \
 	%reldir%/devnames.c %reldir%/devnames.h \
@@ -15,4 +16,4 @@ src_libhale_a_SOURCES += \
 	%reldir%/collector.c %reldir%/collector.h \
 	%reldir%/procnet.c %reldir%/procnet.h
 unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/test_collector \
-	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid
+	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid tests/unit/test_fsusage

@@ -281,6 +281,12 @@ paths_procfs(struct ctx *c, const char *path, const cJSON *v)
 	want_dir_string(c, path, v, &c->cfg->procfs);
 }
 
+static void
+docker_data_root(struct ctx *c, const char *path, const cJSON *v)
+{
+	want_dir_string(c, path, v, &c->cfg->docker_data_root);
+}
+
 static int
 check_docker_host(const char *s, char *err, size_t errlen)
 {
@@ -479,6 +485,7 @@ static const struct key docker_keys[] = {
 	{ "host", docker_host },
 	{ "scope", docker_scope },
 	{ "label_filter", docker_label_filter },
+	{ "data_root", docker_data_root },
 	{ NULL, NULL },
 };
 static const struct key metrics_keys[] = {
@@ -605,6 +612,7 @@ set_defaults(struct ctx *c)
 	set_str(c, &cfg->sysfs, "/sys");
 	set_str(c, &cfg->procfs, "/proc");
 	set_str(c, &cfg->docker_host, "unix:///var/run/docker.sock");
+	set_str(c, &cfg->docker_data_root, "/var/lib/docker");
 	add_label_glob(c, "default", "*");
 	cfg->fs_usage_interval_ms = 60 * 1000;
 	cfg->fs_usage_rate = 20000;
@@ -697,6 +705,7 @@ config_free(struct config *cfg)
 	free(cfg->sysfs);
 	free(cfg->procfs);
 	free(cfg->docker_host);
+	free(cfg->docker_data_root);
 	for (i = 0; i < CONFIG_SECTIONS_MAX; i++)
 		if (cfg->section[i] != NULL)
 			cfg->sections[i].free(cfg->section[i]);

@@ -68,6 +68,7 @@ struct config {
 	char		*procfs;
 	/* docker */
 	char		*docker_host;
+	char		*docker_data_root;	/* where writable layers may be */
 	int		 docker_scope_project;	/* docker.scope: 0 all, 1 project */
 	char		*docker_label_filter[CONFIG_LABEL_FILTER_MAX];	/* "key[=value]" */
 	size_t		 ndocker_label_filter;

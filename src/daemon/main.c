@@ -42,6 +42,7 @@
 #include "docker/curlev.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
+#include "docker/layerfs.h"
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/scrape.h"
@@ -71,6 +72,8 @@ struct hale {
 	struct probe_engine	*probes;	/* hale's own health checks */
 	struct notify		*notify;	/* webhooks */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
+	struct layerfs		*layerfs;	/* writable-layer sizes; NULL = off */
+	ev_timer		 layerfs_timer;
 	char			 self_id[65];	/* docker.scope=project: our container */
 	struct sdnotify		 sd;		/* systemd's notify socket, if any */
 	int			 sd_warned;	/* one failed send was logged */
@@ -305,6 +308,7 @@ wire_http(struct hale *h)
 	h->scrape.src.probes = h->probes;
 	h->scrape.src.rx = h->rx;
 	h->scrape.src.notify = h->notify;
+	h->scrape.src.layerfs = h->layerfs;
 	h->routes.scrape = &h->scrape;
 	h->routes.inv = h->inv;
 	h->routes.probes = h->probes;
@@ -492,6 +496,46 @@ start_collector(struct hale *h)
 	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
 }
 
+static void
+layerfs_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct hale	*h = w->data;
+
+	(void)revents;
+	layerfs_tick(h->layerfs, h->inv, ev_now(loop));
+}
+
+/* Writable-layer sizes: off with metrics.fs_usage_interval 0s or no cgroups. */
+static void
+start_layerfs(struct hale *h)
+{
+	char	 err[256];
+
+	if (h->collector == NULL || h->cfg->fs_usage_interval_ms == 0)
+		return;
+	if ((h->layerfs = layerfs_new(&h->cgenv, h->cfg->docker_data_root,
+	    (double)h->cfg->fs_usage_interval_ms / 1000, h->cfg->fs_usage_rate,
+	    err, sizeof(err))) == NULL) {
+		log_warn("container disk usage is off", LOG_S("err", err));
+		return;
+	}
+	/* Ticks only look whether a pass is due: cheap, and new containers wait less. */
+	ev_timer_init(&h->layerfs_timer, layerfs_cb, 1., 1.);
+	h->layerfs_timer.data = h;
+	ev_timer_start(h->loop, &h->layerfs_timer);
+}
+
+static void
+stop_layerfs(struct hale *h)
+{
+	if (h->layerfs == NULL)
+		return;
+	ev_timer_stop(h->loop, &h->layerfs_timer);
+	layerfs_free(h->layerfs);
+	h->layerfs = NULL;
+	h->scrape.src.layerfs = NULL;
+}
+
 /* Every inventory change reaches the checks and the remediation. */
 static void
 inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
@@ -604,7 +648,15 @@ run(struct hale *h)
 	watch_signals(h);
 	sd_setup(h);
 	start_collector(h);
-	if (start_docker(h) == -1 || start_httpd(h) == -1) {
+	if (start_docker(h) == -1) {
+		stop_docker(h);
+		collector_free(h->collector);
+		unwatch_signals(h);
+		return 1;
+	}
+	start_layerfs(h);
+	if (start_httpd(h) == -1) {
+		stop_layerfs(h);
 		stop_docker(h);
 		collector_free(h->collector);
 		unwatch_signals(h);
@@ -620,6 +672,7 @@ run(struct hale *h)
 	ev_run(h->loop, 0);
 	sd_stop_timers(h);
 	httpd_stop(h->httpd);
+	stop_layerfs(h);
 	stop_docker(h);
 	collector_free(h->collector);
 	unwatch_signals(h);

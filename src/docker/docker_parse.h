@@ -265,6 +265,9 @@ struct docker_inspect {
 	size_t			 nenv;
 	size_t			 env_dropped;	/* allow-listed but over a cap */
 	char			*network_mode;
+	/* GraphDriver: Name ("overlay2") and Data.UpperDir, NULL if absent */
+	char			*graph_driver;
+	char			*upper_dir;
 	int			 restart_count;
 	char			 restart_policy[32];	/* "" = no */
 	int			 restart_max_retries;

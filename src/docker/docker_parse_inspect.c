@@ -525,6 +525,21 @@ inspect_state_fields(struct docker_inspect *in, const cJSON *st, char *err,
 	return 0;
 }
 
+/* Only strings are kept: what they point at is checked by whoever uses them. */
+static int
+inspect_graph(struct docker_inspect *in, const cJSON *gd)
+{
+	const char	*name = jstr(gd, "Name");
+	const char	*upper = jstr(jget(gd, "Data"), "UpperDir");
+
+	if (name != NULL && (in->graph_driver = dup_capped(name, 64)) == NULL)
+		return -1;
+	if (upper != NULL &&
+	    (in->upper_dir = dup_capped(upper, 4096)) == NULL)
+		return -1;
+	return 0;
+}
+
 static int
 inspect_config(struct docker_inspect *in, const cJSON *root,
     const char *const *env_prefix, size_t nenv_prefix)
@@ -546,7 +561,8 @@ inspect_config(struct docker_inspect *in, const cJSON *root,
 	    (in->network_mode = dup_capped(jstr(hostcfg, "NetworkMode"),
 	    BIG_STRING_MAX)) == NULL)
 		return -1;
-	if (inspect_labels(in, jget(cfg, "Labels")) == -1 ||
+	if (inspect_graph(in, jget(root, "GraphDriver")) == -1 ||
+	    inspect_labels(in, jget(cfg, "Labels")) == -1 ||
 	    inspect_env(in, jget(cfg, "Env"), env_prefix, nenv_prefix) == -1 ||
 	    inspect_healthcheck(&in->hc, jget(cfg, "Healthcheck")) == -1 ||
 	    inspect_networks(in, jget(ns, "Networks")) == -1 ||
@@ -619,6 +635,8 @@ docker_inspect_free(struct docker_inspect *in)
 	free(in->image);
 	free(in->image_id);
 	free(in->network_mode);
+	free(in->graph_driver);
+	free(in->upper_dir);
 	for (i = 0; i < in->nlabels; i++) {
 		free(in->labels[i].key);
 		free(in->labels[i].value);

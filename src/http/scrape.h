@@ -14,6 +14,7 @@
 
 struct docker;
 struct inventory;
+struct layerfs;
 struct notify;
 struct probe_engine;
 struct remedy_exec;
@@ -50,6 +51,7 @@ struct scrape_sources {
 	struct probe_engine	*probes;
 	struct remedy_exec	*rx;
 	struct notify		*notify;
+	struct layerfs		*layerfs;	/* NULL: no disk usage */
 };
 
 struct scrape {
