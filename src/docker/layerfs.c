@@ -137,12 +137,16 @@ write_family(struct layerfs *l, struct inventory *inv,
 	struct inv_container	*c;
 	uint64_t		 v;
 	size_t			 i;
+	int			 began = 0;
 
-	metrics_family(w, fam[which].name, METRICS_GAUGE, fam[which].help);
 	for (i = 0; i < n; i++) {
 		if (!r[i].ok || (c = inventory_get(inv, r[i].key)) == NULL ||
 		    !inventory_is_live(c) || c->metric_labels == NULL)
 			continue;
+		/* No layer measured, no family: as the collector does. */
+		if (!began++)
+			metrics_family(w, fam[which].name, METRICS_GAUGE,
+			    fam[which].help);
 		v = which == 0 ? r[i].t.bytes : which == 1 ? r[i].t.fs_bytes :
 		    which == 2 ? r[i].t.fs_inodes_free : r[i].t.fs_inodes;
 		metrics_sample_u64(w, fam[which].name, c->metric_labels,

@@ -19,15 +19,6 @@ assert any(f.name == "container_cpu_usage_seconds" for f in fams), [f.name for f
 PY
 }
 
-# promtool's lint, except its one objection to cAdvisor's own name
-# machine_dimm_count (a gauge ending in _count), which a drop-in must keep.
-promtool_check() {
-	local out rest
-	out=$(promtool check metrics <"$1" 2>&1) && return 0
-	rest=$(printf '%s\n' "$out" | grep -v '^machine_dimm_count non-histogram and non-summary metrics should not have "_count" suffix$' || true)
-	[ -z "$rest" ] || { printf '%s\n' "$rest" >&2; return 1; }
-}
-
 # golden_check GOT EXPECTED WHAT: GOT without comments, self metrics and
 # container_last_seen equals EXPECTED.
 golden_check() {
@@ -45,7 +36,7 @@ for tree in v2-systemd v2-cgroupfs v1 hybrid; do
 	# The container and machine families, byte for byte as recorded in
 	# tests/fixtures/cgroup/expected (container_last_seen is the clock).
 	golden_check "$HALE_TMP/$tree.txt" "$fixtures/expected/$tree.prom" "$tree text"
-	promtool_check "$HALE_TMP/$tree.txt" || fail "$tree: promtool check metrics"
+	hale_promtool_check "$HALE_TMP/$tree.txt" || fail "$tree: promtool check metrics"
 	grep -q '^container_cpu_usage_seconds_total{id="/",cpu="total"}' "$HALE_TMP/$tree.txt" ||
 		fail "$tree: the host is exported as id=\"/\""
 	n=$(grep -c '^container_memory_working_set_bytes{' "$HALE_TMP/$tree.txt" || true)
@@ -96,7 +87,7 @@ for _ in 1 2 3; do
 	http_get /metrics --max-time 5 >"$HALE_TMP/hostile.txt" || fail "/metrics answers with a FIFO and a 10 MB file in the tree"
 	[ "$(http_status /healthz --max-time 2)" = 200 ] || fail "/healthz answers while the tree holds a FIFO"
 done
-promtool_check "$HALE_TMP/hostile.txt" || fail "promtool rejects the scrape of an interface named \\xff\\xfe"
+hale_promtool_check "$HALE_TMP/hostile.txt" || fail "promtool rejects the scrape of an interface named \\xff\\xfe"
 grep -q "^container_network_receive_bytes_total{.*interface=\"$(printf '\xef\xbf\xbd\xef\xbf\xbd')\".*} 7\$" "$HALE_TMP/hostile.txt" ||
 	fail "the interface named \\xff\\xfe is exported as U+FFFD U+FFFD"
 curl -s -H "Accept: $om_accept" "$HALE_URL/metrics" >"$HALE_TMP/hostile.om"
@@ -139,7 +130,7 @@ sleep 1
 read -r usage inactive cpu_before < <(stats mem)
 http_get /metrics >"$HALE_TMP/live.txt"
 read -r usage2 inactive2 _ < <(stats mem)
-promtool_check "$HALE_TMP/live.txt" || fail "promtool on live output"
+hale_promtool_check "$HALE_TMP/live.txt" || fail "promtool on live output"
 ws=$(metric container_memory_working_set_bytes mem)
 [ -n "$ws" ] || fail "no working set for the mem container"
 /usr/bin/python3 - "$ws" "$usage" "$inactive" "$usage2" "$inactive2" <<'PY' || fail "working set differs from Docker's usage - inactive_file"
