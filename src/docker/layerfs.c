@@ -2,7 +2,8 @@
  * layerfs: the inventory's writable layers, handed to the fsusage worker.
  *
  *	loop timer ─► layerfs_tick ─► fsusage_submit (when due and idle)
- *	scrape     ─► layerfs_write_metrics ─► fsusage_results (last pass)
+ *	scrape     ─► layerfs_write_metrics (layerfs_metrics.c)
+ *	                 ─► fsusage_results (last pass), layerfs_note_errors
  */
 #include "docker/layerfs.h"
 
@@ -11,21 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/devnames.h"
-#include "cgroup/fsusage.h"
+#include "docker/layerfs_impl.h"
 #include "core/err.h"
 #include "core/log.h"
-
-struct layerfs {
-	const struct cgroup_env	*env;
-	struct cgroup_devnames	 devnames;
-	struct fsusage		*fs;
-	char			*data_root;
-	double			 interval;
-	double			 next;		/* when the next pass may start */
-	int			 failing;	/* the last pass had failed walks */
-	uint64_t		 errors_seen;
-};
 
 struct layerfs *
 layerfs_new(const struct cgroup_env *env, const char *data_root,
@@ -106,8 +95,8 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 	free(jobs);
 }
 
-static void
-note_errors(struct layerfs *l, const struct fsusage_stats *st)
+void
+layerfs_note_errors(struct layerfs *l, const struct fsusage_stats *st)
 {
 	int	 failing = st->errors > l->errors_seen;
 
@@ -117,76 +106,4 @@ note_errors(struct layerfs *l, const struct fsusage_stats *st)
 		    "hale_fs_usage_errors_total", LOG_U("errors", st->errors));
 	l->failing = failing;
 	l->errors_seen = st->errors;
-}
-
-static void
-write_family(struct layerfs *l, struct inventory *inv,
-    struct metrics_writer *w, const struct fsusage_result *r, size_t n,
-    size_t which)
-{
-	static const struct {
-		const char	*name, *help;
-	} fam[] = {
-		{ "container_fs_usage_bytes", "Number of bytes that are "
-		    "consumed by the container on this filesystem." },
-		{ "container_fs_limit_bytes", "Number of bytes that can be "
-		    "consumed by the container on this filesystem." },
-		{ "container_fs_inodes_free", "Number of available Inodes" },
-		{ "container_fs_inodes_total", "Number of Inodes" },
-	};
-	struct inv_container	*c;
-	uint64_t		 v;
-	size_t			 i;
-	int			 began = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!r[i].ok || (c = inventory_get(inv, r[i].key)) == NULL ||
-		    !inventory_is_live(c) || c->metric_labels == NULL)
-			continue;
-		/* No layer measured, no family: as the collector does. */
-		if (!began++)
-			metrics_family(w, fam[which].name, METRICS_GAUGE,
-			    fam[which].help);
-		v = which == 0 ? r[i].t.bytes : which == 1 ? r[i].t.fs_bytes :
-		    which == 2 ? r[i].t.fs_inodes_free : r[i].t.fs_inodes;
-		metrics_sample_u64(w, fam[which].name, c->metric_labels,
-		    cgroup_devnames_label(&l->devnames, l->env,
-		    r[i].t.dev_major, r[i].t.dev_minor), v);
-	}
-}
-
-void
-layerfs_write_metrics(struct layerfs *l, struct inventory *inv,
-    struct metrics_writer *w)
-{
-	const struct fsusage_result	*r;
-	struct fsusage_stats		 st;
-	size_t				 n, k;
-
-	r = fsusage_results(l->fs, &n);
-	fsusage_get_stats(l->fs, &st);
-	note_errors(l, &st);
-	for (k = 0; k < 4; k++)
-		write_family(l, inv, w, r, n, k);
-	metrics_family(w, "hale_fs_usage_scan_seconds", METRICS_GAUGE,
-	    "Wall time of the last finished pass over the writable layers.");
-	metrics_sample(w, "hale_fs_usage_scan_seconds", NULL, NULL,
-	    st.last_seconds);
-	metrics_family(w, "hale_fs_usage_scans_total", METRICS_COUNTER,
-	    "Finished passes over the writable layers.");
-	metrics_sample_u64(w, "hale_fs_usage_scans_total", NULL, NULL,
-	    st.passes);
-	metrics_family(w, "hale_fs_usage_entries_total", METRICS_COUNTER,
-	    "Directory entries the writable-layer walks looked at.");
-	metrics_sample_u64(w, "hale_fs_usage_entries_total", NULL, NULL,
-	    st.entries);
-	metrics_family(w, "hale_fs_usage_skipped_total", METRICS_COUNTER,
-	    "Entries not entered: another filesystem, deeper than the "
-	    "bound, or over the per-layer entry cap.");
-	metrics_sample_u64(w, "hale_fs_usage_skipped_total", NULL, NULL,
-	    st.skipped);
-	metrics_family(w, "hale_fs_usage_errors_total", METRICS_COUNTER,
-	    "Writable layers whose walk failed (gone or unreadable).");
-	metrics_sample_u64(w, "hale_fs_usage_errors_total", NULL, NULL,
-	    st.errors);
 }
