@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -324,6 +325,7 @@ struct fsusage *
 fsusage_new(unsigned rate, char *err, size_t errlen)
 {
 	struct fsusage	*fs;
+	sigset_t	 all, old;
 	int		 rc;
 
 	if ((fs = calloc(1, sizeof(*fs))) == NULL) {
@@ -333,7 +335,12 @@ fsusage_new(unsigned rate, char *err, size_t errlen)
 	fs->rate = rate;
 	pthread_mutex_init(&fs->mu, NULL);
 	pthread_cond_init(&fs->cv, NULL);
-	if ((rc = pthread_create(&fs->thread, NULL, worker_main, fs)) != 0) {
+	/* Signals are the loop's: the worker starts with all of them blocked. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&fs->thread, NULL, worker_main, fs);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		err_set(err, errlen, "disk usage worker: %s", strerror(rc));
 		pthread_mutex_destroy(&fs->mu);
 		pthread_cond_destroy(&fs->cv);
