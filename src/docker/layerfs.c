@@ -90,7 +90,8 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 		jobs[n].path = c->d.upper_dir;	/* copied by submit */
 		n++;
 	}
-	if (fsusage_submit(l->fs, jobs, n) == 0)
+	/* Nothing to measure (Docker not listed yet): look again next tick. */
+	if (n > 0 && fsusage_submit(l->fs, jobs, n) == 0)
 		l->next = now + l->interval;
 	free(jobs);
 }
