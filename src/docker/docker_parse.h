@@ -295,6 +295,9 @@ int	docker_parse_inspect(const char *json, size_t len,
 int	docker_parse_inspect_env(const char *json, size_t len,
 	    const char *const *env_prefix, size_t nenv_prefix,
 	    struct docker_inspect *, char *err, size_t errlen);
+/* 1 if name[0..len) starts with one of the prefixes. */
+int	docker_env_wanted(const char *name, size_t len,
+	    const char *const *prefix, size_t n);
 void	docker_inspect_free(struct docker_inspect *);
 
 /*

@@ -203,8 +203,9 @@ out:
 	return rc;
 }
 
-static int
-env_wanted(const char *name, size_t len, const char *const *prefix, size_t n)
+int
+docker_env_wanted(const char *name, size_t len, const char *const *prefix,
+    size_t n)
 {
 	size_t	 i, plen;
 
@@ -234,7 +235,7 @@ inspect_env(struct docker_inspect *in, const cJSON *env,
 		    (eq = strchr(e->valuestring, '=')) == NULL)
 			continue;
 		klen = (size_t)(eq - e->valuestring);
-		if (klen == 0 || !env_wanted(e->valuestring, klen, prefix,
+		if (klen == 0 || !docker_env_wanted(e->valuestring, klen, prefix,
 		    nprefix))
 			continue;
 		vlen = strnlen(eq + 1, DOCKER_ENV_VALUE_MAX + 1);

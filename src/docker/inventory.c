@@ -487,12 +487,31 @@ inventory_sweep(struct inventory *inv, unsigned long epoch)
 	return n;
 }
 
+/* Frees the variables of `d` the current prefixes no longer allow. */
+static void
+env_narrow(struct inventory *inv, struct docker_inspect *d)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i < d->nenv; i++) {
+		if (docker_env_wanted(d->env[i].key, strlen(d->env[i].key),
+		    (const char *const *)inv->env, inv->nenv)) {
+			d->env[k++] = d->env[i];
+			continue;
+		}
+		free(d->env[i].key);
+		free(d->env[i].value);
+	}
+	d->nenv = k;
+}
+
 int
 inventory_set_env_allow(struct inventory *inv, const char *const *prefix,
     size_t n, char *err, size_t errlen)
 {
-	char	*tmp[INVENTORY_GLOBS_MAX];
-	size_t	 i;
+	struct inv_container	*c;
+	char			*tmp[INVENTORY_GLOBS_MAX];
+	size_t			 i;
 
 	if (n > INVENTORY_GLOBS_MAX)
 		return err_set(err, errlen, "too many variable prefixes (max %d)",
@@ -507,6 +526,11 @@ inventory_set_env_allow(struct inventory *inv, const char *const *prefix,
 		free(inv->env[--inv->nenv]);
 	memcpy(inv->env, tmp, n * sizeof(tmp[0]));
 	inv->nenv = n;
+	/* A narrower list drops values at once; a wider one waits for inspect. */
+	for (c = inv->table; c != NULL; c = c->hh.next) {
+		env_narrow(inv, &c->d);
+		refresh_labels(inv, c);
+	}
 	return 0;
 }
 

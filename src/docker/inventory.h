@@ -92,8 +92,8 @@ int	inventory_set_label_globs(struct inventory *, const char *const *globs,
 /*
  * Prefixes of the Config.Env names exported as container_env_<name>
  * (copied; none by default). The Docker client parses inspect documents
- * with the current list, so a change shows at each container's next
- * inspect.
+ * with the current list, so a wider list shows at each container's next
+ * inspect; a narrower one frees the others' values from every record now.
  */
 int	inventory_set_env_allow(struct inventory *, const char *const *prefix,
 	    size_t n, char *err, size_t errlen);

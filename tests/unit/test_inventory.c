@@ -282,6 +282,17 @@ test_env_allow_list(void **state)
 	assert_string_equal(c->metric_labels,
 	    "id=\"\",image=\"i\",name=\"b\",container_env_app_mode=\"a=b\","
 	    "container_env_tz=\"UTC\",container_env_app_q=\"\\\"x\\\"\"");
+	/* A reload that narrows the list drops the others' values at once. */
+	{
+		static const char *const tz[] = { "TZ" };
+		char	 err[64];
+
+		assert_int_equal(inventory_set_env_allow(inv, tz, 1, err,
+		    sizeof(err)), 0);
+		assert_int_equal(c->d.nenv, 1);
+		assert_string_equal(c->metric_labels,
+		    "id=\"\",image=\"i\",name=\"b\",container_env_tz=\"UTC\"");
+	}
 	/* Without prefixes nothing is copied at all. */
 	{
 		struct docker_inspect	 in;
