@@ -28,6 +28,9 @@
 #include "core/clock.h"
 #include "core/err.h"
 
+/* The stop flag is written by the loop thread and read by the walker. */
+#define STOPPED(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+
 /* ---- the walker --------------------------------------------------------- */
 
 struct inode_key {
@@ -87,7 +90,7 @@ pace(struct walk *w)
 	if (w->rate == 0 || w->out->entries % 64 != 0)
 		return;
 	ahead = (double)w->out->entries / w->rate - (clock_mono() - w->t0);
-	while (ahead > 0 && !*w->stop) {
+	while (ahead > 0 && !STOPPED(w->stop)) {
 		double	 step = ahead > 0.1 ? 0.1 : ahead;
 
 		ts.tv_sec = 0;
@@ -156,7 +159,7 @@ walk_tree(struct walk *w, DIR *root)
 
 	stack[0] = root;
 	for (;;) {
-		if (*w->stop) {
+		if (STOPPED(w->stop)) {
 			while (depth > 0)
 				closedir(stack[depth--]);
 			return -1;
@@ -269,7 +272,7 @@ run_pass(struct fsusage *fs, struct fsusage_job *jobs, size_t n)
 
 	memset(&add, 0, sizeof(add));
 	res = calloc(n ? n : 1, sizeof(*res));
-	for (i = 0; res != NULL && i < n && !fs->stop; i++) {
+	for (i = 0; res != NULL && i < n && !STOPPED(&fs->stop); i++) {
 		memcpy(res[i].key, jobs[i].key, sizeof(res[i].key));
 		res[i].ok = fsusage_walk(jobs[i].path, fs->rate, &fs->stop,
 		    &res[i].t, err, sizeof(err)) == 0;
@@ -356,7 +359,7 @@ fsusage_free(struct fsusage *fs)
 	if (fs == NULL)
 		return;
 	pthread_mutex_lock(&fs->mu);
-	fs->stop = 1;
+	__atomic_store_n(&fs->stop, 1, __ATOMIC_RELAXED);
 	pthread_cond_signal(&fs->cv);
 	pthread_mutex_unlock(&fs->mu);
 	pthread_join(fs->thread, NULL);
