@@ -75,7 +75,7 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 {
 	struct inv_container	*c;
 	struct fsusage_job	*jobs;
-	size_t			 n = 0, cap = inventory_count(inv);
+	size_t			 n = 0, refused = 0, cap = inventory_count(inv);
 
 	if (now < l->next)
 		return;
@@ -83,13 +83,24 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 		return;
 	for (c = inventory_first(inv); c != NULL && n < cap;
 	    c = inventory_next(c)) {
-		if (!inventory_is_live(c) || !layerfs_upper_ok(l->data_root,
-		    c->d.graph_driver, c->d.upper_dir))
+		if (!inventory_is_live(c))
 			continue;
+		if (!layerfs_upper_ok(l->data_root, c->d.graph_driver,
+		    c->d.upper_dir)) {
+			refused += c->d.graph_driver != NULL &&
+			    strcmp(c->d.graph_driver, "overlay2") == 0;
+			continue;
+		}
 		memcpy(jobs[n].key, c->d.id, sizeof(jobs[n].key));
 		jobs[n].path = c->d.upper_dir;	/* copied by submit */
 		n++;
 	}
+	/* Most likely another data root: say so once, naming the setting. */
+	if (refused > 0 && !l->refusing)
+		log_warn("overlay2 layers outside docker.data_root are not "
+		    "measured", LOG_S("data_root", l->data_root),
+		    LOG_U("containers", refused));
+	l->refusing = refused > 0;
 	/* Nothing to measure (Docker not listed yet): look again next tick. */
 	if (n > 0 && fsusage_submit(l->fs, jobs, n) == 0)
 		l->next = now + l->interval;

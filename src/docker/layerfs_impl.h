@@ -16,6 +16,7 @@ struct layerfs {
 	double			 interval;
 	double			 next;		/* when the next pass may start */
 	int			 failing;	/* the last pass had failed walks */
+	int			 refusing;	/* an overlay2 layer outside data_root */
 	uint64_t		 errors_seen;
 };
 

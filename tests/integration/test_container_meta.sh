@@ -133,6 +133,20 @@ grown() {
 }
 wait_until $((20 * HALE_SLOW)) grown || fail "usage did not follow 4 MiB more"
 ok "usage follows the layer at metrics.fs_usage_interval"
+hale_stop
+
+# --- another data root: nothing walked, said once ---
+printf '{"metrics": {"min_interval": "0s", "fs_usage_interval": "1s"}}\n' >"$HALE_TMP/other.json"
+hale_start --config.file="$HALE_TMP/other.json"
+said() {
+	grep -q 'overlay2 layers outside docker.data_root are not measured' "$HALE_LOG"
+}
+wait_until $((10 * HALE_SLOW)) said || fail "a layer outside docker.data_root is not reported"
+sleep 3
+m=$(curl -sf "$HALE_URL/metrics")
+assert_not_contains "$m" "container_fs_usage_bytes{" "a layer outside docker.data_root is not walked"
+assert_eq 1 "$(grep -c 'overlay2 layers outside docker.data_root' "$HALE_LOG")" "said once"
+ok "layers outside docker.data_root (/var/lib/docker here) are refused, logged once"
 docker rm -f meta >/dev/null
 hale_stop
 printf '# test_container_meta: all passed\n' >&2
