@@ -24,6 +24,7 @@ docker run -d --name meta --network none \
     -l 'we"ird/key=a "quoted" \ value' \
     -l "huge=$long" \
     -l $'bytes=\xff\xfe' \
+    -l 'eq=a=b' \
     -e APP_MODE=prod -e APP_EMPTY= -e SECRET_TOKEN=hunter2 \
     "$HALE_IMAGE" sh -c "dd if=/dev/urandom of=/blob bs=1M count=$mib 2>/dev/null &&
 	mkdir /many && i=0 && while [ \$i -lt $nfiles ]; do echo \$i >/many/f\$i; i=\$((i+1)); done &&
@@ -90,6 +91,7 @@ assert_contains "$line" 'container_label_com_example_team="core"' "a plain label
 assert_contains "$line" 'container_label_we_ird_key="a \"quoted\" \\ value"' \
     "a key with a quote and a slash is sanitized, its value escaped"
 assert_contains "$line" 'container_label_bytes="' "a label of invalid UTF-8 bytes"
+assert_contains "$line" 'container_label_eq="a=b"' "a value holding '='"
 assert_not_contains "$line" 'container_label_huge' "a 5000-byte value is left out"
 cut=$(awk '$1 == "hale_container_labels_cut" { print $2 }' <<<"$m")
 [ "${cut:-0}" -ge 1 ] || fail "hale_container_labels_cut counts the huge label (got ${cut:-none})"
@@ -118,8 +120,11 @@ ok "container_creation_time_seconds = $ct"
 # --- the allow-list of labels, by flag ---
 hale_stop
 hale_start --config.file="$HALE_TMP/meta.json" --metrics.container-labels=com.example.*
-m=$(curl -sf "$HALE_URL/metrics")
-line=$(grep '^container_last_seen{.*name="meta"' <<<"$m")
+listed() {
+	m=$(curl -sf "$HALE_URL/metrics") || return 1
+	line=$(grep '^container_last_seen{.*name="meta"' <<<"$m")
+}
+wait_until $((10 * HALE_SLOW)) listed || fail "meta is not listed after a restart"
 assert_contains "$line" 'container_label_com_example_team="core"' "the allowed label"
 assert_not_contains "$line" 'container_label_we_ird' "another label is not exported"
 ok "--metrics.container-labels limits the labels"
