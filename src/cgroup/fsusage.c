@@ -19,14 +19,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
+#include "cgroup/cgroup_parse.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "core/file.h"
 
 /* The stop flag is written by the loop thread and read by the walker. */
 #define STOPPED(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
@@ -232,7 +237,71 @@ fsusage_walk(const char *path, unsigned rate, const volatile int *stop,
 	return 0;
 }
 
+/* ---- the host's filesystems ------------------------------------------- */
+
+size_t
+fsusage_host(const char *procfs, struct fsusage_result *out, size_t cap)
+{
+	struct cgroup_mount	*m;
+	struct statvfs		 vfs;
+	struct stat		 st;
+	struct buf		 b;
+	char			 path[CGROUP_PATH_MAX + CGROUP_MOUNT_POINT_MAX + 16];
+	size_t			 n, i, k = 0;
+	int			 self;
+
+	/*
+	 * haled's own /proc: its own mounts, as it sees them (on the host,
+	 * the host's). Another procfs (the host's mounted into a container)
+	 * is reached through its init's root, which needs the privilege to
+	 * look into pid 1.
+	 */
+	self = strcmp(procfs, "/proc") == 0;
+	buf_init(&b);
+	snprintf(path, sizeof(path), "%s/%s/mountinfo", procfs,
+	    self ? "self" : "1");
+	if (file_read_buf(path, 1024 * 1024, &b) == -1 || b.len == 0 ||
+	    (m = calloc(cap, sizeof(*m))) == NULL) {
+		buf_free(&b);
+		return 0;
+	}
+	n = cgroup_parse_mounts(b.data, b.len, m, cap);
+	buf_free(&b);
+	for (i = 0; i < n; i++) {
+		if (self)
+			snprintf(path, sizeof(path), "%s", m[i].point);
+		else
+			snprintf(path, sizeof(path), "%s/1/root%s", procfs,
+			    m[i].point);
+		/* The device must be the one mountinfo names: not shadowed. */
+		if (stat(path, &st) == -1 || major(st.st_dev) != m[i].major ||
+		    minor(st.st_dev) != m[i].minor || statvfs(path, &vfs) == -1)
+			continue;
+		memset(&out[k], 0, sizeof(out[k]));
+		snprintf(out[k].key, sizeof(out[k].key), FSUSAGE_HOST_KEY);
+		snprintf(out[k].device, sizeof(out[k].device), "%s",
+		    m[i].source);
+		out[k].ok = 1;
+		out[k].t.bytes = (uint64_t)(vfs.f_blocks - vfs.f_bfree) *
+		    vfs.f_frsize;
+		out[k].t.fs_bytes = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+		out[k].t.fs_inodes = vfs.f_files;
+		out[k].t.fs_inodes_free = vfs.f_ffree;
+		out[k].t.dev_major = m[i].major;
+		out[k].t.dev_minor = m[i].minor;
+		k++;
+	}
+	free(m);
+	return k;
+}
+
 /* ---- the worker --------------------------------------------------------- */
+
+/* A job as the worker owns it. */
+struct wjob {
+	char	 key[FSUSAGE_KEY_MAX + 1];
+	char	*path;
+};
 
 struct fsusage {
 	pthread_t		 thread;
@@ -241,7 +310,7 @@ struct fsusage {
 	unsigned		 rate;
 	volatile int		 stop;
 	/* under mu */
-	struct fsusage_job	*jobs;		/* the pass to run, NULL if none */
+	struct wjob		*jobs;		/* the pass to run, NULL if none */
 	size_t			 njobs;
 	struct fsusage_result	*done;		/* finished, not yet picked up */
 	size_t			 ndone;
@@ -252,7 +321,7 @@ struct fsusage {
 };
 
 static void
-jobs_free(struct fsusage_job *j, size_t n)
+jobs_free(struct wjob *j, size_t n)
 {
 	size_t	 i;
 
@@ -262,31 +331,37 @@ jobs_free(struct fsusage_job *j, size_t n)
 }
 
 static void
-run_pass(struct fsusage *fs, struct fsusage_job *jobs, size_t n)
+run_pass(struct fsusage *fs, struct wjob *jobs, size_t n)
 {
 	struct fsusage_result	*res;
 	struct fsusage_stats	 add;
 	double			 t0 = clock_mono();
 	char			 err[256];
-	size_t			 i;
+	size_t			 i, k;
 
 	memset(&add, 0, sizeof(add));
-	res = calloc(n ? n : 1, sizeof(*res));
-	for (i = 0; res != NULL && i < n && !STOPPED(&fs->stop); i++) {
-		memcpy(res[i].key, jobs[i].key, sizeof(res[i].key));
-		res[i].ok = fsusage_walk(jobs[i].path, fs->rate, &fs->stop,
-		    &res[i].t, err, sizeof(err)) == 0;
+	res = calloc(n + FSUSAGE_HOST_MAX, sizeof(*res));
+	for (i = k = 0; res != NULL && i < n && !STOPPED(&fs->stop); i++) {
+		if (strcmp(jobs[i].key, FSUSAGE_HOST_KEY) == 0) {
+			k += fsusage_host(jobs[i].path, res + k,
+			    FSUSAGE_HOST_MAX);
+			continue;
+		}
+		memcpy(res[k].key, jobs[i].key, sizeof(res[k].key));
+		res[k].ok = fsusage_walk(jobs[i].path, fs->rate, &fs->stop,
+		    &res[k].t, err, sizeof(err)) == 0;
 		add.trees++;
-		add.errors += !res[i].ok;
-		add.entries += res[i].t.entries;
-		add.skipped += res[i].t.skipped;
+		add.errors += !res[k].ok;
+		add.entries += res[k].t.entries;
+		add.skipped += res[k].t.skipped;
+		k++;
 	}
 	jobs_free(jobs, n);
 	pthread_mutex_lock(&fs->mu);
 	if (res != NULL && !fs->stop) {
 		free(fs->done);
 		fs->done = res;
-		fs->ndone = i;
+		fs->ndone = k;
 		res = NULL;
 	}
 	fs->st.passes++;
@@ -304,7 +379,7 @@ static void *
 worker_main(void *arg)
 {
 	struct fsusage		*fs = arg;
-	struct fsusage_job	*jobs;
+	struct wjob		*jobs;
 	size_t			 n;
 
 	pthread_mutex_lock(&fs->mu);
@@ -374,7 +449,7 @@ fsusage_free(struct fsusage *fs)
 int
 fsusage_submit(struct fsusage *fs, const struct fsusage_job *j, size_t n)
 {
-	struct fsusage_job	*copy;
+	struct wjob		*copy;
 	size_t			 i;
 	int			 busy;
 

@@ -24,6 +24,8 @@
 #define FSUSAGE_ENTRIES_MAX	(4u << 20)	/* entries per tree */
 #define FSUSAGE_LINKS_MAX	(1u << 20)	/* hard-linked inodes remembered */
 #define FSUSAGE_KEY_MAX		64		/* a container id */
+#define FSUSAGE_HOST_KEY	"/"		/* the job of the host's filesystems */
+#define FSUSAGE_HOST_MAX	32		/* host filesystems measured */
 
 struct fsusage_tree {
 	uint64_t	bytes;		/* st_blocks * 512 of everything counted */
@@ -42,16 +44,33 @@ struct fsusage_tree {
 int	fsusage_walk(const char *path, unsigned rate, const volatile int *stop,
 	    struct fsusage_tree *out, char *err, size_t errlen);
 
+/*
+ * A writable layer to walk, or, with key FSUSAGE_HOST_KEY, the procfs
+ * root whose 1/mountinfo lists the host's block-device filesystems: each
+ * gets a result of its own, `bytes` being the space in use
+ * (f_blocks - f_bfree, as cAdvisor's root container has it), no walk.
+ */
 struct fsusage_job {
-	char	 key[FSUSAGE_KEY_MAX + 1];
-	char	*path;
+	char		 key[FSUSAGE_KEY_MAX + 1];
+	const char	*path;		/* copied by fsusage_submit */
 };
 
 struct fsusage_result {
 	char			key[FSUSAGE_KEY_MAX + 1];
 	int			ok;	/* 0: the walk failed, values unknown */
 	struct fsusage_tree	t;
+	char			device[64];	/* host rows: the mount source */
 };
+
+/*
+ * The host's filesystems: for procfs "/proc", haled's own
+ * /proc/self/mountinfo and mount points; for another procfs (the host's,
+ * mounted into a container), <procfs>/1/mountinfo with each point reached
+ * through <procfs>/1/root. Up to `cap` results; how many returned. A point
+ * whose device is not the one mountinfo names (shadowed, gone) is skipped.
+ */
+size_t	fsusage_host(const char *procfs, struct fsusage_result *out,
+	    size_t cap);
 
 struct fsusage_stats {
 	uint64_t	passes;		/* finished */

@@ -70,17 +70,37 @@ layerfs_upper_ok(const char *root, const char *driver, const char *upper)
 	return strcmp(upper + 64, "/diff") == 0;
 }
 
+/* 1 if a job's layer has no result yet: a container new since the last pass. */
+static int
+has_new(struct layerfs *l, const struct fsusage_job *jobs, size_t n)
+{
+	const struct fsusage_result	*r;
+	size_t				 nr, i, k;
+
+	r = fsusage_results(l->fs, &nr);
+	for (i = 1; i < n; i++) {
+		for (k = 0; k < nr; k++)
+			if (strcmp(r[k].key, jobs[i].key) == 0)
+				break;
+		if (k == nr)
+			return 1;
+	}
+	return 0;
+}
+
 void
 layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 {
 	struct inv_container	*c;
 	struct fsusage_job	*jobs;
-	size_t			 n = 0, refused = 0, cap = inventory_count(inv);
+	size_t			 n = 1, refused = 0;
+	size_t			 cap = inventory_count(inv) + 1;
 
-	if (now < l->next)
+	if ((jobs = calloc(cap, sizeof(*jobs))) == NULL)
 		return;
-	if ((jobs = calloc(cap ? cap : 1, sizeof(*jobs))) == NULL)
-		return;
+	/* The host's filesystems first, for the id="/" row. */
+	snprintf(jobs[0].key, sizeof(jobs[0].key), FSUSAGE_HOST_KEY);
+	jobs[0].path = l->env->procfs;
 	for (c = inventory_first(inv); c != NULL && n < cap;
 	    c = inventory_next(c)) {
 		if (!inventory_is_live(c))
@@ -92,7 +112,7 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 			continue;
 		}
 		memcpy(jobs[n].key, c->d.id, sizeof(jobs[n].key));
-		jobs[n].path = c->d.upper_dir;	/* copied by submit */
+		jobs[n].path = c->d.upper_dir;
 		n++;
 	}
 	/* Most likely another data root: say so once, naming the setting. */
@@ -101,8 +121,9 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 		    "measured", LOG_S("data_root", l->data_root),
 		    LOG_U("containers", refused));
 	l->refusing = refused > 0;
-	/* Nothing to measure (Docker not listed yet): look again next tick. */
-	if (n > 0 && fsusage_submit(l->fs, jobs, n) == 0)
+	/* When due, or at once for a new container (if the worker is idle). */
+	if ((now >= l->next || has_new(l, jobs, n)) &&
+	    fsusage_submit(l->fs, jobs, n) == 0)
 		l->next = now + l->interval;
 	free(jobs);
 }

@@ -2,9 +2,12 @@
  * layerfs_metrics: the view of layerfs, container_fs_usage_bytes,
  * container_fs_limit_bytes, container_fs_inodes_free and
  * container_fs_inodes_total of the last finished pass, with the device
- * label, and the walker's cost (hale_fs_usage_*).
+ * label, for each container and for the host (id="/", each block-device
+ * filesystem), and the walker's cost (hale_fs_usage_*).
  */
 #include "docker/layerfs.h"
+
+#include <string.h>
 
 #include "docker/layerfs_impl.h"
 
@@ -24,13 +27,27 @@ write_family(struct layerfs *l, struct inventory *inv,
 		{ "container_fs_inodes_total", "Number of Inodes" },
 	};
 	struct inv_container	*c;
+	const char		*labels, *dev;
+	char			 hostdev[3 * 64 + 16];
 	uint64_t		 v;
 	size_t			 i;
 	int			 began = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!r[i].ok || (c = inventory_get(inv, r[i].key)) == NULL ||
-		    !inventory_is_live(c) || c->metric_labels == NULL)
+		if (!r[i].ok)
+			continue;
+		if (strcmp(r[i].key, FSUSAGE_HOST_KEY) == 0) {
+			/* The root container: one row per filesystem. */
+			labels = "id=\"/\"";
+			metrics_label_fixed(hostdev, sizeof(hostdev), "device",
+			    r[i].device);
+			dev = hostdev;
+		} else if ((c = inventory_get(inv, r[i].key)) != NULL &&
+		    inventory_is_live(c) && c->metric_labels != NULL) {
+			labels = c->metric_labels;
+			dev = cgroup_devnames_label(&l->devnames, l->env,
+			    r[i].t.dev_major, r[i].t.dev_minor);
+		} else
 			continue;
 		/* No layer measured, no family: as the collector does. */
 		if (!began++)
@@ -38,9 +55,7 @@ write_family(struct layerfs *l, struct inventory *inv,
 			    fam[which].help);
 		v = which == 0 ? r[i].t.bytes : which == 1 ? r[i].t.fs_bytes :
 		    which == 2 ? r[i].t.fs_inodes_free : r[i].t.fs_inodes;
-		metrics_sample_u64(w, fam[which].name, c->metric_labels,
-		    cgroup_devnames_label(&l->devnames, l->env,
-		    r[i].t.dev_major, r[i].t.dev_minor), v);
+		metrics_sample_u64(w, fam[which].name, labels, dev, v);
 	}
 }
 

@@ -85,6 +85,23 @@ ents=$(awk '$1 == "hale_fs_usage_entries_total" { print $2 }' <<<"$m")
 printf '# last pass %s s, %s entries so far\n' "$scan" "$ents" >&2
 ok "writable layer: $got bytes (du $du), limit and inodes from statvfs, cost in hale_fs_usage_*"
 
+# --- the host row: each block-device filesystem, as statvfs has it ---
+rootdev=$(findmnt -n -o SOURCE /)
+case "$rootdev" in
+/dev/*)
+	hl=$(awk -v k="container_fs_limit_bytes{id=\"/\",device=\"$rootdev\"}" '$1 == k { print $2 }' <<<"$m")
+	want=$(stat -f -c '%b %S' / | awk '{ printf "%.0f", $1 * $2 }')
+	assert_eq "$want" "$hl" "container_fs_limit_bytes{id=\"/\"} of the root filesystem"
+	hu=$(awk -v k="container_fs_usage_bytes{id=\"/\",device=\"$rootdev\"}" '$1 == k { print $2 }' <<<"$m")
+	used=$(stat -f -c '%b %f %S' / | awk '{ printf "%.0f", ($1 - $2) * $3 }')
+	d=$((hu > used ? hu - used : used - hu))
+	# others write meanwhile: within 1% of the filesystem
+	[ "$d" -le $((want / 100)) ] || fail "host usage $hu, statvfs says $used"
+	ok "host row: $rootdev in use $hu of $hl bytes"
+	;;
+*) printf '# the root filesystem is %s, not a block device: no host row\n' "$rootdev" >&2 ;;
+esac
+
 # --- labels ---
 line=$(grep '^container_last_seen{.*name="meta"' <<<"$m")
 assert_contains "$line" 'container_label_com_example_team="core"' "a plain label"
@@ -149,7 +166,14 @@ said() {
 wait_until $((10 * HALE_SLOW)) said || fail "a layer outside docker.data_root is not reported"
 sleep 3
 m=$(curl -sf "$HALE_URL/metrics")
-assert_not_contains "$m" "container_fs_usage_bytes{" "a layer outside docker.data_root is not walked"
+line=$(grep '^container_last_seen{.*name="meta"' <<<"$m")
+base=${line% *}
+base=${base#container_last_seen\{}
+base=${base%\}}
+assert_contains "$m" "container_last_seen{$base}" "meta's labels"
+assert_not_contains "$m" "container_fs_usage_bytes{$base,device=" \
+    "a layer outside docker.data_root is not walked"
+assert_contains "$m" 'container_fs_usage_bytes{id="/",' "the host row stays"
 assert_eq 1 "$(grep -c 'overlay2 layers outside docker.data_root' "$HALE_LOG")" "said once"
 ok "layers outside docker.data_root (/var/lib/docker here) are refused, logged once"
 docker rm -f meta >/dev/null

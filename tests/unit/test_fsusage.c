@@ -6,6 +6,8 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -175,7 +177,6 @@ test_walk_paced(void **state)
 static void
 test_worker(void **state)
 {
-	static char		 gone[] = "/nonexistent/layer";
 	struct tree		*t = *state;
 	struct fsusage_job	 j[2];
 	const struct fsusage_result *r = NULL;
@@ -191,7 +192,7 @@ test_worker(void **state)
 	snprintf(j[0].key, sizeof(j[0].key), "one");
 	j[0].path = t->root;
 	snprintf(j[1].key, sizeof(j[1].key), "gone");
-	j[1].path = gone;
+	j[1].path = "/nonexistent/layer";
 	assert_int_equal(fsusage_submit(fs, j, 2), 0);
 	assert_int_equal(fsusage_submit(fs, j, 2), 1);	/* busy */
 	r = fsusage_results(fs, &n);
@@ -216,6 +217,51 @@ test_worker(void **state)
 	t0 = clock_mono();
 	fsusage_free(fs);
 	assert_true(clock_mono() - t0 < 1.0);
+}
+
+/* A fake procfs whose 1/root holds the mount points mountinfo names. */
+static void
+test_host(void **state)
+{
+	struct tree		*t = *state;
+	struct fsusage_result	 r[4];
+	struct statvfs		 vfs;
+	struct stat		 st;
+	char			 proc[300], path[400];
+	FILE			*f;
+	size_t			 n;
+
+	(void)t;
+	snprintf(proc, sizeof(proc), "/tmp/hale-fshost.XXXXXX");
+	assert_non_null(mkdtemp(proc));
+	snprintf(path, sizeof(path), "%s/1", proc);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/1/root", proc);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(statvfs(path, &vfs), 0);
+	snprintf(path, sizeof(path), "%s/1/mountinfo", proc);
+	assert_non_null(f = fopen(path, "w"));
+	/* "/" on the real device; /gone does not exist; /other is shadowed. */
+	fprintf(f, "1 0 %u:%u / / rw - ext4 /dev/root0 rw\n"
+	    "2 1 %u:%u / /gone rw - ext4 /dev/gone rw\n"
+	    "3 1 %u:%u / / rw - ext4 /dev/other rw\n",
+	    major(st.st_dev), minor(st.st_dev), major(st.st_dev) + 1, 7u,
+	    major(st.st_dev) + 2, 9u);
+	fclose(f);
+	n = fsusage_host(proc, r, 4);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].key, FSUSAGE_HOST_KEY);
+	assert_string_equal(r[0].device, "/dev/root0");
+	assert_true(r[0].ok);
+	assert_int_equal(r[0].t.fs_bytes, (uint64_t)vfs.f_blocks * vfs.f_frsize);
+	assert_int_equal(r[0].t.fs_inodes, vfs.f_files);
+	/* in use = blocks - free, which moves a little as others write */
+	assert_true(r[0].t.bytes <= r[0].t.fs_bytes);
+	assert_true(r[0].t.bytes > 0);
+	assert_int_equal(fsusage_host("/nonexistent", r, 4), 0);
+	snprintf(path, sizeof(path), "rm -rf '%s'", proc);
+	assert_int_equal(system(path), 0);
 }
 
 static void
@@ -256,6 +302,7 @@ main(void)
 		cmocka_unit_test(test_walk_refuses),
 		cmocka_unit_test(test_walk_paced),
 		cmocka_unit_test(test_worker),
+		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_upper_ok),
 	};
 
