@@ -78,7 +78,7 @@ ok "startup: list + inspect match docker ps -a / inspect"
 compare --metrics || fail "metrics at startup"
 ok "startup: /metrics agrees (container_health_state, hale_containers, labels)"
 curl -sf "$HALE_URL/metrics" >"$HALE_TMP/m.txt"
-promtool check metrics <"$HALE_TMP/m.txt" || fail "promtool check metrics"
+hale_promtool_check "$HALE_TMP/m.txt" || fail "promtool check metrics"
 ok "promtool accepts /metrics with hostile label values"
 metric_has 'container_label_com_docker_compose_project="shop"' ||
 	fail "compose project label missing"
@@ -160,7 +160,7 @@ within 1 is huge .state running || fail "container with huge labels not seen"
 within 2 exact || { compare; fail "huge labels"; }
 compare --metrics || fail "metrics with huge labels"
 curl -sf "$HALE_URL/metrics" >"$HALE_TMP/m.txt"
-promtool check metrics <"$HALE_TMP/m.txt" || fail "promtool with hostile labels"
+hale_promtool_check "$HALE_TMP/m.txt" || fail "promtool with hostile labels"
 docker restart -t 0 huge >/dev/null
 within 1 is huge .pid "$(hale_container_pid huge)" || fail "restart of huge not seen"
 docker rm -f huge huge2 >/dev/null
