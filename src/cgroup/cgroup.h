@@ -203,12 +203,42 @@ struct cgroup_stats {
 int	cgroup_read_stats(const struct cgroup_env *, const char *id, pid_t pid,
 	    struct cgroup_stats *out, char *err, size_t errlen);
 
-/* Host totals for machine_cpu_cores and machine_memory_bytes. */
+/* Host facts for the machine_* families (machine.c, machine_topo.c). */
+#define CGROUP_MACHINE_CPUS_MAX		8192	/* cpu<N> directories read */
+#define CGROUP_MACHINE_DIMM_TYPES	8	/* memory types kept */
+#define CGROUP_MACHINE_SWAP		0x01u
+#define CGROUP_MACHINE_TOPOLOGY		0x02u	/* sockets, physical_cores */
+#define CGROUP_MACHINE_BOOKS		0x04u
+#define CGROUP_MACHINE_DRAWERS		0x08u
+#define CGROUP_MACHINE_DIMMS		0x10u
 struct cgroup_machine {
 	unsigned	cpu_cores;	/* <sysfs>/devices/system/cpu/online, else cpuinfo */
 	uint64_t	memory_bytes;	/* MemTotal of <procfs>/meminfo */
+	unsigned	have;		/* CGROUP_MACHINE_*: the optional facts */
+	uint64_t	swap_bytes;	/* SwapTotal */
+	/* distinct ids in <sysfs>/devices/system/cpu/cpu<N>/topology */
+	uint64_t	sockets, physical_cores, books, drawers;
+	/* <sysfs>/devices/system/edac/mc/mc<N>/dimm<N>, by dimm_mem_type */
+	struct {
+		char		type[32];
+		uint64_t	count;
+		uint64_t	capacity;	/* bytes */
+	}		dimm[CGROUP_MACHINE_DIMM_TYPES];
+	size_t		ndimm;
+	/* cAdvisor's labels of every machine_* sample; "" when unreadable */
+	char		boot_id[64];	/* <procfs>/sys/kernel/random/boot_id */
+	char		machine_id[64];	/* <procfs>/../etc/machine-id */
+	char		system_uuid[64];	/* <sysfs>/class/dmi/id/product_uuid */
 };
+/* -1 when the core count or MemTotal is unreadable; the rest is optional. */
 int	cgroup_read_machine(const struct cgroup_env *, struct cgroup_machine *,
 	    char *err, size_t errlen);
+/* The optional facts only (called by cgroup_read_machine). */
+void	cgroup_read_machine_topo(const struct cgroup_env *,
+	    struct cgroup_machine *);
+/* Every machine_* family of `m`, each sample with its three labels. */
+struct metrics_writer;
+void	cgroup_machine_write(const struct cgroup_machine *,
+	    struct metrics_writer *);
 
 #endif

@@ -304,6 +304,23 @@ int	cgroup_parse_cgroupstats(const void *buf, size_t len,
 	    uint16_t family, uint32_t seq, struct cgroup_tasks *, int *kerr,
 	    char *err, size_t errlen);
 
+/*
+ * /proc/1/mountinfo: the block-device filesystems of the host, as
+ * cAdvisor's root container lists them: a source under /dev/, a device
+ * major other than 0, the first mount of each device. Mount points come
+ * unescaped (\040 -> ' '); one longer than CGROUP_MOUNT_POINT_MAX, or a
+ * line without the " - " separator, is skipped. Returns how many were
+ * stored in out[0..cap).
+ */
+#define CGROUP_MOUNT_POINT_MAX	256
+struct cgroup_mount {
+	unsigned	major, minor;
+	char		point[CGROUP_MOUNT_POINT_MAX + 1];
+	char		source[64];	/* "/dev/vda1" */
+};
+size_t	cgroup_parse_mounts(const char *buf, size_t len,
+	    struct cgroup_mount *out, size_t cap);
+
 /* DEVNAME= of a sysfs uevent file ("sda"); -1 when absent or too long. */
 int	cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,
 	    size_t namelen, char *err, size_t errlen);

@@ -202,16 +202,8 @@ family_entry(const struct collector_snap *s, struct metrics_writer *w,
 static void
 write_tail(const struct collector_snap *s, struct metrics_writer *w)
 {
-	if (s->have_machine) {
-		metrics_family(w, "machine_cpu_cores", METRICS_GAUGE,
-		    "Number of logical CPU cores.");
-		metrics_sample_u64(w, "machine_cpu_cores", NULL, NULL,
-		    s->machine.cpu_cores);
-		metrics_family(w, "machine_memory_bytes", METRICS_GAUGE,
-		    "Amount of memory installed on the machine.");
-		metrics_sample_u64(w, "machine_memory_bytes", NULL, NULL,
-		    s->machine.memory_bytes);
-	}
+	if (s->have_machine)
+		cgroup_machine_write(&s->machine, w);
 	metrics_family(w, "hale_cgroup_read_errors_total", METRICS_COUNTER,
 	    "Cgroup and /proc files that could not be read or parsed, plus "
 	    "containers skipped because their cgroup was gone.");

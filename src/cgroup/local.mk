@@ -4,6 +4,8 @@ src_libhale_a_SOURCES += \
 	%reldir%/cgroup.h %reldir%/env.c \
 	%reldir%/read.h %reldir%/read.c %reldir%/read_v2.c %reldir%/read_v1.c \
 	%reldir%/read_net.c %reldir%/machine.c \
+	%reldir%/machine_topo.c %reldir%/machine_metrics.c \
+	%reldir%/fsusage.c %reldir%/fsusage.h \
 	%reldir%/path.c %reldir%/path.h \
 	%reldir%/discover.c %reldir%/discover.h \
 	%reldir%/devnames.c %reldir%/devnames.h \
@@ -18,4 +20,5 @@ src_libhale_a_SOURCES += \
 	%reldir%/oomwatch.c %reldir%/oomwatch.h %reldir%/oomwatch_metrics.c
 unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/test_collector \
 	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid \
-	tests/unit/test_oomwatch
+	tests/unit/test_oomwatch \
+	tests/unit/test_fsusage

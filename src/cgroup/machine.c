@@ -1,6 +1,7 @@
 /*
  * machine: the host's totals for machine_cpu_cores (the online cpu list,
- * else /proc/cpuinfo) and machine_memory_bytes (MemTotal of meminfo).
+ * else /proc/cpuinfo), machine_memory_bytes and machine_swap_bytes
+ * (MemTotal, SwapTotal of meminfo); machine_topo.c reads the rest.
  */
 #include "cgroup/cgroup.h"
 
@@ -60,5 +61,10 @@ cgroup_read_machine(const struct cgroup_env *env, struct cgroup_machine *m,
 	if (cgroup_parse_meminfo(buf, len, &mi, msg, sizeof(msg)) == -1)
 		return err_set(err, errlen, "%s: %s", path, msg);
 	m->memory_bytes = mi.mem_total;
+	if (mi.have & CGROUP_MI_SWAPTOTAL) {
+		m->swap_bytes = mi.swap_total;
+		m->have |= CGROUP_MACHINE_SWAP;
+	}
+	cgroup_read_machine_topo(env, m);
 	return 0;
 }

@@ -11,11 +11,13 @@
  */
 #include "cgroup/cgroup_parse.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "cgroup/parse_scan.h"
 #include "core/err.h"
 #include "core/id.h"
+#include "core/num.h"
 
 /* One line of /proc/<pid>/cgroup, split at its first two ':'. */
 struct pcg_line {
@@ -240,4 +242,79 @@ cgroup_parse_mountinfo_id(const char *buf, size_t len, char *out)
 			return 0;
 	}
 	return -1;
+}
+
+/* The kernel's octal escapes of space, tab, newline and backslash. */
+static int
+unescape(const char *s, size_t len, char *out, size_t cap)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i < len; i++) {
+		char	 c = s[i];
+
+		if (c == '\\' && i + 3 < len &&
+		    s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			c = (char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+			    (s[i + 3] - '0'));
+			i += 3;
+		}
+		if (c == '\0' || k + 1 >= cap)
+			return -1;
+		out[k++] = c;
+	}
+	out[k] = '\0';
+	return 0;
+}
+
+static int
+mount_dev(const char *s, size_t len, unsigned *maj, unsigned *min)
+{
+	const char	*colon = memchr(s, ':', len);
+	uint64_t	 a, b;
+
+	if (colon == NULL ||
+	    num_parse_u64(s, (size_t)(colon - s), &a) == -1 ||
+	    num_parse_u64(colon + 1, (size_t)(s + len - colon - 1), &b) == -1 ||
+	    a > UINT32_MAX || b > UINT32_MAX)
+		return -1;
+	*maj = (unsigned)a;
+	*min = (unsigned)b;
+	return 0;
+}
+
+size_t
+cgroup_parse_mounts(const char *buf, size_t len, struct cgroup_mount *out,
+    size_t cap)
+{
+	struct cursor		 c = { buf, buf + len };
+	struct span		 line;
+	struct cgroup_mount	 m;
+	const char		*dev, *mnt, *sep, *src;
+	size_t			 dlen, mlen, slen, n = 0, i;
+
+	while (n < cap && next_line(&c, &line)) {
+		/* id parent maj:min root point options [optional...] - type source super */
+		if (field(line.s, line.n, 2, &dev, &dlen) == -1 ||
+		    field(line.s, line.n, 4, &mnt, &mlen) == -1 ||
+		    (sep = memmem(line.s, line.n, " - ", 3)) == NULL ||
+		    field(sep + 3, (size_t)(line.s + line.n - sep - 3), 1,
+		    &src, &slen) == -1)
+			continue;
+		memset(&m, 0, sizeof(m));
+		if (mount_dev(dev, dlen, &m.major, &m.minor) == -1 ||
+		    m.major == 0 || slen < 6 || slen >= sizeof(m.source) ||
+		    memcmp(src, "/dev/", 5) != 0 ||
+		    unescape(mnt, mlen, m.point, sizeof(m.point)) == -1 ||
+		    unescape(src, slen, m.source, sizeof(m.source)) == -1)
+			continue;
+		for (i = 0; i < n; i++)
+			if (out[i].major == m.major && out[i].minor == m.minor)
+				break;
+		if (i == n)
+			out[n++] = m;
+	}
+	return n;
 }

@@ -281,6 +281,12 @@ paths_procfs(struct ctx *c, const char *path, const cJSON *v)
 	want_dir_string(c, path, v, &c->cfg->procfs);
 }
 
+static void
+docker_data_root(struct ctx *c, const char *path, const cJSON *v)
+{
+	want_dir_string(c, path, v, &c->cfg->docker_data_root);
+}
+
 static int
 check_docker_host(const char *s, char *err, size_t errlen)
 {
@@ -366,11 +372,89 @@ docker_label_filter(struct ctx *c, const char *path, const cJSON *v)
 	each_string(c, path, v, add_label_filter);
 }
 
+/* A string holds a comma-separated list, as the flags give it. */
+static void
+each_listed(struct ctx *c, const char *path, const cJSON *v,
+    void (*fn)(struct ctx *, const char *, const char *))
+{
+	char	*copy, *p, *tok;
+
+	if (!cJSON_IsString(v)) {
+		each_string(c, path, v, fn);
+		return;
+	}
+	if (*v->valuestring == '\0' ||
+	    (copy = xstrdup(c, v->valuestring)) == NULL)
+		return;
+	for (p = copy; (tok = strsep(&p, ",")) != NULL; )
+		fn(c, path, tok);
+	free(copy);
+}
+
 static void
 metrics_labels(struct ctx *c, const char *path, const cJSON *v)
 {
 	clear_labels(c->cfg);
-	each_string(c, path, v, add_label_glob);
+	/* cAdvisor's default, --store_container_labels: every label. */
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "all") == 0)
+		add_label_glob(c, path, "*");
+	else
+		each_listed(c, path, v, add_label_glob);
+}
+
+static void
+clear_env(struct config *cfg)
+{
+	clear_strings(cfg->env_allow, &cfg->nenv_allow);
+}
+
+/* An environment variable name prefix, as --env_metadata_whitelist. */
+static void
+add_env_prefix(struct ctx *c, const char *path, const char *val)
+{
+	const unsigned char	*p;
+
+	if (*val == '\0' || strlen(val) > 255) {
+		confjson_problem(&c->j, path,
+		    "variable name prefix must be 1 to 255 characters");
+		return;
+	}
+	for (p = (const unsigned char *)val; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == '=' || *p == 0x7f) {
+			confjson_problem(&c->j, path, "holds '=', a space or "
+			    "a control character");
+			return;
+		}
+	if (c->cfg->nenv_allow == CONFIG_LABELS_MAX) {
+		confjson_problem(&c->j, path, "at most %d variable prefixes",
+		    CONFIG_LABELS_MAX);
+		return;
+	}
+	if ((c->cfg->env_allow[c->cfg->nenv_allow] = xstrdup(c, val)) != NULL)
+		c->cfg->nenv_allow++;
+}
+
+static void
+metrics_env(struct ctx *c, const char *path, const cJSON *v)
+{
+	clear_env(c->cfg);
+	each_listed(c, path, v, add_env_prefix);
+}
+
+static void
+metrics_fs_interval(struct ctx *c, const char *path, const cJSON *v)
+{
+	want_duration(c, path, v, 0, 24 * 3600 * 1000,
+	    &c->cfg->fs_usage_interval_ms);
+	if (c->cfg->fs_usage_interval_ms > 0 &&
+	    c->cfg->fs_usage_interval_ms < 1000)
+		confjson_problem(&c->j, path, "must be 0s (off) or at least 1s");
+}
+
+static void
+metrics_fs_rate(struct ctx *c, const char *path, const cJSON *v)
+{
+	want_uint(c, path, v, 100, 10000000, &c->cfg->fs_usage_rate);
 }
 
 static void
@@ -401,10 +485,14 @@ static const struct key docker_keys[] = {
 	{ "host", docker_host },
 	{ "scope", docker_scope },
 	{ "label_filter", docker_label_filter },
+	{ "data_root", docker_data_root },
 	{ NULL, NULL },
 };
 static const struct key metrics_keys[] = {
 	{ "container_labels", metrics_labels },
+	{ "container_env", metrics_env },
+	{ "fs_usage_interval", metrics_fs_interval },
+	{ "fs_usage_rate", metrics_fs_rate },
 	{ "min_interval", metrics_min_interval },
 	{ NULL, NULL },
 };
@@ -524,8 +612,10 @@ set_defaults(struct ctx *c)
 	set_str(c, &cfg->sysfs, "/sys");
 	set_str(c, &cfg->procfs, "/proc");
 	set_str(c, &cfg->docker_host, "unix:///var/run/docker.sock");
-	add_label_glob(c, "default", "com.docker.compose.project");
-	add_label_glob(c, "default", "com.docker.compose.service");
+	set_str(c, &cfg->docker_data_root, "/var/lib/docker");
+	add_label_glob(c, "default", "*");
+	cfg->fs_usage_interval_ms = 60 * 1000;
+	cfg->fs_usage_rate = 20000;
 	cfg->metrics_min_interval_ms = 1000;
 }
 
@@ -557,6 +647,9 @@ apply_flags(struct ctx *c, const struct config_flags *f)
 	FLAG_STR(f->procfs, "--path.procfs", paths_procfs);
 	FLAG_STR(f->log_level, "--log.level", log_level);
 	FLAG_STR(f->log_format, "--log.format", log_format);
+	FLAG_STR(f->container_labels, "--metrics.container-labels",
+	    metrics_labels);
+	FLAG_STR(f->container_env, "--metrics.container-env", metrics_env);
 #undef FLAG_STR
 }
 
@@ -607,10 +700,12 @@ config_free(struct config *cfg)
 		return;
 	clear_listen(cfg);
 	clear_labels(cfg);
+	clear_env(cfg);
 	clear_label_filter(cfg);
 	free(cfg->sysfs);
 	free(cfg->procfs);
 	free(cfg->docker_host);
+	free(cfg->docker_data_root);
 	for (i = 0; i < CONFIG_SECTIONS_MAX; i++)
 		if (cfg->section[i] != NULL)
 			cfg->sections[i].free(cfg->section[i]);

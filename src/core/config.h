@@ -68,12 +68,17 @@ struct config {
 	char		*procfs;
 	/* docker */
 	char		*docker_host;
+	char		*docker_data_root;	/* where writable layers may be */
 	int		 docker_scope_project;	/* docker.scope: 0 all, 1 project */
 	char		*docker_label_filter[CONFIG_LABEL_FILTER_MAX];	/* "key[=value]" */
 	size_t		 ndocker_label_filter;
 	/* metrics */
 	char		*label_allow[CONFIG_LABELS_MAX];	/* glob patterns */
 	size_t		 nlabel_allow;
+	char		*env_allow[CONFIG_LABELS_MAX];	/* name prefixes */
+	size_t		 nenv_allow;
+	uint64_t	 fs_usage_interval_ms;	/* 0: no writable-layer scans */
+	unsigned	 fs_usage_rate;		/* directory entries a second */
 	uint64_t	 metrics_min_interval_ms;
 	/* the other modules' parts, by their index in `sections` */
 	const struct config_section *sections;
@@ -92,6 +97,8 @@ struct config_flags {
 	const char	*docker_scope;
 	const char	*log_level;
 	const char	*log_format;
+	const char	*container_labels;	/* "all" or "glob,glob" */
+	const char	*container_env;		/* "PREFIX,PREFIX" */
 	const char	*probe;		/* --probe URL: a health check, no daemon */
 	const char	*run_as;	/* --run-as USER[:GROUP]: drop root to it */
 	int		 check_config;

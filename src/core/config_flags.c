@@ -35,6 +35,12 @@ static const struct flag flags[] = {
 	    "all: every container (default); project: only haled's own compose project" },
 	{ "log.level", FLAG_VALUE, "debug, info, warn or error (default info)" },
 	{ "log.format", FLAG_VALUE, "logfmt or json (default logfmt)" },
+	{ "metrics.container-labels", FLAG_VALUE,
+	    "Docker labels exported as container_label_<key>: all (default) or "
+	    "comma-separated glob patterns of keys (\"\" for none)" },
+	{ "metrics.container-env", FLAG_VALUE,
+	    "comma-separated prefixes of environment variable names exported "
+	    "as container_env_<name> (default none)" },
 	{ "run-as", FLAG_VALUE,
 	    "USER[:GROUP] (names or numbers): started as root, become this user "
 	    "after reading the config, keeping only CAP_SYS_ADMIN and "
@@ -89,6 +95,10 @@ set_flag(struct config_flags *f, const struct flag *fl, const char *val,
 		f->log_level = val;
 	else if (strcmp(n, "log.format") == 0)
 		f->log_format = val;
+	else if (strcmp(n, "metrics.container-labels") == 0)
+		f->container_labels = val;
+	else if (strcmp(n, "metrics.container-env") == 0)
+		f->container_env = val;
 	else if (strcmp(n, "run-as") == 0)
 		f->run_as = val;
 	else if (strcmp(n, "check-config") == 0)

@@ -46,6 +46,7 @@
 #include "docker/docker.h"
 #include "docker/inventory.h"
 #include "http/basicauth.h"
+#include "docker/layerfs.h"
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/scrape.h"
@@ -79,6 +80,8 @@ struct hale {
 	struct alertmgr		*am;		/* Alertmanagers */
 	struct remedy_exec	*rx;		/* acts on unhealthy containers */
 	struct eventsrc		 evs;		/* the event ring and its sources */
+	struct layerfs		*layerfs;	/* writable-layer sizes; NULL = off */
+	ev_timer		 layerfs_timer;
 	char			 self_id[65];	/* docker.scope=project: our container */
 	struct sdnotify		 sd;		/* systemd's notify socket, if any */
 	int			 sd_warned;	/* one failed send was logged */
@@ -339,6 +342,7 @@ wire_http(struct hale *h)
 	h->scrape.src.events = h->evs.events;
 	h->scrape.src.oomwatch = h->evs.oom;
 	h->scrape.src.am = h->am;
+	h->scrape.src.layerfs = h->layerfs;
 	h->routes.scrape = &h->scrape;
 	h->routes.inv = h->inv;
 	h->routes.probes = h->probes;
@@ -426,6 +430,11 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	    (const char *const *)cfg->label_allow, cfg->nlabel_allow, err,
 	    sizeof(err)) == -1)
 		log_warn("metrics.container_labels not applied",
+		    LOG_S("err", err));
+	if (inventory_set_env_allow(h->inv,
+	    (const char *const *)cfg->env_allow, cfg->nenv_allow, err,
+	    sizeof(err)) == -1)
+		log_warn("metrics.container_env not applied",
 		    LOG_S("err", err));
 	scrape_invalidate(&h->scrape);
 	log_info("config reloaded", LOG_S("file", config_file_path(&h->flags)));
@@ -547,6 +556,46 @@ start_collector(struct hale *h)
 	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
 }
 
+static void
+layerfs_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct hale	*h = w->data;
+
+	(void)revents;
+	layerfs_tick(h->layerfs, h->inv, ev_now(loop));
+}
+
+/* Writable-layer sizes: off with metrics.fs_usage_interval 0s or no cgroups. */
+static void
+start_layerfs(struct hale *h)
+{
+	char	 err[256];
+
+	if (h->collector == NULL || h->cfg->fs_usage_interval_ms == 0)
+		return;
+	if ((h->layerfs = layerfs_new(&h->cgenv, h->cfg->docker_data_root,
+	    (double)h->cfg->fs_usage_interval_ms / 1000, h->cfg->fs_usage_rate,
+	    err, sizeof(err))) == NULL) {
+		log_warn("container disk usage is off", LOG_S("err", err));
+		return;
+	}
+	/* Ticks only look whether a pass is due: cheap, and new containers wait less. */
+	ev_timer_init(&h->layerfs_timer, layerfs_cb, 1., 1.);
+	h->layerfs_timer.data = h;
+	ev_timer_start(h->loop, &h->layerfs_timer);
+}
+
+static void
+stop_layerfs(struct hale *h)
+{
+	if (h->layerfs == NULL)
+		return;
+	ev_timer_stop(h->loop, &h->layerfs_timer);
+	layerfs_free(h->layerfs);
+	h->layerfs = NULL;
+	h->scrape.src.layerfs = NULL;
+}
+
 /* Every inventory change reaches the checks and the remediation. */
 static void
 inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
@@ -634,6 +683,9 @@ start_docker(struct hale *h)
 	    (h->inv = inventory_new(cgroup_id_resolve, h->cfg->procfs,
 	    (const char *const *)h->cfg->label_allow, h->cfg->nlabel_allow,
 	    err, sizeof(err))) == NULL ||
+	    inventory_set_env_allow(h->inv,
+	    (const char *const *)h->cfg->env_allow, h->cfg->nenv_allow, err,
+	    sizeof(err)) == -1 ||
 	    start_probes(h, err, sizeof(err)) == -1 ||
 	    (h->notify = notify_new(h->loop, h->cv, sections_notify(h->cfg),
 	    err, sizeof(err))) == NULL ||
@@ -687,7 +739,16 @@ run(struct hale *h)
 	watch_signals(h);
 	sd_setup(h);
 	start_collector(h);
-	if (start_docker(h) == -1 || start_httpd(h) == -1) {
+	if (start_docker(h) == -1) {
+		basicauth_free(h->ba);
+		stop_docker(h);
+		collector_free(h->collector);
+		unwatch_signals(h);
+		return 1;
+	}
+	start_layerfs(h);
+	if (start_httpd(h) == -1) {
+		stop_layerfs(h);
 		basicauth_free(h->ba);
 		stop_docker(h);
 		collector_free(h->collector);
@@ -707,6 +768,7 @@ run(struct hale *h)
 	webreload_stop(&h->web);
 	httpd_stop(h->httpd);		/* first: it cancels what waits */
 	basicauth_free(h->ba);
+	stop_layerfs(h);
 	stop_docker(h);
 	collector_free(h->collector);
 	unwatch_signals(h);

@@ -29,6 +29,8 @@
 #define DOCKER_LABEL_KEY_MAX	1024
 #define DOCKER_LABEL_VALUE_MAX	(2 * 1024 * 1024)
 #define DOCKER_LABELS_BYTES_MAX	(8 * 1024 * 1024)	/* keys + values per container */
+#define DOCKER_ENV_MAX		64		/* allow-listed env vars kept */
+#define DOCKER_ENV_VALUE_MAX	4096		/* longer values are left out */
 #define DOCKER_HEALTH_LOG_MAX	5		/* Docker itself keeps 5 */
 #define DOCKER_HEALTH_OUTPUT_MAX 4096		/* Docker caps Output at 4096 */
 #define DOCKER_HC_TEST_MAX	64		/* Healthcheck.Test elements kept */
@@ -258,7 +260,14 @@ struct docker_inspect {
 	struct docker_label	*labels;	/* sorted by key */
 	size_t			 nlabels;
 	size_t			 labels_dropped;	/* over a cap */
+	/* Config.Env entries whose name the caller allow-listed, in order */
+	struct docker_label	*env;
+	size_t			 nenv;
+	size_t			 env_dropped;	/* allow-listed but over a cap */
 	char			*network_mode;
+	/* GraphDriver: Name ("overlay2") and Data.UpperDir, NULL if absent */
+	char			*graph_driver;
+	char			*upper_dir;
 	int			 restart_count;
 	char			 restart_policy[32];	/* "" = no */
 	int			 restart_max_retries;
@@ -277,6 +286,18 @@ struct docker_inspect {
 
 int	docker_parse_inspect(const char *json, size_t len,
 	    struct docker_inspect *, char *err, size_t errlen);
+/*
+ * The same, also keeping the Config.Env entries whose name starts with
+ * one of `env_prefix` (cAdvisor's --env_metadata_whitelist); every other
+ * entry is never copied, so values the operator did not ask for (secrets)
+ * never reach memory that outlives the parse.
+ */
+int	docker_parse_inspect_env(const char *json, size_t len,
+	    const char *const *env_prefix, size_t nenv_prefix,
+	    struct docker_inspect *, char *err, size_t errlen);
+/* 1 if name[0..len) starts with one of the prefixes. */
+int	docker_env_wanted(const char *name, size_t len,
+	    const char *const *prefix, size_t n);
 void	docker_inspect_free(struct docker_inspect *);
 
 /*

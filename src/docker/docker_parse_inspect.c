@@ -203,6 +203,61 @@ out:
 	return rc;
 }
 
+int
+docker_env_wanted(const char *name, size_t len, const char *const *prefix,
+    size_t n)
+{
+	size_t	 i, plen;
+
+	for (i = 0; i < n; i++) {
+		plen = strlen(prefix[i]);
+		if (plen <= len && strncmp(name, prefix[i], plen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Config.Env: "NAME=value" strings; only allow-listed names are copied. */
+static int
+inspect_env(struct docker_inspect *in, const cJSON *env,
+    const char *const *prefix, size_t nprefix)
+{
+	const cJSON	*e;
+	const char	*eq;
+	size_t		 klen, vlen;
+
+	if (nprefix == 0 || !cJSON_IsArray(env))
+		return 0;
+	cJSON_ArrayForEach(e, env) {
+		struct docker_label	*l;
+
+		if (!cJSON_IsString(e) ||
+		    (eq = strchr(e->valuestring, '=')) == NULL)
+			continue;
+		klen = (size_t)(eq - e->valuestring);
+		if (klen == 0 || !docker_env_wanted(e->valuestring, klen, prefix,
+		    nprefix))
+			continue;
+		vlen = strnlen(eq + 1, DOCKER_ENV_VALUE_MAX + 1);
+		if (in->nenv == DOCKER_ENV_MAX || klen > DOCKER_LABEL_KEY_MAX ||
+		    vlen > DOCKER_ENV_VALUE_MAX) {
+			in->env_dropped++;
+			continue;
+		}
+		if (in->env == NULL && (in->env = calloc(DOCKER_ENV_MAX,
+		    sizeof(*in->env))) == NULL)
+			return -1;
+		l = &in->env[in->nenv];
+		if ((l->key = strndup(e->valuestring, klen)) == NULL ||
+		    (l->value = dup_capped(eq + 1, vlen)) == NULL) {
+			free(l->key);
+			return -1;
+		}
+		in->nenv++;
+	}
+	return 0;
+}
+
 static double
 nanos_to_seconds(const cJSON *o, const char *key)
 {
@@ -471,8 +526,24 @@ inspect_state_fields(struct docker_inspect *in, const cJSON *st, char *err,
 	return 0;
 }
 
+/* Only strings are kept: what they point at is checked by whoever uses them. */
 static int
-inspect_config(struct docker_inspect *in, const cJSON *root)
+inspect_graph(struct docker_inspect *in, const cJSON *gd)
+{
+	const char	*name = jstr(gd, "Name");
+	const char	*upper = jstr(jget(gd, "Data"), "UpperDir");
+
+	if (name != NULL && (in->graph_driver = dup_capped(name, 64)) == NULL)
+		return -1;
+	if (upper != NULL &&
+	    (in->upper_dir = dup_capped(upper, 4096)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+inspect_config(struct docker_inspect *in, const cJSON *root,
+    const char *const *env_prefix, size_t nenv_prefix)
 {
 	const cJSON	*cfg = jget(root, "Config");
 	const cJSON	*hostcfg = jget(root, "HostConfig");
@@ -491,7 +562,9 @@ inspect_config(struct docker_inspect *in, const cJSON *root)
 	    (in->network_mode = dup_capped(jstr(hostcfg, "NetworkMode"),
 	    BIG_STRING_MAX)) == NULL)
 		return -1;
-	if (inspect_labels(in, jget(cfg, "Labels")) == -1 ||
+	if (inspect_graph(in, jget(root, "GraphDriver")) == -1 ||
+	    inspect_labels(in, jget(cfg, "Labels")) == -1 ||
+	    inspect_env(in, jget(cfg, "Env"), env_prefix, nenv_prefix) == -1 ||
 	    inspect_healthcheck(&in->hc, jget(cfg, "Healthcheck")) == -1 ||
 	    inspect_networks(in, jget(ns, "Networks")) == -1 ||
 	    inspect_ports(in, jget(ns, "Ports")) == -1)
@@ -502,6 +575,14 @@ inspect_config(struct docker_inspect *in, const cJSON *root)
 int
 docker_parse_inspect(const char *json, size_t len, struct docker_inspect *in,
     char *err, size_t errlen)
+{
+	return docker_parse_inspect_env(json, len, NULL, 0, in, err, errlen);
+}
+
+int
+docker_parse_inspect_env(const char *json, size_t len,
+    const char *const *env_prefix, size_t nenv_prefix,
+    struct docker_inspect *in, char *err, size_t errlen)
 {
 	cJSON		*root;
 	const cJSON	*st;
@@ -534,7 +615,7 @@ docker_parse_inspect(const char *json, size_t len, struct docker_inspect *in,
 	if (inspect_state_fields(in, st, err, errlen) == -1)
 		goto fail;
 	if (inspect_health(in, jget(st, "Health")) == -1 ||
-	    inspect_config(in, root) == -1) {
+	    inspect_config(in, root, env_prefix, nenv_prefix) == -1) {
 		err_set(err, errlen, "inspect: a field is too long or out of memory");
 		goto fail;
 	}
@@ -555,11 +636,18 @@ docker_inspect_free(struct docker_inspect *in)
 	free(in->image);
 	free(in->image_id);
 	free(in->network_mode);
+	free(in->graph_driver);
+	free(in->upper_dir);
 	for (i = 0; i < in->nlabels; i++) {
 		free(in->labels[i].key);
 		free(in->labels[i].value);
 	}
 	free(in->labels);
+	for (i = 0; i < in->nenv; i++) {
+		free(in->env[i].key);
+		free(in->env[i].value);
+	}
+	free(in->env);
 	for (i = 0; i < in->hc.ntest; i++)
 		free(in->hc.test[i]);
 	free(in->hc.test);

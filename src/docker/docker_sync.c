@@ -172,9 +172,12 @@ inspect_apply(struct docker *d, struct docker_req *r, CURLcode rc,
 {
 	struct docker_inspect	 in;
 	const char		*fail;
+	const char *const	*env;
 	char			 msg[512];
 	long			 status;
+	size_t			 nenv;
 
+	env = inventory_env_allow(d->inv, &nenv);
 	fail = docker_req_failure(r, rc, &status, msg, sizeof(msg), NULL);
 	if (p != NULL && p->cancelled) {
 		/* Destroyed while we asked: this reply predates it. */
@@ -186,8 +189,8 @@ inspect_apply(struct docker *d, struct docker_req *r, CURLcode rc,
 		    LOG_S("err", fail));
 		if (DOCKER_UP(d))
 			schedule_resync_retry(d, RESYNC_RETRY);
-	} else if (docker_parse_inspect(r->body.data, r->body.len, &in, msg,
-	    sizeof(msg)) == -1) {
+	} else if (docker_parse_inspect_env(r->body.data, r->body.len, env,
+	    nenv, &in, msg, sizeof(msg)) == -1) {
 		d->st.request_errors++;
 		log_warn("docker inspect unreadable", LOG_S("id", r->id),
 		    LOG_S("err", msg));

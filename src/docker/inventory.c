@@ -3,7 +3,6 @@
  */
 #include "docker/inventory.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "cgroup/collector.h"
 #include "core/err.h"
 #include "core/id.h"
+#include "core/log.h"
 
 struct inventory {
 	struct inv_container	*table;		/* uthash head, by id */
@@ -18,6 +18,8 @@ struct inventory {
 	const void		*cgroup_arg;
 	char			*globs[INVENTORY_GLOBS_MAX];
 	size_t			 nglobs;
+	char			*env[INVENTORY_GLOBS_MAX];	/* name prefixes */
+	size_t			 nenv;
 	unsigned long		 epoch;
 	struct {
 		inventory_observer	*fn;
@@ -28,10 +30,8 @@ struct inventory {
 	void			*health_arg;
 };
 
-static const char *const default_globs[] = {
-	"com.docker.compose.project",
-	"com.docker.compose.service",
-};
+/* cAdvisor's default: every label (its --store_container_labels). */
+static const char *const default_globs[] = { "*" };
 
 /* ---- construction ----------------------------------------------------- */
 
@@ -135,6 +135,8 @@ inventory_free(struct inventory *inv)
 		record_free(c);
 	}
 	globs_clear(inv);
+	while (inv->nenv > 0)
+		free(inv->env[--inv->nenv]);
 	free(inv);
 }
 
@@ -151,67 +153,6 @@ inventory_add_observer(struct inventory *inv, inventory_observer *fn,
 }
 
 /* ---- metric labels ------------------------------------------------------ */
-
-static int
-glob_match(const char *const *globs, size_t nglobs, const char *key)
-{
-	size_t	 i;
-
-	for (i = 0; i < nglobs; i++)
-		if (fnmatch(globs[i], key, 0) == 0)
-			return 1;
-	return 0;
-}
-
-/* 1 if `name` is already in the "\n"-separated list `seen`. */
-static int
-seen_name(const struct buf *seen, const char *name)
-{
-	size_t		 n = strlen(name);
-	const char	*p, *end;
-
-	if (seen->len == 0)
-		return 0;
-	for (p = seen->data, end = seen->data + seen->len; p < end;
-	    p += strcspn(p, "\n") + 1)
-		if (strncmp(p, name, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
-static void
-build_labels(const struct docker_inspect *d, const char *cgroup_id,
-    const char *const *globs, size_t nglobs, struct buf *out)
-{
-	char		 name[DOCKER_LABEL_KEY_MAX + 32];
-	char		 raw[DOCKER_LABEL_KEY_MAX + 32];
-	struct buf	 seen;
-	size_t		 i;
-
-	buf_init(&seen);
-	buf_reset(out);
-	metrics_label(out, "id", cgroup_id != NULL ? cgroup_id : "");
-	metrics_label(out, "image", d->image != NULL ? d->image : "");
-	metrics_label(out, "name", d->name != NULL ? d->name : "");
-	for (i = 0; i < d->nlabels; i++) {
-		const struct docker_label *l = &d->labels[i];
-
-		if (!glob_match(globs, nglobs, l->key) ||
-		    strlen(l->value) > INVENTORY_METRIC_VALUE_MAX)
-			continue;
-		/* Sanitize the whole name, as cAdvisor does. */
-		snprintf(raw, sizeof(raw), "container_label_%s", l->key);
-		if (metrics_sanitize_name(name, sizeof(name), raw) == -1)
-			continue;
-		/* "a.b" and "a_b" sanitize alike: keep the first (by key). */
-		if (seen_name(&seen, name))
-			continue;
-		buf_puts(&seen, name);
-		buf_putc(&seen, '\n');
-		metrics_label(out, name, l->value);
-	}
-	buf_free(&seen);
-}
 
 /* ---- records ------------------------------------------------------------ */
 
@@ -265,10 +206,17 @@ static void
 refresh_labels(struct inventory *inv, struct inv_container *c)
 {
 	struct buf	 b;
+	size_t		 cut;
 
 	buf_init(&b);
-	build_labels(&c->d, c->cgroup_id,
+	cut = inventory_label_text(&c->d, c->cgroup_id,
 	    (const char *const *)inv->globs, inv->nglobs, &b);
+	/* Once per change, not per inspect; never the values (secrets). */
+	if (cut != c->labels_cut && cut > 0)
+		log_warn("container labels left out of its metrics",
+		    LOG_S("name", c->d.name != NULL ? c->d.name : ""),
+		    LOG_U("count", cut));
+	c->labels_cut = cut;
 	free(c->metric_labels);
 	c->metric_labels = NULL;
 	if (!b.oom)
@@ -537,6 +485,60 @@ inventory_sweep(struct inventory *inv, unsigned long epoch)
 		n++;
 	}
 	return n;
+}
+
+/* Frees the variables of `d` the current prefixes no longer allow. */
+static void
+env_narrow(struct inventory *inv, struct docker_inspect *d)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i < d->nenv; i++) {
+		if (docker_env_wanted(d->env[i].key, strlen(d->env[i].key),
+		    (const char *const *)inv->env, inv->nenv)) {
+			d->env[k++] = d->env[i];
+			continue;
+		}
+		free(d->env[i].key);
+		free(d->env[i].value);
+	}
+	d->nenv = k;
+}
+
+int
+inventory_set_env_allow(struct inventory *inv, const char *const *prefix,
+    size_t n, char *err, size_t errlen)
+{
+	struct inv_container	*c;
+	char			*tmp[INVENTORY_GLOBS_MAX];
+	size_t			 i;
+
+	if (n > INVENTORY_GLOBS_MAX)
+		return err_set(err, errlen, "too many variable prefixes (max %d)",
+		    INVENTORY_GLOBS_MAX);
+	for (i = 0; i < n; i++)
+		if ((tmp[i] = strdup(prefix[i])) == NULL) {
+			while (i > 0)
+				free(tmp[--i]);
+			return err_set(err, errlen, "out of memory");
+		}
+	while (inv->nenv > 0)
+		free(inv->env[--inv->nenv]);
+	memcpy(inv->env, tmp, n * sizeof(tmp[0]));
+	inv->nenv = n;
+	/* A narrower list drops values at once; a wider one waits for inspect. */
+	for (c = inv->table; c != NULL; c = c->hh.next) {
+		env_narrow(inv, &c->d);
+		refresh_labels(inv, c);
+	}
+	return 0;
+}
+
+const char *const *
+inventory_env_allow(const struct inventory *inv, size_t *n)
+{
+	*n = inv->nenv;
+	return (const char *const *)inv->env;
 }
 
 /* ---- collector targets --------------------------------------------------- */

@@ -27,8 +27,15 @@
 #include "docker/docker_parse.h"
 #include "core/metrics.h"
 
-/* A metric label value longer than this is left out of the label set. */
-#define INVENTORY_METRIC_VALUE_MAX	(16 * 1024)
+/*
+ * Bounds on the container_label_* and container_env_* labels of one
+ * container, which every one of its series repeats: a label or variable
+ * over one of them is left out (and counted), never cut short.
+ */
+#define INVENTORY_LABELS_MAX		64		/* labels + variables */
+#define INVENTORY_LABEL_KEY_MAX		256		/* key or name, bytes */
+#define INVENTORY_METRIC_VALUE_MAX	4096		/* value, bytes */
+#define INVENTORY_LABELS_BYTES_MAX	(16 * 1024)	/* all of them, escaped */
 #define INVENTORY_GLOBS_MAX		64
 #define INVENTORY_OBSERVERS_MAX		8
 #define INVENTORY_CGROUP_ID_MAX		4096
@@ -39,6 +46,7 @@ struct inv_container {
 	pid_t			 cgroup_pid;	/* the pid cgroup_id was read for */
 	/* `id="...",name="...",image="...",container_label_x="..."` */
 	char			*metric_labels;
+	size_t			 labels_cut;	/* left out by the bounds */
 	unsigned long		 seen;		/* reconcile epoch */
 	UT_hash_handle		 hh;
 };
@@ -72,8 +80,8 @@ typedef int inventory_cgroup_fn(const void *arg, pid_t pid, char *out,
 /*
  * `cgroup_of` may be NULL (no container gets an id). `globs` are fnmatch(3)
  * patterns of Docker label keys that become container_label_* metric
- * labels: NULL means the default, com.docker.compose.project and
- * com.docker.compose.service; an empty list means none. They are copied.
+ * labels: NULL means the default, every label ("*"); an empty list
+ * means none. They are copied.
  */
 struct inventory *inventory_new(inventory_cgroup_fn *cgroup_of, const void *arg,
 	    const char *const *globs, size_t nglobs, char *err, size_t errlen);
@@ -81,6 +89,28 @@ void	inventory_free(struct inventory *);
 /* New patterns (a reload); every record's label set is rebuilt. */
 int	inventory_set_label_globs(struct inventory *, const char *const *globs,
 	    size_t nglobs, char *err, size_t errlen);
+/*
+ * Prefixes of the Config.Env names exported as container_env_<name>
+ * (copied; none by default). The Docker client parses inspect documents
+ * with the current list, so a wider list shows at each container's next
+ * inspect; a narrower one frees the others' values from every record now.
+ */
+int	inventory_set_env_allow(struct inventory *, const char *const *prefix,
+	    size_t n, char *err, size_t errlen);
+const char *const *inventory_env_allow(const struct inventory *, size_t *n);
+
+/*
+ * The label text of a container's series into `out` (reset first):
+ * id, image, name, then container_label_<key> for the labels that match
+ * `globs` and container_env_<name> (lowercased) for d->env, names
+ * sanitized as cAdvisor does. Returns how many labels and variables were
+ * left out: by the parser's caps, the INVENTORY_LABEL* bounds, or a name
+ * that sanitizes like an earlier one. out->oom tells if memory ran out.
+ */
+size_t	inventory_label_text(const struct docker_inspect *,
+	    const char *cgroup_id, const char *const *globs, size_t nglobs,
+	    struct buf *out);
+
 /*
  * Observers hear of every record added, updated (inspect or event) or
  * removed (before it is freed). They must not change the table. -1

@@ -18,6 +18,7 @@
 #include "docker/docker.h"
 #include "docker/inventory.h"
 #include "http/basicauth.h"
+#include "docker/layerfs.h"
 #include "http/selfstat.h"
 #include "remedy/alerts.h"
 #include "remedy/events.h"
@@ -214,6 +215,8 @@ write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 {
 	docker_write_metrics(src->docker, w);
 	inventory_write_metrics(src->inv, w);
+	if (src->layerfs != NULL)
+		layerfs_write_metrics(src->layerfs, src->inv, w);
 	probe_write_metrics(src->probes, w);
 	remedy_exec_write_metrics(src->rx, w);
 	notify_write_metrics(src->notify, w);

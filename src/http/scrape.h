@@ -17,6 +17,7 @@ struct alertmgr;
 struct docker;
 struct events;
 struct inventory;
+struct layerfs;
 struct notify;
 struct oomwatch;
 struct probe_engine;
@@ -58,6 +59,7 @@ struct scrape_sources {
 	struct events		*events;	/* NULL: none */
 	struct oomwatch		*oomwatch;	/* NULL: none */
 	struct alertmgr		*am;		/* NULL: none */
+	struct layerfs		*layerfs;	/* NULL: no disk usage */
 };
 
 struct scrape {

@@ -1,20 +1,28 @@
 /*
  * GET /containers/json and /containers/{id}/json replies: the first byte
- * picks the parser. Parsed results must respect the documented caps.
+ * picks the parser (and for inspect whether Config.Env is allow-listed). Parsed results must respect the documented caps.
  */
 #include "fuzz.h"
 
 #include "docker/docker_parse.h"
 
 static void
-inspect(const char *buf, size_t len)
+inspect(const char *buf, size_t len, int with_env)
 {
+	static const char *const prefix[] = { "A", "PATH", "" };
 	struct docker_inspect	 c;
 	char			 err[256];
 	size_t			 i;
 
 	memset(&c, 0, sizeof(c));
-	if (docker_parse_inspect(buf, len, &c, err, sizeof(err)) == 0) {
+	if (docker_parse_inspect_env(buf, len, prefix, with_env ? 3 : 0, &c,
+	    err, sizeof(err)) == 0) {
+		FUZZ_CHECK(c.nenv <= DOCKER_ENV_MAX);
+		FUZZ_CHECK(with_env || (c.nenv == 0 && c.env == NULL));
+		for (i = 0; i < c.nenv; i++)
+			FUZZ_CHECK(*c.env[i].key != '\0' &&
+			    strchr(c.env[i].key, '=') == NULL &&
+			    strlen(c.env[i].value) <= DOCKER_ENV_VALUE_MAX);
 		FUZZ_CHECK(strlen(c.id) == DOCKER_ID_LEN);
 		FUZZ_CHECK(c.nlabels <= DOCKER_LABELS_MAX);
 		FUZZ_CHECK(c.nlog <= DOCKER_HEALTH_LOG_MAX);
@@ -61,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 1)
 		list(buf, size - 1);
 	else
-		inspect(buf, size - 1);
+		inspect(buf, size - 1, data[0] & 2);
 	free(buf);
 	return 0;
 }

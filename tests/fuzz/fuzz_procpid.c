@@ -1,6 +1,7 @@
 /*
  * /proc/<pid>/cgroup and /proc/<pid>/mountinfo: the paths fit the
- * caller's buffer and an id found is always 64 hex digits.
+ * caller's buffer, an id found is always 64 hex digits, and the host's
+ * filesystems are distinct block devices.
  */
 #include "fuzz.h"
 
@@ -16,6 +17,25 @@ check_id(const char *id)
 	for (i = 0; id[i] != '\0'; i++)
 		FUZZ_CHECK(isxdigit((unsigned char)id[i]));
 	FUZZ_CHECK(i == 64);
+}
+
+/* The host's filesystems: distinct devices, /dev/ sources, bounded points. */
+static void
+mounts(const char *buf, size_t len)
+{
+	struct cgroup_mount	 m[8];
+	size_t			 n, i, j;
+
+	n = cgroup_parse_mounts(buf, len, m, 8);
+	FUZZ_CHECK(n <= 8);
+	for (i = 0; i < n; i++) {
+		FUZZ_CHECK(m[i].major != 0);
+		FUZZ_CHECK(strncmp(m[i].source, "/dev/", 5) == 0);
+		FUZZ_CHECK(strlen(m[i].point) <= CGROUP_MOUNT_POINT_MAX);
+		for (j = 0; j < i; j++)
+			FUZZ_CHECK(m[j].major != m[i].major ||
+			    m[j].minor != m[i].minor);
+	}
 }
 
 int
@@ -46,6 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default:
 		if (cgroup_parse_mountinfo_id(buf, len, id) == 0)
 			check_id(id);
+		mounts(buf, len);
 		break;
 	}
 	free(buf);

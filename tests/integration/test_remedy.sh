@@ -336,7 +336,7 @@ ok "never otherwise: no labels, hostile labels; a flapping container stayed with
 # The metrics pass promtool, if we have it.
 if command -v promtool >/dev/null 2>&1; then
 	curl -sf "$HALE_URL/metrics" >"$HALE_TMP/metrics.txt"
-	hale_promtool_check "$HALE_TMP/metrics.txt" 2>"$HALE_TMP/promtool.out" ||
+	hale_promtool_check "$HALE_TMP/metrics.txt" >"$HALE_TMP/promtool.out" 2>&1 ||
 	    fail "promtool: $(grep -i remed "$HALE_TMP/promtool.out" | head -5)"
 	ok "promtool check metrics"
 fi

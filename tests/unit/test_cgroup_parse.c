@@ -973,6 +973,39 @@ test_taskstats_netlink(void **state)
 	assert_int_equal(kerr, EINVAL);
 }
 
+/* The host's block-device filesystems, as cAdvisor's root container has them. */
+static void
+test_mounts(void **state)
+{
+	static const char mi[] =
+	    "22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+	    "27 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n"
+	    "28 27 254:1 /var/lib /var/lib/x rw - ext4 /dev/vda1 rw\n"	/* same device */
+	    "29 27 0:23 / /dev/shm rw - tmpfs tmpfs rw\n"			/* major 0 */
+	    "30 27 8:16 / /mnt/my\\040disk rw master:2 shared:3 - xfs /dev/sdb rw\n"
+	    "31 27 8:32 / /broken rw xfs /dev/sdc rw\n"			/* no " - " */
+	    "32 27 8:48 / /nfs rw - nfs server:/x rw\n"			/* not /dev/ */
+	    "33 27 x:1 / /bad rw - ext4 /dev/sdd rw\n"
+	    "34 27 259:3 / /data rw - btrfs /dev/nvme0n1p3 rw";		/* no newline */
+	struct cgroup_mount	 m[8];
+	size_t			 n;
+
+	(void)state;
+	n = cgroup_parse_mounts(mi, sizeof(mi) - 1, m, 8);
+	assert_int_equal(n, 3);
+	assert_int_equal(m[0].major, 254);
+	assert_int_equal(m[0].minor, 1);
+	assert_string_equal(m[0].point, "/");
+	assert_string_equal(m[0].source, "/dev/vda1");
+	assert_string_equal(m[1].point, "/mnt/my disk");
+	assert_string_equal(m[1].source, "/dev/sdb");
+	assert_int_equal(m[2].major, 259);
+	assert_string_equal(m[2].point, "/data");
+	/* The cap holds. */
+	assert_int_equal(cgroup_parse_mounts(mi, sizeof(mi) - 1, m, 1), 1);
+	assert_int_equal(cgroup_parse_mounts("", 0, m, 8), 0);
+}
+
 int
 main(void)
 {
@@ -995,6 +1028,7 @@ main(void)
 		cmocka_unit_test(test_pressure_tokens),
 		cmocka_unit_test(test_io_stat_keys),
 		cmocka_unit_test(test_taskstats_netlink),
+		cmocka_unit_test(test_mounts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,6 +120,13 @@ static const struct {
 	{ "container_last_seen", "gauge", "Last time a container was seen by the exporter" },
 	{ "machine_cpu_cores", "gauge", "Number of logical CPU cores." },
 	{ "machine_memory_bytes", "gauge", "Amount of memory installed on the machine." },
+	{ "machine_cpu_physical_cores", "gauge", "Number of physical CPU cores." },
+	{ "machine_cpu_sockets", "gauge", "Number of CPU sockets." },
+	{ "machine_cpu_books", "gauge", "Number of CPU books." },
+	{ "machine_cpu_drawers", "gauge", "Number of CPU drawers." },
+	{ "machine_swap_bytes", "gauge", "Amount of swap memory available on the machine." },
+	{ "machine_dimm_count", "gauge", "Number of RAM DIMM (all types memory modules) value labeled by dimm type." },
+	{ "machine_dimm_capacity_bytes", "gauge", "Total RAM DIMM capacity (all types memory modules) value labeled by dimm type." },
 	{ "hale_cgroup_read_errors_total", "counter", NULL },
 };
 
@@ -302,6 +309,24 @@ render(struct collector *c, const struct cgroup_target *t, size_t n,
 
 #define ID(h)	h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h h
 #define L(name, labels)	name "{" labels "}"
+
+/* v2-systemd's machine_* samples (its topology, EDAC and id files). */
+#define V2S_M	"boot_id=\"3c2a1f6e-8d4b-4e5f-9a0b-1c2d3e4f5a6b\"," \
+	"machine_id=\"0123456789abcdef0123456789abcdef\"," \
+	"system_uuid=\"4c4c4544-0042-3510-8052-b4c04f4e3232\""
+#define V2S_MACHINE \
+	{ L("machine_cpu_cores", V2S_M), 4 },		/* online 0-3 */ \
+	/* 4 threads on cores 0 and 1 of package 0 */ \
+	{ L("machine_cpu_physical_cores", V2S_M), 2 }, \
+	{ L("machine_cpu_sockets", V2S_M), 1 }, \
+	{ L("machine_memory_bytes", V2S_M), 8167004.0 * 1024 }, \
+	{ L("machine_swap_bytes", V2S_M), 2097152.0 * 1024 }, \
+	{ L("machine_dimm_count", V2S_M ",type=\"Unbuffered-DDR4\""), 2 }, \
+	{ L("machine_dimm_count", V2S_M ",type=\"Registered-DDR3\""), 1 }, \
+	{ L("machine_dimm_capacity_bytes", V2S_M ",type=\"Unbuffered-DDR4\""), \
+	    8192.0 * 1024 * 1024 }, \
+	{ L("machine_dimm_capacity_bytes", V2S_M ",type=\"Registered-DDR3\""), \
+	    2048.0 * 1024 * 1024 },
 #define NOW	1700000500.75
 
 /* ---------------------------------------------------------------- v2-systemd */
@@ -492,8 +517,7 @@ static const struct exp v2s_exp[] = {
 	{ L("container_spec_memory_swap_limit_bytes", B), 268435456 },
 	{ L("container_spec_memory_reservation_limit_bytes", B), 67108864 },
 
-	{ "machine_cpu_cores", 4 },			/* online 0-3 */
-	{ "machine_memory_bytes", 8167004.0 * 1024 },
+	V2S_MACHINE
 	/* B: memory.events and io.pressure; the vanished container. */
 	{ "hale_cgroup_read_errors_total", 3 },
 };
@@ -701,8 +725,15 @@ static const struct exp v2c_exp[] = {
 	{ L("container_memory_workingset_refault_file_total", G), 4 },
 	{ L("container_memory_workingset_refault_anon_total", G), 0 },
 
-	{ "machine_cpu_cores", 2 },	/* no online file: cpuinfo */
-	{ "machine_memory_bytes", 2000000.0 * 1024 },
+#define MA	"boot_id=\"9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a\"," \
+	"machine_id=\"\",system_uuid=\"\""	/* machine-id is not hex */
+	{ L("machine_cpu_cores", MA), 2 },	/* no online file: cpuinfo */
+	/* two packages with core id 0 each: two cores */
+	{ L("machine_cpu_physical_cores", MA), 2 },
+	{ L("machine_cpu_sockets", MA), 2 },
+	{ L("machine_memory_bytes", MA), 2000000.0 * 1024 },
+	{ L("machine_swap_bytes", MA), 0 },
+#undef MA
 	{ "hale_cgroup_read_errors_total", 1 },
 };
 #undef R
@@ -894,8 +925,12 @@ static const struct exp v1_exp[] = {
 	{ L("container_blkio_device_usage_total", I ",device=\"/dev/vda\",major=\"8\",minor=\"0\",operation=\"Discard\""), 0 },
 	{ L("container_blkio_device_usage_total", I ",device=\"/dev/vda\",major=\"8\",minor=\"0\",operation=\"Total\""), 12288 },
 
-	{ "machine_cpu_cores", 8 },	/* online 0-5,8-9 */
-	{ "machine_memory_bytes", 16384000.0 * 1024 },
+#define MA	"boot_id=\"\",machine_id=\"\",system_uuid=\"\""
+	/* no topology, EDAC or ids: those families are left out */
+	{ L("machine_cpu_cores", MA), 8 },	/* online 0-5,8-9 */
+	{ L("machine_memory_bytes", MA), 16384000.0 * 1024 },
+	{ L("machine_swap_bytes", MA), 1000000.0 * 1024 },
+#undef MA
 	{ "hale_cgroup_read_errors_total", 1 },
 };
 #undef R
@@ -1095,8 +1130,16 @@ static const struct exp hy_exp[] = {
 	{ L("container_memory_failures_total", M ",failure_type=\"pgfault\",scope=\"hierarchy\""), 6161 },
 	{ L("container_memory_failures_total", M ",failure_type=\"pgmajfault\",scope=\"hierarchy\""), 61 },
 
-	{ "machine_cpu_cores", 2 },
-	{ "machine_memory_bytes", 4015140.0 * 1024 },
+#define MA	"boot_id=\"\",machine_id=\"fedcba9876543210fedcba9876543210\"," \
+	"system_uuid=\"\""	/* machine-id from /var/lib/dbus */
+	{ L("machine_cpu_cores", MA), 2 },
+	{ L("machine_cpu_physical_cores", MA), 2 },
+	{ L("machine_cpu_sockets", MA), 1 },
+	{ L("machine_cpu_books", MA), 2 },	/* s390-style topology */
+	{ L("machine_cpu_drawers", MA), 1 },
+	{ L("machine_memory_bytes", MA), 4015140.0 * 1024 },
+	{ L("machine_swap_bytes", MA), 0 },
+#undef MA
 	/* K's overflow; N skipped (its memory cgroup is not found). */
 	{ "hale_cgroup_read_errors_total", 2 },
 };
@@ -1132,8 +1175,7 @@ static void
 test_no_targets(void **state)
 {
 	static const struct exp e[] = {
-		{ "machine_cpu_cores", 4 },
-		{ "machine_memory_bytes", 8167004.0 * 1024 },
+		V2S_MACHINE
 		{ "hale_cgroup_read_errors_total", 2 },
 	};
 	static const struct cgroup_target bad[] = {
@@ -1151,11 +1193,11 @@ test_no_targets(void **state)
 	assert_non_null(p = malloc(sizeof(*p)));
 	out = render(c, NULL, 0, NOW, METRICS_TEXT);
 	parse(out, p, 0);
-	assert_int_equal(p->n, 3);
+	assert_int_equal(p->n, sizeof(e) / sizeof(e[0]));
 	free(out);
 	out = render(c, bad, 2, NOW, METRICS_TEXT);
 	parse(out, p, 0);
-	check(p, e, 3);
+	check(p, e, sizeof(e) / sizeof(e[0]));
 	assert_false(has_family(p, "container_last_seen"));
 	free(out);
 	free(p);

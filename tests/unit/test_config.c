@@ -65,7 +65,11 @@ test_defaults(void **state)
 	assert_string_equal(c->docker_host, "unix:///var/run/docker.sock");
 	assert_int_equal(c->log_level, LOG_LEVEL_INFO);
 	assert_int_equal(c->log_format, LOG_FORMAT_LOGFMT);
-	assert_int_equal(c->nlabel_allow, 2);
+	assert_int_equal(c->nlabel_allow, 1);
+	assert_string_equal(c->label_allow[0], "*");
+	assert_int_equal(c->nenv_allow, 0);
+	assert_int_equal(c->fs_usage_interval_ms, 60 * 1000);
+	assert_int_equal(c->fs_usage_rate, 20000);
 	assert_int_equal(c->metrics_min_interval_ms, 1000);
 	config_free(c);
 }
@@ -99,6 +103,48 @@ test_full_file(void **state)
 	assert_string_equal(c->label_allow[0], "a.*");
 	assert_int_equal(c->metrics_min_interval_ms, 0);
 	config_free(c);
+}
+
+/* "all", a list, a comma string (the flags' form) and the env prefixes. */
+static void
+test_container_labels_and_env(void **state)
+{
+	static const char	 bad[] = "{\"metrics\":{\"container_env\":"
+	    "[\"A=B\"],\"fs_usage_interval\":\"10ms\"}}";
+	struct config_flags	 f;
+	struct config		*c;
+	struct buf		 errors;
+
+	(void)state;
+	c = load_ok("{\"metrics\":{\"container_labels\":\"all\","
+	    "\"container_env\":[\"APP_\",\"TZ\"],"
+	    "\"fs_usage_interval\":\"0s\",\"fs_usage_rate\":500}}",
+	    &no_flags);
+	assert_int_equal(c->nlabel_allow, 1);
+	assert_string_equal(c->label_allow[0], "*");
+	assert_int_equal(c->nenv_allow, 2);
+	assert_string_equal(c->env_allow[1], "TZ");
+	assert_int_equal(c->fs_usage_interval_ms, 0);
+	assert_int_equal(c->fs_usage_rate, 500);
+	config_free(c);
+	memset(&f, 0, sizeof(f));
+	f.container_labels = "com.docker.*,team";
+	f.container_env = "";
+	c = load_ok("{\"metrics\":{\"container_env\":[\"X\"]}}", &f);
+	assert_int_equal(c->nlabel_allow, 2);
+	assert_string_equal(c->label_allow[1], "team");
+	assert_int_equal(c->nenv_allow, 0);
+	config_free(c);
+	f.container_labels = "";
+	c = load_ok(NULL, &f);
+	assert_int_equal(c->nlabel_allow, 0);
+	config_free(c);
+	buf_init(&errors);
+	c = config_from_json(bad, strlen(bad), &no_flags, NULL, &errors);
+	assert_null(c);
+	assert_non_null(strstr(errors.data, "metrics.container_env[0]: holds"));
+	assert_non_null(strstr(errors.data, "metrics.fs_usage_interval: must"));
+	buf_free(&errors);
 }
 
 static void
@@ -422,6 +468,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_container_labels_and_env),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_errors_name_the_path),
 		cmocka_unit_test(test_huge_numbers),

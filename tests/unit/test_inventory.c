@@ -123,7 +123,8 @@ test_upsert_fixture(void **state)
 	assert_string_equal(c->metric_labels,
 	    "id=\"/hale-test/" WEB "\",image=\"hale-test/busybox\",name=\"web\","
 	    "container_label_com_docker_compose_project=\"demo\","
-	    "container_label_com_docker_compose_service=\"web\"");
+	    "container_label_com_docker_compose_service=\"web\","
+	    "container_label_hostile=\"a\\\"b\\\\c\\nd\"");
 	assert_int_equal(inventory_health_value(c), 0);	/* unhealthy */
 	/* A second upsert of the same id replaces, never duplicates. */
 	c = upsert_fixture(inv, "inspect_web.json");
@@ -146,7 +147,7 @@ test_label_allow_list_and_escaping(void **state)
 	struct inventory	*inv = new_inv(globs, 5);
 	struct inv_container	*c;
 	char			*labels;
-	size_t			 n = 16 * 1024 + 1;
+	size_t			 n = INVENTORY_METRIC_VALUE_MAX + 1;
 
 	(void)state;
 	c = upsert_doc(inv, ID_A, "x", "exited", 0,
@@ -191,7 +192,7 @@ test_label_allow_list_and_escaping(void **state)
 	inventory_free(inv);
 }
 
-/* The default allow-list, labels the container lacks are not emitted. */
+/* The default is every label, as cAdvisor; labels it lacks are not emitted. */
 static void
 test_default_globs(void **state)
 {
@@ -202,7 +203,9 @@ test_default_globs(void **state)
 	c = upsert_doc(inv, ID_A, "svc", "exited", 0,
 	    "\"com.docker.compose.service\":\"db\",\"maintainer\":\"me\"");
 	assert_string_equal(c->metric_labels, "id=\"\",image=\"img:1\","
-	    "name=\"svc\",container_label_com_docker_compose_service=\"db\"");
+	    "name=\"svc\",container_label_com_docker_compose_service=\"db\","
+	    "container_label_maintainer=\"me\"");
+	assert_int_equal(c->labels_cut, 0);
 	inventory_free(inv);
 }
 
@@ -228,11 +231,139 @@ test_globs_empty_and_reload(void **state)
 	assert_string_equal(c->metric_labels,
 	    "id=\"\",image=\"img:1\",name=\"x\",container_label_=\"empty key\","
 	    "container_label_com_docker_compose_project=\"p\"");
-	assert_int_equal(inventory_set_label_globs(inv, NULL, 0, err,
+	assert_int_equal(inventory_set_label_globs(inv, none, 0, err,
 	    sizeof(err)), 0);
 	assert_string_equal(c->metric_labels,
-	    "id=\"\",image=\"img:1\",name=\"x\","
-	    "container_label_com_docker_compose_project=\"p\"");
+	    "id=\"\",image=\"img:1\",name=\"x\"");
+	inventory_free(inv);
+}
+
+
+/* Parses a document whose Config holds `config` (after Image), env allowed. */
+static struct inv_container *
+upsert_cfg(struct inventory *inv, const char *config)
+{
+	static const char *const prefix[] = { "APP_", "TZ" };
+	struct docker_inspect	 in;
+	struct buf		 json;
+	char			 err[128];
+	struct inv_container	*c;
+
+	buf_init(&json);
+	buf_printf(&json, "{\"Id\":\"%s\",\"Name\":\"/b\",\"State\":{\"Status\":"
+	    "\"exited\"},\"Config\":{\"Image\":\"i\",%s}}", ID_A, config);
+	assert_false(json.oom);
+	if (docker_parse_inspect_env(json.data, json.len, prefix, 2, &in, err,
+	    sizeof(err)) == -1)
+		fail_msg("%s: %s", err, json.data);
+	buf_free(&json);
+	c = inventory_upsert(inv, &in);
+	assert_non_null(c);
+	return c;
+}
+
+/* Only allow-listed variables are kept, lowercased, values verbatim. */
+static void
+test_env_allow_list(void **state)
+{
+	struct inventory	*inv = new_inv(NULL, 0);
+	struct inv_container	*c;
+	size_t			 i;
+
+	(void)state;
+	c = upsert_cfg(inv, "\"Env\":[\"PATH=/bin\",\"APP_MODE=a=b\","
+	    "\"SECRET_TOKEN=hunter2\",\"APP_BARE\",\"TZ=UTC\",\"APP_Q=\\\"x\\\"\","
+	    "7,\"=APP_\"]");
+	assert_int_equal(c->d.nenv, 3);
+	for (i = 0; i < c->d.nenv; i++) {
+		assert_null(strstr(c->d.env[i].value, "hunter2"));
+		assert_null(strstr(c->d.env[i].key, "PATH"));
+	}
+	assert_string_equal(c->metric_labels,
+	    "id=\"\",image=\"i\",name=\"b\",container_env_app_mode=\"a=b\","
+	    "container_env_tz=\"UTC\",container_env_app_q=\"\\\"x\\\"\"");
+	/* A reload that narrows the list drops the others' values at once. */
+	{
+		static const char *const tz[] = { "TZ" };
+		char	 err[64];
+
+		assert_int_equal(inventory_set_env_allow(inv, tz, 1, err,
+		    sizeof(err)), 0);
+		assert_int_equal(c->d.nenv, 1);
+		assert_string_equal(c->metric_labels,
+		    "id=\"\",image=\"i\",name=\"b\",container_env_tz=\"UTC\"");
+	}
+	/* Without prefixes nothing is copied at all. */
+	{
+		struct docker_inspect	 in;
+		static const char	 doc[] = "{\"Id\":\"" ID_A "\",\"State\":"
+		    "{\"Status\":\"exited\"},\"Config\":{\"Env\":"
+		    "[\"APP_MODE=1\"]}}";
+		char			 err[64];
+
+		assert_int_equal(docker_parse_inspect(doc, sizeof(doc) - 1, &in,
+		    err, sizeof(err)), 0);
+		assert_int_equal(in.nenv, 0);
+		assert_null(in.env);
+		docker_inspect_free(&in);
+	}
+	inventory_free(inv);
+}
+
+/* Hostile keys sanitize; the count, key, value and byte bounds cut whole labels. */
+static void
+test_label_bounds(void **state)
+{
+	struct inventory	*inv = new_inv(NULL, 0);
+	struct inv_container	*c;
+	struct buf		 cfg, out;
+	size_t			 i, cut;
+
+	(void)state;
+	c = upsert_cfg(inv, "\"Labels\":{\"a=b\\\"c d\":\"v\\u00e9\","
+	    "\"a_b_c_d\":\"second\",\"9x\":\"\\u0001\"}");
+	assert_string_equal(c->metric_labels,
+	    "id=\"\",image=\"i\",name=\"b\",container_label_9x=\"\x01\","
+	    "container_label_a_b_c_d=\"v\xc3\xa9\"");
+	assert_int_equal(c->labels_cut, 1);	/* the collision */
+
+	/* 70 labels: 64 kept. */
+	buf_init(&cfg);
+	buf_puts(&cfg, "\"Labels\":{");
+	for (i = 0; i < 70; i++)
+		buf_printf(&cfg, "%s\"k%02zu\":\"v\"", i ? "," : "", i);
+	buf_puts(&cfg, "}");
+	c = upsert_cfg(inv, cfg.data);
+	assert_int_equal(c->labels_cut, 70 - INVENTORY_LABELS_MAX);
+	assert_non_null(strstr(c->metric_labels, "container_label_k63=\"v\""));
+	assert_null(strstr(c->metric_labels, "container_label_k64"));
+
+	/* A key over the bound, a value over it, and 16 KiB in total. */
+	buf_reset(&cfg);
+	buf_printf(&cfg, "\"Labels\":{\"%0*d\":\"long key\",\"big\":\"%0*d\"",
+	    INVENTORY_LABEL_KEY_MAX + 1, 0, INVENTORY_METRIC_VALUE_MAX + 1, 0);
+	for (i = 0; i < 5; i++)
+		buf_printf(&cfg, ",\"f%zu\":\"%0*d\"", i,
+		    INVENTORY_METRIC_VALUE_MAX, 0);
+	buf_puts(&cfg, "}");
+	c = upsert_cfg(inv, cfg.data);
+	/* f0..f2 fit in 16 KiB with their names; f3 and f4 do not. */
+	assert_int_equal(c->labels_cut, 4);
+	assert_non_null(strstr(c->metric_labels, "container_label_f2=\""));
+	assert_null(strstr(c->metric_labels, "container_label_f3"));
+	assert_null(strstr(c->metric_labels, "container_label_f4"));
+	assert_null(strstr(c->metric_labels, "long key"));
+	assert_null(strstr(c->metric_labels, "container_label_big"));
+	assert_true(strlen(c->metric_labels) < 100 + INVENTORY_LABELS_BYTES_MAX);
+
+	/* The pure builder says the same as the record. */
+	buf_init(&out);
+	cut = inventory_label_text(&c->d, NULL, (const char *[]){ "*" }, 1,
+	    &out);
+	assert_int_equal(cut, 4);
+	assert_string_equal(out.data, c->metric_labels);
+	buf_free(&out);
+	buf_free(&cfg);
 	inventory_free(inv);
 }
 
@@ -433,9 +564,26 @@ test_metrics(void **state)
 	    "# TYPE container_health_state gauge\n"
 	    "container_health_state{id=\"/hale-test/" WEB "\",image=\"hale-test/busybox\","
 	    "name=\"web\",container_label_com_docker_compose_project=\"demo\","
-	    "container_label_com_docker_compose_service=\"web\"} 0\n"
+	    "container_label_com_docker_compose_service=\"web\","
+	    "container_label_hostile=\"a\\\"b\\\\c\\nd\"} 0\n"
 	    "container_health_state{id=\"/system.slice/docker-" PLAIN ".scope\","
 	    "image=\"hale-test/busybox\",name=\"plain\"} -1\n"
+	    "# HELP container_creation_time_seconds Container creation time "
+	    "since unix epoch in seconds.\n"
+	    "# TYPE container_creation_time_seconds gauge\n"
+	    "container_creation_time_seconds{id=\"/hale-test/" WEB "\","
+	    "image=\"hale-test/busybox\","
+	    "name=\"web\",container_label_com_docker_compose_project=\"demo\","
+	    "container_label_com_docker_compose_service=\"web\","
+	    "container_label_hostile=\"a\\\"b\\\\c\\nd\"} 1795440603\n"
+	    "container_creation_time_seconds{id=\"/system.slice/docker-" PLAIN
+	    ".scope\",image=\"hale-test/busybox\",name=\"plain\"} 1795440595\n"
+	    "# HELP hale_container_labels_cut Docker labels and allow-listed "
+	    "environment variables of the current containers left out of "
+	    "container_label_* and container_env_* by the per-container "
+	    "bounds.\n"
+	    "# TYPE hale_container_labels_cut gauge\n"
+	    "hale_container_labels_cut 0\n"
 	    "# HELP hale_containers Containers known to the Docker engine, by state.\n"
 	    "# TYPE hale_containers gauge\n"
 	    "hale_containers{state=\"created\"} 1\n"
@@ -560,6 +708,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_upsert_fixture),
 		cmocka_unit_test(test_label_allow_list_and_escaping),
+		cmocka_unit_test(test_env_allow_list),
+		cmocka_unit_test(test_label_bounds),
 		cmocka_unit_test(test_default_globs),
 		cmocka_unit_test(test_globs_empty_and_reload),
 		cmocka_unit_test(test_events),

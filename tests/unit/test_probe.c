@@ -572,6 +572,8 @@ test_engine(void **state)
 	struct world		 w;
 	struct buf		 out;
 	struct metrics_writer	 mw;
+	static const char *const compose[] = { "com.docker.compose.project",
+	    "com.docker.compose.service" };
 	char			 err[256], line[512];
 	cJSON			*h, *chk;
 
@@ -583,7 +585,8 @@ test_engine(void **state)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	w.cv = curlev_new(w.loop, err, sizeof(err));
 	assert_non_null(w.cv);
-	w.inv = inventory_new(cgroup_id_resolve, "/proc", NULL, 0, err, sizeof(err));
+	w.inv = inventory_new(cgroup_id_resolve, "/proc", compose, 2, err,
+	    sizeof(err));
 	assert_non_null(w.inv);
 	memset(&o, 0, sizeof(o));
 	o.loop = w.loop;

@@ -1,0 +1,142 @@
+/*
+ * layerfs: the inventory's writable layers, handed to the fsusage worker.
+ *
+ *	loop timer ─► layerfs_tick ─► fsusage_submit (when due and idle)
+ *	scrape     ─► layerfs_write_metrics (layerfs_metrics.c)
+ *	                 ─► fsusage_results (last pass), layerfs_note_errors
+ */
+#include "docker/layerfs.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docker/layerfs_impl.h"
+#include "core/err.h"
+#include "core/log.h"
+
+struct layerfs *
+layerfs_new(const struct cgroup_env *env, const char *data_root,
+    double interval, unsigned rate, char *err, size_t errlen)
+{
+	struct layerfs	*l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL ||
+	    (l->data_root = strdup(data_root)) == NULL) {
+		free(l);
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	if ((l->fs = fsusage_new(rate, err, errlen)) == NULL) {
+		free(l->data_root);
+		free(l);
+		return NULL;
+	}
+	l->env = env;
+	l->interval = interval;
+	cgroup_devnames_init(&l->devnames);
+	return l;
+}
+
+void
+layerfs_free(struct layerfs *l)
+{
+	if (l == NULL)
+		return;
+	fsusage_free(l->fs);
+	free(l->data_root);
+	free(l);
+}
+
+int
+layerfs_upper_ok(const char *root, const char *driver, const char *upper)
+{
+	size_t	 rlen, i;
+
+	if (driver == NULL || upper == NULL || strcmp(driver, "overlay2") != 0)
+		return 0;
+	rlen = strlen(root);
+	while (rlen > 1 && root[rlen - 1] == '/')
+		rlen--;
+	if (strncmp(upper, root, rlen) != 0 ||
+	    strncmp(upper + rlen, "/overlay2/", 10) != 0)
+		return 0;
+	upper += rlen + 10;
+	for (i = 0; i < 64; i++)
+		if (!isxdigit((unsigned char)upper[i]) ||
+		    isupper((unsigned char)upper[i]))
+			return 0;
+	return strcmp(upper + 64, "/diff") == 0;
+}
+
+/* 1 if a job's layer has no result yet: a container new since the last pass. */
+static int
+has_new(struct layerfs *l, const struct fsusage_job *jobs, size_t n)
+{
+	const struct fsusage_result	*r;
+	size_t				 nr, i, k;
+
+	r = fsusage_results(l->fs, &nr);
+	for (i = 1; i < n; i++) {
+		for (k = 0; k < nr; k++)
+			if (strcmp(r[k].key, jobs[i].key) == 0)
+				break;
+		if (k == nr)
+			return 1;
+	}
+	return 0;
+}
+
+void
+layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
+{
+	struct inv_container	*c;
+	struct fsusage_job	*jobs;
+	size_t			 n = 1, refused = 0;
+	size_t			 cap = inventory_count(inv) + 1;
+
+	if ((jobs = calloc(cap, sizeof(*jobs))) == NULL)
+		return;
+	/* The host's filesystems first, for the id="/" row. */
+	snprintf(jobs[0].key, sizeof(jobs[0].key), FSUSAGE_HOST_KEY);
+	jobs[0].path = l->env->procfs;
+	for (c = inventory_first(inv); c != NULL && n < cap;
+	    c = inventory_next(c)) {
+		if (!inventory_is_live(c))
+			continue;
+		if (!layerfs_upper_ok(l->data_root, c->d.graph_driver,
+		    c->d.upper_dir)) {
+			refused += c->d.graph_driver != NULL &&
+			    strcmp(c->d.graph_driver, "overlay2") == 0;
+			continue;
+		}
+		memcpy(jobs[n].key, c->d.id, sizeof(jobs[n].key));
+		jobs[n].path = c->d.upper_dir;
+		n++;
+	}
+	/* Most likely another data root: say so once, naming the setting. */
+	if (refused > 0 && !l->refusing)
+		log_warn("overlay2 layers outside docker.data_root are not "
+		    "measured", LOG_S("data_root", l->data_root),
+		    LOG_U("containers", refused));
+	l->refusing = refused > 0;
+	/* When due, or at once for a new container (if the worker is idle). */
+	if ((now >= l->next || has_new(l, jobs, n)) &&
+	    fsusage_submit(l->fs, jobs, n) == 0)
+		l->next = now + l->interval;
+	free(jobs);
+}
+
+void
+layerfs_note_errors(struct layerfs *l, const struct fsusage_stats *st)
+{
+	int	 failing = st->errors > l->errors_seen;
+
+	/* Once per change: a layer that vanished mid-walk is not news. */
+	if (failing && !l->failing)
+		log_warn("writable layers could not be measured; see "
+		    "hale_fs_usage_errors_total", LOG_U("errors", st->errors));
+	l->failing = failing;
+	l->errors_seen = st->errors;
+}
