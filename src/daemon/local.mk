@@ -10,6 +10,7 @@ src_libhale_a_SOURCES += %reldir%/sections.c %reldir%/sections.h \
 	%reldir%/eventsrc.c %reldir%/eventsrc.h
 unit_tests += tests/unit/test_selfcheck tests/unit/test_privdrop
 sbin_PROGRAMS += src/haled
-src_haled_SOURCES = %reldir%/main.c
+src_haled_SOURCES = %reldir%/main.c %reldir%/hale.h \
+	%reldir%/sdstatus.c %reldir%/sdstatus.h
 src_haled_LDADD = $(HALE_LIBS)
 unit_tests += tests/unit/test_sdnotify tests/unit/test_webreload

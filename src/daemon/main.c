@@ -37,16 +37,18 @@
 #include "core/log.h"
 #include "core/revision.h"
 #include "daemon/eventsrc.h"
+#include "daemon/hale.h"
 #include "daemon/privdrop.h"
 #include "daemon/sdnotify.h"
+#include "daemon/sdstatus.h"
 #include "daemon/sections.h"
 #include "daemon/selfcheck.h"
 #include "daemon/webreload.h"
 #include "docker/curlev.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
-#include "http/basicauth.h"
 #include "docker/layerfs.h"
+#include "http/basicauth.h"
 #include "http/httpd.h"
 #include "http/routes.h"
 #include "http/scrape.h"
@@ -54,42 +56,6 @@
 #include "remedy/remedy_exec.h"
 
 #define DRAIN_MAX_SECONDS	5.0
-#define STATUS_CHECK_SECONDS	1.0	/* how often the summary is compared */
-
-/*
- * The daemon's state: one instance, owned by main(). Single thread: the
- * HTTP handlers read the modules directly (through `routes` and
- * `scrape`, which point at them), no locks.
- */
-struct hale {
-	struct ev_loop		*loop;
-	struct config		*cfg;
-	struct config_flags	 flags;
-	struct httpd		*httpd;
-	struct basicauth	*ba;		/* Basic credentials, off the loop */
-	struct routes_ctx	 routes;	/* what the handlers read */
-	struct scrape		 scrape;	/* /metrics and its cache */
-	struct webreload	 web;		/* --web.config.file: TLS, headers */
-	struct cgroup_env	 cgenv;
-	struct collector	*collector;	/* NULL: no cgroup tree found */
-	struct curlev		*cv;		/* the one curl multi handle */
-	struct inventory	*inv;		/* containers, kept by docker */
-	struct docker		*docker;	/* Engine API client */
-	struct probe_engine	*probes;	/* hale's own health checks */
-	struct notify		*notify;	/* webhooks */
-	struct alertmgr		*am;		/* Alertmanagers */
-	struct remedy_exec	*rx;		/* acts on unhealthy containers */
-	struct eventsrc		 evs;		/* the event ring and its sources */
-	struct layerfs		*layerfs;	/* writable-layer sizes; NULL = off */
-	ev_timer		 layerfs_timer;
-	char			 self_id[65];	/* docker.scope=project: our container */
-	struct sdnotify		 sd;		/* systemd's notify socket, if any */
-	int			 sd_warned;	/* one failed send was logged */
-	double			 watchdog;	/* ping interval, 0 = off */
-	ev_timer		 watchdog_timer;
-	ev_timer		 status_timer;
-	char			 status[256];	/* the STATUS= last sent */
-};
 
 static ev_signal	sig_term, sig_int, sig_hup;
 static ev_timer		drain_timer;
@@ -198,135 +164,6 @@ note_reload(struct hale *h, int ok)
 	h->scrape.reload_ok = ok;
 	if (ok)
 		h->scrape.reload_ok_at = (double)time(NULL);
-}
-
-/*
- * Notifications are best effort: the daemon runs the same without
- * systemd, so a failed send is logged once and otherwise ignored.
- */
-static void
-sd_send(struct hale *h, const char *msg)
-{
-	char	 err[192];
-
-	if (sdnotify_send(&h->sd, msg, err, sizeof(err)) == -1 &&
-	    !h->sd_warned) {
-		h->sd_warned = 1;
-		log_warn("cannot notify systemd (NOTIFY_SOCKET); carrying on, "
-		    "further failures are not logged", LOG_S("err", err));
-	}
-}
-
-/* The one-line summary `systemctl status` shows. */
-static void
-status_line(const struct hale *h, char *out, size_t outlen)
-{
-	struct inventory_stats	 is;
-	struct probe_stats	 ps;
-	struct docker_stats	 ds;
-	char			 refused[48] = "";
-
-	inventory_get_stats(h->inv, &is);
-	probe_get_stats(h->probes, &ps);
-	docker_get_stats(h->docker, &ds);
-	if (ps.refused > 0)
-		snprintf(refused, sizeof(refused), " (%zu refused)", ps.refused);
-	snprintf(out, outlen, "%zu containers (%zu running), %zu checks%s, "
-	    "docker %s%s%s", is.total, is.by_state[DOCKER_STATE_RUNNING],
-	    ps.active, refused, ds.up ? "up" : "unreachable at ",
-	    ds.up ? "" : h->cfg->docker_host,
-	    h->scrape.reload_ok && h->scrape.web_reload_ok ? "" :
-	    "; last reload failed, see the log");
-}
-
-/* Sends READY=1 (with `prefix` before it, if any) and the status. */
-static void
-sd_ready(struct hale *h, const char *prefix)
-{
-	char	 line[sizeof(h->status)], msg[sizeof(h->status) + 64];
-
-	status_line(h, line, sizeof(line));
-	snprintf(h->status, sizeof(h->status), "%s", line);
-	snprintf(msg, sizeof(msg), "%sREADY=1\n", prefix);
-	sdnotify_status(msg + strlen(msg), sizeof(msg) - strlen(msg), line);
-	sd_send(h, msg);
-}
-
-/* Sent when the summary changed, not on every tick. */
-static void
-status_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct hale	*h = w->data;
-	char		 line[sizeof(h->status)], msg[sizeof(h->status) + 8];
-
-	(void)loop;
-	(void)revents;
-	status_line(h, line, sizeof(line));
-	if (strcmp(line, h->status) == 0)
-		return;
-	snprintf(h->status, sizeof(h->status), "%s", line);
-	sdnotify_status(msg, sizeof(msg), line);
-	sd_send(h, msg);
-}
-
-/* On the loop itself: a loop that is stuck stops pinging, and systemd restarts it. */
-static void
-watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	(void)loop;
-	(void)revents;
-	sd_send(w->data, "WATCHDOG=1");
-}
-
-/* systemd's variables: the notify socket and the watchdog interval. */
-static void
-sd_setup(struct hale *h)
-{
-	uint64_t	 usec;
-	char		 err[192];
-
-	if (sdnotify_open(&h->sd, getenv("NOTIFY_SOCKET"), err,
-	    sizeof(err)) == -1) {
-		log_warn("NOTIFY_SOCKET ignored: systemd will not hear from haled",
-		    LOG_S("err", err));
-		sdnotify_close(&h->sd);
-	}
-	if (sdnotify_watchdog_usec(getenv("WATCHDOG_USEC"),
-	    getenv("WATCHDOG_PID"), getpid(), &usec, err, sizeof(err)) == -1)
-		log_warn("watchdog off: WATCHDOG_USEC is not usable",
-		    LOG_S("err", err));
-	else if (usec > 0 && !sdnotify_enabled(&h->sd))
-		log_warn("watchdog off: WATCHDOG_USEC is set but NOTIFY_SOCKET "
-		    "is not");
-	else
-		h->watchdog = (double)usec / 1e6;
-}
-
-static void
-sd_start_timers(struct hale *h)
-{
-	if (!sdnotify_enabled(&h->sd))
-		return;
-	ev_timer_init(&h->status_timer, status_cb, STATUS_CHECK_SECONDS,
-	    STATUS_CHECK_SECONDS);
-	h->status_timer.data = h;
-	ev_timer_start(h->loop, &h->status_timer);
-	if (h->watchdog > 0) {
-		/* Half the interval, as sd_watchdog_enabled(3) recommends. */
-		ev_timer_init(&h->watchdog_timer, watchdog_cb, h->watchdog / 2,
-		    h->watchdog / 2);
-		h->watchdog_timer.data = h;
-		ev_timer_start(h->loop, &h->watchdog_timer);
-		log_info("systemd watchdog on", LOG_F("interval_seconds",
-		    h->watchdog));
-	}
-}
-
-static void
-sd_stop_timers(struct hale *h)
-{
-	ev_timer_stop(h->loop, &h->status_timer);
-	ev_timer_stop(h->loop, &h->watchdog_timer);
 }
 
 /* Once every module runs: the handlers may read them. */
