@@ -83,7 +83,7 @@ target=$(http_get /api/v1/containers/web | python3 -c 'import json,sys; print(js
 assert_eq "netns 127.0.0.1:8080" "$target" "probe target"
 metrics=$(http_get /metrics)
 assert_contains "$metrics" 'hale_docker_up 1' "docker up through the socket's group"
-printf '%s\n' "$metrics" | grep -q '^hale_check_up{.*name="web".*} 1$' || fail "hale_check_up for web is not 1"
+grep -q '^hale_check_up{.*name="web".*} 1$' <<<"$metrics" || fail "hale_check_up for web is not 1"
 assert_contains "$metrics" "container_memory_usage_bytes{id=\"/$HALE_CGROUP_PARENT/$(hale_container_id web)\"" "web's cgroup"
 ok "as 65532: probes web (--network none) through its namespace, talks to Docker, serves /metrics"
 
