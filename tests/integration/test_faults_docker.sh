@@ -253,7 +253,6 @@ fault_survived "dockerd SIGKILLed mid restart: the action ended failed (${failed
 # ---- 4. the socket file removed, the engine on a new one ------------------
 
 rm -f "$HALE_DOCKER_SOCK"
-docker -H "unix://$HALE_DOCKER_DIR/exec/nothing" ps >/dev/null 2>&1 || true
 # The stream in progress survives the unlink; the engine's death ends it.
 metric_is hale_docker_up "" 1 || fail "an unlinked socket dropped the open stream"
 hale_docker_kill
