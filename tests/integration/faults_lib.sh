@@ -22,9 +22,11 @@
 FAULT_FD_SLACK=${FAULT_FD_SLACK:-2}
 FAULT_RSS_SLACK_KB=${FAULT_RSS_SLACK_KB:-4096}
 FAULT_RSS_CHECK=1
-if ldd "${HALED:-/nonexistent}" 2>/dev/null | grep -q libasan; then
-	FAULT_RSS_CHECK=0
-fi
+# Not ldd | grep -q: grep's early exit would SIGPIPE ldd under pipefail.
+_fault_libs=$(ldd "${HALED:-/nonexistent}" 2>/dev/null || true)
+case "$_fault_libs" in
+*libasan*) FAULT_RSS_CHECK=0 ;;
+esac
 
 fault_fds() {
 	local n=0 f

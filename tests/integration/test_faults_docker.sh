@@ -14,7 +14,8 @@
 #      the inventory resyncs
 #   4. the socket file removed, the engine restarted on a new one
 #   5. engines that accept and never answer, and that send headers then
-#      stall the body: the request timeout (30 s) fires, HTTP stays fast
+#      stall the body: the request timeout (30 s) fires, HTTP stays fast;
+#      then the real engine behind the same paths: found, table exact
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/faults_lib.sh"
@@ -110,7 +111,8 @@ peer() {
 	else
 		"$py" "$HALE_TMP/peer.py" "$mode" "$where" >"$log" 2>&1 &
 	fi
-	hale_on_exit fault_bg_stop $!
+	PEER_PID=$!
+	hale_on_exit fault_bg_stop "$PEER_PID"
 	if [ "${where#/}" != "$where" ]; then
 		wait_until 5 test -S "$where" || fail "peer $mode on $where did not start"
 	elif [ -n "$ns" ]; then
@@ -271,7 +273,9 @@ hale_stop || fail "haled did not exit cleanly after the engine faults"
 # ---- 5. engines that never answer -----------------------------------------
 
 peer hang "$HALE_TMP/hang.sock"
+hang_pid=$PEER_PID
 peer stall "$HALE_TMP/stall.sock"
+stall_pid=$PEER_PID
 # The stalled body in a second haled beside the first, so the 30 s pass once.
 port2=$(hale_free_port)
 log2=$HALE_TMP/haled.stall.log
@@ -298,11 +302,28 @@ body=$(curl -s --max-time 2 -w ' %{http_code} %{time_total}' "http://127.0.0.1:$
 printf '# second haled /healthz: %s\n' "$body" >&2
 assert_contains "$body" " 200 " "/healthz of the haled whose engine stalls its body"
 fault_survived "an engine that accepts and never answers: timed out after $t_hang ms, tried again"
+
+# The fault gone: each socket path now leads to the real engine (a link
+# to its socket).  Both haleds find it, and their tables are exact.
+fault_bg_stop "$hang_pid"
+fault_bg_stop "$stall_pid"
+ln -sf "$HALE_DOCKER_SOCK" "$HALE_TMP/hang.sock"
+ln -sf "$HALE_DOCKER_SOCK" "$HALE_TMP/stall.sock"
+wait_until $((15 * HALE_SLOW)) metric_is hale_docker_up "" 1 ||
+	fail "haled did not find the engine once the hung one was gone"
+wait_until 5 exact || { compare; fail "inventory not exact after the hung engine"; }
+# Connected, haled holds the events stream and libcurl's cached
+# connections: more descriptors than the baseline taken while it was not.
+assert_eq 200 "$(http_status /healthz --max-time 2)" "/healthz once connected"
+ok "the hung engine replaced by the real one: connected, inventory exact"
+wait_until $((15 * HALE_SLOW)) eval '"$py" "$here/docker_compare.py" "$HALE_DOCKER_SOCK" \
+    "http://127.0.0.1:$port2" --quiet 2>/dev/null' ||
+	fail "the second haled's table is not exact once its engine answers"
 kill -TERM "$pid2"
 rc2=0
 wait "$pid2" || rc2=$?
 assert_eq 0 "$rc2" "the second haled's exit status"
 hale_sanitizer_check || fail "the second haled: a sanitizer finding"
-ok "an engine that stalls its body: timed out ($(grep -o 'err="[^"]*"' "$log2" | tail -n 1)), HTTP answered"
+ok "an engine that stalls its body: timed out ($(grep -o 'err="[^"]*imed out[^"]*"' "$log2" | head -n 1)), HTTP answered, exact once the real engine answers"
 hale_stop || fail "haled did not exit cleanly after the stalled engines"
 echo "# test_faults_docker: all passed"
