@@ -251,6 +251,13 @@ wait_until 5 exact || { compare; fail "inventory not exact after the engine came
 docker rm -f r-slow >/dev/null
 wait_until 5 exact || { compare; fail "not exact after r-slow"; }
 fault_survived "dockerd SIGKILLed mid restart: the action ended failed (${failed:-none}), hale_docker_up 0 then 1, inventory exact"
+# The engine coming back stopped both once (kill 15, kill 9, die): one
+# log line each, not one per event.
+for n in steady r-slow; do
+	c=$(grep -c "msg=\"operator is stopping the container: no remediation\" name=$n " "$HALE_LOG" || true)
+	assert_eq 1 "$c" "log lines for the stop of $n"
+done
+ok "a stop by the engine's restart is logged once per container"
 
 # ---- 4. the socket file removed, the engine on a new one ------------------
 
