@@ -330,6 +330,17 @@ d=$(printf '%s\n' "$out" | sed -n 's/^dir=//p')
 [ ! -e "$d" ] || fail "failed test left $d"
 ok "a failing test removes its engine and prints the dockerd log"
 
+# A test that passes while a sanitizer wrote a report (a haled stopped by
+# the EXIT trap, or one the test ran itself) fails at exit.
+rc=0
+# shellcheck disable=SC2016 # expanded by the inner bash
+out=$(bash -c '. "$1"; hale_tmpdir
+	printf "ERROR: LeakSanitizer: fake\n" >"$HALE_TMP/asan.77"; ok passing' \
+    _ "$here/lib.sh" 2>&1) || rc=$?
+assert_eq 1 "$rc" "exit status of a passing test with a sanitizer report"
+assert_contains "$out" "LeakSanitizer: fake" "the report is printed"
+ok "a sanitizer report left at exit fails a test that passed"
+
 # A test killed with SIGKILL (after its dockerd, leaving containers under
 # orphaned shims) is cleaned up by the next engine start.
 # (The subshell keeps bash's "Killed" report off the output.)
