@@ -244,13 +244,19 @@ wait_until 3 metric_is hale_docker_up "" 0 || fail "hale_docker_up not 0 after S
 wait_until 5 is r-slow .remediation.in_flight false ||
 	fail "the restart is still in flight with the engine gone: $(field r-slow .remediation)"
 failed=$(fault_metric hale_restarts_total 'name="r-slow",result="failed"')
+# The answer was lost with the engine; the request must not have been
+# sent again on a new connection (whose refusal would be the error).
+lost=$(grep 'msg="remediation action failed" name=r-slow ' "$HALE_LOG" | grep -o 'err="[^"]*"' || true)
+printf '# r-slow: %s\n' "$lost" >&2
+[ -n "$lost" ] || fail "no log line for the lost restart"
+assert_not_contains "$lost" "cannot connect" "the restart was sent a second time"
 fast_during 1 "Docker down, a restart lost"
 hale_docker_restart_engine
 wait_until 10 metric_is hale_docker_up "" 1 || fail "haled did not reconnect"
 wait_until 5 exact || { compare; fail "inventory not exact after the engine came back"; }
 docker rm -f r-slow >/dev/null
 wait_until 5 exact || { compare; fail "not exact after r-slow"; }
-fault_survived "dockerd SIGKILLed mid restart: the action ended failed (${failed:-none}), hale_docker_up 0 then 1, inventory exact"
+fault_survived "dockerd SIGKILLed mid restart: the action ended failed (${failed:-none}, $lost), hale_docker_up 0 then 1, inventory exact"
 # The engine coming back stopped both once (kill 15, kill 9, die): one
 # log line each, not one per event.
 for n in steady r-slow; do
