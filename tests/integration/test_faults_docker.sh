@@ -10,8 +10,9 @@
 #   2. a webhook receiver that accepts and never answers: the restart
 #      happens anyway, the delivery times out and is counted
 #   3. dockerd SIGKILLed mid event stream, and mid restart (an action in
-#      flight), started again on the same socket: hale_docker_up 0 then 1,
-#      the inventory resyncs
+#      flight, which ends failed and is not sent again), started again on
+#      the same socket: hale_docker_up 0 then 1, the inventory resyncs; a
+#      docker stop (two kill events) logged once
 #   4. the socket file removed, the engine restarted on a new one
 #   5. engines that accept and never answer, and that send headers then
 #      stall the body: the request timeout (30 s) fires, HTTP stays fast;
