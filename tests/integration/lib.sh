@@ -67,6 +67,8 @@
 #                    ASAN_OPTIONS, UBSAN_OPTIONS (set by hale_tmpdir unless
 #                    given: every finding fatal, exit 86, reports in
 #                    $HALE_TMP/asan.PID; ignored by a plain build),
+#                    HALE_SANITIZER_DIR (where reports are looked for, if
+#                    a test moves log_path: default $HALE_TMP),
 #                    HALE_VALGRIND=1 (run haled under valgrind),
 #                    HALE_CGROUP_PARENT (default hale-test),
 #                    HALE_BUSYBOX (static busybox; default /bin/busybox),
@@ -262,9 +264,9 @@ _hale_sanitizer_env() {
 # hale_sanitizer_check: 1 (and the report on stderr) if a sanitizer wrote
 # one since the last check.  hale_stop and the EXIT trap fail the test then.
 hale_sanitizer_check() {
-	local f found=0
-	[ -n "${HALE_TMP:-}" ] || return 0
-	for f in "$HALE_TMP"/asan.*; do
+	local f found=0 dir=${HALE_SANITIZER_DIR:-${HALE_TMP:-}}
+	[ -n "$dir" ] || return 0
+	for f in "$dir"/asan.*; do
 		[ -f "$f" ] || continue
 		found=1
 		printf 'not ok - sanitizer report %s:\n' "$f" >&2

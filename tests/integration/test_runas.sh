@@ -27,6 +27,15 @@ hale_on_exit rm -rf "$conf"
 chmod 755 "$conf"
 printf '{"log": {"level": "debug"}}\n' >"$conf/hale.json"
 chmod 644 "$conf/hale.json"
+# A sanitizer's report must be writable after the drop as well ($HALE_TMP
+# is root's 0700).
+mkdir -m 1777 "$conf/asan"
+HALE_SANITIZER_DIR=$conf/asan
+ASAN_OPTIONS=${ASAN_OPTIONS//"$HALE_TMP"\/asan/"$HALE_SANITIZER_DIR"\/asan}
+UBSAN_OPTIONS=${UBSAN_OPTIONS//"$HALE_TMP"\/asan/"$HALE_SANITIZER_DIR"\/asan}
+export ASAN_OPTIONS UBSAN_OPTIONS
+# Looked at after haled's stop and before the rm above (newest first).
+hale_on_exit hale_sanitizer_check
 
 hale_docker_start
 hale_busybox_image
