@@ -60,7 +60,7 @@
 #   hale_start [HALED ARGS...]           haled up, /healthz 200, HALE_URL
 #   hale_stop                            SIGTERM haled, return its status
 #                                        (86 or a sanitizer report: fails)
-#   hale_sanitizer_check                 fail if a sanitizer wrote a report
+#   hale_sanitizer_check                 1 if a sanitizer wrote a report (printed)
 #   http_get PATH [CURL ARGS...], http_status PATH [CURL ARGS...]
 #
 # Variables read:    HALED (haled binary; default $top_builddir/src/haled),
