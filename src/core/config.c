@@ -712,6 +712,63 @@ config_free(struct config *cfg)
 	free(cfg);
 }
 
+/*
+ * Whether JSON text stops before its document ends: inside a string or
+ * with an object or array still open. A file cut by a full disk or a
+ * writer that died is the usual cause, and cJSON's error offset points at
+ * where the unfinished value began, not at the cut.
+ */
+static int
+json_cut_short(const char *s, size_t len)
+{
+	size_t	 i;
+	long	 depth = 0;
+	int	 in_str = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_str = 0;
+		} else if (s[i] == '"')
+			in_str = 1;
+		else if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if (s[i] == '}' || s[i] == ']')
+			depth--;
+	}
+	return in_str || depth > 0;
+}
+
+static int
+json_blank(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static void
+json_problem(struct ctx *c, const char *json, size_t len, const char *end)
+{
+	long	 at = end != NULL ? (long)(end - json) : 0L;
+
+	if (json_blank(json, len))
+		confjson_problem(&c->j, "(root)",
+		    "empty (%zu bytes, no JSON object)", len);
+	else if (json_cut_short(json, len))
+		confjson_problem(&c->j, "(root)", "invalid JSON: the text ends "
+		    "inside a value after %zu bytes (cut short? a full disk "
+		    "or an unfinished write)", len);
+	else
+		confjson_problem(&c->j, "(root)", "invalid JSON near byte %ld",
+		    at);
+}
+
 struct config *
 config_from_json(const char *json, size_t len, const struct config_flags *f,
     const struct config_section *sections, struct buf *errors)
@@ -734,8 +791,7 @@ config_from_json(const char *json, size_t len, const struct config_flags *f,
 
 		root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 		if (root == NULL)
-			confjson_problem(&c.j, "(root)", "invalid JSON near byte %ld",
-			    end != NULL ? (long)(end - json) : 0L);
+			json_problem(&c, json, len, end);
 		else
 			apply_root(&c, root);
 		cJSON_Delete(root);

@@ -81,6 +81,14 @@ docker_req_new(struct docker *d, enum docker_req_kind kind, const char *path,
 	curl_easy_setopt(r->easy, CURLOPT_WRITEFUNCTION, docker_req_on_body);
 	curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
 	if (post) {
+		/*
+		 * An action is sent at most once. On a reused connection that
+		 * dies before any answer (the engine crashed mid-restart),
+		 * libcurl would send the request again on a new one, and report
+		 * that attempt's error instead of the lost answer.
+		 */
+		curl_easy_setopt(r->easy, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(r->easy, CURLOPT_FORBID_REUSE, 1L);
 		curl_easy_setopt(r->easy, CURLOPT_POST, 1L);
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE, 0L);

@@ -167,6 +167,7 @@ static void
 operator_stop(struct remedy_state *s, int sig, double now, unsigned *events)
 {
 	double	 until;
+	int	 held = now < s->hold_until;
 
 	if (s->inflight != REMEDY_INFLIGHT_NONE || now < s->own_until)
 		return;			/* our own action's events */
@@ -176,7 +177,12 @@ operator_stop(struct remedy_state *s, int sig, double now, unsigned *events)
 		until = now + REMEDY_HOLD_MAX;
 	if (until > s->hold_until)
 		s->hold_until = until;
-	*events |= REMEDY_EV_HOLD;
+	/*
+	 * One stop brings several events (docker stop: kill 15, kill 9 after
+	 * its timeout; rm -f: kill, then stop): one hold, reported once.
+	 */
+	if (!held)
+		*events |= REMEDY_EV_HOLD;
 }
 
 static void

@@ -59,9 +59,16 @@
 #   hale_free_port                       a free TCP port on 127.0.0.1
 #   hale_start [HALED ARGS...]           haled up, /healthz 200, HALE_URL
 #   hale_stop                            SIGTERM haled, return its status
+#                                        (86 or a sanitizer report: fails)
+#   hale_sanitizer_check                 1 if a sanitizer wrote a report (printed)
 #   http_get PATH [CURL ARGS...], http_status PATH [CURL ARGS...]
 #
 # Variables read:    HALED (haled binary; default $top_builddir/src/haled),
+#                    ASAN_OPTIONS, UBSAN_OPTIONS (set by hale_tmpdir unless
+#                    given: every finding fatal, exit 86, reports in
+#                    $HALE_TMP/asan.PID; ignored by a plain build),
+#                    HALE_SANITIZER_DIR (where reports are looked for, if
+#                    a test moves log_path: default $HALE_TMP),
 #                    HALE_VALGRIND=1 (run haled under valgrind),
 #                    HALE_CGROUP_PARENT (default hale-test),
 #                    HALE_BUSYBOX (static busybox; default /bin/busybox),
@@ -223,6 +230,7 @@ _hale_exit() {
 	local rc=$? i
 	set +e
 	trap - EXIT INT TERM
+	_HALE_EXITING=1
 	if [ "$rc" != 0 ]; then
 		_hale_diagnose
 	fi
@@ -230,6 +238,11 @@ _hale_exit() {
 		eval "${_HALE_CLEANUP[i]}"
 	done
 	_HALE_CLEANUP=()
+	# A haled stopped by the cleanup above may just have written one.
+	hale_sanitizer_check || true
+	if [ "$rc" = 0 ] && [ "${_HALE_SANITIZED:-0}" = 1 ]; then
+		rc=1
+	fi
 	if [ -n "${HALE_TMP:-}" ] && [ -d "$HALE_TMP" ]; then
 		if [ "$rc" != 0 ] && [ "${HALE_KEEP:-0}" = 1 ]; then
 			printf '# kept %s\n' "$HALE_TMP" >&2
@@ -258,7 +271,38 @@ hale_tmpdir() {
 		HALE_TMP=$(mktemp -d /tmp/hale-t.XXXXXX)
 		export HALE_TMP
 		hale_on_exit true	# installs the trap that removes it
+		_hale_sanitizer_env
 	fi
+}
+
+# A haled built with --enable-sanitizers: any finding (ASan, LSan at exit,
+# UBSan) ends the process with 86 and leaves its report in a file, which
+# the stop helper and the EXIT trap turn into a failed test.  A test's
+# children inherit them (haled --check-config too); other programs ignore
+# them.
+HALE_SANITIZER_RC=86
+_hale_sanitizer_env() {
+	local common="halt_on_error=1:abort_on_error=0:exitcode=$HALE_SANITIZER_RC:log_path=$HALE_TMP/asan"
+	: "${ASAN_OPTIONS=$common:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}"
+	: "${UBSAN_OPTIONS=$common:print_stacktrace=1}"
+	export ASAN_OPTIONS UBSAN_OPTIONS
+}
+
+# hale_sanitizer_check: 1 (and the report on stderr) if a sanitizer wrote
+# one since the last check.  hale_stop and the EXIT trap fail the test then.
+hale_sanitizer_check() {
+	local f found=0 dir=${HALE_SANITIZER_DIR:-${HALE_TMP:-}}
+	[ -n "$dir" ] || return 0
+	for f in "$dir"/asan.*; do
+		[ -f "$f" ] || continue
+		found=1
+		printf 'not ok - sanitizer report %s:\n' "$f" >&2
+		head -n 80 "$f" | sed 's/^/# /' >&2
+		# Reported once: a later check is not a second failure.
+		mv "$f" "${f%/*}/reported.${f##*/}"
+	done
+	[ "$found" = 0 ] || _HALE_SANITIZED=1
+	[ "$found" = 0 ]
 }
 
 # ---------------------------------------------------------------- processes
@@ -769,6 +813,12 @@ hale_stop() {
 		fi
 	fi
 	unset HALE_PID
+	# Not a status a test may expect: a sanitizer's finding fails the
+	# test here, or (from the EXIT trap's cleanup) when the trap ends.
+	if ! hale_sanitizer_check || [ "$rc" = "$HALE_SANITIZER_RC" ]; then
+		_HALE_SANITIZED=1
+		[ "${_HALE_EXITING:-0}" = 1 ] || fail "haled exited $rc after a sanitizer finding"
+	fi
 	return "$rc"
 }
 

@@ -260,6 +260,25 @@ fi
 phase "haled helpers" "$t"
 ok "hale_stop passes the exit status; hale_start fails fast on an early exit"
 
+# A sanitizer's finding fails the test: the exit status it sets, or a
+# report file (in a subshell, whose fail ends only the subshell).
+case "$ASAN_OPTIONS" in
+*exitcode=86*log_path="$HALE_TMP"/asan*) ;;
+*) fail "ASAN_OPTIONS not set by hale_tmpdir: $ASAN_OPTIONS" ;;
+esac
+assert_contains "$UBSAN_OPTIONS" "halt_on_error=1" "UBSAN_OPTIONS"
+if out=$( (FAKE_RC=86 HALED=$dummy hale_start && hale_stop) 2>&1); then
+	fail "hale_stop passed a haled that exited 86"
+fi
+assert_contains "$out" "sanitizer finding" "exit 86 reported"
+if out=$( (HALED=$dummy hale_start && printf 'ERROR: AddressSanitizer: fake\n' \
+    >"$HALE_TMP/asan.4242" && hale_stop) 2>&1); then
+	fail "hale_stop passed a haled that left a sanitizer report"
+fi
+assert_contains "$out" "AddressSanitizer: fake" "the report is printed"
+[ ! -e "$HALE_TMP/asan.4242" ] || fail "the report would fail the test a second time"
+ok "a sanitizer's exit status (86) or report fails hale_stop, the report printed once"
+
 # ------------------------------------------------------------ stop
 t=$(hale_now_ms)
 pids="$pid $hpid $HALE_DOCKER_PID $(cat "$dir/exec/containerd/containerd.pid" 2>/dev/null || true)"
@@ -310,6 +329,17 @@ d=$(printf '%s\n' "$out" | sed -n 's/^dir=//p')
 [ -n "$d" ] || fail "failing test printed no dir"
 [ ! -e "$d" ] || fail "failed test left $d"
 ok "a failing test removes its engine and prints the dockerd log"
+
+# A test that passes while a sanitizer wrote a report (a haled stopped by
+# the EXIT trap, or one the test ran itself) fails at exit.
+rc=0
+# shellcheck disable=SC2016 # expanded by the inner bash
+out=$(bash -c '. "$1"; hale_tmpdir
+	printf "ERROR: LeakSanitizer: fake\n" >"$HALE_TMP/asan.77"; ok passing' \
+    _ "$here/lib.sh" 2>&1) || rc=$?
+assert_eq 1 "$rc" "exit status of a passing test with a sanitizer report"
+assert_contains "$out" "LeakSanitizer: fake" "the report is printed"
+ok "a sanitizer report left at exit fails a test that passed"
 
 # A test killed with SIGKILL (after its dockerd, leaving containers under
 # orphaned shims) is cleaned up by the next engine start.

@@ -220,7 +220,7 @@ wait_until $((15 * HALE_SLOW)) eval \
 	fail "web never turned healthy through its namespace: $(hget hale /api/v1/containers/web)"
 assert_eq "netns 127.0.0.1:8080" "$(jget hale /api/v1/containers/web 'd["health"]["check"]["target"]')" "probe target"
 metrics=$(hget hale /metrics)
-printf '%s\n' "$metrics" | grep -q '^hale_check_up{.*name="web".*} 1$' || fail "hale_check_up for web is not 1"
+grep -q '^hale_check_up{.*name="web".*} 1$' <<<"$metrics" || fail "hale_check_up for web is not 1"
 assert_contains "$metrics" 'hale_docker_up 1' "docker up after the drop"
 assert_contains "$metrics" "container_memory_usage_bytes{id=\"/$HALE_CGROUP_PARENT/$(hale_container_id web)\",image=" "memory of web after the drop"
 ok "as 65532 after --run-as: probes web through its namespace, serves /metrics ($(hale_elapsed "$start") ms)"

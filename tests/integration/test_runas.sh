@@ -27,6 +27,15 @@ hale_on_exit rm -rf "$conf"
 chmod 755 "$conf"
 printf '{"log": {"level": "debug"}}\n' >"$conf/hale.json"
 chmod 644 "$conf/hale.json"
+# A sanitizer's report must be writable after the drop as well ($HALE_TMP
+# is root's 0700).
+mkdir -m 1777 "$conf/asan"
+HALE_SANITIZER_DIR=$conf/asan
+ASAN_OPTIONS=${ASAN_OPTIONS//"$HALE_TMP"\/asan/"$HALE_SANITIZER_DIR"\/asan}
+UBSAN_OPTIONS=${UBSAN_OPTIONS//"$HALE_TMP"\/asan/"$HALE_SANITIZER_DIR"\/asan}
+export ASAN_OPTIONS UBSAN_OPTIONS
+# Looked at after haled's stop and before the rm above (newest first).
+hale_on_exit hale_sanitizer_check
 
 hale_docker_start
 hale_busybox_image
@@ -83,7 +92,7 @@ target=$(http_get /api/v1/containers/web | python3 -c 'import json,sys; print(js
 assert_eq "netns 127.0.0.1:8080" "$target" "probe target"
 metrics=$(http_get /metrics)
 assert_contains "$metrics" 'hale_docker_up 1' "docker up through the socket's group"
-printf '%s\n' "$metrics" | grep -q '^hale_check_up{.*name="web".*} 1$' || fail "hale_check_up for web is not 1"
+grep -q '^hale_check_up{.*name="web".*} 1$' <<<"$metrics" || fail "hale_check_up for web is not 1"
 assert_contains "$metrics" "container_memory_usage_bytes{id=\"/$HALE_CGROUP_PARENT/$(hale_container_id web)\"" "web's cgroup"
 ok "as 65532: probes web (--network none) through its namespace, talks to Docker, serves /metrics"
 

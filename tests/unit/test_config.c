@@ -236,6 +236,31 @@ test_unknown_keys_and_types(void **state)
 	assert_non_null(strstr(e, "invalid JSON"));
 }
 
+/* What a full disk leaves: an empty file, or one cut inside a value. */
+static void
+test_cut_short_json(void **state)
+{
+	const char	*e;
+
+	(void)state;
+	e = errors_of("");
+	assert_non_null(strstr(e, "(root): empty (0 bytes, no JSON object)"));
+	e = errors_of(" \n\t");
+	assert_non_null(strstr(e, "(root): empty (3 bytes"));
+	e = errors_of("{\"web\": {\"admin_token\": \"abc");
+	assert_non_null(strstr(e, "ends inside a value after 28 bytes"));
+	e = errors_of("{\"web\": {\"timeout\": \"1s\"}   ");
+	assert_non_null(strstr(e, "ends inside a value after 28 bytes"));
+	/* An escaped quote does not end the string; a closed one is whole. */
+	e = errors_of("{\"a\": \"x\\\"}");
+	assert_non_null(strstr(e, "ends inside a value"));
+	e = errors_of("{\"a\": 1,}");
+	assert_non_null(strstr(e, "invalid JSON near byte"));
+	assert_null(strstr(e, "ends inside"));
+	e = errors_of("{\"a\": [1}]}");
+	assert_non_null(strstr(e, "invalid JSON near byte"));
+}
+
 static void
 test_all_errors_reported(void **state)
 {
@@ -473,6 +498,7 @@ main(void)
 		cmocka_unit_test(test_errors_name_the_path),
 		cmocka_unit_test(test_huge_numbers),
 		cmocka_unit_test(test_unknown_keys_and_types),
+		cmocka_unit_test(test_cut_short_json),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_flags_win),
 		cmocka_unit_test(test_bad_flags),

@@ -519,10 +519,16 @@ test_operator_stop_holds(void **state)
 	in.signal = 15;
 	d = step(&s, &p, in, 100);
 	assert_int_equal(d.events, REMEDY_EV_HOLD);
+	/* Its SIGKILL after the stop timeout: the same hold, not reported again. */
+	in.signal = 9;
+	d = step(&s, &p, in, 100.5);
+	assert_int_equal(d.events, 0);
+	assert_true(s.hold_until == 100.5 + REMEDY_HOLD_MAX);
+	in.signal = 15;
 	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 101);
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	assert_string_equal(d.reason, "an operator is stopping it");
-	assert_true(d.wake_at == 100 + REMEDY_HOLD_MAX);
+	assert_true(d.wake_at == 100.5 + REMEDY_HOLD_MAX);
 	/* It exited: never acted on, and no hold is needed any more. */
 	in = input(REMEDY_IN_TICK);
 	in.state = DOCKER_STATE_EXITED;
@@ -535,6 +541,12 @@ test_operator_stop_holds(void **state)
 	assert_int_equal(d.verdict, REMEDY_NONE);
 	d = health(&s, &p, DOCKER_HEALTH_UNHEALTHY, 230);
 	assert_int_equal(d.verdict, REMEDY_ACT);
+	/* A later stop is a new hold, reported again. */
+	result(&s, &p, REMEDY_RESULT_OK, 231);
+	in = input(REMEDY_IN_STOPPING);
+	in.signal = 15;
+	d = step(&s, &p, in, 231 + REMEDY_OWN_GRACE + 1);
+	assert_int_equal(d.events, REMEDY_EV_HOLD);
 }
 
 static void
