@@ -21,9 +21,7 @@
 #include "core/confjson.h"
 #include "core/duration.h"
 #include "core/err.h"
-#include "core/file.h"
 
-#define CONFIG_FILE_MAX		(1024 * 1024)
 #define MAX_CONNECTIONS_LIMIT	10000
 
 struct ctx {
@@ -712,63 +710,6 @@ config_free(struct config *cfg)
 	free(cfg);
 }
 
-/*
- * Whether JSON text stops before its document ends: inside a string or
- * with an object or array still open. A file cut by a full disk or a
- * writer that died is the usual cause, and cJSON's error offset points at
- * where the unfinished value began, not at the cut.
- */
-static int
-json_cut_short(const char *s, size_t len)
-{
-	size_t	 i;
-	long	 depth = 0;
-	int	 in_str = 0;
-
-	for (i = 0; i < len; i++) {
-		if (in_str) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				in_str = 0;
-		} else if (s[i] == '"')
-			in_str = 1;
-		else if (s[i] == '{' || s[i] == '[')
-			depth++;
-		else if (s[i] == '}' || s[i] == ']')
-			depth--;
-	}
-	return in_str || depth > 0;
-}
-
-static int
-json_blank(const char *s, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
-static void
-json_problem(struct ctx *c, const char *json, size_t len, const char *end)
-{
-	long	 at = end != NULL ? (long)(end - json) : 0L;
-
-	if (json_blank(json, len))
-		confjson_problem(&c->j, "(root)",
-		    "empty (%zu bytes, no JSON object)", len);
-	else if (json_cut_short(json, len))
-		confjson_problem(&c->j, "(root)", "invalid JSON: the text ends "
-		    "inside a value after %zu bytes (cut short? a full disk "
-		    "or an unfinished write)", len);
-	else
-		confjson_problem(&c->j, "(root)", "invalid JSON near byte %ld",
-		    at);
-}
-
 struct config *
 config_from_json(const char *json, size_t len, const struct config_flags *f,
     const struct config_section *sections, struct buf *errors)
@@ -791,7 +732,7 @@ config_from_json(const char *json, size_t len, const struct config_flags *f,
 
 		root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 		if (root == NULL)
-			json_problem(&c, json, len, end);
+			confjson_parse_problem(&c.j, json, len, end);
 		else
 			apply_root(&c, root);
 		cJSON_Delete(root);
@@ -803,53 +744,4 @@ config_from_json(const char *json, size_t len, const struct config_flags *f,
 		return NULL;
 	}
 	return c.cfg;
-}
-
-const char *
-config_file_path(const struct config_flags *f)
-{
-	return f->config_file != NULL ? f->config_file : CONFIG_DEFAULT_FILE;
-}
-
-static int
-read_file(const char *path, struct buf *out, struct buf *errors, int *missing)
-{
-	*missing = 0;
-	if (file_read_buf(path, CONFIG_FILE_MAX, out) == 0)
-		return 0;
-	*missing = errno == ENOENT;
-	if (errno == EFBIG)
-		buf_printf(errors, "%s: larger than %d bytes\n", path,
-		    CONFIG_FILE_MAX);
-	else
-		buf_printf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-	return -1;
-}
-
-struct config *
-config_load(const struct config_flags *f,
-    const struct config_section *sections, struct buf *errors)
-{
-	struct buf	 text;
-	struct config	*cfg;
-	const char	*path = config_file_path(f);
-	int		 missing;
-	size_t		 mark = errors->len;
-
-	buf_init(&text);
-	if (read_file(path, &text, errors, &missing) == -1) {
-		/* Only the default file may be absent. */
-		if (!(missing && f->config_file == NULL)) {
-			buf_free(&text);
-			return NULL;
-		}
-		errors->len = mark;
-		if (errors->data != NULL)
-			errors->data[mark] = '\0';
-		cfg = config_from_json(NULL, 0, f, sections, errors);
-	} else
-		cfg = config_from_json(text.data != NULL ? text.data : "",
-		    text.len, f, sections, errors);
-	buf_free(&text);
-	return cfg;
 }

@@ -114,3 +114,61 @@ confjson_want_duration(struct confjson *j, const char *path, const cJSON *v,
 	duration_format(max_ms, hi, sizeof(hi));
 	confjson_problem(j, path, "%s is not a duration from %s to %s", tmp, lo, hi);
 }
+
+/*
+ * Whether JSON text stops before its document ends: inside a string or
+ * with an object or array still open. A file cut by a full disk or a
+ * writer that died is the usual cause, and cJSON's error offset points at
+ * where the unfinished value began, not at the cut.
+ */
+static int
+cut_short(const char *s, size_t len)
+{
+	size_t	 i;
+	long	 depth = 0;
+	int	 in_str = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_str = 0;
+		} else if (s[i] == '"')
+			in_str = 1;
+		else if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if (s[i] == '}' || s[i] == ']')
+			depth--;
+	}
+	return in_str || depth > 0;
+}
+
+static int
+blank(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+void
+confjson_parse_problem(struct confjson *j, const char *json, size_t len,
+    const char *end)
+{
+	long	 at = end != NULL ? (long)(end - json) : 0L;
+
+	if (blank(json, len))
+		confjson_problem(j, "(root)",
+		    "empty (%zu bytes, no JSON object)", len);
+	else if (cut_short(json, len))
+		confjson_problem(j, "(root)", "invalid JSON: the text ends "
+		    "inside a value after %zu bytes (cut short? a full disk "
+		    "or an unfinished write)", len);
+	else
+		confjson_problem(j, "(root)", "invalid JSON near byte %ld",
+		    at);
+}

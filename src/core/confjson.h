@@ -40,4 +40,12 @@ void	confjson_show(const cJSON *, char *dst, size_t len);
 void	confjson_path(char *dst, size_t len, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/*
+ * Why JSON text did not parse, as one problem at "(root)": empty, cut
+ * short inside a value (a full disk, an unfinished write), or invalid near
+ * `end` (cJSON's error position).
+ */
+void	confjson_parse_problem(struct confjson *, const char *json, size_t len,
+	    const char *end);
+
 #endif

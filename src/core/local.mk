@@ -5,7 +5,7 @@
 src_libhale_a_SOURCES += \
 	%reldir%/buf.c %reldir%/buf.h \
 	%reldir%/clock.c %reldir%/clock.h \
-	%reldir%/config.c %reldir%/config.h %reldir%/config_flags.c \
+	%reldir%/config.c %reldir%/config.h %reldir%/config_flags.c %reldir%/config_file.c \
 	%reldir%/confjson.c %reldir%/confjson.h \
 	%reldir%/duration.c %reldir%/duration.h \
 	%reldir%/err.c %reldir%/err.h \
