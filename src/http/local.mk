@@ -17,6 +17,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/scrape.c %reldir%/scrape.h \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
 	%reldir%/selfstat.c %reldir%/selfstat.h \
+	%reldir%/status_page.c %reldir%/status_page.h \
 	%reldir%/tls.c %reldir%/tls.h \
 	%reldir%/webcfg.c %reldir%/webcfg.h \
 	%reldir%/webcfg_yaml.c %reldir%/webcfg_yaml.h
