@@ -103,7 +103,7 @@ badge(struct buf *b, const char *cls, const char *label)
 static void
 daemon_section(const struct status_page_src *src, double now, struct buf *b)
 {
-	buf_puts(b, "<section id=\"daemon\"><h2>haled</h2>\n<table>\n");
+	buf_puts(b, "<section id=\"daemon\"><h2>Daemon</h2>\n<table>\n");
 	row_open(b, "Version");
 	buf_puts(b, PACKAGE_VERSION);
 	row_close(b);
@@ -238,7 +238,7 @@ static void
 event_detail(const struct event *ev, struct buf *b)
 {
 	if (ev->exit_code >= 0)
-		buf_printf(b, " exit code %d", ev->exit_code);
+		buf_printf(b, " code %d", ev->exit_code);
 	if (ev->oom_killed > 0)
 		buf_puts(b, ", OOM killed");
 	if (ev->run_seconds >= 0)

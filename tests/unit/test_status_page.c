@@ -203,7 +203,7 @@ test_hostile_values(void **state)
 	assert_int_equal(count(page, "<div class=\"ctr\""), 3);
 	assert_non_null(strstr(page, "class=\"badge h-unhealthy health\">unhealthy<"));
 	assert_non_null(strstr(page, "class=\"badge h-healthy health\">healthy<"));
-	assert_non_null(strstr(page, "<b class=\"ev-exit\">exit</b> exit code 3, "
+	assert_non_null(strstr(page, "<b class=\"ev-exit\">exit</b> code 3, "
 	    "Docker restarts it"));
 	/* Sorted by name: bad…, db, web. */
 	assert_true(strstr(page, "bad\xef\xbf\xbd") < strstr(page, ">db<"));
@@ -285,8 +285,8 @@ test_bounds(void **state)
 	/* The first names are shown, with their newest events (19 to 15). */
 	assert_non_null(strstr(page, ">c00000<"));
 	assert_null(strstr(page, ">c00500<"));
-	assert_non_null(strstr(page, "exit code 19"));
-	assert_null(strstr(page, "exit code 14"));
+	assert_non_null(strstr(page, "exit</b> code 19"));
+	assert_null(strstr(page, "exit</b> code 14"));
 	assert_true(strlen(page) < STATUS_PAGE_CONTAINERS * 4096);
 	free(page);
 	events_free(e);
