@@ -138,10 +138,13 @@ daemon_section(const struct status_page_src *src, double now, struct buf *b)
 static void
 labels_row(const struct inv_container *c, struct buf *b)
 {
-	size_t	 i, n = c->d.nlabels;
+	size_t	 i, n = c->d.nlabels, more;
 
 	if (n == 0)
 		return;
+	/* Those the inspect parser dropped over its cap are counted too. */
+	more = (n > STATUS_PAGE_LABELS ? n - STATUS_PAGE_LABELS : 0) +
+	    c->d.labels_dropped;
 	row_open(b, "Labels");
 	for (i = 0; i < n && i < STATUS_PAGE_LABELS; i++) {
 		buf_puts(b, i > 0 ? "<br><code>" : "<code>");
@@ -150,9 +153,9 @@ labels_row(const struct inv_container *c, struct buf *b)
 		text(b, c->d.labels[i].value);
 		buf_puts(b, "</code>");
 	}
-	if (n > STATUS_PAGE_LABELS)
+	if (more > 0)
 		buf_printf(b, "<br><span class=\"more\">and %zu more</span>",
-		    n - STATUS_PAGE_LABELS);
+		    more);
 	row_close(b);
 }
 

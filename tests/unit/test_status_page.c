@@ -229,7 +229,9 @@ test_long_values_cut(void **state)
 	(void)state;
 	memset(image, '<', sizeof(image) - 1);
 	image[sizeof(image) - 1] = '\0';
-	assert_non_null(add(inv, 1, "long", image, "running", NULL, ""));
+	assert_non_null(add(inv, 1, "long", image, "running", NULL,
+	    "\"l0\":\"\",\"l1\":\"\",\"l2\":\"\",\"l3\":\"\",\"l4\":\"\","
+	    "\"l5\":\"\",\"l6\":\"\",\"l7\":\"\",\"l8\":\"\",\"l9\":\"\""));
 	memset(&src, 0, sizeof(src));
 	src.inv = inv;
 	page = render(&src);
@@ -237,6 +239,10 @@ test_long_values_cut(void **state)
 	assert_int_equal(count(page, "&lt;"), STATUS_PAGE_TEXT);
 	assert_non_null(strstr(page, "&lt;\xe2\x80\xa6"));
 	assert_non_null(strstr(page, "unknown"));	/* no Docker client */
+	/* Labels sort by key: l0 to l7 shown, two more counted. */
+	assert_non_null(strstr(page, "<code>l7=</code>"));
+	assert_null(strstr(page, "<code>l8="));
+	assert_non_null(strstr(page, "and 2 more</span>"));
 	free(page);
 	inventory_free(inv);
 }
