@@ -43,7 +43,10 @@ has_event() {	# has_event NAME KIND
 	[ "$(curl -sf "$HALE_URL/api/v1/events?container=$1&kind=$2" |
 	    jq '.events | length')" -ge 1 ]
 }
-wait_until $((10 * HALE_SLOW)) eval '[ "$(health_of web)" = healthy ]' ||
+is_healthy() {	# is_healthy NAME
+	[ "$(health_of "$1")" = healthy ]
+}
+wait_until $((10 * HALE_SLOW)) is_healthy web ||
 	fail "web never healthy: $(curl -s "$HALE_URL/api/v1/containers/web" | jq -c .health)"
 wait_until $((10 * HALE_SLOW)) has_event sick unhealthy ||
 	fail "no unhealthy event for sick: $(curl -s "$HALE_URL/api/v1/events")"
