@@ -13,7 +13,7 @@ BUILD_PKGS="build-essential autoconf automake pkg-config git ca-certificates
 TEST_PKGS="curl docker.io docker-compose busybox-static prometheus prometheus-alertmanager python3 python3-yaml
 	python3-prometheus-client valgrind iproute2 util-linux procps
 	shellcheck debootstrap systemd man-db bsdextrautils clang libclang-rt-14-dev
-	haproxy openssl"
+	haproxy openssl chromium"
 
 top=$(cd "$(dirname "$0")" && pwd)
 pkgs=$BUILD_PKGS

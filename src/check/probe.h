@@ -182,6 +182,26 @@ int	probe_health_value(void *engine, const struct inv_container *);
  */
 void	probe_health_json(void *engine, const struct inv_container *,
 	    cJSON *health);
+/* What a page shows of a container's hale check (probe_check_view). */
+struct probe_check_view {
+	const char		*state;		/* "active", "paused", "refused" */
+	const char		*kind;		/* "http", "https", "tcp"; NULL if refused */
+	char			 target[96];	/* "netns 127.0.0.1:8080", "" if refused */
+	const char		*path;		/* HTTP path, NULL otherwise */
+	const char		*error;		/* why refused, NULL otherwise */
+	enum docker_health	 status;	/* combined, as probe_health_status */
+	enum health_source	 source;
+	unsigned		 fail_streak;	/* consecutive failures */
+	unsigned		 ok_streak;
+	int			 have_last;
+	struct probe_result	 last;		/* the newest result if have_last */
+};
+/*
+ * Fills `v` for the container's check: -1 if it has none (no hale check
+ * configured). The pointers stay valid until the next probe_sync.
+ */
+int	probe_check_view(struct probe_engine *, const struct inv_container *,
+	    struct probe_check_view *v);
 /*
  * hale_check_up, hale_check_duration_seconds, hale_check_total,
  * hale_container_health_status, hale_check_label_rejections_total,

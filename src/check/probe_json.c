@@ -2,11 +2,13 @@
  * probe_json: the engine's view in the API, the `health` object of a
  * container: the combined status and its source, Docker's own verdict,
  * and a `check` object (settings, target, streaks, the last results
- * oldest first, or why the check was refused).
+ * oldest first, or why the check was refused), and the same values as
+ * plain fields for the status page (probe_check_view).
  */
 #include "check/probe.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "check/probe_check.h"
 #include "core/json.h"
@@ -49,6 +51,14 @@ results_json(const struct check *ck)
 	return a;
 }
 
+/* "netns 127.0.0.1:8080": how and where the probe connects. */
+static void
+target_text(const struct check *ck, char *out, size_t len)
+{
+	snprintf(out, len, "%s %s:%u", checkspec_target_name(ck->target.how),
+	    ck->target.host, ck->target.port);
+}
+
 static cJSON *
 check_json(const struct check *ck)
 {
@@ -66,8 +76,7 @@ check_json(const struct check *ck)
 	}
 	cJSON_AddStringToObject(o, "state", ck->paused ? "paused" : "active");
 	checkspec_to_json(&ck->spec, o);
-	snprintf(t, sizeof(t), "%s %s:%u", checkspec_target_name(ck->target.how),
-	    ck->target.host, ck->target.port);
+	target_text(ck, t, sizeof(t));
 	put(o, "target", cJSON_CreateString(t));
 	cJSON_AddNumberToObject(o, "ok_streak", ck->health.ok_streak);
 	cJSON_AddNumberToObject(o, "failing_streak", ck->health.fail_streak);
@@ -97,4 +106,33 @@ probe_health_json(void *engine, const struct inv_container *c, cJSON *h)
 	put(h, "failing_streak", cJSON_CreateNumber(ck->health.fail_streak));
 	put(h, "ok_streak", cJSON_CreateNumber(ck->health.ok_streak));
 	put(h, "last_results", results_json(ck));
+}
+
+int
+probe_check_view(struct probe_engine *eng, const struct inv_container *c,
+    struct probe_check_view *v)
+{
+	const struct check	*ck = probe_find_check(eng, c->d.id);
+	size_t			 h = eng->history;
+
+	memset(v, 0, sizeof(*v));
+	v->status = probe_health_status(eng, c, &v->source);
+	if (ck == NULL || (!ck->active && ck->error == NULL))
+		return -1;
+	if (!ck->active) {
+		v->state = "refused";
+		v->error = ck->error;
+		return 0;
+	}
+	v->state = ck->paused ? "paused" : "active";
+	v->kind = checkspec_kind_name(&ck->spec);
+	v->path = ck->spec.kind == CHECKSPEC_HTTP ? ck->spec.path : NULL;
+	target_text(ck, v->target, sizeof(v->target));
+	v->fail_streak = ck->health.fail_streak;
+	v->ok_streak = ck->health.ok_streak;
+	if (ck->nring > 0) {
+		v->have_last = 1;
+		v->last = ck->ring[(ck->head + h - 1) % h];
+	}
+	return 0;
 }

@@ -10,6 +10,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/duration.c %reldir%/duration.h \
 	%reldir%/err.c %reldir%/err.h \
 	%reldir%/file.c %reldir%/file.h \
+	%reldir%/html.c %reldir%/html.h \
 	%reldir%/id.c %reldir%/id.h \
 	%reldir%/json.c %reldir%/json.h \
 	%reldir%/log.c %reldir%/log.h \
@@ -22,4 +23,4 @@ src_libhale_a_SOURCES += \
 	%reldir%/utf8.c %reldir%/utf8.h
 unit_tests += tests/unit/test_buf tests/unit/test_config tests/unit/test_duration \
 	tests/unit/test_metrics tests/unit/test_core_helpers tests/unit/test_match \
-	tests/unit/test_log
+	tests/unit/test_log tests/unit/test_html

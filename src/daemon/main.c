@@ -33,6 +33,7 @@
 #include "cgroup/procpid.h"
 #include "cgroup/collector.h"
 #include "check/probe.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/revision.h"
@@ -187,6 +188,8 @@ wire_http(struct hale *h)
 	h->routes.ba = h->ba;
 	h->scrape.src.auth = h->ba;
 	h->routes.events = h->evs.events;
+	h->routes.docker = h->docker;
+	h->routes.started_at = clock_wall();
 }
 
 /* Settings that need sockets or paths reopened are fixed for the process lifetime. */

@@ -17,13 +17,14 @@ src_libhale_a_SOURCES += \
 	%reldir%/scrape.c %reldir%/scrape.h \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
 	%reldir%/selfstat.c %reldir%/selfstat.h \
+	%reldir%/status_page.c %reldir%/status_page.h \
 	%reldir%/tls.c %reldir%/tls.h \
 	%reldir%/webcfg.c %reldir%/webcfg.h \
 	%reldir%/webcfg_yaml.c %reldir%/webcfg_yaml.h
 unit_tests += tests/unit/test_auth tests/unit/test_scrape_stream tests/unit/test_httpd \
 	tests/unit/test_basicauth tests/unit/test_basicauth_io \
-	tests/unit/test_selfstat tests/unit/test_routes
-	tests/unit/test_selfstat tests/unit/test_routes tests/unit/test_webcfg
+	tests/unit/test_selfstat tests/unit/test_routes tests/unit/test_webcfg \
+	tests/unit/test_status_page
 # The HTTP tests share a client that runs in a forked child.
 tests_unit_test_httpd_SOURCES = tests/unit/test_httpd.c \
 	tests/unit/http_client.c tests/unit/http_client.h

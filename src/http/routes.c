@@ -8,40 +8,52 @@
 #include <string.h>
 
 #include "check/probe.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "docker/docker.h"
 #include "docker/inventory.h"
 #include "http/api_reset.h"
 #include "http/basicauth.h"
 #include "http/scrape.h"
 #include "http/scrape_stream.h"
+#include "http/status_page.h"
 #include "remedy/events.h"
 #include "remedy/remedy_exec.h"
 
+/* GET /: the status page (status_page.c), never cached, no script allowed. */
 static void
 landing(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
-	(void)ctx;
+	struct routes_ctx	*rc = ctx;
+	struct status_page_src	 src;
+	struct docker_stats	 ds;
+
 	(void)req;
+	memset(&src, 0, sizeof(src));
+	src.inv = rc->inv;
+	src.probes = rc->probes;
+	src.rx = rc->rx;
+	src.events = rc->events;
+	if (rc->docker != NULL) {
+		docker_get_stats(rc->docker, &ds);
+		src.docker_known = 1;
+		src.docker_up = ds.up;
+		src.docker_api = ds.api;
+	}
+	src.started_at = rc->started_at;
+	src.ready = rc->ready;
+	status_page_render(&src, clock_wall(), &r->body);
+	if (r->body.oom) {
+		buf_free(&r->body);
+		httpd_text(r, 500, "out of memory");
+		return;
+	}
 	r->status = 200;
 	r->content_type = "text/html; charset=utf-8";
-	buf_puts(&r->body,
-	    "<!DOCTYPE html>\n<html><head><title>haled</title></head><body>\n"
-	    "<h1>haled</h1>\n"
-	    "<p>hale: container health and resource monitor. Version "
-	    PACKAGE_VERSION ".</p>\n<ul>\n"
-	    "<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics "
-	    "(text format or OpenMetrics, gzip on request)</li>\n"
-	    "<li><a href=\"/api/v1/containers\">/api/v1/containers</a>: "
-	    "every container with its health and remediation, as JSON</li>\n"
-	    "<li>/api/v1/containers/{id, name or id prefix}: one container</li>\n"
-	    "<li>POST /api/v1/containers/{id or name}/reset: clear a "
-	    "remediation give-up (needs web.admin_token or web.admin_user in "
-	    "the config file; off without them)</li>\n"
-	    "<li><a href=\"/healthz\">/healthz</a>: the daemon is alive</li>\n"
-	    "<li><a href=\"/readyz\">/readyz</a>: startup has finished</li>\n"
-	    "</ul>\n<p>Settings, labels and metrics: <code>man haled</code> "
-	    "and the README.</p>\n</body></html>\n");
+	httpd_add_header(r, "Content-Security-Policy", STATUS_PAGE_CSP);
+	httpd_add_header(r, "X-Content-Type-Options", "nosniff");
+	httpd_add_header(r, "Cache-Control", "no-store");
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "http/httpd.h"
 
 struct basicauth;
+struct docker;
 struct events;
 struct inventory;
 struct probe_engine;
@@ -22,6 +23,8 @@ struct routes_ctx {
 	struct probe_engine	*probes;
 	struct remedy_exec	*rx;
 	struct events		*events;	/* GET /api/v1/events */
+	struct docker		*docker;	/* the status page: Docker up; may be NULL */
+	double			 started_at;	/* wall clock of haled's start; 0 = unknown */
 	struct auth_config	 auth;		/* the admin endpoint's credentials */
 	struct basicauth	*ba;		/* checks Basic credentials */
 	int			 ready;		/* startup finished (/readyz) */

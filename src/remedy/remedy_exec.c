@@ -38,10 +38,7 @@
 double
 remedy_exec_wall_now(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_wall();
 }
 
 double
@@ -442,31 +439,40 @@ remedy_exec_set_events(struct remedy_exec *rx, struct events *ev)
 
 /* ---- what the views show ------------------------------------------------ */
 
+int
+remedy_exec_view(struct remedy_exec *rx, const char *id, struct remedy_view *v)
+{
+	struct rx_ctr		*c = rx != NULL ? remedy_exec_ctr(rx, id) : NULL;
+	double			 now = clock_mono(), next;
+
+	memset(v, 0, sizeof(*v));
+	if (c == NULL)
+		return -1;
+	v->pol = &c->pol;
+	v->st = &c->st;
+	v->attempts = c->hist;
+	v->nattempts = c->nhist;
+	v->last_decision = c->last_reason;
+	v->self = c->is_self;
+	v->dry_run = rx->dry_run;
+	v->budget_used = remedy_window_used(&c->st, &c->pol, now);
+	next = remedy_next_allowed(&c->st, now);
+	v->next_allowed = next > 0 ? remedy_exec_wall_of(next) : 0;
+	v->gave_up_at = c->st.gave_up ? remedy_exec_wall_of(c->st.gave_up_at) : 0;
+	v->hold_until = c->st.hold_until > now ?
+	    remedy_exec_wall_of(c->st.hold_until) : 0;
+	return 0;
+}
+
 void
 remedy_exec_json(struct remedy_exec *rx, const char *id, cJSON *container)
 {
-	struct rx_ctr		*c = remedy_exec_ctr(rx, id);
 	struct remedy_view	 v;
-	double			 now = clock_mono(), next;
 	cJSON			*o;
 
-	if (c == NULL || (o = cJSON_AddObjectToObject(container,
-	    "remediation")) == NULL)
+	if (remedy_exec_view(rx, id, &v) == -1 ||
+	    (o = cJSON_AddObjectToObject(container, "remediation")) == NULL)
 		return;
-	memset(&v, 0, sizeof(v));
-	v.pol = &c->pol;
-	v.st = &c->st;
-	v.attempts = c->hist;
-	v.nattempts = c->nhist;
-	v.last_decision = c->last_reason;
-	v.self = c->is_self;
-	v.dry_run = rx->dry_run;
-	v.budget_used = remedy_window_used(&c->st, &c->pol, now);
-	next = remedy_next_allowed(&c->st, now);
-	v.next_allowed = next > 0 ? remedy_exec_wall_of(next) : 0;
-	v.gave_up_at = c->st.gave_up ? remedy_exec_wall_of(c->st.gave_up_at) : 0;
-	v.hold_until = c->st.hold_until > now ?
-	    remedy_exec_wall_of(c->st.hold_until) : 0;
 	remedy_view_json(&v, o);
 }
 

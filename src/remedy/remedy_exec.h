@@ -101,6 +101,13 @@ enum remedy_reset remedy_exec_reset(struct remedy_exec *, const char *ref,
  * budget, next allowed action, attempts). Nothing if the id is unknown.
  */
 void	remedy_exec_json(struct remedy_exec *, const char *id, cJSON *container);
+/*
+ * The same values as plain fields (remedy_view.h), for the status page:
+ * -1 if the id is unknown. The pointers stay valid until the next input.
+ */
+struct remedy_view;
+int	remedy_exec_view(struct remedy_exec *, const char *id,
+	    struct remedy_view *);
 /* The families listed in remedy_metrics.h. */
 void	remedy_exec_write_metrics(struct remedy_exec *, struct metrics_writer *);
 

@@ -77,8 +77,8 @@ attempts_json(const struct remedy_attempt *hist, unsigned n)
 	return arr;
 }
 
-static const char *
-state_text(const struct remedy_view *v)
+const char *
+remedy_view_state(const struct remedy_view *v)
 {
 	if (!v->pol->valid)
 		return "invalid";
@@ -87,15 +87,21 @@ state_text(const struct remedy_view *v)
 	return remedy_phase_name(remedy_phase(v->st));
 }
 
+int
+remedy_view_enabled(const struct remedy_view *v)
+{
+	return v->pol->valid && v->pol->mode == REMEDY_MODE_ON_UNHEALTHY &&
+	    !v->self;
+}
+
 void
 remedy_view_json(const struct remedy_view *v, cJSON *o)
 {
 	const struct remedy_policy	*pol = v->pol;
 	cJSON				*p, *b;
 
-	cJSON_AddBoolToObject(o, "enabled", pol->valid &&
-	    pol->mode == REMEDY_MODE_ON_UNHEALTHY && !v->self);
-	cJSON_AddStringToObject(o, "state", state_text(v));
+	cJSON_AddBoolToObject(o, "enabled", remedy_view_enabled(v));
+	cJSON_AddStringToObject(o, "state", remedy_view_state(v));
 	if (pol->valid)
 		cJSON_AddNullToObject(o, "error");
 	else

@@ -42,6 +42,10 @@ struct remedy_view {
 	double				 hold_until;
 };
 
+/* "invalid", "off", or the phase (remedy_phase_name). */
+const char *remedy_view_state(const struct remedy_view *);
+/* Remediation acts on the container: a valid on-unhealthy policy, not hale itself. */
+int	remedy_view_enabled(const struct remedy_view *);
 /*
  *	{"enabled", "state", "error", "policy": {...}, "health", "self",
  *	 "dry_run", "in_flight", "attempts_since_reset",

@@ -82,6 +82,8 @@ wire(struct rt *r)
 	r->rc.probes = r->probes;
 	r->rc.rx = r->rx;
 	r->rc.events = r->events;
+	r->rc.docker = t->d;
+	r->rc.started_at = 1700000000;
 	r->rc.ready = 1;
 }
 
@@ -213,6 +215,13 @@ test_landing_health_ready(void **state)
 	assert_non_null(strcasestr(h, "Content-Type: text/html; charset=utf-8"));
 	assert_non_null(strstr(r->body, "<h1>haled</h1>"));
 	assert_non_null(strstr(r->body, "href=\"/metrics\""));
+	/* The status page: no script may run, whatever a value holds. */
+	assert_non_null(strcasestr(h, "Content-Security-Policy: default-src "
+	    "'none'; style-src 'unsafe-inline';"));
+	assert_non_null(strcasestr(h, "X-Content-Type-Options: nosniff"));
+	assert_non_null(strstr(r->body, "<meta http-equiv=\"refresh\""));
+	assert_non_null(strstr(r->body, "<section id=\"containers\">"));
+	assert_null(strcasestr(r->body, "<script"));
 	free(h);
 	h = get(r, "GET", "/healthz", "");
 	assert_string_equal(r->body, "ok\n");
@@ -321,6 +330,13 @@ test_containers_api(void **state)
 	h = get(r, "GET", "/metrics", "");
 	assert_non_null(strstr(r->body, "\nhale_docker_up 1\n"));
 	assert_non_null(strstr(r->body, "container_cpu_usage_seconds_total{id=\"/\""));
+	free(h);	/* The status page shows them with their remediation, Docker up. */
+	h = get(r, "GET", "/", "");
+	assert_non_null(strstr(h, "HTTP/1.1 200 OK"));
+	assert_non_null(strstr(r->body, "<code>c7b1f16919c4</code>"));
+	assert_non_null(strstr(r->body, "<code>e6c66d8056e6</code>"));
+	assert_non_null(strstr(r->body, "<tr><th>Remediation</th><td>"));
+	assert_non_null(strstr(r->body, "<span class=\"badge up\">up</span>"));
 	free(h);
 }
 
