@@ -327,8 +327,8 @@ size_t	cgroup_parse_mounts(const char *buf, size_t len,
  * and 11 counters (14 fields), then 4 discard counters (4.18+, 18 fields)
  * and 2 flush counters (5.5+, 20 fields), which are not read. A line with
  * fewer than 14 fields (a partition before 2.6.25: 4 counters) is
- * skipped; a field that is not a number, or does not fit in 64 bits,
- * fails the file. Devices beyond `cap` are validated but not stored.
+ * skipped; a counter read that is not a number, or does not fit in 64
+ * bits, fails the file (the kernel's later fields are not looked at). Devices beyond `cap` are validated but not stored.
  * Times are in ms, as the kernel counts them.
  */
 struct cgroup_diskstat {

@@ -75,12 +75,12 @@ diskstats_line(struct span rest, struct cgroup_diskstat *d)
 	    nt < 2 || num_parse_u64(tok[1].s, tok[1].n, &min) == -1 ||
 	    min > UINT_MAX || nt < 3)
 		return -1;
+	for (i = 3; i < nt; i++)
+		if (num_parse_u64(tok[i].s, tok[i].n, dst[i - 3]) == -1)
+			return -1;
 	if (nt < sizeof(tok) / sizeof(tok[0]))
 		return 0;	/* the old 4-counter partition line */
 	d->major = (unsigned)maj;
 	d->minor = (unsigned)min;
-	for (i = 0; i < DISKSTATS_COUNTERS; i++)
-		if (num_parse_u64(tok[3 + i].s, tok[3 + i].n, dst[i]) == -1)
-			return -1;
 	return 1;
 }
