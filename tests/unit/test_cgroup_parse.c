@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/cgroupstats.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -1055,6 +1056,13 @@ test_taskstats_netlink(void **state)
 	assert_int_equal(cgroup_parse_cgroupstats(buf, n.nlmsg_len, 31, 8, &t,
 	    &kerr, err, sizeof(err)), -1);
 	assert_int_equal(kerr, EINVAL);
+	/* An error no kernel sends, whose negation would overflow. */
+	e.error = INT_MIN;
+	memcpy(buf + NLMSG_HDRLEN, &e, sizeof(e));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, n.nlmsg_len, 31, 8, &t,
+	    &kerr, err, sizeof(err)), -1);
+	assert_int_equal(kerr, 0);
+	assert_string_equal(err, "bad netlink error");
 }
 
 /* The host's block-device filesystems, as cAdvisor's root container has them. */
