@@ -2,6 +2,7 @@
  * cgroup_parse: pure parsers of cgroup v1/v2 and /proc files, in
  * parse_value.c (one value a file), parse_keyed.c (keyed files),
  * parse_io.c (block I/O), parse_host.c (meminfo, cpus, uevent),
+ * parse_diskstats.c (/proc/diskstats),
  * parse_procpid.c (/proc/<pid>/cgroup and mountinfo) and parse_netlink.c
  * (the taskstats netlink family's messages).
  *
@@ -320,6 +321,25 @@ struct cgroup_mount {
 };
 size_t	cgroup_parse_mounts(const char *buf, size_t len,
 	    struct cgroup_mount *out, size_t cap);
+
+/*
+ * /proc/diskstats (Documentation/admin-guide/iostats.rst): "MAJ MIN name"
+ * and 11 counters (14 fields), then 4 discard counters (4.18+, 18 fields)
+ * and 2 flush counters (5.5+, 20 fields), which are not read. A line with
+ * fewer than 14 fields (a partition before 2.6.25: 4 counters) is
+ * skipped; a counter read that is not a number, or does not fit in 64
+ * bits, fails the file (the kernel's later fields are not looked at). Devices beyond `cap` are validated but not stored.
+ * Times are in ms, as the kernel counts them.
+ */
+struct cgroup_diskstat {
+	unsigned	major, minor;
+	uint64_t	reads, reads_merged, sectors_read, read_ms;
+	uint64_t	writes, writes_merged, sectors_written, write_ms;
+	uint64_t	in_progress, io_ms, weighted_io_ms;
+};
+int	cgroup_parse_diskstats(const char *buf, size_t len,
+	    struct cgroup_diskstat *devs, size_t cap, size_t *n,
+	    char *err, size_t errlen);
 
 /* DEVNAME= of a sysfs uevent file ("sda"); -1 when absent or too long. */
 int	cgroup_parse_uevent_devname(const char *buf, size_t len, char *name,

@@ -9,6 +9,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/path.c %reldir%/path.h \
 	%reldir%/discover.c %reldir%/discover.h \
 	%reldir%/devnames.c %reldir%/devnames.h \
+	%reldir%/diskstats.c %reldir%/diskstats.h %reldir%/parse_diskstats.c \
 	%reldir%/procpid.c %reldir%/procpid.h \
 	%reldir%/cgroup_parse.h %reldir%/parse_scan.h \
 	%reldir%/parse_value.c %reldir%/parse_keyed.c %reldir%/parse_io.c \

@@ -9,6 +9,7 @@
 #include <linux/cgroupstats.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <limits.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -76,6 +77,9 @@ genl_payload(const void *buf, size_t len, uint16_t type, uint32_t seq,
 		memcpy(&e, (const char *)buf + NLMSG_HDRLEN, sizeof(e));
 		if (e.error >= 0)
 			return err_set(err, errlen, "netlink ack, no reply");
+		/* No errno is that large; its negation would overflow. */
+		if (e.error == INT_MIN)
+			return err_set(err, errlen, "bad netlink error");
 		*kerr = -e.error;
 		return err_set(err, errlen, "kernel: %s", strerror(-e.error));
 	}

@@ -36,6 +36,7 @@ layerfs_new(const struct cgroup_env *env, const char *data_root,
 	l->env = env;
 	l->interval = interval;
 	cgroup_devnames_init(&l->devnames);
+	buf_init(&l->dsbuf);
 	return l;
 }
 
@@ -45,6 +46,8 @@ layerfs_free(struct layerfs *l)
 	if (l == NULL)
 		return;
 	fsusage_free(l->fs);
+	buf_free(&l->dsbuf);
+	free(l->ds);
 	free(l->data_root);
 	free(l);
 }

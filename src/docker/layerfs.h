@@ -1,7 +1,8 @@
 /*
  * layerfs: container_fs_usage_bytes, container_fs_limit_bytes,
  * container_fs_inodes_free and container_fs_inodes_total for each running
- * container's writable layer, measured by cgroup/fsusage's worker.
+ * container's writable layer, measured by cgroup/fsusage's worker, and
+ * the disk I/O families of the device holding it (layerfs_io.c).
  *
  * A layer is measured only when inspect says overlay2 and its UpperDir is
  * exactly <data_root>/overlay2/<64 hex>/diff: nothing a container's
@@ -28,7 +29,11 @@ int	layerfs_upper_ok(const char *data_root, const char *driver,
 	    const char *upper);
 /* From a loop timer: starts a pass of the live containers when one is due. */
 void	layerfs_tick(struct layerfs *, struct inventory *, double now);
-/* The four container_fs_* families and the walker's cost (hale_fs_usage_*). */
+/*
+ * The four container_fs_* usage families, the nine I/O families of the
+ * same devices from diskstats (hale_diskstats_errors_total) and the
+ * walker's cost (hale_fs_usage_*).
+ */
 void	layerfs_write_metrics(struct layerfs *, struct inventory *,
 	    struct metrics_writer *);
 

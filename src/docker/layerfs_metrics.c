@@ -3,13 +3,40 @@
  * container_fs_limit_bytes, container_fs_inodes_free and
  * container_fs_inodes_total of the last finished pass, with the device
  * label, for each container and for the host (id="/", each block-device
- * filesystem), and the walker's cost (hale_fs_usage_*).
+ * filesystem), and the walker's cost (hale_fs_usage_*). The I/O families
+ * of the same devices are in layerfs_io.c.
  */
 #include "docker/layerfs.h"
 
 #include <string.h>
 
 #include "docker/layerfs_impl.h"
+
+int
+layerfs_row(struct layerfs *l, struct inventory *inv,
+    const struct fsusage_result *r, char *hostdev, const char **labels,
+    const char **dev)
+{
+	struct inv_container	*c;
+
+	if (!r->ok)
+		return 0;
+	if (strcmp(r->key, FSUSAGE_HOST_KEY) == 0) {
+		/* The root container: one row per filesystem. */
+		*labels = "id=\"/\"";
+		metrics_label_fixed(hostdev, LAYERFS_HOSTDEV_MAX, "device",
+		    r->device);
+		*dev = hostdev;
+		return 1;
+	}
+	if ((c = inventory_get(inv, r->key)) == NULL ||
+	    !inventory_is_live(c) || c->metric_labels == NULL)
+		return 0;
+	*labels = c->metric_labels;
+	*dev = cgroup_devnames_label(&l->devnames, l->env, r->t.dev_major,
+	    r->t.dev_minor);
+	return 1;
+}
 
 static void
 write_family(struct layerfs *l, struct inventory *inv,
@@ -26,28 +53,14 @@ write_family(struct layerfs *l, struct inventory *inv,
 		{ "container_fs_inodes_free", "Number of available Inodes" },
 		{ "container_fs_inodes_total", "Number of Inodes" },
 	};
-	struct inv_container	*c;
 	const char		*labels, *dev;
-	char			 hostdev[3 * 64 + 16];
+	char			 hostdev[LAYERFS_HOSTDEV_MAX];
 	uint64_t		 v;
 	size_t			 i;
 	int			 began = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!r[i].ok)
-			continue;
-		if (strcmp(r[i].key, FSUSAGE_HOST_KEY) == 0) {
-			/* The root container: one row per filesystem. */
-			labels = "id=\"/\"";
-			metrics_label_fixed(hostdev, sizeof(hostdev), "device",
-			    r[i].device);
-			dev = hostdev;
-		} else if ((c = inventory_get(inv, r[i].key)) != NULL &&
-		    inventory_is_live(c) && c->metric_labels != NULL) {
-			labels = c->metric_labels;
-			dev = cgroup_devnames_label(&l->devnames, l->env,
-			    r[i].t.dev_major, r[i].t.dev_minor);
-		} else
+		if (!layerfs_row(l, inv, &r[i], hostdev, &labels, &dev))
 			continue;
 		/* No layer measured, no family: as the collector does. */
 		if (!began++)
@@ -80,6 +93,7 @@ layerfs_write_metrics(struct layerfs *l, struct inventory *inv,
 	layerfs_note_errors(l, &st);
 	for (k = 0; k < 4; k++)
 		write_family(l, inv, w, r, n, k);
+	layerfs_write_io(l, inv, w, r, n);
 	metrics_family(w, "hale_fs_usage_scan_seconds", METRICS_GAUGE,
 	    "Wall time of the last finished pass over the writable layers.");
 	metrics_sample(w, "hale_fs_usage_scan_seconds", NULL, NULL,

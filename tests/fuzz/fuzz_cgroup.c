@@ -22,6 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cgroup_meminfo		 mi;
 	struct cgroup_linecount		 lc;
 	struct cgroup_tasks		 tasks;
+	struct cgroup_diskstat		 ds[NDEV];
 	uint16_t			 fam;
 	int				 kerr;
 	uint64_t			 u, sh;
@@ -36,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - 1;
 	buf = fuzz_bytes(data + 1, len);
 	memset(devs, 0, sizeof(devs));
-	switch (data[0] % 22) {
+	switch (data[0] % 23) {
 	case 0: (void)cgroup_parse_u64(buf, len, &u, err, sizeof(err)); break;
 	case 1: (void)cgroup_parse_limit(buf, len, &u, err, sizeof(err)); break;
 	case 2: (void)cgroup_parse_i64(buf, len, &i, err, sizeof(err)); break;
@@ -90,6 +91,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 21:
 		(void)cgroup_parse_cgroupstats(buf, len, 31, 1, &tasks, &kerr,
 		    err, sizeof(err));
+		break;
+	case 22:
+		n = 0;
+		if (cgroup_parse_diskstats(buf, len, ds, NDEV, &n, err,
+		    sizeof(err)) == 0)
+			FUZZ_CHECK(n <= NDEV);
 		break;
 	default:
 		if (cgroup_parse_uevent_devname(buf, len, name, sizeof(name),

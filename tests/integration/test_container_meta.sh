@@ -3,8 +3,9 @@
 # Docker label as container_label_<key> (hostile ones sanitized, escaped,
 # bounded and counted), allow-listed environment variables as
 # container_env_<name> (the others never reach /metrics or the log),
-# container_creation_time_seconds, and the writable layer's disk usage,
-# which agrees with du -B1 -s of the overlay2 upper dir.
+# container_creation_time_seconds, the writable layer's disk usage, which
+# agrees with du -B1 -s of the overlay2 upper dir, and the disk I/O
+# families of its device, which agree with /proc/diskstats.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 hale_require_root
@@ -84,6 +85,48 @@ scan=$(awk '$1 == "hale_fs_usage_scan_seconds" { print $2 }' <<<"$m")
 ents=$(awk '$1 == "hale_fs_usage_entries_total" { print $2 }' <<<"$m")
 printf '# last pass %s s, %s entries so far\n' "$scan" "$ents" >&2
 ok "writable layer: $got bytes (du $du), limit and inodes from statvfs, cost in hale_fs_usage_*"
+
+# --- disk I/O: the diskstats line of the layer's device, read around a scrape ---
+majmin=$(stat -c '%Hd:%Ld' "$upper")
+devname=$(sed -n 's/^DEVNAME=//p' "/sys/dev/block/$majmin/uevent")
+[ -n "$devname" ] || fail "no DEVNAME for the layer's device $majmin"
+# ds: the 11 counters of that device's line of /proc/diskstats.
+ds() {
+	awk -v d="$majmin" '$1 ":" $2 == d { print $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' /proc/diskstats
+}
+before=$(ds)
+[ -n "$before" ] || fail "/proc/diskstats has no line for $majmin"
+mio=$(curl -sf "$HALE_URL/metrics")
+after=$(ds)
+# family, its counter in the line (1-based), the divisor to its unit
+for spec in container_fs_sector_reads_total:3:1 container_fs_reads_merged_total:2:1 \
+    container_fs_read_seconds_total:4:1000 container_fs_sector_writes_total:7:1 \
+    container_fs_writes_merged_total:6:1 container_fs_write_seconds_total:8:1000 \
+    container_fs_io_time_seconds_total:10:1000 \
+    container_fs_io_time_weighted_seconds_total:11:1000; do
+	IFS=: read -r fam col div <<<"$spec"
+	line=$(grep "^$fam{.*name=\"meta\"" <<<"$mio") || fail "no $fam for meta"
+	assert_contains "$line" "device=\"/dev/$devname\"}" "$fam names the layer's device"
+	v=${line##* }
+	lo=$(awk -v c="$col" -v d="$div" '{ printf "%.3f", $c / d }' <<<"$before")
+	hi=$(awk -v c="$col" -v d="$div" '{ printf "%.3f", $c / d }' <<<"$after")
+	awk -v l="$lo" -v v="$v" -v h="$hi" 'BEGIN { exit !(l <= v && v <= h) }' ||
+	    fail "$fam is $v, diskstats said $lo before and $hi after"
+done
+line=$(grep '^container_fs_io_current{.*name="meta"' <<<"$mio") || fail "no container_fs_io_current for meta"
+assert_contains "$line" "device=\"/dev/$devname\"}" "container_fs_io_current names the layer's device"
+[[ "${line##* }" =~ ^[0-9]+$ ]] || fail "container_fs_io_current is ${line##* }"
+assert_contains "$mio" "# TYPE container_fs_io_current gauge" "container_fs_io_current is a gauge"
+assert_contains "$mio" "hale_diskstats_errors_total 0" "diskstats read without errors"
+# The host row of the same device: the same whole-device numbers.
+if [ "$(findmnt -n -o MAJ:MIN / | tr -d " ")" = "$majmin" ]; then
+	rootdev=$(findmnt -n -o SOURCE /)
+	hv=$(awk -v k="container_fs_sector_writes_total{id=\"/\",device=\"$rootdev\"}" '$1 == k { print $2 }' <<<"$mio")
+	cv=$(grep '^container_fs_sector_writes_total{.*name="meta"' <<<"$mio")
+	assert_eq "${cv##* }" "$hv" "the host row of $rootdev has the container's whole-device numbers"
+fi
+printf '# diskstats of %s (%s) before: %s\n# after: %s\n' "$devname" "$majmin" "$before" "$after" >&2
+ok "disk I/O families of /dev/$devname between the diskstats read before and after the scrape"
 
 # --- the host row: each block-device filesystem, as statvfs has it ---
 rootdev=$(findmnt -n -o SOURCE /)

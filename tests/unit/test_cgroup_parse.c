@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/cgroupstats.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -471,6 +472,90 @@ test_io_stat(void **state)
 	assert_int_equal(cgroup_parse_io_stat(S(
 	    "8:0 wbytes=18446744073709551616\n"), d, 2, &n, err, sizeof(err)),
 	    -1);
+}
+
+/* The three kernels' line lengths, odd lines, the cap, and huge numbers. */
+static void
+test_diskstats(void **state)
+{
+	struct cgroup_diskstat	d[3];
+	size_t			n = 99;
+
+	(void)state;
+	assert_int_equal(cgroup_parse_diskstats(S(
+	    /* 5.5+: 20 fields (discard and flush counters, not read) */
+	    " 254       0 vda 237794 17628 7908282 179253 494198 479537 "
+	    "29666200 401918 3 79732 624749 310721 49 18970560 34615 80895 "
+	    "8961\n"
+	    /* a partition before 2.6.25: 4 counters, skipped */
+	    "   8       1 sda1 100 200 300 400\n"
+	    "\n"
+	    /* 4.18+: 18 fields, with runs of blanks and a tab */
+	    "   8  16 sdb\t11 12 13 14 15 16 17 18 19 20 21 22 23 24 25\n"
+	    /* before 4.18: 14 fields, no newline at the end */
+	    " 253 0 dm-0 1 2 3 4 5 6 7 8 9 10 18446744073709551615"), d, 3, &n,
+	    err, sizeof(err)), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(d[0].major, 254);
+	assert_int_equal(d[0].minor, 0);
+	assert_int_equal(d[0].reads, 237794);
+	assert_int_equal(d[0].reads_merged, 17628);
+	assert_int_equal(d[0].sectors_read, 7908282);
+	assert_int_equal(d[0].read_ms, 179253);
+	assert_int_equal(d[0].writes, 494198);
+	assert_int_equal(d[0].writes_merged, 479537);
+	assert_int_equal(d[0].sectors_written, 29666200);
+	assert_int_equal(d[0].write_ms, 401918);
+	assert_int_equal(d[0].in_progress, 3);
+	assert_int_equal(d[0].io_ms, 79732);
+	assert_int_equal(d[0].weighted_io_ms, 624749);
+	assert_int_equal(d[1].major, 8);
+	assert_int_equal(d[1].minor, 16);
+	assert_int_equal(d[1].reads, 11);
+	assert_int_equal(d[1].weighted_io_ms, 21);
+	assert_int_equal(d[2].major, 253);
+	assert_int_equal(d[2].minor, 0);
+	assert_int_equal(d[2].sectors_written, 7);
+	assert_true(d[2].weighted_io_ms == UINT64_MAX);
+	/* More devices than room: validated, not stored. */
+	assert_int_equal(cgroup_parse_diskstats(S(
+	    "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n"
+	    "7 1 loop1 1 1 1 1 1 1 1 1 1 1 1\n"
+	    "7 2 loop2 2 2 2 2 2 2 2 x 2 2 2\n"), d, 1, &n, err, sizeof(err)),
+	    -1);
+	assert_int_equal(n, 0);
+	assert_int_equal(cgroup_parse_diskstats(S(
+	    "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n"
+	    "7 1 loop1 1 1 1 1 1 1 1 1 1 1 1\n"), d, 1, &n, err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].minor, 0);
+	/* No block devices: valid, nothing. */
+	assert_int_equal(cgroup_parse_diskstats(S(""), d, 3, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	/* Malformed: one bad line fails the file. */
+	assert_int_equal(cgroup_parse_diskstats(S(
+	    "8 0 sda 1 2 3 4 5 6 7 8 9 10 18446744073709551616\n"), d, 3, &n,
+	    err, sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_diskstats(S(
+	    "8 0 sda 1 2 3 4 5 6 7 8 9 10 -1\n"), d, 3, &n, err, sizeof(err)),
+	    -1);
+	assert_int_equal(cgroup_parse_diskstats(S(
+	    "4294967296 0 sda 1 2 3 4 5 6 7 8 9 10 11\n"), d, 3, &n, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_diskstats(S(
+	    "8 x sda 1 2 3 4 5 6 7 8 9 10 11\n"), d, 3, &n, err, sizeof(err)),
+	    -1);
+	assert_int_equal(cgroup_parse_diskstats(S("8 1 sda1 1 2 x 4\n"), d, 3,
+	    &n, err, sizeof(err)), -1);	/* short, but not a counter */
+	assert_int_equal(cgroup_parse_diskstats(S("8\n"), d, 3, &n, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_diskstats(S("8 0\n"), d, 3, &n, err,
+	    sizeof(err)), -1);
+	assert_int_equal(cgroup_parse_diskstats(S("sda 8 0 1 2 3 4 5 6 7 8 "
+	    "9 10 11\n"), d, 3, &n, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad diskstats line");
 }
 
 static void
@@ -971,6 +1056,13 @@ test_taskstats_netlink(void **state)
 	assert_int_equal(cgroup_parse_cgroupstats(buf, n.nlmsg_len, 31, 8, &t,
 	    &kerr, err, sizeof(err)), -1);
 	assert_int_equal(kerr, EINVAL);
+	/* An error no kernel sends, whose negation would overflow. */
+	e.error = INT_MIN;
+	memcpy(buf + NLMSG_HDRLEN, &e, sizeof(e));
+	assert_int_equal(cgroup_parse_cgroupstats(buf, n.nlmsg_len, 31, 8, &t,
+	    &kerr, err, sizeof(err)), -1);
+	assert_int_equal(kerr, 0);
+	assert_string_equal(err, "bad netlink error");
 }
 
 /* The host's block-device filesystems, as cAdvisor's root container has them. */
@@ -1019,6 +1111,7 @@ main(void)
 		cmocka_unit_test(test_memory_events),
 		cmocka_unit_test(test_pressure),
 		cmocka_unit_test(test_io_stat),
+		cmocka_unit_test(test_diskstats),
 		cmocka_unit_test(test_blkio),
 		cmocka_unit_test(test_linecount),
 		cmocka_unit_test(test_meminfo),

@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include "cgroup/fsusage.h"
+#include "core/buf.h"
 #include "core/clock.h"
+#include "docker/docker_parse.h"
 #include "docker/layerfs.h"
 
 #define DEEP	(FSUSAGE_DEPTH_MAX + 6)	/* levels of the deep chain */
@@ -264,6 +266,177 @@ test_host(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* inspect_web.json with its data root moved to `root`. */
+static char *
+web_inspect(const char *root, size_t *len)
+{
+	static const char	 old[] = "/tmp/hd-docker/data";
+	struct buf		 b;
+	char			 path[512], text[16384], *p, *q;
+	FILE			*f;
+	size_t			 n;
+
+	snprintf(path, sizeof(path), "%s/docker/inspect_web.json", FIXTURES);
+	assert_non_null(f = fopen(path, "r"));
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	buf_init(&b);
+	for (p = text; (q = strstr(p, old)) != NULL; p = q + sizeof(old) - 1) {
+		buf_append(&b, p, (size_t)(q - p));
+		buf_puts(&b, root);
+	}
+	buf_puts(&b, p);
+	return buf_steal(&b, len);
+}
+
+static void
+put_text(const char *dir, const char *name, const char *text)
+{
+	char	 path[600];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* One scrape of l's families, once the worker has measured `want` rows. */
+static void
+scrape_layers(struct layerfs *l, struct inventory *inv, struct buf *out,
+    const char *want)
+{
+	struct metrics_writer	 w;
+	double			 t0 = clock_mono();
+
+	do {
+		buf_reset(out);
+		metrics_writer_init(&w, out, METRICS_TEXT);
+		layerfs_write_metrics(l, inv, &w);
+		buf_putc(out, '\0');
+		if (strstr(out->data, want) != NULL)
+			return;
+		usleep(10000);
+	} while (clock_mono() - t0 < 5.0);
+	fail_msg("no %s in:\n%s", want, out->data);
+}
+
+/*
+ * The device of a layer (its st_dev) and of a host filesystem mapped to
+ * their lines of diskstats, a partition's own, the times in seconds.
+ */
+static void
+test_layer_diskstats(void **state)
+{
+	struct cgroup_env	 env;
+	struct docker_inspect	 in;
+	struct inventory	*inv;
+	struct layerfs		*l;
+	struct buf		 out;
+	struct stat		 st;
+	char			 top[64], root[128], proc[128], sys[128];
+	char			 path[600], text[1024], err[128], *json;
+	unsigned		 ma, mi;
+	size_t			 len;
+
+	(void)state;
+	snprintf(top, sizeof(top), "/tmp/hale-ds.XXXXXX");
+	assert_non_null(mkdtemp(top));
+	snprintf(root, sizeof(root), "%s/data", top);
+	snprintf(proc, sizeof(proc), "%s/proc", top);
+	snprintf(sys, sizeof(sys), "%s/sys", top);
+	snprintf(path, sizeof(path), "mkdir -p %s/overlay2/32bec45fefcf0002d"
+	    "94333e13f967d12951501f3d7dfb5ac20be96c63272a981/diff %s/1/root",
+	    root, proc);
+	assert_int_equal(system(path), 0);
+	assert_int_equal(stat(root, &st), 0);
+	ma = major(st.st_dev);
+	mi = minor(st.st_dev);
+	snprintf(path, sizeof(path), "mkdir -p %s/dev/block/%u:%u", sys, ma,
+	    mi);
+	assert_int_equal(system(path), 0);
+	snprintf(path, sizeof(path), "%s/dev/block/%u:%u", sys, ma, mi);
+	put_text(path, "uevent", "MAJOR=1\nDEVNAME=vdz3\nDEVTYPE=partition\n");
+	snprintf(text, sizeof(text), "1 0 %u:%u / / rw - ext4 /dev/root0 rw\n",
+	    ma, mi);
+	put_text(proc, "1/mountinfo", text);
+	/* The whole disk first, then the partition holding both. */
+	snprintf(text, sizeof(text),
+	    "%u %u vdz 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9\n"
+	    "%u %u vdz3 1111 22 3333 179253 4444 55 6666 401918 3 79732 "
+	    "624749 0 0 0 0 0 0\n", ma, mi + 1000, ma, mi);
+	put_text(proc, "diskstats", text);
+	memset(&env, 0, sizeof(env));
+	snprintf(env.procfs, sizeof(env.procfs), "%s", proc);
+	snprintf(env.sysfs, sizeof(env.sysfs), "%s", sys);
+	assert_non_null(inv = inventory_new(NULL, NULL, NULL, 0, err,
+	    sizeof(err)));
+	json = web_inspect(root, &len);
+	assert_int_equal(docker_parse_inspect(json, len, &in, err,
+	    sizeof(err)), 0);
+	free(json);
+	assert_non_null(inventory_upsert(inv, &in));
+	assert_non_null(l = layerfs_new(&env, root, 3600, 0, err,
+	    sizeof(err)));
+	layerfs_tick(l, inv, clock_mono());
+	buf_init(&out);
+#define WEB_LABELS "id=\"\",image=\"hale-test/busybox\",name=\"web\"," \
+	"container_label_com_docker_compose_project=\"demo\"," \
+	"container_label_com_docker_compose_service=\"web\"," \
+	"container_label_hostile=\"a\\\"b\\\\c\\nd\",device=\"/dev/vdz3\"}"
+	scrape_layers(l, inv, &out, "container_fs_usage_bytes{" WEB_LABELS);
+	scrape_layers(l, inv, &out, "container_fs_usage_bytes{id=\"/\"");
+	assert_non_null(strstr(out.data, "# TYPE container_fs_io_current "
+	    "gauge\n"));
+	assert_non_null(strstr(out.data, "# TYPE "
+	    "container_fs_read_seconds_total counter\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_sector_reads_total{" WEB_LABELS " 3333\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_reads_merged_total{" WEB_LABELS " 22\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_read_seconds_total{" WEB_LABELS " 179.253\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_sector_writes_total{" WEB_LABELS " 6666\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_writes_merged_total{" WEB_LABELS " 55\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_write_seconds_total{" WEB_LABELS " 401.918\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_io_current{" WEB_LABELS " 3\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_io_time_seconds_total{" WEB_LABELS " 79.732\n"));
+	assert_non_null(strstr(out.data,
+	    "container_fs_io_time_weighted_seconds_total{" WEB_LABELS
+	    " 624.749\n"));
+	/* The host row: the mount source names the device, same line. */
+	assert_non_null(strstr(out.data, "container_fs_io_time_weighted_"
+	    "seconds_total{id=\"/\",device=\"/dev/root0\"} 624.749\n"));
+	assert_non_null(strstr(out.data, "container_fs_sector_reads_total{"
+	    "id=\"/\",device=\"/dev/root0\"} 3333\n"));
+	assert_null(strstr(out.data, "} 9\n"));	/* not the decoy's line */
+	assert_non_null(strstr(out.data, "hale_diskstats_errors_total 0\n"));
+	/* No line for the device: no sample, nothing made up. */
+	snprintf(text, sizeof(text), "%u %u vdz 9 9 9 9 9 9 9 9 9 9 9\n", ma,
+	    mi + 1000);
+	put_text(proc, "diskstats", text);
+	scrape_layers(l, inv, &out, "hale_diskstats_errors_total 0\n");
+	assert_null(strstr(out.data, "container_fs_io_current"));
+	assert_null(strstr(out.data, "container_fs_read_seconds_total"));
+	/* Unreadable: counted, the families left out. */
+	put_text(proc, "diskstats", "8 0 sda 1 2 x\n");
+	scrape_layers(l, inv, &out, "hale_diskstats_errors_total 1\n");
+	assert_null(strstr(out.data, "container_fs_io_current"));
+	assert_non_null(strstr(out.data, "container_fs_usage_bytes{id=\"/\""));
+#undef WEB_LABELS
+	buf_free(&out);
+	layerfs_free(l);
+	inventory_free(inv);
+	snprintf(path, sizeof(path), "rm -rf '%s'", top);
+	assert_int_equal(system(path), 0);
+}
+
 static void
 test_upper_ok(void **state)
 {
@@ -304,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_worker),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_upper_ok),
+		cmocka_unit_test(test_layer_diskstats),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
