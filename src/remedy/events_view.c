@@ -161,6 +161,16 @@ events_write_metrics(const struct events *e, struct inventory *inv,
 	    "(not the ones an operator or hale asked for).");
 	buf_init(&l);
 	for (c = inventory_first(inv); c != NULL; c = inventory_next(c)) {
+		/*
+		 * Alive under Docker's supervision only: a restart loop is
+		 * running or restarting between its starts, and a container
+		 * that stopped for good leaves /metrics as its cgroup
+		 * families do.
+		 */
+		if (c->d.state != DOCKER_STATE_RUNNING &&
+		    c->d.state != DOCKER_STATE_RESTARTING &&
+		    c->d.state != DOCKER_STATE_PAUSED)
+			continue;
 		buf_reset(&l);
 		metrics_label(&l, "name", c->d.name != NULL ? c->d.name : "");
 		metrics_sample_u64(w, "hale_docker_restarts_total", l.data, NULL,
