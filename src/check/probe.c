@@ -416,7 +416,7 @@ syncable(const struct inv_container *c)
 static void
 sync_dirty(struct probe_engine *eng)
 {
-	struct probe_dirty	*p, *tmp;
+	struct probe_dirty	*list, *p, *tmp;
 	struct inv_container	*c;
 	struct check		*ck;
 
@@ -424,17 +424,20 @@ sync_dirty(struct probe_engine *eng)
 		probe_sync(eng);
 		return;
 	}
+	/* Taken whole: a change noted meanwhile goes to a new set. */
+	list = eng->dirty;
+	eng->dirty = NULL;
+	eng->ndirty = 0;
 	eng->st.syncs++;
-	HASH_ITER(hh, eng->dirty, p, tmp) {
+	HASH_ITER(hh, list, p, tmp) {
 		c = inventory_get(eng->inv, p->id);
 		if (c != NULL && syncable(c))
 			sync_one(eng, c);
 		else if ((ck = probe_find_check(eng, p->id)) != NULL)
 			check_free(ck);
-		HASH_DEL(eng->dirty, p);
+		HASH_DEL(list, p);
 		free(p);
 	}
-	eng->ndirty = 0;
 }
 
 void
