@@ -7,7 +7,7 @@
 set -eu
 
 BUILD_PKGS="build-essential autoconf automake pkg-config git ca-certificates
-	libev-dev libmicrohttpd-dev libcurl4-openssl-dev libcjson-dev
+	libev-dev libmicrohttpd-dev libcurl4-gnutls-dev libcjson-dev
 	libcmocka-dev uthash-dev zlib1g-dev libisal-dev libpcre2-dev nettle-dev help2man
 	libyaml-dev libgnutls28-dev"
 TEST_PKGS="curl docker.io docker-compose busybox-static prometheus prometheus-alertmanager python3 python3-yaml

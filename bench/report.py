@@ -53,6 +53,8 @@ def main():
            "sizes": [], "idle": load(os.path.join(parts, "idle.json")),
            "probe": load(os.path.join(parts, "probe.json")),
            "docker": load(os.path.join(parts, "docker.json"))}
+    res["fake_engine"] = {k: load(os.path.join(parts, "dscale_%s.json" % k))
+                          for k in ("1000", "10000", "latency")}
     for p in glob.glob(os.path.join(parts, "size_*.json")):
         s = load(p)
         if s:
@@ -169,6 +171,37 @@ def main():
         print("\nProbe engine: %s" % ("no bench/probe_bench* in this tree"
                                       if p.get("missing") else "its benchmark failed"))
 
+    fe = res["fake_engine"]
+    if any(fe.values()):
+        print("\nFake engine (bench/docker_scale; /healthz every 20 ms meanwhile):")
+    for k in ("1000", "10000"):
+        r = fe.get(k)
+        if not r:
+            continue
+        for what in ("discovery", "resync"):
+            x = r[what]
+            print("  %-9s %5s containers: last inspect after %6.2f s, %d in the API "
+                  "(its list %.2f s); /healthz p50 %.1f p99 %.1f max %.1f ms, %d failed; "
+                  "VmRSS %.1f MiB" % (
+                      what, k, x["seconds_to_last_inspect"] or -1, x["containers_in_api"],
+                      x["api_list_seconds"], x["healthz"]["p50_ms"], x["healthz"]["p99_ms"],
+                      x["healthz"]["max_ms"], x["healthz"]["failures"],
+                      x["before_api"]["vmrss_kb"] / 1024.0))
+    lat = (fe.get("latency") or {}).get("latency")
+    if lat:
+        print("  start event to /metrics: median %s ms, max %s ms; to /api/v1/containers/ID: "
+              "median %s ms, max %s ms (%d events, min_interval %s, polled every 50 ms)" % (
+                  fmt(lat["metrics_median_ms"], 1), fmt(lat["metrics_max_ms"], 1),
+                  fmt(lat["api_median_ms"], 1), fmt(lat["api_max_ms"], 1),
+                  len(lat["metrics_ms"]), fe["latency"]["min_interval"]))
+    pl = (fe.get("latency") or {}).get("probe_latency")
+    if pl:
+        print("  probe failure (first 503 answered) to unhealthy in the API: median %s ms; "
+              "to the restart request: median %s ms (%d failures; the port broke %s ms "
+              "before that probe, the 1 s interval)" % (
+                  fmt(pl["to_unhealthy_median_ms"], 1), fmt(pl["to_restart_median_ms"], 1),
+                  len(pl["to_restart_ms"]), fmt(pl["to_first_failed_probe_median_ms"], 0)))
+
     # --- targets ---------------------------------------------------------
     t = {}
     s1k, s5k = bysize.get(1000), bysize.get(5000)
@@ -217,6 +250,25 @@ def main():
             "holds": max(s["rss_late_growth_kb"] for s in flat) <= 16}
     else:
         t["rss_flat"] = {"holds": None}
+    s10k = bysize.get(10000)
+    if s1k and s10k and s10k["containers_in_metrics"] >= 10000:
+        per1 = s1k["scrape"]["median_ms"] / 1000.0
+        per10 = s10k["scrape"]["median_ms"] / 10000.0
+        fper = (s10k["floor"]["median_ms"] / 10000.0) / (s1k["floor"]["median_ms"] / 1000.0)
+        t["linear_at_10000"] = {"value": per10 / per1, "floor_value": fper,
+                                "holds": per10 / per1 <= 1.15}
+        rss, peak = s10k["rss_kb"], s10k.get("rss_peak_kb") or 0
+        t["rss_under_40mib_at_10000"] = {"value_kib": rss, "peak_kib": peak,
+                                         "holds": max(rss, peak) <= 40 * 1024,
+                                         "anon_kib": s10k["rss_anon_kb"]}
+    else:
+        t["linear_at_10000"] = {"value": None, "holds": None, "note": "run with --scale"}
+        t["rss_under_40mib_at_10000"] = {"holds": None, "note": "run with --scale"}
+    if lat and lat["metrics_median_ms"] is not None:
+        t["start_to_metrics_under_100ms"] = {"value": lat["metrics_median_ms"],
+                                             "holds": lat["metrics_median_ms"] < 100}
+    else:
+        t["start_to_metrics_under_100ms"] = {"value": None, "holds": None}
     t["2000_probes_per_second"] = {"value": pps, "holds": None if pps is None else pps >= 2000}
     idle_pct = None
     if d and not d.get("failed"):
@@ -234,6 +286,9 @@ def main():
         "100x_faster_than_stats_api": ">= 100x faster than the Docker stats API",
         "rss_under_16mib_at_1000": "RSS < 16 MiB at 1,000 containers",
         "rss_flat": "RSS flat across the long scrape runs",
+        "linear_at_10000": "at 10,000 per-container cost <= 1.15x 1,000's",
+        "rss_under_40mib_at_10000": "RSS <= 40 MiB at 10,000 containers",
+        "start_to_metrics_under_100ms": "start event to /metrics < 100 ms (median)",
         "2000_probes_per_second": ">= 2,000 HTTP probes/s on one core",
         "idle_under_half_percent": "idle CPU < 0.5% of a core",
     }
@@ -247,9 +302,9 @@ def main():
                 for c, r in v["runs"].items())
         elif k == "latency_1000_within_2x_floor" and v.get("gzip_value"):
             extra = "(identity; gzipped, as Prometheus asks: %.2f)" % v["gzip_value"]
-        elif k == "linear_at_5000" and v.get("floor_value") is not None:
+        elif k in ("linear_at_5000", "linear_at_10000") and v.get("floor_value") is not None:
             extra = "floor itself %.2f" % v["floor_value"]
-        elif k == "rss_under_16mib_at_1000" and v.get("anon_kib"):
+        elif k in ("rss_under_16mib_at_1000", "rss_under_40mib_at_10000") and v.get("anon_kib"):
             extra = "KiB VmRSS (peak %d KiB); %d KiB of it anonymous (the rest: shared libraries)" % (
                 v["peak_kib"], v["anon_kib"])
         elif v.get("note"):

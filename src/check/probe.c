@@ -1,7 +1,9 @@
 /*
  * probe: the check engine (see probe.h for the contract and the wiring).
  *
- *   inventory change ─► probe_observe ─► sync timer (0 s) ─► probe_sync
+ *   inventory change ─► probe_observe: note the id ─► sync timer (0 s)
+ *        ─► sync_dirty: sync_one per noted id (probe_sync, over every
+ *           container, past PROBE_DIRTY_MAX ids or for new rules)
  *        └─ per running container: resolve the spec (rules + labels) when
  *           its inputs changed, reset the health on a new run, cancel and
  *           free the checks of containers that stopped or went away
@@ -334,6 +336,7 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 	int				 paused = d->state == DOCKER_STATE_PAUSED;
 	int				 changed;
 
+	eng->st.synced++;
 	if ((ck = probe_find_check(eng, d->id)) == NULL &&
 	    (ck = check_new(eng, d)) == NULL)
 		return;
@@ -363,17 +366,91 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 	}
 }
 
+static void
+dirty_clear(struct probe_engine *eng)
+{
+	struct probe_dirty	*p, *tmp;
+
+	HASH_ITER(hh, eng->dirty, p, tmp) {
+		HASH_DEL(eng->dirty, p);
+		free(p);
+	}
+	eng->ndirty = 0;
+	eng->dirty_all = 0;
+}
+
+/* Notes a container to sync; too many (or no memory) means all of them. */
+static void
+dirty_add(struct probe_engine *eng, const char *id)
+{
+	struct probe_dirty	*p = NULL;
+
+	if (eng->dirty_all)
+		return;
+	HASH_FIND(hh, eng->dirty, id, DOCKER_ID_LEN, p);
+	if (p != NULL)
+		return;
+	if (eng->ndirty >= PROBE_DIRTY_MAX ||
+	    (p = calloc(1, sizeof(*p))) == NULL) {
+		dirty_clear(eng);
+		eng->dirty_all = 1;
+		return;
+	}
+	memcpy(p->id, id, DOCKER_ID_LEN);
+	HASH_ADD(hh, eng->dirty, id, DOCKER_ID_LEN, p);
+	eng->ndirty++;
+}
+
+static int
+syncable(const struct inv_container *c)
+{
+	return c->d.state == DOCKER_STATE_RUNNING ||
+	    c->d.state == DOCKER_STATE_PAUSED;
+}
+
+/*
+ * What probe_sync does, for the noted containers only: a change costs
+ * its own container, not the whole table (10,000 inspects at discovery
+ * would otherwise cost 10,000 passes over it).
+ */
+static void
+sync_dirty(struct probe_engine *eng)
+{
+	struct probe_dirty	*list, *p, *tmp;
+	struct inv_container	*c;
+	struct check		*ck;
+
+	if (eng->dirty_all) {
+		probe_sync(eng);
+		return;
+	}
+	/* Taken whole: a change noted meanwhile goes to a new set. */
+	list = eng->dirty;
+	eng->dirty = NULL;
+	eng->ndirty = 0;
+	eng->st.syncs++;
+	HASH_ITER(hh, list, p, tmp) {
+		c = inventory_get(eng->inv, p->id);
+		if (c != NULL && syncable(c))
+			sync_one(eng, c);
+		else if ((ck = probe_find_check(eng, p->id)) != NULL)
+			check_free(ck);
+		HASH_DEL(list, p);
+		free(p);
+	}
+}
+
 void
 probe_sync(struct probe_engine *eng)
 {
 	struct inv_container	*c;
 	struct check		*ck, *tmp;
 
+	dirty_clear(eng);
 	eng->epoch++;
 	eng->st.syncs++;
 	for (c = inventory_first(eng->inv); c != NULL; c = inventory_next(c))
-		if (c->d.state == DOCKER_STATE_RUNNING ||
-		    c->d.state == DOCKER_STATE_PAUSED)
+		if (syncable(c))
 			sync_one(eng, c);
 	HASH_ITER(hh, eng->checks, ck, tmp)
 		if (ck->seen != eng->epoch)
@@ -385,7 +462,7 @@ on_sync_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	probe_sync(w->data);
+	sync_dirty(w->data);
 }
 
 void
@@ -393,8 +470,8 @@ probe_observe(void *arg, struct inv_container *c, enum inv_change change)
 {
 	struct probe_engine	*eng = arg;
 
-	(void)c;
 	(void)change;
+	dirty_add(eng, c->d.id);
 	if (!ev_is_active(&eng->sync_timer))
 		ev_timer_start(eng->env.loop, &eng->sync_timer);
 }
@@ -544,6 +621,7 @@ probe_engine_free(struct probe_engine *eng)
 		return;
 	HASH_ITER(hh, eng->checks, ck, tmp)
 		check_free(ck);
+	dirty_clear(eng);
 	ev_timer_stop(eng->env.loop, &eng->sync_timer);
 	netns_free(eng->env.netns);
 	free(eng);

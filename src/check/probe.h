@@ -218,6 +218,7 @@ struct probe_stats {
 	uint64_t	 results[PROBE_CLASS_COUNT];
 	uint64_t	 rejections[CHECKSPEC_REJECT_COUNT];
 	uint64_t	 syncs;
+	uint64_t	 synced;	/* containers those syncs looked at */
 };
 void	probe_get_stats(const struct probe_engine *, struct probe_stats *);
 

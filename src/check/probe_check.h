@@ -52,6 +52,15 @@ struct check {
 	UT_hash_handle		 hh;
 };
 
+/* A container whose record changed since the last sync. */
+struct probe_dirty {
+	char			 id[DOCKER_ID_LEN + 1];
+	UT_hash_handle		 hh;
+};
+
+/* More changes than this between two syncs: one pass over everything. */
+#define PROBE_DIRTY_MAX	4096
+
 struct probe_engine {
 	struct probe_env		 env;
 	struct inventory		*inv;
@@ -59,6 +68,9 @@ struct probe_engine {
 	uint64_t			 rules_gen;
 	struct check			*checks;	/* uthash by id */
 	ev_timer			 sync_timer;
+	struct probe_dirty		*dirty;		/* uthash by id: to sync */
+	size_t				 ndirty;
+	int				 dirty_all;	/* sync everything instead */
 	struct rand_state		 rng;
 	double				 rate;		/* probes/s of the active checks */
 	double				 jitter;

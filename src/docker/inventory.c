@@ -21,6 +21,7 @@ struct inventory {
 	char			*env[INVENTORY_GLOBS_MAX];	/* name prefixes */
 	size_t			 nenv;
 	unsigned long		 epoch;
+	unsigned long		 changes;	/* see inventory_changes() */
 	struct {
 		inventory_observer	*fn;
 		void			*arg;
@@ -110,6 +111,7 @@ notify(struct inventory *inv, struct inv_container *c, enum inv_change ch)
 {
 	size_t	 i;
 
+	inv->changes++;
 	for (i = 0; i < inv->nobs; i++)
 		inv->obs[i].fn(inv->obs[i].arg, c, ch);
 }
@@ -376,6 +378,7 @@ inventory_set_label_globs(struct inventory *inv, const char *const *globs,
 
 	if (globs_set(inv, globs, nglobs, err, errlen) == -1)
 		return -1;
+	inv->changes++;
 	for (c = inv->table; c != NULL; c = c->hh.next)
 		refresh_labels(inv, c);
 	return 0;
@@ -434,6 +437,12 @@ struct inv_container *
 inventory_next(struct inv_container *c)
 {
 	return c->hh.next;
+}
+
+unsigned long
+inventory_changes(const struct inventory *inv)
+{
+	return inv->changes;
 }
 
 size_t
@@ -527,6 +536,7 @@ inventory_set_env_allow(struct inventory *inv, const char *const *prefix,
 	memcpy(inv->env, tmp, n * sizeof(tmp[0]));
 	inv->nenv = n;
 	/* A narrower list drops values at once; a wider one waits for inspect. */
+	inv->changes++;
 	for (c = inv->table; c != NULL; c = c->hh.next) {
 		env_narrow(inv, &c->d);
 		refresh_labels(inv, c);

@@ -141,6 +141,12 @@ struct inv_container *inventory_find(struct inventory *, const char *ref);
 struct inv_container *inventory_first(struct inventory *);
 struct inv_container *inventory_next(struct inv_container *);
 size_t	inventory_count(const struct inventory *);
+/*
+ * A number that differs whenever a record was added, removed or changed
+ * (or the label or variable lists were set): whoever caches something
+ * made from the table compares it to know the cache is stale.
+ */
+unsigned long inventory_changes(const struct inventory *);
 
 unsigned long inventory_epoch_begin(struct inventory *);
 void	inventory_mark(struct inventory *, const char *id, unsigned long epoch);

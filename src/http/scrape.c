@@ -236,8 +236,10 @@ scrape_render(struct scrape *s, enum metrics_format fmt)
 	struct scrape_doc	*d;
 	struct metrics_writer	 w;
 	double			 t0 = clock_mono();
+	unsigned long		 changes = inventory_changes(s->src.inv);
 
-	if (c->doc != NULL && c->at > 0 && t0 - c->at < s->min_interval)
+	if (c->doc != NULL && c->at > 0 && t0 - c->at < s->min_interval &&
+	    c->inv_changes == changes)
 		return c->doc;
 	c->at = 0;
 	if (doc_writable(&c->doc, fmt) == -1)
@@ -254,5 +256,6 @@ scrape_render(struct scrape *s, enum metrics_format fmt)
 	if (d->head.oom || d->tail.oom)
 		return NULL;
 	c->at = t0;
+	c->inv_changes = changes;
 	return d;
 }

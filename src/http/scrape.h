@@ -1,7 +1,9 @@
 /*
  * scrape: the /metrics document from every module that has something to
  * say, cached for metrics.min_interval so several scrapers don't multiply
- * the cost of reading the kernel's files. The modules it asks are given
+ * the cost of reading the kernel's files. A change of the inventory (a
+ * container started, gone, renamed) ends the cache at once: a new
+ * container shows at the next scrape, not a min_interval later. The modules it asks are given
  * to it (struct scrape_sources), as is what it reports about the daemon
  * itself (the last reload).
  */
@@ -45,6 +47,7 @@ void	scrape_doc_release(struct scrape_doc *);
 struct scrape_cache {
 	struct scrape_doc	*doc;	/* NULL until made */
 	double			 at;	/* monotonic time it was made, 0 = empty */
+	unsigned long		 inv_changes;	/* inventory_changes() then */
 };
 
 /* Who has something to say; filled in by whoever starts them. */

@@ -29,9 +29,13 @@
 
 /* ---- history ---------------------------------------------------------- */
 
+/* A new slot, the oldest dropped when full; NULL when memory ran out. */
 static struct remedy_attempt *
 hist_push(struct rx_ctr *c)
 {
+	if (c->hist == NULL &&
+	    (c->hist = calloc(REMEDY_HISTORY, sizeof(*c->hist))) == NULL)
+		return NULL;
 	if (c->nhist == REMEDY_HISTORY) {
 		memmove(&c->hist[0], &c->hist[1],
 		    sizeof(c->hist[0]) * (REMEDY_HISTORY - 1));
@@ -279,7 +283,10 @@ remedy_act_execute(struct rx_ctr *c)
 	double			 started = clock_mono();
 
 	c->todo = 0;
-	a = hist_push(c);
+	if ((a = hist_push(c)) == NULL) {
+		not_sent(c, "out of memory");
+		return;
+	}
 	a->at = remedy_exec_wall_now();
 	a->action = d.action;
 	a->dependent = d.dependent;

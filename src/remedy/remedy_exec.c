@@ -97,6 +97,7 @@ ctr_free(struct remedy_exec *rx, struct rx_ctr *c)
 	if (c->ticket != NULL)
 		c->ticket->c = NULL;	/* the answer will find nobody home */
 	HASH_DEL(rx->table, c);
+	free(c->hist);
 	free(c);
 }
 

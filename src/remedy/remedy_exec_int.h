@@ -56,7 +56,11 @@ struct rx_ctr {
 	unsigned		 not_sent;	/* sends failed in a row */
 	unsigned		 chain;		/* last restart chain it took part in */
 	const char		*last_reason;	/* last verdict's reason (static) */
-	struct remedy_attempt	 hist[REMEDY_HISTORY];	/* oldest first */
+	/*
+	 * REMEDY_HISTORY slots, oldest first; made at the first action, so
+	 * the many containers never acted on don't carry them.
+	 */
+	struct remedy_attempt	*hist;
 	unsigned		 nhist;
 	uint64_t		 counts[REMEDY_ACTION_COUNT][REMEDY_RESULT_COUNT];
 	uint64_t		 give_ups;

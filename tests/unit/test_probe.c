@@ -19,6 +19,7 @@
 #include "cgroup/procpid.h"
 #include "core/log.h"
 #include "check/probe.h"
+#include "check/probe_check.h"
 
 #define S(s)	((char *)(uintptr_t)(s))
 
@@ -456,14 +457,14 @@ xstrdup(const char *s)
 
 /* A running container record with a published port and some labels. */
 static struct inv_container *
-add_container(struct inventory *inv, char idc, const char *name,
+add_container_id(struct inventory *inv, const char *id, const char *name,
     uint16_t cport, uint16_t hport, const char *const *kv, size_t nkv)
 {
 	struct docker_inspect	 d;
 	size_t			 i;
 
 	memset(&d, 0, sizeof(d));
-	memset(d.id, idc, DOCKER_ID_LEN);
+	memcpy(d.id, id, DOCKER_ID_LEN);
 	d.name = xstrdup(name);
 	d.image = xstrdup("hale-test/busybox");
 	d.network_mode = xstrdup("none");
@@ -482,6 +483,17 @@ add_container(struct inventory *inv, char idc, const char *name,
 	d.ports[0].host_port = hport;
 	d.nports = 1;
 	return inventory_upsert(inv, &d);
+}
+
+static struct inv_container *
+add_container(struct inventory *inv, char idc, const char *name,
+    uint16_t cport, uint16_t hport, const char *const *kv, size_t nkv)
+{
+	char	 id[DOCKER_ID_LEN + 1];
+
+	memset(id, idc, DOCKER_ID_LEN);
+	id[DOCKER_ID_LEN] = '\0';
+	return add_container_id(inv, id, name, cport, hport, kv, nkv);
 }
 
 struct world {
@@ -726,6 +738,93 @@ test_engine(void **state)
 	curl_global_cleanup();
 }
 
+/* A running container whose id is the number k, with a TCP check. */
+static void
+add_numbered(struct inventory *inv, unsigned k)
+{
+	static const char *const kv[] = { "hale.check", "tcp",
+	    "hale.check.port", "6379", "hale.check.target", "host",
+	    "hale.check.interval", "1m" };
+	char			 id[DOCKER_ID_LEN + 1];
+
+	snprintf(id, sizeof(id), "%064x", k);
+	assert_non_null(add_container_id(inv, id, "n", 6379, 1, kv, 8));
+}
+
+static void
+spin(struct ev_loop *loop)
+{
+	ev_run(loop, EVRUN_NOWAIT);
+	ev_run(loop, EVRUN_NOWAIT);
+}
+
+/*
+ * A change syncs its own container only: N containers arriving one by one
+ * (as inspects do at discovery) cost N container syncs, not N²/2; many
+ * changes at once fall back to one pass over the table.
+ */
+static void
+test_sync_cost(void **state)
+{
+	struct probe_options	 o;
+	struct probe_stats	 st;
+	struct world		 w;
+	char			 err[256], id[DOCKER_ID_LEN + 1];
+	unsigned		 k, n = 1000, big = PROBE_DIRTY_MAX + 10;
+	uint64_t		 before;
+
+	(void)state;
+	log_setup(LOG_LEVEL_ERROR, LOG_FORMAT_LOGFMT, 0);
+	memset(&w, 0, sizeof(w));
+	assert_non_null(w.loop = ev_loop_new(EVFLAG_AUTO));
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	assert_non_null(w.cv = curlev_new(w.loop, err, sizeof(err)));
+	assert_non_null(w.inv = inventory_new(NULL, NULL, NULL, 0, err,
+	    sizeof(err)));
+	memset(&o, 0, sizeof(o));
+	o.loop = w.loop;
+	o.curlev = w.cv;
+	o.inv = w.inv;
+	o.seed = 1;
+	o.netns = -1;
+	assert_non_null(w.eng = probe_engine_new(&o, err, sizeof(err)));
+	assert_int_equal(inventory_add_observer(w.inv, probe_observe, w.eng), 0);
+
+	for (k = 0; k < n; k++) {
+		add_numbered(w.inv, k);
+		spin(w.loop);
+	}
+	probe_get_stats(w.eng, &st);
+	assert_int_equal(st.active, n);
+	assert_true(st.synced >= n && st.synced <= 2 * n);
+
+	/* Gone, one by one: freed without a pass over the others. */
+	before = st.synced;
+	for (k = 0; k < 10; k++) {
+		snprintf(id, sizeof(id), "%064x", k);
+		assert_int_equal(inventory_remove(w.inv, id), 0);
+		spin(w.loop);
+	}
+	probe_get_stats(w.eng, &st);
+	assert_int_equal(st.active, n - 10);
+	assert_int_equal(st.synced, before);
+
+	/* More changes than PROBE_DIRTY_MAX in one go: one full pass. */
+	for (k = n; k < n + big; k++)
+		add_numbered(w.inv, k);
+	before = st.synced;
+	spin(w.loop);
+	probe_get_stats(w.eng, &st);
+	assert_int_equal(st.active, n - 10 + big);
+	assert_int_equal(st.synced - before, n - 10 + big);
+
+	probe_engine_free(w.eng);
+	curlev_free(w.cv);
+	inventory_free(w.inv);
+	ev_loop_destroy(w.loop);
+	curl_global_cleanup();
+}
+
 /* ---- one HTTP probe at a time: redirects, timeouts, body ----------------- */
 
 struct one {
@@ -865,6 +964,7 @@ main(void)
 		cmocka_unit_test(test_target_resolve),
 		cmocka_unit_test(test_http_probe),
 		cmocka_unit_test(test_engine),
+		cmocka_unit_test(test_sync_cost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -303,6 +303,30 @@ test_metrics_cache(void **state)
 	free(first);
 }
 
+/*
+ * A change of the inventory ends the cache at once: a container that went
+ * is gone from the next scrape, however long min_interval is.
+ */
+static void
+test_metrics_cache_inventory_change(void **state)
+{
+	struct rt	*r = *state;
+	char		*first;
+
+	dh_start_synced(r->t);
+	r->scrape.min_interval = 60;
+	free(get(r, "GET", "/metrics", ""));
+	assert_non_null(strstr(r->body, PLAIN));
+	first = strdup(r->body);
+	free(get(r, "GET", "/metrics", ""));
+	assert_string_equal(r->body, first);
+	assert_int_equal(inventory_remove(r->t->inv, PLAIN), 0);
+	free(get(r, "GET", "/metrics", ""));
+	assert_null(strstr(r->body, PLAIN));
+	assert_non_null(strstr(r->body, WEB));
+	free(first);
+}
+
 /* Once Docker is listed: the API and the metrics name its containers. */
 static void
 test_containers_api(void **state)
@@ -484,6 +508,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_cache, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_cache_inventory_change,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_containers_api, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
