@@ -46,6 +46,7 @@ struct hook {
 	int			 busy;		/* the head item is in flight */
 	ev_timer		 retry;
 	size_t			 reply_len;	/* bytes of reply seen */
+	int			 log_tail;	/* wants the container's last lines */
 };
 
 struct notify {
@@ -53,6 +54,7 @@ struct notify {
 	struct curlev		*cv;
 	ev_timer		 kick;		/* 0 s: start queued POSTs from the loop */
 	struct hook		*hooks;
+	struct post_dest	*dests;		/* one per hook, the same index */
 	size_t			 nhooks;
 	unsigned		 retries;
 	unsigned		 queue_max;
@@ -102,6 +104,7 @@ post_done(CURL *easy, CURLcode rc, void *arg)
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	if (it == NULL)
 		return;
+	h->n->dests[h->index].n[post_classify(rc, status)]++;
 	if (rc == CURLE_OK && status >= 200 && status <= 299) {
 		h->n->st.ok++;
 		item_drop(h, it);
@@ -195,7 +198,9 @@ hooks_free(struct notify *n)
 		free(h->url);
 	}
 	free(n->hooks);
+	free(n->dests);
 	n->hooks = NULL;
+	n->dests = NULL;
 	n->nhooks = 0;
 }
 
@@ -211,7 +216,8 @@ hooks_build(struct notify *n, const struct notify_config *cfg, char *err,
 	    NOTIFY_QUEUE_DEFAULT;
 	if (cfg == NULL || cfg->nhooks == 0)
 		return 0;
-	if ((n->hooks = calloc(cfg->nhooks, sizeof(*n->hooks))) == NULL)
+	if ((n->hooks = calloc(cfg->nhooks, sizeof(*n->hooks))) == NULL ||
+	    (n->dests = calloc(cfg->nhooks, sizeof(*n->dests))) == NULL)
 		goto oom;
 	for (i = 0; i < cfg->nhooks; i++) {
 		struct hook			*h = &n->hooks[i];
@@ -226,6 +232,9 @@ hooks_build(struct notify *n, const struct notify_config *cfg, char *err,
 		h->events = w->events;
 		h->format = w->format;
 		h->timeout_ms = (long)w->timeout_ms;
+		h->log_tail = w->log_tail;
+		post_dest_init(&n->dests[i], "webhook", w->name, w->url,
+		    n->dests, i);
 		if ((h->url = strdup(w->url)) == NULL)
 			goto oom;
 		/* No "Expect: 100-continue" round trip for small bodies. */
@@ -331,6 +340,7 @@ enqueue(struct notify *n, struct hook *h, const char *body, size_t len,
 
 	if (h->qlen >= n->queue_max) {
 		n->st.dropped++;
+		n->dests[h->index].n[POST_DROPPED]++;
 		log_warn("webhook queue full, dropping a document",
 		    LOG_U("webhook", h->index), LOG_U("queued", h->qlen));
 		return;
@@ -342,6 +352,7 @@ enqueue(struct notify *n, struct hook *h, const char *body, size_t len,
 			free(it->body);
 		free(it);
 		n->st.dropped++;
+		n->dests[h->index].n[POST_DROPPED]++;
 		return;
 	}
 	memcpy(it->body, body, len);
@@ -382,8 +393,10 @@ notify_send_event(struct notify *n, const struct event *ev)
 		buf_init(&m.body);
 		if (notify_render(h->format, ev, n->host, &m) == 0)
 			enqueue(n, h, m.body.data, m.body.len, &m);
-		else
+		else {
 			n->st.dropped++;
+			n->dests[i].n[POST_DROPPED]++;
+		}
 		buf_free(&m.body);
 	}
 }
@@ -392,6 +405,13 @@ size_t
 notify_webhooks(const struct notify *n)
 {
 	return n->nhooks;
+}
+
+const struct post_dest *
+notify_dests(const struct notify *n, size_t *count)
+{
+	*count = n->nhooks;
+	return n->dests;
 }
 
 void

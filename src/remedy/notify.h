@@ -30,11 +30,13 @@
 #include "core/buf.h"
 #include "docker/curlev.h"
 #include "core/metrics.h"
+#include "remedy/post.h"
 
 #define NOTIFY_WEBHOOKS_MAX	16
 #define NOTIFY_HEADERS_MAX	16
 #define NOTIFY_URL_MAX		2048
 #define NOTIFY_HEADER_MAX	1024	/* one "Name: value" */
+#define NOTIFY_NAME_MAX		64	/* a webhook's name */
 #define NOTIFY_QUEUE_DEFAULT	100
 #define NOTIFY_RETRIES_DEFAULT	5
 #define NOTIFY_TIMEOUT_DEFAULT_MS 5000
@@ -68,6 +70,8 @@ enum notify_format {
 
 struct notify_webhook {
 	char		*url;
+	char		*name;		/* the metric's destination; NULL: URL host */
+	int		 log_tail;	/* attach the container's last log lines */
 	unsigned	 events;		/* NOTIFY_EV_* mask */
 	enum notify_format format;
 	char		*headers[NOTIFY_HEADERS_MAX];	/* "Name: value" */
@@ -193,6 +197,8 @@ void		 notify_send(struct notify *, unsigned event, const char *json,
  */
 void		 notify_send_event(struct notify *, const struct event *);
 size_t		 notify_webhooks(const struct notify *);
+/* Deliveries per webhook, in config order (*count of them). */
+const struct post_dest *notify_dests(const struct notify *, size_t *count);
 void		 notify_get_stats(const struct notify *, struct notify_stats *);
 /* hale_webhook_deliveries_total{result}, hale_webhook_queue_length. */
 void		 notify_write_metrics(struct notify *, struct metrics_writer *);

@@ -257,9 +257,22 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 				confjson_problem(j, kpath, "%s is not a duration from "
 				    "100ms to 5m", tmp);
 			}
+		} else if (strcmp(v->string, "name") == 0) {
+			if (!cJSON_IsString(v) || v->valuestring[0] == '\0' ||
+			    strlen(v->valuestring) > NOTIFY_NAME_MAX) {
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(j, kpath, "%s is not a string of 1 to "
+				    "%d characters", tmp, NOTIFY_NAME_MAX);
+			} else if ((h->name = strdup(v->valuestring)) == NULL)
+				confjson_problem(j, kpath, "out of memory");
+		} else if (strcmp(v->string, "log_tail") == 0) {
+			if (!cJSON_IsBool(v))
+				confjson_problem(j, kpath, "must be true or false");
+			else
+				h->log_tail = cJSON_IsTrue(v);
 		} else
-			confjson_problem(j, kpath, "unknown key (url, format, events, "
-			    "headers, timeout)");
+			confjson_problem(j, kpath, "unknown key (url, name, format, "
+			    "events, headers, timeout, log_tail)");
 	}
 	if (h->url == NULL && j->n == 0)
 		confjson_problem(j, path, "needs a \"url\"");
@@ -323,6 +336,7 @@ webhook_clear(struct notify_webhook *h)
 	size_t	 i;
 
 	free(h->url);
+	free(h->name);
 	for (i = 0; i < h->nheaders; i++)
 		free(h->headers[i]);
 	memset(h, 0, sizeof(*h));
