@@ -278,6 +278,9 @@ struct docker_inspect {
 int	docker_parse_inspect(const char *json, size_t len,
 	    struct docker_inspect *, char *err, size_t errlen);
 void	docker_inspect_free(struct docker_inspect *);
+/* The value of the label `key`; NULL if the container has none. */
+const char *docker_inspect_label(const struct docker_inspect *,
+	    const char *key);
 
 /*
  * RFC 3339 (with or without fractional seconds, Z or +hh:mm) -> unix

@@ -546,6 +546,17 @@ fail:
 	return -1;
 }
 
+const char *
+docker_inspect_label(const struct docker_inspect *d, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->nlabels; i++)
+		if (strcmp(d->labels[i].key, key) == 0)
+			return d->labels[i].value;
+	return NULL;
+}
+
 void
 docker_inspect_free(struct docker_inspect *in)
 {

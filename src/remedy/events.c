@@ -62,6 +62,8 @@ static const char *const kind_names[EVENT_KIND_COUNT] = {
 	[EVENT_HEALTHY] = "healthy",
 	[EVENT_REMEDIATED] = "remediated",
 	[EVENT_GAVE_UP] = "gave_up",
+	[EVENT_RECOVERED] = "recovered",
+	[EVENT_RESET] = "reset",
 };
 
 const char *
@@ -275,17 +277,6 @@ events_docker_restarts(const struct events *e, const char *id)
 
 /* ---- building and recording ------------------------------------------- */
 
-static const char *
-label(const struct docker_inspect *d, const char *key)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->nlabels; i++)
-		if (strcmp(d->labels[i].key, key) == 0)
-			return d->labels[i].value;
-	return NULL;
-}
-
 static void
 text(char *dst, size_t len, const char *s)
 {
@@ -309,9 +300,9 @@ event_init(struct event *ev, enum event_kind kind, const char *id,
 	text(ev->name, sizeof(ev->name), ic->d.name);
 	text(ev->image, sizeof(ev->image), ic->d.image);
 	text(ev->project, sizeof(ev->project),
-	    label(&ic->d, "com.docker.compose.project"));
+	    docker_inspect_label(&ic->d, "com.docker.compose.project"));
 	text(ev->service, sizeof(ev->service),
-	    label(&ic->d, "com.docker.compose.service"));
+	    docker_inspect_label(&ic->d, "com.docker.compose.service"));
 	ev->restart_count = ic->d.restart_count;
 }
 

@@ -41,6 +41,7 @@
 #define EVENTS_LOOP_RESTARTS_MAX	64
 #define EVENTS_LOOP_WINDOW_DEFAULT_MS	600000
 #define EVENTS_TEXT_MAX			256	/* name, image, compose fields */
+#define EVENTS_CONTEXT_MAX		256	/* health output, check results */
 #define EVENTS_OOM_SAME_SECONDS		5.0	/* Docker's and the cgroup's report */
 #define EVENTS_OOM_WAIT_SECONDS		0.7	/* oomwatch re-reads within 0.625 s */
 
@@ -52,6 +53,8 @@ enum event_kind {
 	EVENT_HEALTHY,
 	EVENT_REMEDIATED,
 	EVENT_GAVE_UP,
+	EVENT_RECOVERED,	/* healthy for reset_after after a give-up */
+	EVENT_RESET,		/* an operator cleared a give-up */
 	EVENT_KIND_COUNT
 };
 
@@ -78,6 +81,10 @@ struct event {
 	char		 source[16];	/* health: "hale" or "docker" */
 	char		 action[16];	/* remediated: restart, stop, kill, notify */
 	char		 result[16];	/* remediated: ok, failed, timeout, dry_run */
+	/* unhealthy, healthy: the output of Docker's last HEALTHCHECK run */
+	char		 health_output[EVENTS_CONTEXT_MAX];
+	/* unhealthy, healthy: hale's checks, "kind target: result (reason)" a line */
+	char		 checks[EVENTS_CONTEXT_MAX];
 };
 
 struct events_config {

@@ -388,10 +388,10 @@ notify_send_event(struct notify *n, const struct event *ev)
 		struct hook *h = &n->hooks[i];
 
 		if ((h->events & bit) == 0 || (h->format == NOTIFY_FMT_JSON &&
-		    (bit & (NOTIFY_EV_ACTION | NOTIFY_EV_GAVE_UP)) != 0))
+		    (bit & NOTIFY_EV_REMEDY) != 0))
 			continue;
 		buf_init(&m.body);
-		if (notify_render(h->format, ev, n->host, &m) == 0)
+		if (notify_render(h->format, ev, NULL, n->host, &m) == 0)
 			enqueue(n, h, m.body.data, m.body.len, &m);
 		else {
 			n->st.dropped++;

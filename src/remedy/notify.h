@@ -52,6 +52,9 @@
 #define NOTIFY_EV_UNHEALTHY	0x80
 #define NOTIFY_EV_HEALTHY	0x100
 #define NOTIFY_EV_ALL		0x1ff
+/* remediation's own, which JSON webhooks get as notify_send's documents */
+#define NOTIFY_EV_REMEDY	(NOTIFY_EV_ACTION | NOTIFY_EV_GAVE_UP | \
+				 NOTIFY_EV_RECOVERED | NOTIFY_EV_RESET)
 
 /*
  * A webhook's body: today's JSON documents, or a chat message for
@@ -125,13 +128,21 @@ struct notify_msg {
 void	notify_event_text(const struct event *, const char *host,
 	    struct buf *out);
 /*
+ * The lines after it: Docker's healthcheck output, hale's checks, and
+ * `tail` (NULL: none), a ``` block if `fence`, its last `tail_max` bytes
+ * (0: all).
+ */
+void	notify_event_context(const struct event *, const char *tail,
+	    int fence, size_t tail_max, struct buf *out);
+/*
  * An event as a body in `fmt` (buf_init'ed by the caller): JSON
- * {"version": 1, "event": "oom", "time", "host", "container": {...}, context},
+ * {"version": 1, "event": "oom", "time", "host", "container": {...}, context,
+ * "log_tail" if `tail` is not NULL},
  * {"text"}, {"content", "allowed_mentions"} or ntfy's text and headers.
  * -1 if memory ran out.
  */
 int	notify_render(enum notify_format, const struct event *,
-	    const char *host, struct notify_msg *);
+	    const char *tail, const char *host, struct notify_msg *);
 
 /* What a document says; NULL strings and zero numbers are left out or null. */
 struct notify_doc {

@@ -76,6 +76,10 @@ notify_event_bit(const struct event *ev)
 		return NOTIFY_EV_ACTION;
 	case EVENT_GAVE_UP:
 		return NOTIFY_EV_GAVE_UP;
+	case EVENT_RECOVERED:
+		return NOTIFY_EV_RECOVERED;
+	case EVENT_RESET:
+		return NOTIFY_EV_RESET;
 	default:
 		return 0;
 	}

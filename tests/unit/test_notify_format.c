@@ -44,7 +44,7 @@ render(enum notify_format f, const struct event *ev, const char *host,
 	static char	 out[4096];
 
 	buf_init(&m->body);
-	assert_int_equal(notify_render(f, ev, host, m), 0);
+	assert_int_equal(notify_render(f, ev, NULL, host, m), 0);
 	snprintf(out, sizeof(out), "%s", m->body.data);
 	buf_free(&m->body);
 	return out;
