@@ -40,6 +40,9 @@
 #define NOTIFY_QUEUE_DEFAULT	100
 #define NOTIFY_RETRIES_DEFAULT	5
 #define NOTIFY_TIMEOUT_DEFAULT_MS 5000
+#define NOTIFY_TAIL_TIMEOUT_DEFAULT_MS 2000	/* then delivered without it */
+#define NOTIFY_TAIL_PENDING_MAX	32	/* events waiting for their tails */
+#define NOTIFY_TAIL_LABEL	"hale.notify.log_tail"	/* "true": every webhook */
 
 /* Event kinds, as bits of a webhook's `events` filter. */
 #define NOTIFY_EV_ACTION	0x01	/* restart/stop/kill/notify, with its result */
@@ -88,11 +91,15 @@ struct notify_config {
 	size_t			 nhooks;
 	unsigned		 retries;	/* extra tries after the first */
 	unsigned		 queue_max;	/* documents waiting per webhook */
+	unsigned		 tail_lines;	/* log_tail.lines */
+	unsigned		 tail_bytes;	/* log_tail.max_bytes */
+	uint64_t		 tail_timeout_ms;	/* log_tail.timeout */
 };
 
 /*
- * Parses {"webhooks": [{"url", "events", "headers", "timeout"}],
- * "retries", "queue_max"}. Problems are appended to `errors` as
+ * Parses {"webhooks": [{"url", "name", "format", "events", "headers",
+ * "timeout", "log_tail"}], "retries", "queue_max", "log_tail": {"lines",
+ * "max_bytes", "timeout"}}. Problems are appended to `errors` as
  * "notify.webhooks[0].url: ...\n"; returns how many (0 = *out valid).
  */
 int	notify_config_from_json(const cJSON *, const char *path,
@@ -193,6 +200,15 @@ struct notify	*notify_new(struct ev_loop *, struct curlev *,
 /* New webhooks from a reloaded config; what was queued is dropped. */
 int		 notify_reconfigure(struct notify *, const struct notify_config *,
 		    char *err, size_t errlen);
+/*
+ * The Docker client that fetches log tails, and the inventory whose
+ * labels opt containers in; NULL: no tails. Set NULL before docker_free:
+ * the logs requests waiting are cancelled and their events dropped.
+ */
+struct docker;
+struct inventory;
+void		 notify_set_docker(struct notify *, struct docker *,
+		    struct inventory *);
 /* Cancels every transfer and timer. Call before curlev_free(). */
 void		 notify_free(struct notify *);
 /*
@@ -203,8 +219,12 @@ void		 notify_send(struct notify *, unsigned event, const char *json,
 		    size_t len);
 /*
  * A hale event for each webhook whose filter has its kind, in the
- * webhook's format; remediated and gave_up go only to chat webhooks
- * (JSON webhooks get remediation's own documents through notify_send).
+ * webhook's format; remediated, gave_up, recovered and reset go only to
+ * chat webhooks (JSON webhooks get remediation's own documents through
+ * notify_send). A webhook with log_tail, or any for a container labelled
+ * hale.notify.log_tail=true, gets an oom, exit, restart_loop, unhealthy
+ * or gave_up event after the container's last log lines are fetched (or
+ * the fetch failed or timed out); the others get it at once.
  */
 void		 notify_send_event(struct notify *, const struct event *);
 size_t		 notify_webhooks(const struct notify *);

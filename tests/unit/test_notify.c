@@ -234,7 +234,16 @@ test_config_errors(void **state)
 	    "notify.retries: -1 is not a whole number from 0 to 20\n");
 	config_error("{\"queue_max\": 0}", "notify.queue_max: must be at least 1\n");
 	config_error("{\"hooks\": []}",
-	    "notify.hooks: unknown key (webhooks, retries, queue_max)\n");
+	    "notify.hooks: unknown key (webhooks, retries, queue_max, "
+	    "log_tail)\n");
+	config_error("{\"log_tail\": {\"lines\": 0}}",
+	    "notify.log_tail.lines: must be at least 1\n");
+	config_error("{\"log_tail\": {\"max_bytes\": 100000}}",
+	    "notify.log_tail.max_bytes: 100000 is not a whole number from 0 "
+	    "to 65536\n");
+	config_error("{\"log_tail\": {\"timeout\": \"1m\"}}",
+	    "notify.log_tail.timeout: \"1m\" is not a duration from 100ms "
+	    "to 30s\n");
 	config_error("{\"webhooks\": {}}", "notify.webhooks: {} is not an array\n");
 }
 
