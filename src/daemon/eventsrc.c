@@ -127,8 +127,9 @@ eventsrc_docker(struct eventsrc *s, const struct docker_event *ev)
 }
 
 void
-eventsrc_transition(struct eventsrc *s, const char *id, enum docker_health to)
+eventsrc_transition(struct eventsrc *s, const char *id, enum docker_health to,
+    const char *checks)
 {
-	events_health(s->events, inventory_get(s->inv, id), id, to, 1,
+	events_health(s->events, inventory_get(s->inv, id), id, to, 1, checks,
 	    ev_now(s->loop));
 }

@@ -42,7 +42,8 @@ void	eventsrc_stop(struct eventsrc *);
 void	eventsrc_observe(struct eventsrc *, struct inv_container *,
 	    enum inv_change);
 void	eventsrc_docker(struct eventsrc *, const struct docker_event *);
+/* `checks`: hale's last results (probe_check_text), NULL if none. */
 void	eventsrc_transition(struct eventsrc *, const char *id,
-	    enum docker_health to);
+	    enum docker_health to, const char *checks);
 
 #endif

@@ -478,7 +478,7 @@ events_docker(struct events *e, const struct docker_event *de,
 		c->stopping = c->oom_seen = c->policy_restart = 0;
 		break;
 	case DOCKER_ACTION_HEALTH_STATUS:
-		events_health(e, ic, de->id, de->health, 0,
+		events_health(e, ic, de->id, de->health, 0, NULL,
 		    de->time > 0 ? de->time : now);
 		break;
 	default:
@@ -539,9 +539,23 @@ events_cgroup_oom(struct events *e, const struct inv_container *ic,
 
 /* ---- health and remediation --------------------------------------------- */
 
+/* Outside text in a context field: control characters become spaces. */
+static void
+context_text(char *dst, size_t len, const char *s, int keep_newlines)
+{
+	size_t	 i;
+
+	text(dst, len, s);
+	for (i = 0; dst[i] != '\0'; i++)
+		if (((unsigned char)dst[i] < 0x20 && dst[i] != '\t' &&
+		    !(keep_newlines && dst[i] == '\n')) || dst[i] == 0x7f)
+			dst[i] = ' ';
+}
+
 void
 events_health(struct events *e, const struct inv_container *ic,
-    const char *id, enum docker_health h, int hale, double now)
+    const char *id, enum docker_health h, int hale, const char *checks,
+    double now)
 {
 	struct ectr	*c;
 	struct event	 ev;
@@ -566,6 +580,10 @@ events_health(struct events *e, const struct inv_container *ic,
 	c->health = h;
 	event_init(&ev, kind, id, ic, now);
 	text(ev.source, sizeof(ev.source), hale ? "hale" : "docker");
+	if (ic != NULL && ic->d.nlog > 0 && ic->d.log[ic->d.nlog - 1].output)
+		context_text(ev.health_output, sizeof(ev.health_output),
+		    ic->d.log[ic->d.nlog - 1].output, 0);
+	context_text(ev.checks, sizeof(ev.checks), checks, 1);
 	events_record(e, &ev);
 }
 

@@ -42,6 +42,7 @@
 #define EVENTS_LOOP_WINDOW_DEFAULT_MS	600000
 #define EVENTS_TEXT_MAX			256	/* name, image, compose fields */
 #define EVENTS_CONTEXT_MAX		256	/* health output, check results */
+#define EVENTS_CHECKS_SHOWN		3	/* hale's last results in an event */
 #define EVENTS_OOM_SAME_SECONDS		5.0	/* Docker's and the cgroup's report */
 #define EVENTS_OOM_WAIT_SECONDS		0.7	/* oomwatch re-reads within 0.625 s */
 
@@ -132,9 +133,13 @@ void	events_docker(struct events *, const struct docker_event *,
 /*
  * A health state from hale's check (`hale` 1) or Docker's healthcheck.
  * Once hale's check spoke for a container, Docker's is not heard.
+ * `checks` (NULL: none) is hale's last results as probe_check_text
+ * writes them; the output of Docker's last HEALTHCHECK run comes from
+ * the record.
  */
 void	events_health(struct events *, const struct inv_container *,
-	    const char *id, enum docker_health, int hale, double now);
+	    const char *id, enum docker_health, int hale, const char *checks,
+	    double now);
 /* hale acted (remediated, with its action and result) or gave up. */
 void	events_remedy(struct events *, enum event_kind,
 	    const struct inv_container *, const char *id, const char *action,

@@ -339,8 +339,8 @@ test_health(void **state)
 	struct docker_event	 de;
 
 	(void)state;
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_STARTING, 0, T0);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 0, T0 + 1);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_STARTING, 0, NULL, T0);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 0, NULL, T0 + 1);
 	assert_int_equal(events_count(f->e), 0);	/* not healthy *again* */
 	memset(&de, 0, sizeof(de));
 	de.action = DOCKER_ACTION_HEALTH_STATUS;
@@ -353,10 +353,10 @@ test_health(void **state)
 	assert_int_equal(events_at(f->e, 0)->kind, EVENT_UNHEALTHY);
 	assert_string_equal(events_at(f->e, 0)->source, "docker");
 	/* hale's check speaks: Docker's is no longer heard. */
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, T0 + 4);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, NULL, T0 + 4);
 	assert_int_equal(events_at(f->e, 0)->kind, EVENT_HEALTHY);
 	assert_string_equal(events_at(f->e, 0)->source, "hale");
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 0, T0 + 5);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 0, NULL, T0 + 5);
 	assert_int_equal(events_count(f->e), 2);
 	fixture_free(f);
 }
@@ -368,11 +368,11 @@ test_rate_limit(void **state)
 	struct events_stats	 st;
 
 	(void)state;
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, T0);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, T0 + 10);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, T0 + 20);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, T0 + 30);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, T0 + 61);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, NULL, T0);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, NULL, T0 + 10);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, NULL, T0 + 20);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, NULL, T0 + 30);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, NULL, T0 + 61);
 	events_get_stats(f->e, &st);
 	assert_int_equal(st.recorded[EVENT_UNHEALTHY], 2);
 	assert_int_equal(st.suppressed[EVENT_UNHEALTHY], 1);
