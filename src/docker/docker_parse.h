@@ -263,6 +263,7 @@ struct docker_inspect {
 	char			 restart_policy[32];	/* "" = no */
 	int			 restart_max_retries;
 	int			 stop_timeout;	/* seconds; -1 = not set */
+	int64_t			 memory_limit;	/* HostConfig.Memory; 0 = none */
 	struct docker_healthcheck hc;
 	/* State.Health */
 	enum docker_health	 health;	/* NONE if State.Health absent */

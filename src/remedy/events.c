@@ -24,6 +24,8 @@ struct ectr {
 	double		 last[EVENT_KIND_COUNT];	/* recorded at; 0 never */
 	int		 stopping;	/* kill or stop since the last start */
 	int		 oom_seen;	/* Docker's oom since the last start */
+	int64_t		 oom_limit;	/* the cgroup's at its last OOM since the start; */
+	int64_t		 oom_usage;	/* -1: none */
 	/* One source's OOM report the other has not matched yet (our clock). */
 	double		 docker_oom_at;
 	double		 cgroup_oom_at;
@@ -210,6 +212,7 @@ ctr_get(struct events *e, const char *id, int create)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	memcpy(c->id, id, ID_LEN + 1);
+	c->oom_limit = c->oom_usage = -1;
 	HASH_ADD_STR(e->ctrs, id, c);
 	e->nctrs++;
 	return c;
@@ -377,6 +380,11 @@ on_die(struct events *e, struct ectr *c, const struct docker_event *de,
 	init_from(&ev, EVENT_EXIT, de, ic, now);
 	ev.exit_code = code;
 	ev.oom_killed = c->oom_seen;
+	/* The cgroup is gone by now: what its OOM report said, else the limit. */
+	ev.mem_limit = c->oom_limit;
+	ev.mem_usage = c->oom_usage;
+	if (ev.mem_limit < 0 && ic != NULL && ic->d.memory_limit > 0)
+		ev.mem_limit = ic->d.memory_limit;
 	if (ic != NULL) {
 		ev.will_restart = c->policy_restart;
 		if (ic->d.oom_killed && ic->d.state != DOCKER_STATE_RUNNING)
@@ -476,6 +484,7 @@ events_docker(struct events *e, const struct docker_event *de,
 		if (c->policy_restart)
 			on_policy_start(e, c, de, ic, now);
 		c->stopping = c->oom_seen = c->policy_restart = 0;
+		c->oom_limit = c->oom_usage = -1;
 		break;
 	case DOCKER_ACTION_HEALTH_STATUS:
 		events_health(e, ic, de->id, de->health, 0, NULL,
@@ -512,6 +521,8 @@ events_cgroup_oom(struct events *e, const struct inv_container *ic,
 	if ((c = ctr_get(e, id, 1)) == NULL)
 		return;
 	c->oom_seen = 1;
+	c->oom_limit = limit;
+	c->oom_usage = usage;
 	if (c->docker_oom_at > 0 && now - c->docker_oom_at < EVENTS_OOM_SAME_SECONDS) {
 		/* Docker told us first: complete its event. */
 		c->docker_oom_at = 0;

@@ -59,13 +59,10 @@ put_mib(struct buf *out, int64_t bytes)
 	buf_printf(out, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
 }
 
+/* ", memory U of L" or ", limit L" where known. */
 static void
-text_oom(const struct event *ev, struct buf *out)
+put_memory(const struct event *ev, struct buf *out)
 {
-	buf_puts(out, " was OOM-killed");
-	if (ev->oom_kills >= 0)
-		buf_printf(out, " (kill %lld in its cgroup)",
-		    (long long)ev->oom_kills);
 	if (ev->mem_usage >= 0 && ev->mem_limit >= 0) {
 		buf_puts(out, ", memory ");
 		put_mib(out, ev->mem_usage);
@@ -78,6 +75,16 @@ text_oom(const struct event *ev, struct buf *out)
 }
 
 static void
+text_oom(const struct event *ev, struct buf *out)
+{
+	buf_puts(out, " was OOM-killed");
+	if (ev->oom_kills >= 0)
+		buf_printf(out, " (kill %lld in its cgroup)",
+		    (long long)ev->oom_kills);
+	put_memory(ev, out);
+}
+
+static void
 text_exit(const struct event *ev, struct buf *out)
 {
 	buf_printf(out, " exited with code %d", ev->exit_code);
@@ -85,6 +92,7 @@ text_exit(const struct event *ev, struct buf *out)
 		buf_puts(out, ", OOM-killed");
 	if (ev->run_seconds >= 0)
 		buf_printf(out, " after %.1f s", ev->run_seconds);
+	put_memory(ev, out);
 	if (ev->will_restart == 1)
 		buf_puts(out, "; Docker will restart it");
 	else if (ev->will_restart == 0)

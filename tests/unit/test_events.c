@@ -104,11 +104,15 @@ test_exit(void **state)
 	const struct event *ev;
 
 	(void)state;
+	f->ic.d.memory_limit = 8388608;
 	docker(f, DOCKER_ACTION_DIE, 3, T0);
 	assert_int_equal(events_count(f->e), 1);
 	ev = events_at(f->e, 0);
 	assert_int_equal(ev->kind, EVENT_EXIT);
 	assert_int_equal(ev->exit_code, 3);
+	/* No OOM report: the limit from the inspect, no usage (cgroup gone). */
+	assert_int_equal(ev->mem_limit, 8388608);
+	assert_int_equal(ev->mem_usage, -1);
 	assert_int_equal(ev->oom_killed, 0);
 	assert_int_equal(ev->will_restart, 1);
 	assert_true(ev->run_seconds == 90);
@@ -258,7 +262,12 @@ test_oom_both_sources(void **state)
 	assert_int_equal(ev->mem_usage, 16700000);
 	assert_string_equal(ev->name, "web");
 	docker(f, DOCKER_ACTION_DIE, 137, T0 + 0.06);
-	assert_int_equal(events_at(f->e, 0)->oom_killed, 1);
+	ev = events_at(f->e, 0);
+	assert_int_equal(ev->kind, EVENT_EXIT);
+	assert_int_equal(ev->oom_killed, 1);
+	/* The exit carries what the cgroup's OOM report said. */
+	assert_int_equal(ev->mem_limit, 16777216);
+	assert_int_equal(ev->mem_usage, 16700000);
 	docker(f, DOCKER_ACTION_START, -1, T0 + 0.2);
 	/* The next kill, Docker first this time: its event gets the counts. */
 	docker(f, DOCKER_ACTION_OOM, -1, T0 + 2);

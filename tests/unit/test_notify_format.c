@@ -240,6 +240,13 @@ test_context(void **state)
 	    "http netns 127.0.0.1:80/health: http_status (HTTP 500)\n"
 	    "http netns 127.0.0.1:80/health: refused\n"
 	    "Last log lines:\nboot <ok>\nrun `x`\npanic: @everyone");
+	/* An exit with the memory the OOM report saw. */
+	exit_event(&ev);
+	ev.mem_limit = 16777216;
+	ev.mem_usage = 16252928;
+	assert_string_equal(render_tail(NOTIFY_FMT_NTFY, &ev, NULL, &m),
+	    "[hale] web (nginx:1.25) on node1 exited with code 3 after 90.5 s, "
+	    "memory 15.5 MiB of 16.0 MiB; Docker will restart it");
 	/* No tail asked: no field; an empty one fetched: an empty string. */
 	exit_event(&ev);
 	assert_null(strstr(render_tail(NOTIFY_FMT_JSON, &ev, NULL, &m),
