@@ -461,6 +461,12 @@ tail_done(void *arg, const char *text, size_t len, const char *err)
 
 	(void)len;
 	p->req = NULL;			/* the client frees it */
+	if (text != NULL)
+		p->n->st.tails_ok++;
+	else if (strstr(err, "timed out") != NULL)
+		p->n->st.tails_timeout++;
+	else
+		p->n->st.tails_error++;
 	if (text == NULL)
 		log_debug("no log tail for the event, delivering without it",
 		    LOG_S("id", p->ev.id), LOG_S("err", err));
@@ -480,6 +486,7 @@ pending_start(struct notify *n)
 		if (n->docker == NULL || (p->req = docker_container_logs(
 		    n->docker, p->ev.id, n->tail_lines, n->tail_bytes,
 		    n->tail_timeout, tail_done, p, err, sizeof(err))) == NULL) {
+			n->st.tails_error++;
 			log_debug("no log tail for the event, delivering "
 			    "without it", LOG_S("id", p->ev.id),
 			    LOG_S("err", n->docker == NULL ? "no docker" : err));
@@ -555,6 +562,7 @@ notify_send_event(struct notify *n, const struct event *ev)
 		return;
 	if (n->npending >= NOTIFY_TAIL_PENDING_MAX ||
 	    (p = calloc(1, sizeof(*p))) == NULL) {
+		n->st.tails_error++;
 		log_debug("too many events wait for log tails, delivering "
 		    "without", LOG_S("id", ev->id));
 		for (i = 0; i < n->nhooks; i++)

@@ -192,6 +192,9 @@ struct notify_stats {
 	uint64_t	 failed;	/* given up after the last try */
 	uint64_t	 dropped;	/* queue full, or reconfigured away */
 	size_t		 queued;	/* documents waiting or in flight now */
+	uint64_t	 tails_ok;	/* log tails fetched */
+	uint64_t	 tails_error;	/* not: Docker's error, Docker down, too many */
+	uint64_t	 tails_timeout;	/* not within log_tail.timeout */
 };
 
 /* `cfg` may be NULL (no webhooks); it is copied. */
@@ -231,7 +234,10 @@ size_t		 notify_webhooks(const struct notify *);
 /* Deliveries per webhook, in config order (*count of them). */
 const struct post_dest *notify_dests(const struct notify *, size_t *count);
 void		 notify_get_stats(const struct notify *, struct notify_stats *);
-/* hale_webhook_deliveries_total{result}, hale_webhook_queue_length. */
+/*
+ * hale_webhook_deliveries_total{result}, hale_webhook_queue_length,
+ * hale_notify_log_tails_total{result}.
+ */
 void		 notify_write_metrics(struct notify *, struct metrics_writer *);
 /* The same families from the values they show. */
 void		 notify_view_metrics(struct metrics_writer *,

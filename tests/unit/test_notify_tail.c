@@ -190,6 +190,9 @@ test_notify_waits_for_tail(void **state)
 	assert_true(clock_mono() - t0 >= 0.25);
 	assert_true(clock_mono() - t0 < 1.5);
 	assert_int_equal(fake_engine_count(t->fe, "GET", P_LOGS), 1);
+	notify_get_stats(n, &st);
+	assert_int_equal(st.tails_timeout, 1);
+	assert_int_equal(st.tails_ok, 0);
 	/* A healthy event wants no tail: both at once. */
 	event_init(&ev, EVENT_HEALTHY, WEB, NULL, 1714557601.5);
 	notify_send_event(n, &ev);
