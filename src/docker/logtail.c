@@ -123,6 +123,8 @@ logtail_finish(struct logtail *t, struct buf *out)
 		return -1;
 	s = t->kept.data;
 	n = t->kept.len;
+	if (n == 0)
+		return 0;		/* nothing kept: no buffer either */
 	start = 0;
 	if (n > t->max_bytes) {
 		start = n - t->max_bytes;

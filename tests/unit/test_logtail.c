@@ -105,6 +105,15 @@ test_garbage_header(void **state)
 	run(LOGTAIL_AUTO, 20, 4096, &in, 3, "good");
 	run(LOGTAIL_MUX, 20, 4096, &in, 100, "good");
 	buf_free(&in);
+	/*
+	 * No frame header first: raw bytes (a TTY) when detecting, nothing
+	 * at all when multiplexed was said.
+	 */
+	buf_init(&in);
+	buf_append(&in, "\x01\x02\0\0\0\0\0\0hello\n", 14);
+	run(LOGTAIL_AUTO, 20, 4096, &in, 3, "????????hello");
+	run(LOGTAIL_MUX, 20, 4096, &in, 100, "");
+	buf_free(&in);
 	/* Forced multiplexed: raw text is garbage from the first byte. */
 	buf_init(&in);
 	buf_puts(&in, "hello world\n");
