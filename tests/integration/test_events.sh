@@ -274,6 +274,10 @@ sleep $((5 * HALE_SLOW))
 posts2=$(metric 'hale_alertmanager_posts_total{result="ok"}')
 [ "$((posts2 - posts))" -ge 3 ] || fail "re-sent only $((posts2 - posts)) times in 5 s"
 am_firing "$AM1" || fail "no longer firing after the resends"
+for p in "$AM1" "$AM2"; do
+	metric_ge "hale_notify_deliveries_total{type=\"alertmanager\",destination=\"127.0.0.1:$p\",result=\"ok\"}" 2 ||
+		fail "deliveries to the Alertmanager on $p: $(curl -sf "$HALE_URL/metrics" | grep hale_notify_deliveries)"
+done
 ok "firing alerts are re-sent ($((posts2 - posts)) posts in 5 s to 2 Alertmanagers)"
 docker exec sick touch /tmp/ok
 wait_until $((20 * HALE_SLOW)) am_gone "$AM1" ||
