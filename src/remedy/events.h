@@ -12,7 +12,8 @@
  *	                    on ─► restart counted ─► N in window: restart_loop
  *	health (hale's check, else Docker's) ─► events_health ─► unhealthy,
  *	                                                          healthy again
- *	remediation (remedy_act) ─► events_remedy ─► remediated, gave_up
+ *	remediation (remedy_act) ─► events_remedy ─► remediated, gave_up,
+ *	                                              recovered, reset
  *	                          ▼
  *	events_record: rate limit per container and kind ─► suppressed, or
  *	ring + hale_events_total{kind}; the listener hears both (delivery)
