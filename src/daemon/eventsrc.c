@@ -171,8 +171,15 @@ eventsrc_docker(struct eventsrc *s, const struct docker_event *ev)
 
 void
 eventsrc_transition(struct eventsrc *s, const char *id, enum docker_health to,
-    const char *checks)
+    struct probe_engine *probes)
 {
-	events_health(s->events, inventory_get(s->inv, id), id, to, 1, checks,
-	    ev_now(s->loop));
+	struct inv_container	*ic = inventory_get(s->inv, id);
+	struct buf		 checks;
+
+	buf_init(&checks);
+	if (ic != NULL && probes != NULL)
+		probe_check_text(probes, ic, EVENTS_CHECKS_SHOWN, &checks);
+	events_health(s->events, ic, id, to, 1, checks.len > 0 && !checks.oom ?
+	    checks.data : NULL, ev_now(s->loop));
+	buf_free(&checks);
 }

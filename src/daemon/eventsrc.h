@@ -21,6 +21,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/oomwatch.h"
+#include "check/probe.h"
 #include "docker/inventory.h"
 #include "remedy/alerts.h"
 #include "remedy/notify.h"
@@ -51,8 +52,8 @@ void	eventsrc_stop(struct eventsrc *);
 void	eventsrc_observe(struct eventsrc *, struct inv_container *,
 	    enum inv_change);
 void	eventsrc_docker(struct eventsrc *, const struct docker_event *);
-/* `checks`: hale's last results (probe_check_text), NULL if none. */
+/* The event carries hale's last results of the check (`probes`). */
 void	eventsrc_transition(struct eventsrc *, const char *id,
-	    enum docker_health to, const char *checks);
+	    enum docker_health to, struct probe_engine *probes);
 
 #endif

@@ -573,17 +573,10 @@ static void
 check_transition(void *arg, const char *id, const struct health_transition *tr,
     const struct probe_result *last)
 {
-	struct hale		*h = arg;
-	struct inv_container	*ic = inventory_get(h->inv, id);
-	struct buf		 checks;
+	struct hale	*h = arg;
 
 	remedy_exec_transition(h->rx, id, tr, last);
-	buf_init(&checks);
-	if (ic != NULL)
-		probe_check_text(h->probes, ic, EVENTS_CHECKS_SHOWN, &checks);
-	eventsrc_transition(&h->evs, id, tr->to, checks.len > 0 && !checks.oom ?
-	    checks.data : NULL);
-	buf_free(&checks);
+	eventsrc_transition(&h->evs, id, tr->to, h->probes);
 }
 
 static int

@@ -6,7 +6,7 @@
 #  2. the same with a TTY (Docker's raw stream, CRLF line ends);
 #  3. the label hale.notify.log_tail=true gives every webhook the tail;
 #  4. a Docker HEALTHCHECK that fails with a message: the unhealthy event
-#     carries its output;
+#     carries its output; a hale check's unhealthy event its last results;
 #  5. a webhook receiver that accepts and never answers delays no other
 #     delivery and is counted as timeout in
 #     hale_notify_deliveries_total{destination="hang"}; the others as ok.
@@ -124,6 +124,33 @@ assert_contains "$(jq -r '.health_output // ""' <<<"$b")" "probe says: no /tmp/o
     "the healthcheck's output"
 ok "the unhealthy event carries Docker's healthcheck output"
 docker rm -f sick >/dev/null
+
+# ---------------------------------------------- 4b. hale's check results
+www='mkdir -p /www && echo ok >/www/health && exec httpd -f -p 127.0.0.1:8080 -h /www'
+docker run -d --name web --network none \
+    --label hale.check=http --label hale.check.port=8080 \
+    --label hale.check.path=/health --label hale.check.interval=1s \
+    --label hale.check.rise=1 --label hale.check.fall=2 \
+    "$HALE_IMAGE" sh -c "$www" >/dev/null
+web_healthy() {
+	[ "$(curl -sf "$HALE_URL/api/v1/containers/web" | jq -r '.health.status')" = healthy ]
+}
+wait_until $((20 * HALE_SLOW)) web_healthy || fail "web never became healthy by hale's check"
+docker exec web rm /www/health
+is_web='.event == "unhealthy" and .container.name == "web"'
+wait_until $((20 * HALE_SLOW)) hooks_ge /tail "$is_web" 1 ||
+	fail "no unhealthy event for web"
+b=$(hook_body /tail "$is_web")
+assert_eq hale "$(jq -r '.source' <<<"$b")" "hale's check"
+# Kind, target, result, then the probe's message in parentheses.
+checks=$(jq -r '.checks' <<<"$b")
+assert_eq "http netns 127.0.0.1:8080/health: status
+http netns 127.0.0.1:8080/health: status
+http netns 127.0.0.1:8080/health: ok" "$(sed 's/ (.*)$//' <<<"$checks")" \
+    "the last 3 results, newest first"
+assert_contains "$checks" "404" "the failing probes' message names the status"
+ok "the unhealthy event carries hale's last check results"
+docker rm -f web >/dev/null
 
 # ------------------------------------------- 5. the hanging receiver, counted
 wait_until $((10 * HALE_SLOW)) metric_ge \
