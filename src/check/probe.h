@@ -185,7 +185,7 @@ void	probe_health_json(void *engine, const struct inv_container *,
 	    cJSON *health);
 /*
  * hale's `last` check results of the container, newest first, a line
- * each: "http netns 127.0.0.1:8080/health: http_status (HTTP 500)".
+ * each: "http netns 127.0.0.1:8080/health: status (HTTP 500)".
  * Nothing when it has no active check.
  */
 void	probe_check_text(void *engine, const struct inv_container *,

@@ -194,7 +194,7 @@ unhealthy_event(struct event *ev)
 	snprintf(ev->source, sizeof(ev->source), "hale");
 	snprintf(ev->health_output, sizeof(ev->health_output), "curl: (7) <refused>");
 	snprintf(ev->checks, sizeof(ev->checks),
-	    "http netns 127.0.0.1:80/health: http_status (HTTP 500)\n"
+	    "http netns 127.0.0.1:80/health: status (HTTP 500)\n"
 	    "http netns 127.0.0.1:80/health: refused");
 }
 
@@ -214,14 +214,14 @@ test_context(void **state)
 	    "\"time\":\"2024-05-01T10:00:00.500000Z\",\"host\":\"node1\","
 	    "\"container\":{\"id\":\"" ID "\",\"name\":\"web\"},"
 	    "\"source\":\"hale\",\"health_output\":\"curl: (7) <refused>\","
-	    "\"checks\":\"http netns 127.0.0.1:80/health: http_status (HTTP 500)"
+	    "\"checks\":\"http netns 127.0.0.1:80/health: status (HTTP 500)"
 	    "\\nhttp netns 127.0.0.1:80/health: refused\","
 	    "\"log_tail\":\"boot <ok>\\nrun `x`\\npanic: @everyone\"}");
 	assert_string_equal(render_tail(NOTIFY_FMT_SLACK, &ev, tail, &m),
 	    "{\"text\":\"[hale] web on node1 is unhealthy (hale check)\\n"
 	    "Healthcheck output: curl: (7) &lt;refused&gt;\\n"
 	    "hale's checks:\\n"
-	    "http netns 127.0.0.1:80/health: http_status (HTTP 500)\\n"
+	    "http netns 127.0.0.1:80/health: status (HTTP 500)\\n"
 	    "http netns 127.0.0.1:80/health: refused\\n"
 	    "Last log lines:\\n```\\nboot &lt;ok&gt;\\nrun 'x'\\n"
 	    "panic: @everyone\\n```\"}");
@@ -229,7 +229,7 @@ test_context(void **state)
 	    "{\"content\":\"[hale] web on node1 is unhealthy (hale check)\\n"
 	    "Healthcheck output: curl: (7) <refused>\\n"
 	    "hale's checks:\\n"
-	    "http netns 127.0.0.1:80/health: http_status (HTTP 500)\\n"
+	    "http netns 127.0.0.1:80/health: status (HTTP 500)\\n"
 	    "http netns 127.0.0.1:80/health: refused\\n"
 	    "Last log lines:\\n```\\nboot <ok>\\nrun 'x'\\n"
 	    "panic: @everyone\\n```\",\"allowed_mentions\":{\"parse\":[]}}");
@@ -237,7 +237,7 @@ test_context(void **state)
 	    "[hale] web on node1 is unhealthy (hale check)\n"
 	    "Healthcheck output: curl: (7) <refused>\n"
 	    "hale's checks:\n"
-	    "http netns 127.0.0.1:80/health: http_status (HTTP 500)\n"
+	    "http netns 127.0.0.1:80/health: status (HTTP 500)\n"
 	    "http netns 127.0.0.1:80/health: refused\n"
 	    "Last log lines:\nboot <ok>\nrun `x`\npanic: @everyone");
 	/* An exit with the memory the OOM report saw. */
