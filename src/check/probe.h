@@ -47,6 +47,7 @@
 #include "docker/docker_parse.h"
 #include "check/health.h"
 #include "docker/inventory.h"
+#include "core/buf.h"
 #include "core/metrics.h"
 #include "core/rand.h"
 #include "check/netns.h"
@@ -202,6 +203,13 @@ struct probe_check_view {
  */
 int	probe_check_view(struct probe_engine *, const struct inv_container *,
 	    struct probe_check_view *v);
+/*
+ * hale's `last` check results of the container, newest first, a line
+ * each: "http netns 127.0.0.1:8080/health: status (HTTP 500)".
+ * Nothing when it has no active check.
+ */
+void	probe_check_text(void *engine, const struct inv_container *,
+	    size_t last, struct buf *out);
 /*
  * hale_check_up, hale_check_duration_seconds, hale_check_total,
  * hale_container_health_status, hale_check_label_rejections_total,

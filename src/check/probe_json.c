@@ -86,6 +86,33 @@ check_json(const struct check *ck)
 }
 
 void
+probe_check_text(void *engine, const struct inv_container *c, size_t last,
+    struct buf *out)
+{
+	struct probe_engine		*eng = engine;
+	const struct check		*ck = probe_find_check(eng, c->d.id);
+	const struct probe_result	*r;
+	size_t				 i, h, k;
+
+	if (ck == NULL || !ck->active)
+		return;
+	h = ck->eng->history;
+	k = ck->nring < last ? ck->nring : last;
+	/* Newest first: the one that decided comes on top. */
+	for (i = 0; i < k; i++) {
+		r = &ck->ring[(ck->head + h - 1 - i) % h];
+		if (out->len > 0)
+			buf_putc(out, '\n');
+		buf_printf(out, "%s %s %s:%u%s: %s", checkspec_kind_name(&ck->spec),
+		    checkspec_target_name(ck->target.how), ck->target.host,
+		    ck->target.port, ck->spec.path != NULL ? ck->spec.path : "",
+		    probe_class_name(r->cls));
+		if (r->msg[0] != '\0')
+			buf_printf(out, " (%s)", r->msg);
+	}
+}
+
+void
 probe_health_json(void *engine, const struct inv_container *c, cJSON *h)
 {
 	struct probe_engine	*eng = engine;

@@ -33,6 +33,28 @@ on_event(void *arg, const struct event *ev, int recorded)
 		alertmgr_event(s->am, ev);
 }
 
+/* The held health event i, to the ring with the record as it is now. */
+static void
+health_release(struct eventsrc *s, size_t i)
+{
+	struct docker_event	 ev = s->health[i];
+
+	s->health[i] = s->health[--s->nhealth];
+	events_docker(s->events, &ev, inventory_get(s->inv, ev.id),
+	    ev_now(s->loop));
+}
+
+static void
+on_health_timer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct eventsrc	*s = w->data;
+
+	(void)loop;
+	(void)revents;
+	while (s->nhealth > 0)
+		health_release(s, 0);
+}
+
 static void
 on_flush(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -60,6 +82,8 @@ eventsrc_start(struct eventsrc *s, struct ev_loop *loop, struct inventory *inv,
 	s->am = am;
 	ev_timer_init(&s->flush, on_flush, 0., 0.);
 	s->flush.data = s;
+	ev_timer_init(&s->health_timer, on_health_timer, 0., 0.);
+	s->health_timer.data = s;
 	if ((s->events = events_new(cfg)) == NULL) {
 		err_set(err, errlen, "out of memory for the event ring");
 		return -1;
@@ -75,8 +99,11 @@ eventsrc_start(struct eventsrc *s, struct ev_loop *loop, struct inventory *inv,
 void
 eventsrc_stop(struct eventsrc *s)
 {
-	if (s->loop != NULL)
+	if (s->loop != NULL) {
 		ev_timer_stop(s->loop, &s->flush);
+		ev_timer_stop(s->loop, &s->health_timer);
+	}
+	s->nhealth = 0;
 	oomwatch_free(s->oom);
 	events_free(s->events);
 	s->oom = NULL;
@@ -88,7 +115,14 @@ eventsrc_observe(struct eventsrc *s, struct inv_container *c,
     enum inv_change ch)
 {
 	char	 err[256];
+	size_t	 i;
 
+	/* The inspect a health_status asked for: its output is in it now. */
+	for (i = 0; i < s->nhealth; i++)
+		if (strcmp(s->health[i].id, c->d.id) == 0) {
+			health_release(s, i);
+			break;
+		}
 	if (ch == INV_REMOVED) {
 		events_forget(s->events, c->d.id);
 		if (s->am != NULL)
@@ -118,6 +152,15 @@ eventsrc_observe(struct eventsrc *s, struct inv_container *c,
 void
 eventsrc_docker(struct eventsrc *s, const struct docker_event *ev)
 {
+	if (ev->action == DOCKER_ACTION_HEALTH_STATUS &&
+	    s->nhealth < EVENTSRC_HEALTH_HELD) {
+		s->health[s->nhealth++] = *ev;
+		if (!ev_is_active(&s->health_timer)) {
+			ev_timer_set(&s->health_timer, EVENTSRC_HEALTH_WAIT, 0.);
+			ev_timer_start(s->loop, &s->health_timer);
+		}
+		return;
+	}
 	events_docker(s->events, ev, inventory_get(s->inv, ev->id),
 	    ev_now(s->loop));
 	if (events_held(s->events) > 0 && !ev_is_active(&s->flush)) {
@@ -127,8 +170,16 @@ eventsrc_docker(struct eventsrc *s, const struct docker_event *ev)
 }
 
 void
-eventsrc_transition(struct eventsrc *s, const char *id, enum docker_health to)
+eventsrc_transition(struct eventsrc *s, const char *id, enum docker_health to,
+    struct probe_engine *probes)
 {
-	events_health(s->events, inventory_get(s->inv, id), id, to, 1,
-	    ev_now(s->loop));
+	struct inv_container	*ic = inventory_get(s->inv, id);
+	struct buf		 checks;
+
+	buf_init(&checks);
+	if (ic != NULL && probes != NULL)
+		probe_check_text(probes, ic, EVENTS_CHECKS_SHOWN, &checks);
+	events_health(s->events, ic, id, to, 1, checks.len > 0 && !checks.oom ?
+	    checks.data : NULL, ev_now(s->loop));
+	buf_free(&checks);
 }

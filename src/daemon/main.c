@@ -465,7 +465,7 @@ check_transition(void *arg, const char *id, const struct health_transition *tr,
 	struct hale	*h = arg;
 
 	remedy_exec_transition(h->rx, id, tr, last);
-	eventsrc_transition(&h->evs, id, tr->to);
+	eventsrc_transition(&h->evs, id, tr->to, h->probes);
 }
 
 static int
@@ -540,6 +540,7 @@ start_docker(struct hale *h)
 		log_error("cannot start", LOG_S("err", err));
 		return -1;
 	}
+	notify_set_docker(h->notify, h->docker, h->inv);
 	/* Only defer work to the loop: safe inside libcurl callbacks. */
 	inventory_add_observer(h->inv, inventory_changed, h);
 	docker_start(h->docker);
@@ -549,6 +550,8 @@ start_docker(struct hale *h)
 static void
 stop_docker(struct hale *h)
 {
+	if (h->notify != NULL)
+		notify_set_docker(h->notify, NULL, NULL);	/* its requests go */
 	docker_free(h->docker);		/* first: its callbacks point into rx */
 	remedy_exec_free(h->rx);
 	probe_engine_free(h->probes);	/* cancels its probes and timers */

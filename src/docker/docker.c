@@ -432,6 +432,9 @@ docker_req_done(CURL *easy, CURLcode rc, void *arg)
 	case DOCKER_REQ_SELF:
 		docker_scope_done(d, r, rc);
 		break;
+	case DOCKER_REQ_LOGS:
+		docker_logs_done(r, rc);
+		break;
 	}
 	docker_req_free(r);
 }

@@ -110,4 +110,26 @@ int		 docker_container_ctl(struct docker *, const char *id,
 		    enum docker_ctl, int timeout, const char *signal,
 		    docker_ctl_cb *, void *arg, char *err, size_t errlen);
 
+/* ---- a container's last log lines (docker_logs.c) ------------------------ */
+
+/*
+ * `text` (len bytes, NUL-terminated) holds the last lines, or is NULL
+ * with Docker's message or the transport error in `err` (a timeout
+ * among them). Not called if the client is freed or the request
+ * cancelled first.
+ */
+typedef void docker_logs_cb(void *arg, const char *text, size_t len,
+    const char *err);
+struct docker_req;
+/*
+ * GET /containers/{id}/logs?stdout=1&stderr=1&tail=lines&timestamps=0,
+ * kept to the last `lines` lines and `max_bytes` bytes (logtail.h),
+ * given up after `timeout` seconds. NULL with a message if it could not
+ * start (bad id, Docker down); else a handle for docker_logs_cancel.
+ */
+struct docker_req *docker_container_logs(struct docker *, const char *id,
+		    size_t lines, size_t max_bytes, double timeout,
+		    docker_logs_cb *, void *arg, char *err, size_t errlen);
+void		 docker_logs_cancel(struct docker *, struct docker_req *);
+
 #endif

@@ -26,6 +26,7 @@
 #include "docker/docker.h"
 #include "docker/docker_filter.h"
 #include "docker/docker_parse.h"
+#include "docker/logtail.h"
 
 /* The connection's states; see the diagram at the top of docker.c. */
 enum docker_conn {
@@ -44,6 +45,7 @@ enum docker_req_kind {
 	DOCKER_REQ_INSPECT,
 	DOCKER_REQ_CTL,
 	DOCKER_REQ_SELF,
+	DOCKER_REQ_LOGS,
 };
 
 struct docker_req {
@@ -57,6 +59,9 @@ struct docker_req {
 	char			 errbuf[CURL_ERROR_SIZE];
 	docker_ctl_cb		*ctl_cb;
 	void			*ctl_arg;
+	struct logtail		*tail;		/* logs: the body, demultiplexed */
+	docker_logs_cb		*logs_cb;
+	void			*logs_arg;
 	TAILQ_ENTRY(docker_req)	 entry;
 };
 
@@ -181,5 +186,6 @@ void	docker_sync_on_dropped_line(const char *prefix, size_t len, void *arg);
 /* ---- docker_ctl.c ------------------------------------------------------------ */
 
 void	docker_ctl_done(struct docker_req *, CURLcode);
+void	docker_logs_done(struct docker_req *, CURLcode);
 
 #endif

@@ -272,6 +272,7 @@ struct docker_inspect {
 	char			 restart_policy[32];	/* "" = no */
 	int			 restart_max_retries;
 	int			 stop_timeout;	/* seconds; -1 = not set */
+	int64_t			 memory_limit;	/* HostConfig.Memory; 0 = none */
 	struct docker_healthcheck hc;
 	/* State.Health */
 	enum docker_health	 health;	/* NONE if State.Health absent */
@@ -299,6 +300,9 @@ int	docker_parse_inspect_env(const char *json, size_t len,
 int	docker_env_wanted(const char *name, size_t len,
 	    const char *const *prefix, size_t n);
 void	docker_inspect_free(struct docker_inspect *);
+/* The value of the label `key`; NULL if the container has none. */
+const char *docker_inspect_label(const struct docker_inspect *,
+	    const char *key);
 
 /*
  * RFC 3339 (with or without fractional seconds, Z or +hh:mm) -> unix

@@ -549,12 +549,16 @@ inspect_config(struct docker_inspect *in, const cJSON *root,
 	const cJSON	*hostcfg = jget(root, "HostConfig");
 	const cJSON	*rp = jget(hostcfg, "RestartPolicy");
 	const cJSON	*ns = jget(root, "NetworkSettings");
+	const cJSON	*mem;
 
 	in->stop_timeout = jint(cfg, "StopTimeout", -1);
 	in->restart_count = jint(root, "RestartCount", 0);
 	copy_trunc(in->restart_policy, sizeof(in->restart_policy),
 	    jstr(rp, "Name"));
 	in->restart_max_retries = jint(rp, "MaximumRetryCount", 0);
+	mem = jget(hostcfg, "Memory");
+	in->memory_limit = cJSON_IsNumber(mem) && mem->valuedouble > 0 &&
+	    mem->valuedouble < 9.2e18 ? (int64_t)mem->valuedouble : 0;
 	if ((in->image = dup_capped(jstr(cfg, "Image"), BIG_STRING_MAX)) ==
 	    NULL ||
 	    (in->image_id = dup_capped(jstr(root, "Image"), BIG_STRING_MAX)) ==
@@ -625,6 +629,17 @@ fail:
 	cJSON_Delete(root);
 	docker_inspect_free(in);
 	return -1;
+}
+
+const char *
+docker_inspect_label(const struct docker_inspect *d, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->nlabels; i++)
+		if (strcmp(d->labels[i].key, key) == 0)
+			return d->labels[i].value;
+	return NULL;
 }
 
 void

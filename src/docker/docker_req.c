@@ -39,6 +39,10 @@ docker_req_free(struct docker_req *r)
 		return;
 	if (r->easy != NULL)
 		curl_easy_cleanup(r->easy);
+	if (r->tail != NULL) {
+		logtail_free(r->tail);
+		free(r->tail);
+	}
 	buf_free(&r->body);
 	free(r);
 }

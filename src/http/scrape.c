@@ -210,6 +210,22 @@ collect_containers(struct scrape *s, struct scrape_doc *doc)
 	return 0;
 }
 
+/* Webhooks and Alertmanagers share one family. */
+static void
+write_deliveries(const struct scrape_sources *src, struct metrics_writer *w)
+{
+	const struct post_dest	*lists[2];
+	size_t			 counts[2], n = 0;
+
+	lists[n] = notify_dests(src->notify, &counts[n]);
+	n++;
+	if (src->am != NULL) {
+		lists[n] = alertmgr_dests(src->am, &counts[n]);
+		n++;
+	}
+	post_write_metrics(w, lists, counts, n);
+}
+
 static void
 write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 {
@@ -227,6 +243,7 @@ write_docker(const struct scrape_sources *src, struct metrics_writer *w)
 		oomwatch_write_metrics(src->oomwatch, w);
 	if (src->am != NULL)
 		alertmgr_write_metrics(src->am, w);
+	write_deliveries(src, w);
 }
 
 struct scrape_doc *

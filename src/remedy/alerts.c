@@ -122,6 +122,8 @@ alerts_observe(struct alerts *t, const struct event *ev, const char *host,
 {
 	size_t	 r;
 
+	if (ev->kind == EVENT_RECOVERED || ev->kind == EVENT_RESET)
+		return resolve(t, ev->id, "HaleRemediationGaveUp", now);
 	if (ev->kind == EVENT_HEALTHY)
 		return resolve(t, ev->id, "HaleContainerUnhealthy", now) |
 		    resolve(t, ev->id, "HaleRemediationGaveUp", now);

@@ -98,6 +98,9 @@ void		 alertmgr_event(struct alertmgr *, const struct event *);
 void		 alertmgr_forget(struct alertmgr *, const char *id);
 void		 alertmgr_get_stats(const struct alertmgr *,
 		    struct alertmgr_stats *);
+/* Posts per Alertmanager, in config order (*count of them). */
+struct post_dest;
+const struct post_dest *alertmgr_dests(const struct alertmgr *, size_t *count);
 /* hale_alertmanager_posts_total{result}, hale_alerts_firing (alerts_view.c). */
 void		 alertmgr_write_metrics(const struct alertmgr *,
 		    struct metrics_writer *);

@@ -34,6 +34,7 @@ struct alertmgr {
 	struct curlev		*cv;
 	struct alerts		*table;
 	struct am		*ams;
+	struct post_dest	*dests;		/* one per Alertmanager */
 	size_t			 nams;
 	uint64_t		 resend_ms;
 	uint64_t		 hold_ms;
@@ -60,6 +61,7 @@ post_done(CURL *easy, CURLcode rc, void *arg)
 		return;			/* shutting down */
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	ok = rc == CURLE_OK && status >= 200 && status <= 299;
+	a->m->dests[a->index].n[post_classify(rc, status)]++;
 	if (ok)
 		a->m->st.ok++;
 	else
@@ -93,6 +95,7 @@ post_one(struct am *a, const char *body, size_t len)
 	if ((a->easy == NULL && (a->easy = curl_easy_init()) == NULL) ||
 	    (a->body = malloc(len + 1)) == NULL) {
 		a->m->st.failed++;
+		a->m->dests[a->index].n[POST_DROPPED]++;
 		return;
 	}
 	memcpy(a->body, body, len + 1);
@@ -103,6 +106,7 @@ post_one(struct am *a, const char *body, size_t len)
 		free(a->body);
 		a->body = NULL;
 		a->m->st.failed++;
+		a->m->dests[a->index].n[POST_DROPPED]++;
 		return;
 	}
 	a->busy = 1;
@@ -159,7 +163,9 @@ ams_free(struct alertmgr *m)
 		free(a->url);
 	}
 	free(m->ams);
+	free(m->dests);
 	m->ams = NULL;
+	m->dests = NULL;
 	m->nams = 0;
 	ev_timer_stop(m->loop, &m->resend);
 }
@@ -176,7 +182,8 @@ ams_build(struct alertmgr *m, const struct alerts_config *cfg, char *err,
 	m->timeout_ms = cfg != NULL ? cfg->timeout_ms : ALERTS_TIMEOUT_DEFAULT_MS;
 	if (cfg == NULL || cfg->nurls == 0)
 		return 0;
-	if ((m->ams = calloc(cfg->nurls, sizeof(*m->ams))) == NULL)
+	if ((m->ams = calloc(cfg->nurls, sizeof(*m->ams))) == NULL ||
+	    (m->dests = calloc(cfg->nurls, sizeof(*m->dests))) == NULL)
 		goto oom;
 	for (i = 0; i < cfg->nurls; i++) {
 		struct am *a = &m->ams[i];
@@ -184,6 +191,8 @@ ams_build(struct alertmgr *m, const struct alerts_config *cfg, char *err,
 		m->nams++;
 		a->m = m;
 		a->index = i;
+		post_dest_init(&m->dests[i], "alertmanager", NULL, cfg->urls[i],
+		    m->dests, i);
 		n = strlen(cfg->urls[i]);
 		while (n > 0 && cfg->urls[i][n - 1] == '/')
 			n--;
@@ -280,6 +289,13 @@ alertmgr_forget(struct alertmgr *m, const char *id)
 {
 	if (alerts_forget(m->table, id, ev_now(m->loop)))
 		changed(m);
+}
+
+const struct post_dest *
+alertmgr_dests(const struct alertmgr *m, size_t *count)
+{
+	*count = m->nams;
+	return m->dests;
 }
 
 void

@@ -67,6 +67,8 @@ alert_json(const struct alert *a, double now, uint64_t resend_ms)
 	add_int(n, "restarts", ev->restarts);
 	add_int(n, "window_seconds", ev->window);
 	add_label(n, "source", ev->source);
+	add_label(n, "health_output", ev->health_output);
+	add_label(n, "checks", ev->checks);
 	json_add_time(o, "startsAt", a->starts);
 	if (a->resolved > 0)
 		ends = a->resolved;

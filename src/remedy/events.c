@@ -24,6 +24,8 @@ struct ectr {
 	double		 last[EVENT_KIND_COUNT];	/* recorded at; 0 never */
 	int		 stopping;	/* kill or stop since the last start */
 	int		 oom_seen;	/* Docker's oom since the last start */
+	int64_t		 oom_limit;	/* the cgroup's at its last OOM since the start; */
+	int64_t		 oom_usage;	/* -1: none */
 	/* One source's OOM report the other has not matched yet (our clock). */
 	double		 docker_oom_at;
 	double		 cgroup_oom_at;
@@ -62,6 +64,8 @@ static const char *const kind_names[EVENT_KIND_COUNT] = {
 	[EVENT_HEALTHY] = "healthy",
 	[EVENT_REMEDIATED] = "remediated",
 	[EVENT_GAVE_UP] = "gave_up",
+	[EVENT_RECOVERED] = "recovered",
+	[EVENT_RESET] = "reset",
 };
 
 const char *
@@ -208,6 +212,7 @@ ctr_get(struct events *e, const char *id, int create)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	memcpy(c->id, id, ID_LEN + 1);
+	c->oom_limit = c->oom_usage = -1;
 	HASH_ADD_STR(e->ctrs, id, c);
 	e->nctrs++;
 	return c;
@@ -275,17 +280,6 @@ events_docker_restarts(const struct events *e, const char *id)
 
 /* ---- building and recording ------------------------------------------- */
 
-static const char *
-label(const struct docker_inspect *d, const char *key)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->nlabels; i++)
-		if (strcmp(d->labels[i].key, key) == 0)
-			return d->labels[i].value;
-	return NULL;
-}
-
 static void
 text(char *dst, size_t len, const char *s)
 {
@@ -309,9 +303,9 @@ event_init(struct event *ev, enum event_kind kind, const char *id,
 	text(ev->name, sizeof(ev->name), ic->d.name);
 	text(ev->image, sizeof(ev->image), ic->d.image);
 	text(ev->project, sizeof(ev->project),
-	    label(&ic->d, "com.docker.compose.project"));
+	    docker_inspect_label(&ic->d, "com.docker.compose.project"));
 	text(ev->service, sizeof(ev->service),
-	    label(&ic->d, "com.docker.compose.service"));
+	    docker_inspect_label(&ic->d, "com.docker.compose.service"));
 	ev->restart_count = ic->d.restart_count;
 }
 
@@ -386,6 +380,11 @@ on_die(struct events *e, struct ectr *c, const struct docker_event *de,
 	init_from(&ev, EVENT_EXIT, de, ic, now);
 	ev.exit_code = code;
 	ev.oom_killed = c->oom_seen;
+	/* The cgroup is gone by now: what its OOM report said, else the limit. */
+	ev.mem_limit = c->oom_limit;
+	ev.mem_usage = c->oom_usage;
+	if (ev.mem_limit < 0 && ic != NULL && ic->d.memory_limit > 0)
+		ev.mem_limit = ic->d.memory_limit;
 	if (ic != NULL) {
 		ev.will_restart = c->policy_restart;
 		if (ic->d.oom_killed && ic->d.state != DOCKER_STATE_RUNNING)
@@ -485,9 +484,10 @@ events_docker(struct events *e, const struct docker_event *de,
 		if (c->policy_restart)
 			on_policy_start(e, c, de, ic, now);
 		c->stopping = c->oom_seen = c->policy_restart = 0;
+		c->oom_limit = c->oom_usage = -1;
 		break;
 	case DOCKER_ACTION_HEALTH_STATUS:
-		events_health(e, ic, de->id, de->health, 0,
+		events_health(e, ic, de->id, de->health, 0, NULL,
 		    de->time > 0 ? de->time : now);
 		break;
 	default:
@@ -521,6 +521,8 @@ events_cgroup_oom(struct events *e, const struct inv_container *ic,
 	if ((c = ctr_get(e, id, 1)) == NULL)
 		return;
 	c->oom_seen = 1;
+	c->oom_limit = limit;
+	c->oom_usage = usage;
 	if (c->docker_oom_at > 0 && now - c->docker_oom_at < EVENTS_OOM_SAME_SECONDS) {
 		/* Docker told us first: complete its event. */
 		c->docker_oom_at = 0;
@@ -548,9 +550,23 @@ events_cgroup_oom(struct events *e, const struct inv_container *ic,
 
 /* ---- health and remediation --------------------------------------------- */
 
+/* Outside text in a context field: control characters become spaces. */
+static void
+context_text(char *dst, size_t len, const char *s, int keep_newlines)
+{
+	size_t	 i;
+
+	text(dst, len, s);
+	for (i = 0; dst[i] != '\0'; i++)
+		if (((unsigned char)dst[i] < 0x20 && dst[i] != '\t' &&
+		    !(keep_newlines && dst[i] == '\n')) || dst[i] == 0x7f)
+			dst[i] = ' ';
+}
+
 void
 events_health(struct events *e, const struct inv_container *ic,
-    const char *id, enum docker_health h, int hale, double now)
+    const char *id, enum docker_health h, int hale, const char *checks,
+    double now)
 {
 	struct ectr	*c;
 	struct event	 ev;
@@ -575,6 +591,10 @@ events_health(struct events *e, const struct inv_container *ic,
 	c->health = h;
 	event_init(&ev, kind, id, ic, now);
 	text(ev.source, sizeof(ev.source), hale ? "hale" : "docker");
+	if (ic != NULL && ic->d.nlog > 0 && ic->d.log[ic->d.nlog - 1].output)
+		context_text(ev.health_output, sizeof(ev.health_output),
+		    ic->d.log[ic->d.nlog - 1].output, 0);
+	context_text(ev.checks, sizeof(ev.checks), checks, 1);
 	events_record(e, &ev);
 }
 

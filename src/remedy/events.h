@@ -12,7 +12,8 @@
  *	                    on ─► restart counted ─► N in window: restart_loop
  *	health (hale's check, else Docker's) ─► events_health ─► unhealthy,
  *	                                                          healthy again
- *	remediation (remedy_act) ─► events_remedy ─► remediated, gave_up
+ *	remediation (remedy_act) ─► events_remedy ─► remediated, gave_up,
+ *	                                              recovered, reset
  *	                          ▼
  *	events_record: rate limit per container and kind ─► suppressed, or
  *	ring + hale_events_total{kind}; the listener hears both (delivery)
@@ -41,6 +42,8 @@
 #define EVENTS_LOOP_RESTARTS_MAX	64
 #define EVENTS_LOOP_WINDOW_DEFAULT_MS	600000
 #define EVENTS_TEXT_MAX			256	/* name, image, compose fields */
+#define EVENTS_CONTEXT_MAX		256	/* health output, check results */
+#define EVENTS_CHECKS_SHOWN		3	/* hale's last results in an event */
 #define EVENTS_OOM_SAME_SECONDS		5.0	/* Docker's and the cgroup's report */
 #define EVENTS_OOM_WAIT_SECONDS		0.7	/* oomwatch re-reads within 0.625 s */
 
@@ -52,6 +55,8 @@ enum event_kind {
 	EVENT_HEALTHY,
 	EVENT_REMEDIATED,
 	EVENT_GAVE_UP,
+	EVENT_RECOVERED,	/* healthy for reset_after after a give-up */
+	EVENT_RESET,		/* an operator cleared a give-up */
 	EVENT_KIND_COUNT
 };
 
@@ -78,6 +83,10 @@ struct event {
 	char		 source[16];	/* health: "hale" or "docker" */
 	char		 action[16];	/* remediated: restart, stop, kill, notify */
 	char		 result[16];	/* remediated: ok, failed, timeout, dry_run */
+	/* unhealthy, healthy: the output of Docker's last HEALTHCHECK run */
+	char		 health_output[EVENTS_CONTEXT_MAX];
+	/* unhealthy, healthy: hale's checks, "kind target: result (reason)" a line */
+	char		 checks[EVENTS_CONTEXT_MAX];
 };
 
 struct events_config {
@@ -125,9 +134,13 @@ void	events_docker(struct events *, const struct docker_event *,
 /*
  * A health state from hale's check (`hale` 1) or Docker's healthcheck.
  * Once hale's check spoke for a container, Docker's is not heard.
+ * `checks` (NULL: none) is hale's last results as probe_check_text
+ * writes them; the output of Docker's last HEALTHCHECK run comes from
+ * the record.
  */
 void	events_health(struct events *, const struct inv_container *,
-	    const char *id, enum docker_health, int hale, double now);
+	    const char *id, enum docker_health, int hale, const char *checks,
+	    double now);
 /* hale acted (remediated, with its action and result) or gave up. */
 void	events_remedy(struct events *, enum event_kind,
 	    const struct inv_container *, const char *id, const char *action,

@@ -78,7 +78,9 @@ event_json(const struct event *ev)
 	    add_num(o, "window_seconds", ev->window) == -1 ||
 	    add_text(o, "source", ev->source) == -1 ||
 	    add_text(o, "action", ev->action) == -1 ||
-	    add_text(o, "result", ev->result) == -1)
+	    add_text(o, "result", ev->result) == -1 ||
+	    add_text(o, "health_output", ev->health_output) == -1 ||
+	    add_text(o, "checks", ev->checks) == -1)
 		goto fail;
 	return o;
 fail:

@@ -17,4 +17,4 @@ src_libhale_a_SOURCES += \
 	%reldir%/remedy_metrics.c %reldir%/remedy_metrics.h
 unit_tests += tests/unit/test_remedy tests/unit/test_remedy_policy tests/unit/test_notify \
 	tests/unit/test_events tests/unit/test_notify_format tests/unit/test_alerts \
-	tests/unit/test_remedy_exec
+	tests/unit/test_remedy_exec tests/unit/test_notify_tail

@@ -30,14 +30,19 @@
 #include "core/buf.h"
 #include "docker/curlev.h"
 #include "core/metrics.h"
+#include "remedy/post.h"
 
 #define NOTIFY_WEBHOOKS_MAX	16
 #define NOTIFY_HEADERS_MAX	16
 #define NOTIFY_URL_MAX		2048
 #define NOTIFY_HEADER_MAX	1024	/* one "Name: value" */
+#define NOTIFY_NAME_MAX		64	/* a webhook's name */
 #define NOTIFY_QUEUE_DEFAULT	100
 #define NOTIFY_RETRIES_DEFAULT	5
 #define NOTIFY_TIMEOUT_DEFAULT_MS 5000
+#define NOTIFY_TAIL_TIMEOUT_DEFAULT_MS 2000	/* then delivered without it */
+#define NOTIFY_TAIL_PENDING_MAX	32	/* events waiting for their tails */
+#define NOTIFY_TAIL_LABEL	"hale.notify.log_tail"	/* "true": every webhook */
 
 /* Event kinds, as bits of a webhook's `events` filter. */
 #define NOTIFY_EV_ACTION	0x01	/* restart/stop/kill/notify, with its result */
@@ -50,6 +55,9 @@
 #define NOTIFY_EV_UNHEALTHY	0x80
 #define NOTIFY_EV_HEALTHY	0x100
 #define NOTIFY_EV_ALL		0x1ff
+/* remediation's own, which JSON webhooks get as notify_send's documents */
+#define NOTIFY_EV_REMEDY	(NOTIFY_EV_ACTION | NOTIFY_EV_GAVE_UP | \
+				 NOTIFY_EV_RECOVERED | NOTIFY_EV_RESET)
 
 /*
  * A webhook's body: today's JSON documents, or a chat message for
@@ -68,6 +76,8 @@ enum notify_format {
 
 struct notify_webhook {
 	char		*url;
+	char		*name;		/* the metric's destination; NULL: URL host */
+	int		 log_tail;	/* attach the container's last log lines */
 	unsigned	 events;		/* NOTIFY_EV_* mask */
 	enum notify_format format;
 	char		*headers[NOTIFY_HEADERS_MAX];	/* "Name: value" */
@@ -81,11 +91,15 @@ struct notify_config {
 	size_t			 nhooks;
 	unsigned		 retries;	/* extra tries after the first */
 	unsigned		 queue_max;	/* documents waiting per webhook */
+	unsigned		 tail_lines;	/* log_tail.lines */
+	unsigned		 tail_bytes;	/* log_tail.max_bytes */
+	uint64_t		 tail_timeout_ms;	/* log_tail.timeout */
 };
 
 /*
- * Parses {"webhooks": [{"url", "events", "headers", "timeout"}],
- * "retries", "queue_max"}. Problems are appended to `errors` as
+ * Parses {"webhooks": [{"url", "name", "format", "events", "headers",
+ * "timeout", "log_tail"}], "retries", "queue_max", "log_tail": {"lines",
+ * "max_bytes", "timeout"}}. Problems are appended to `errors` as
  * "notify.webhooks[0].url: ...\n"; returns how many (0 = *out valid).
  */
 int	notify_config_from_json(const cJSON *, const char *path,
@@ -121,13 +135,21 @@ struct notify_msg {
 void	notify_event_text(const struct event *, const char *host,
 	    struct buf *out);
 /*
+ * The lines after it: Docker's healthcheck output, hale's checks, and
+ * `tail` (NULL: none), a ``` block if `fence`, its last `tail_max` bytes
+ * (0: all).
+ */
+void	notify_event_context(const struct event *, const char *tail,
+	    int fence, size_t tail_max, struct buf *out);
+/*
  * An event as a body in `fmt` (buf_init'ed by the caller): JSON
- * {"version": 1, "event": "oom", "time", "host", "container": {...}, context},
+ * {"version": 1, "event": "oom", "time", "host", "container": {...}, context,
+ * "log_tail" if `tail` is not NULL},
  * {"text"}, {"content", "allowed_mentions"} or ntfy's text and headers.
  * -1 if memory ran out.
  */
 int	notify_render(enum notify_format, const struct event *,
-	    const char *host, struct notify_msg *);
+	    const char *tail, const char *host, struct notify_msg *);
 
 /* What a document says; NULL strings and zero numbers are left out or null. */
 struct notify_doc {
@@ -170,6 +192,9 @@ struct notify_stats {
 	uint64_t	 failed;	/* given up after the last try */
 	uint64_t	 dropped;	/* queue full, or reconfigured away */
 	size_t		 queued;	/* documents waiting or in flight now */
+	uint64_t	 tails_ok;	/* log tails fetched */
+	uint64_t	 tails_error;	/* not: Docker's error, Docker down, too many */
+	uint64_t	 tails_timeout;	/* not within log_tail.timeout */
 };
 
 /* `cfg` may be NULL (no webhooks); it is copied. */
@@ -178,6 +203,15 @@ struct notify	*notify_new(struct ev_loop *, struct curlev *,
 /* New webhooks from a reloaded config; what was queued is dropped. */
 int		 notify_reconfigure(struct notify *, const struct notify_config *,
 		    char *err, size_t errlen);
+/*
+ * The Docker client that fetches log tails, and the inventory whose
+ * labels opt containers in; NULL: no tails. Set NULL before docker_free:
+ * the logs requests waiting are cancelled and their events dropped.
+ */
+struct docker;
+struct inventory;
+void		 notify_set_docker(struct notify *, struct docker *,
+		    struct inventory *);
 /* Cancels every transfer and timer. Call before curlev_free(). */
 void		 notify_free(struct notify *);
 /*
@@ -188,13 +222,22 @@ void		 notify_send(struct notify *, unsigned event, const char *json,
 		    size_t len);
 /*
  * A hale event for each webhook whose filter has its kind, in the
- * webhook's format; remediated and gave_up go only to chat webhooks
- * (JSON webhooks get remediation's own documents through notify_send).
+ * webhook's format; remediated, gave_up, recovered and reset go only to
+ * chat webhooks (JSON webhooks get remediation's own documents through
+ * notify_send). A webhook with log_tail, or any for a container labelled
+ * hale.notify.log_tail=true, gets an oom, exit, restart_loop, unhealthy
+ * or gave_up event after the container's last log lines are fetched (or
+ * the fetch failed or timed out); the others get it at once.
  */
 void		 notify_send_event(struct notify *, const struct event *);
 size_t		 notify_webhooks(const struct notify *);
+/* Deliveries per webhook, in config order (*count of them). */
+const struct post_dest *notify_dests(const struct notify *, size_t *count);
 void		 notify_get_stats(const struct notify *, struct notify_stats *);
-/* hale_webhook_deliveries_total{result}, hale_webhook_queue_length. */
+/*
+ * hale_webhook_deliveries_total{result}, hale_webhook_queue_length,
+ * hale_notify_log_tails_total{result}.
+ */
 void		 notify_write_metrics(struct notify *, struct metrics_writer *);
 /* The same families from the values they show. */
 void		 notify_view_metrics(struct metrics_writer *,

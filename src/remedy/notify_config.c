@@ -13,6 +13,7 @@
 
 #include "core/confjson.h"
 #include "core/duration.h"
+#include "docker/logtail.h"
 #include "remedy/events.h"
 
 #define RETRIES_MAX	20
@@ -76,6 +77,10 @@ notify_event_bit(const struct event *ev)
 		return NOTIFY_EV_ACTION;
 	case EVENT_GAVE_UP:
 		return NOTIFY_EV_GAVE_UP;
+	case EVENT_RECOVERED:
+		return NOTIFY_EV_RECOVERED;
+	case EVENT_RESET:
+		return NOTIFY_EV_RESET;
 	default:
 		return 0;
 	}
@@ -257,12 +262,56 @@ hook_from_json(struct confjson *j, const char *path, const cJSON *o,
 				confjson_problem(j, kpath, "%s is not a duration from "
 				    "100ms to 5m", tmp);
 			}
+		} else if (strcmp(v->string, "name") == 0) {
+			if (!cJSON_IsString(v) || v->valuestring[0] == '\0' ||
+			    strlen(v->valuestring) > NOTIFY_NAME_MAX) {
+				confjson_show(v, tmp, sizeof(tmp));
+				confjson_problem(j, kpath, "%s is not a string of 1 to "
+				    "%d characters", tmp, NOTIFY_NAME_MAX);
+			} else if ((h->name = strdup(v->valuestring)) == NULL)
+				confjson_problem(j, kpath, "out of memory");
+		} else if (strcmp(v->string, "log_tail") == 0) {
+			if (!cJSON_IsBool(v))
+				confjson_problem(j, kpath, "must be true or false");
+			else
+				h->log_tail = cJSON_IsTrue(v);
 		} else
-			confjson_problem(j, kpath, "unknown key (url, format, events, "
-			    "headers, timeout)");
+			confjson_problem(j, kpath, "unknown key (url, name, format, "
+			    "events, headers, timeout, log_tail)");
 	}
 	if (h->url == NULL && j->n == 0)
 		confjson_problem(j, path, "needs a \"url\"");
+}
+
+/* The bounds of the log tails: {"lines", "max_bytes", "timeout"}. */
+static void
+tail_from_json(struct confjson *j, const char *path, const cJSON *o,
+    struct notify_config *cfg)
+{
+	const cJSON	*v;
+	char		 kpath[200];
+
+	if (confjson_want_object(j, path, o) == -1)
+		return;
+	cJSON_ArrayForEach(v, o) {
+		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
+		if (strcmp(v->string, "lines") == 0) {
+			confjson_want_count(j, kpath, v, LOGTAIL_LINES_MAX,
+			    &cfg->tail_lines);
+			if (cfg->tail_lines == 0)
+				confjson_problem(j, kpath, "must be at least 1");
+		} else if (strcmp(v->string, "max_bytes") == 0) {
+			confjson_want_count(j, kpath, v, LOGTAIL_BYTES_MAX,
+			    &cfg->tail_bytes);
+			if (cfg->tail_bytes < 64)
+				confjson_problem(j, kpath, "must be at least 64");
+		} else if (strcmp(v->string, "timeout") == 0)
+			confjson_want_duration(j, kpath, v, 100, 30000,
+			    &cfg->tail_timeout_ms);
+		else
+			confjson_problem(j, kpath, "unknown key (lines, max_bytes, "
+			    "timeout)");
+	}
 }
 
 int
@@ -283,6 +332,9 @@ notify_config_from_json(const cJSON *obj, const char *path,
 	}
 	cfg->retries = NOTIFY_RETRIES_DEFAULT;
 	cfg->queue_max = NOTIFY_QUEUE_DEFAULT;
+	cfg->tail_lines = LOGTAIL_LINES_DEFAULT;
+	cfg->tail_bytes = LOGTAIL_BYTES_DEFAULT;
+	cfg->tail_timeout_ms = NOTIFY_TAIL_TIMEOUT_DEFAULT_MS;
 	cJSON_ArrayForEach(v, obj) {
 		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "retries") == 0)
@@ -305,9 +357,11 @@ notify_config_from_json(const cJSON *obj, const char *path,
 				hook_from_json(&j, epath, e,
 				    &cfg->hooks[cfg->nhooks++]);
 			}
-		} else
+		} else if (strcmp(v->string, "log_tail") == 0)
+			tail_from_json(&j, kpath, v, cfg);
+		else
 			confjson_problem(&j, kpath, "unknown key (webhooks, retries, "
-			    "queue_max)");
+			    "queue_max, log_tail)");
 	}
 	if (j.n > 0 || errors->oom) {
 		notify_config_free(cfg);
@@ -323,6 +377,7 @@ webhook_clear(struct notify_webhook *h)
 	size_t	 i;
 
 	free(h->url);
+	free(h->name);
 	for (i = 0; i < h->nheaders; i++)
 		free(h->headers[i]);
 	memset(h, 0, sizeof(*h));

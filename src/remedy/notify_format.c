@@ -6,6 +6,9 @@
  * Container names and images come from outside: in Slack's text &, < and
  * > are escaped (else "<!channel>" would ping everyone), Discord's body
  * allows no mentions, ntfy's header values keep printable ASCII only.
+ * The context (Docker's healthcheck output, hale's checks, the log tail)
+ * follows the first line; the log tail is a code block in chat formats,
+ * with its backticks made quotes so it cannot close the block.
  */
 #include "remedy/notify.h"
 
@@ -16,6 +19,9 @@
 #include "core/json.h"
 #include "core/utf8.h"
 #include "remedy/events.h"
+
+#define DISCORD_CONTENT_MAX	2000	/* Discord refuses longer content */
+#define DISCORD_TAIL_MAX	1200
 
 static void
 put_text(struct buf *out, const char *s)
@@ -53,13 +59,10 @@ put_mib(struct buf *out, int64_t bytes)
 	buf_printf(out, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
 }
 
+/* ", memory U of L" or ", limit L" where known. */
 static void
-text_oom(const struct event *ev, struct buf *out)
+put_memory(const struct event *ev, struct buf *out)
 {
-	buf_puts(out, " was OOM-killed");
-	if (ev->oom_kills >= 0)
-		buf_printf(out, " (kill %lld in its cgroup)",
-		    (long long)ev->oom_kills);
 	if (ev->mem_usage >= 0 && ev->mem_limit >= 0) {
 		buf_puts(out, ", memory ");
 		put_mib(out, ev->mem_usage);
@@ -72,6 +75,16 @@ text_oom(const struct event *ev, struct buf *out)
 }
 
 static void
+text_oom(const struct event *ev, struct buf *out)
+{
+	buf_puts(out, " was OOM-killed");
+	if (ev->oom_kills >= 0)
+		buf_printf(out, " (kill %lld in its cgroup)",
+		    (long long)ev->oom_kills);
+	put_memory(ev, out);
+}
+
+static void
 text_exit(const struct event *ev, struct buf *out)
 {
 	buf_printf(out, " exited with code %d", ev->exit_code);
@@ -79,6 +92,7 @@ text_exit(const struct event *ev, struct buf *out)
 		buf_puts(out, ", OOM-killed");
 	if (ev->run_seconds >= 0)
 		buf_printf(out, " after %.1f s", ev->run_seconds);
+	put_memory(ev, out);
 	if (ev->will_restart == 1)
 		buf_puts(out, "; Docker will restart it");
 	else if (ev->will_restart == 0)
@@ -118,6 +132,15 @@ notify_event_text(const struct event *ev, const char *host, struct buf *out)
 		buf_puts(out, ": the remediation budget is spent");
 		return;
 	}
+	if (ev->kind == EVENT_RECOVERED || ev->kind == EVENT_RESET) {
+		buf_puts(out, "remediation of ");
+		put_who(out, ev);
+		put_host(out, host);
+		buf_puts(out, ev->kind == EVENT_RECOVERED ?
+		    " resumes: healthy again after the give-up" :
+		    " resumes: an operator reset it");
+		return;
+	}
 	put_who(out, ev);
 	put_host(out, host);
 	switch (ev->kind) {
@@ -142,10 +165,58 @@ notify_event_text(const struct event *ev, const char *host, struct buf *out)
 	}
 }
 
+/*
+ * The last `max` bytes of the tail (0: all), from a line start when a
+ * whole line fits; `fence` turns backticks into quotes.
+ */
+static void
+put_tail(struct buf *out, const char *tail, size_t max, int fence)
+{
+	size_t		 n = strlen(tail), start = 0, i;
+	struct buf	 t;
+
+	if (max > 0 && n > max) {
+		start = n - max;
+		for (i = start; i < n && tail[i] != '\n'; i++)
+			;
+		if (i + 1 < n)
+			start = i + 1;
+	}
+	buf_init(&t);
+	utf8_append(&t, tail + start, n - start);
+	for (i = 0; i < t.len; i++)
+		buf_putc(out, fence && t.data[i] == '`' ? '\'' : t.data[i]);
+	if (t.oom)
+		out->oom = 1;
+	buf_free(&t);
+}
+
+void
+notify_event_context(const struct event *ev, const char *tail, int fence,
+    size_t tail_max, struct buf *out)
+{
+	if (ev->health_output[0] != '\0') {
+		buf_puts(out, "\nHealthcheck output: ");
+		put_text(out, ev->health_output);
+	}
+	if (ev->checks[0] != '\0') {
+		buf_puts(out, "\nhale's checks:\n");
+		put_text(out, ev->checks);
+	}
+	if (tail != NULL && tail[0] != '\0') {
+		buf_puts(out, fence ? "\nLast log lines:\n```\n" :
+		    "\nLast log lines:\n");
+		put_tail(out, tail, tail_max, fence);
+		if (fence)
+			buf_puts(out, "\n```");
+	}
+}
+
 /* ---- bodies ----------------------------------------------------------------- */
 
 static int
-render_json(const struct event *ev, const char *host, struct buf *out)
+render_json(const struct event *ev, const char *tail, const char *host,
+    struct buf *out)
 {
 	cJSON	*o, *root, *it;
 
@@ -166,6 +237,12 @@ render_json(const struct event *ev, const char *host, struct buf *out)
 		cJSON_AddItemToObject(root, it->string, it);
 	}
 	cJSON_Delete(o);
+	/* The tail is UTF-8 already (logtail_finish). */
+	if (tail != NULL &&
+	    cJSON_AddStringToObject(root, "log_tail", tail) == NULL) {
+		cJSON_Delete(root);
+		return -1;
+	}
 	return json_emit(root, out);
 }
 
@@ -186,9 +263,19 @@ slack_escape(const char *s, size_t n, struct buf *out)
 			buf_putc(out, s[i]);
 }
 
+/* Cuts a message to `max` bytes on a UTF-8 boundary. */
+static void
+cut(struct buf *b, size_t max)
+{
+	if (b->len > max) {
+		b->len = utf8_valid_len(b->data, max);
+		b->data[b->len] = '\0';
+	}
+}
+
 static int
-render_chat(enum notify_format fmt, const struct event *ev, const char *host,
-    struct buf *out)
+render_chat(enum notify_format fmt, const struct event *ev, const char *tail,
+    const char *host, struct buf *out)
 {
 	struct buf	 t, esc;
 	cJSON		*root;
@@ -197,6 +284,10 @@ render_chat(enum notify_format fmt, const struct event *ev, const char *host,
 	buf_init(&t);
 	buf_init(&esc);
 	notify_event_text(ev, host, &t);
+	notify_event_context(ev, tail, 1, fmt == NOTIFY_FMT_DISCORD ?
+	    DISCORD_TAIL_MAX : 0, &t);
+	if (fmt == NOTIFY_FMT_DISCORD)
+		cut(&t, DISCORD_CONTENT_MAX);
 	if (t.oom || (root = cJSON_CreateObject()) == NULL)
 		goto out;
 	if (fmt == NOTIFY_FMT_SLACK) {
@@ -234,6 +325,8 @@ ntfy_meta(const struct event *ev, struct notify_msg *m)
 		[EVENT_HEALTHY] = { 3, "white_check_mark" },
 		[EVENT_REMEDIATED] = { 3, "wrench" },
 		[EVENT_GAVE_UP] = { 5, "x" },
+		[EVENT_RECOVERED] = { 3, "white_check_mark" },
+		[EVENT_RESET] = { 3, "leftwards_arrow_with_hook" },
 	};
 	const char	*name = ev->name[0] != '\0' ? ev->name : ev->id;
 	size_t		 i, n;
@@ -257,7 +350,7 @@ ntfy_meta(const struct event *ev, struct notify_msg *m)
 
 int
 notify_render(enum notify_format fmt, const struct event *ev,
-    const char *host, struct notify_msg *m)
+    const char *tail, const char *host, struct notify_msg *m)
 {
 	m->title[0] = m->tags[0] = '\0';
 	m->priority = 0;
@@ -266,14 +359,15 @@ notify_render(enum notify_format fmt, const struct event *ev,
 		return -1;
 	switch (fmt) {
 	case NOTIFY_FMT_JSON:
-		return render_json(ev, host, &m->body);
+		return render_json(ev, tail, host, &m->body);
 	case NOTIFY_FMT_SLACK:
 	case NOTIFY_FMT_DISCORD:
-		return render_chat(fmt, ev, host, &m->body);
+		return render_chat(fmt, ev, tail, host, &m->body);
 	case NOTIFY_FMT_NTFY:
 		m->content_type = "text/plain; charset=utf-8";
 		ntfy_meta(ev, m);
 		notify_event_text(ev, host, &m->body);
+		notify_event_context(ev, tail, 0, 0, &m->body);
 		return m->body.oom ? -1 : 0;
 	}
 	return -1;

@@ -73,4 +73,13 @@ notify_view_metrics(struct metrics_writer *w, const struct notify_stats *st)
 	    "Webhook documents waiting for delivery or in flight.");
 	metrics_sample_u64(w, "hale_webhook_queue_length", NULL, NULL,
 	    (uint64_t)st->queued);
+	metrics_family(w, "hale_notify_log_tails_total", METRICS_COUNTER,
+	    "Containers' last log lines asked of Docker for events, by result: "
+	    "ok, error (delivered without), timeout (delivered without).");
+	metrics_sample_u64(w, "hale_notify_log_tails_total", "result=\"ok\"",
+	    NULL, st->tails_ok);
+	metrics_sample_u64(w, "hale_notify_log_tails_total",
+	    "result=\"error\"", NULL, st->tails_error);
+	metrics_sample_u64(w, "hale_notify_log_tails_total",
+	    "result=\"timeout\"", NULL, st->tails_timeout);
 }

@@ -56,20 +56,35 @@ hist_pending(struct rx_ctr *c)
 
 /* ---- logs and webhooks ------------------------------------------------- */
 
-/* Actions and give-ups also go to the event ring. */
+/* Actions, give-ups, recoveries and resets also go to the event ring. */
 static void
 record_event(struct rx_ctr *c, const struct inv_container *ic, unsigned event,
     const struct remedy_attempt *a)
 {
 	const char	*action, *result;
+	enum event_kind	 kind;
 
-	if (c->rx->events == NULL ||
-	    (event != NOTIFY_EV_ACTION && event != NOTIFY_EV_GAVE_UP))
+	if (c->rx->events == NULL)
 		return;
+	switch (event) {
+	case NOTIFY_EV_ACTION:
+		kind = EVENT_REMEDIATED;
+		break;
+	case NOTIFY_EV_GAVE_UP:
+		kind = EVENT_GAVE_UP;
+		break;
+	case NOTIFY_EV_RECOVERED:
+		kind = EVENT_RECOVERED;
+		break;
+	case NOTIFY_EV_RESET:
+		kind = EVENT_RESET;
+		break;
+	default:
+		return;
+	}
 	action = remedy_action_name(a != NULL ? a->action : c->pol.action);
 	result = a != NULL && !a->pending ? remedy_result_name(a->result) : NULL;
-	events_remedy(c->rx->events, event == NOTIFY_EV_ACTION ?
-	    EVENT_REMEDIATED : EVENT_GAVE_UP, ic, c->id, action, result,
+	events_remedy(c->rx->events, kind, ic, c->id, action, result,
 	    remedy_exec_wall_now());
 }
 

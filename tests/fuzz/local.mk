@@ -13,7 +13,7 @@ fuzz_harnesses = \
 	tests/fuzz/fuzz_duration_status tests/fuzz/fuzz_probe_match \
 	tests/fuzz/fuzz_metrics_label tests/fuzz/fuzz_auth \
 	tests/fuzz/fuzz_webcfg \
-	tests/fuzz/fuzz_event_render
+	tests/fuzz/fuzz_event_render tests/fuzz/fuzz_logtail
 EXTRA_PROGRAMS = $(fuzz_harnesses)
 FUZZ_LINK = -fsanitize=fuzzer
 tests_fuzz_fuzz_docker_lines_SOURCES = tests/fuzz/fuzz_docker_lines.c tests/fuzz/fuzz.h
@@ -32,6 +32,7 @@ tests_fuzz_fuzz_metrics_label_SOURCES = tests/fuzz/fuzz_metrics_label.c tests/fu
 tests_fuzz_fuzz_auth_SOURCES = tests/fuzz/fuzz_auth.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_webcfg_SOURCES = tests/fuzz/fuzz_webcfg.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_event_render_SOURCES = tests/fuzz/fuzz_event_render.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_logtail_SOURCES = tests/fuzz/fuzz_logtail.c tests/fuzz/fuzz.h
 # Every harness links the library and libFuzzer's main.
 tests_fuzz_fuzz_docker_lines_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_docker_event_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
@@ -49,6 +50,7 @@ tests_fuzz_fuzz_metrics_label_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_auth_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_webcfg_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_event_render_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_logtail_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_docker_lines_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_docker_event_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_docker_inspect_LDADD = $(HALE_LIBS)
@@ -65,6 +67,7 @@ tests_fuzz_fuzz_metrics_label_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_auth_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_webcfg_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_event_render_LDADD = $(HALE_LIBS)
+tests_fuzz_fuzz_logtail_LDADD = $(HALE_LIBS)
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/corpus
 CLEANFILES += $(fuzz_harnesses)
 

@@ -15,6 +15,7 @@ the requests haled makes:
     GET  /v1.NN/containers/json
     GET  /v1.NN/containers/{64 hex}/json
     GET  /v1.NN/events
+    GET  /v1.NN/containers/{64 hex}/logs
     POST /v1.NN/containers/{64 hex}/(restart|stop|kill)   only with --post
 
 Anything else gets 403 {"message":"forbidden by the proxy"}. Every
@@ -34,6 +35,7 @@ GET_RULES = [
     re.compile(r"^/v1\.[0-9]+/containers/json$"),
     re.compile(r"^/v1\.[0-9]+/containers/[0-9a-f]{64}/json$"),
     re.compile(r"^/v1\.[0-9]+/events$"),
+    re.compile(r"^/v1\.[0-9]+/containers/[0-9a-f]{64}/logs$"),
 ]
 POST_RULES = [
     re.compile(r"^/v1\.[0-9]+/containers/[0-9a-f]{64}/(restart|stop|kill)$"),

@@ -28,35 +28,7 @@ hale_busybox_image
 HOOK_PORT=$(hale_free_port)
 HANG_PORT=$(hale_free_port)
 HOOKS=$HALE_TMP/hooks.jsonl
-cat >"$HALE_TMP/hook.py" <<'EOF'
-import http.server, json, socket, sys, time
-port, path, hang = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-# A receiver that accepts connections (the kernel's backlog) and never answers.
-h = socket.socket()
-h.bind(("127.0.0.1", hang))
-h.listen(16)
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        rec = {"path": self.path, "at": time.time(),
-               "type": self.headers.get("Content-Type"),
-               "title": self.headers.get("Title"),
-               "priority": self.headers.get("Priority"),
-               "tags": self.headers.get("Tags"),
-               "raw": raw.decode("utf-8")}
-        try:
-            rec["body"] = json.loads(raw)
-        except ValueError:
-            rec["body"] = None
-        with open(path, "a") as f:
-            f.write(json.dumps(rec) + "\n")
-        self.send_response(200)
-        self.end_headers()
-    def log_message(self, *a):
-        pass
-http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
-EOF
-python3 "$HALE_TMP/hook.py" "$HOOK_PORT" "$HOOKS" "$HANG_PORT" &
+python3 "$(dirname "$0")/hook_recv.py" "$HOOK_PORT" "$HOOKS" "$HANG_PORT" &
 HOOK_PID=$!
 hale_on_exit kill "$HOOK_PID"
 wait_until 5 hale_tcp_open 127.0.0.1 "$HOOK_PORT" || fail "webhook receiver did not start"
@@ -302,6 +274,10 @@ sleep $((5 * HALE_SLOW))
 posts2=$(metric 'hale_alertmanager_posts_total{result="ok"}')
 [ "$((posts2 - posts))" -ge 3 ] || fail "re-sent only $((posts2 - posts)) times in 5 s"
 am_firing "$AM1" || fail "no longer firing after the resends"
+for p in "$AM1" "$AM2"; do
+	metric_ge "hale_notify_deliveries_total{type=\"alertmanager\",destination=\"127.0.0.1:$p\",result=\"ok\"}" 2 ||
+		fail "deliveries to the Alertmanager on $p: $(curl -sf "$HALE_URL/metrics" | grep hale_notify_deliveries)"
+done
 ok "firing alerts are re-sent ($((posts2 - posts)) posts in 5 s to 2 Alertmanagers)"
 docker exec sick touch /tmp/ok
 wait_until $((20 * HALE_SLOW)) am_gone "$AM1" ||

@@ -58,13 +58,17 @@ test_unhealthy_then_healthy(void **state)
 	assert_non_null(t);
 	ev_of(&ev, EVENT_UNHEALTHY, T0);
 	snprintf(ev.source, sizeof(ev.source), "hale");
+	snprintf(ev.health_output, sizeof(ev.health_output), "down");
+	snprintf(ev.checks, sizeof(ev.checks), "tcp netns 127.0.0.1:80: refused");
 	assert_int_equal(alerts_observe(t, &ev, "node1", T0, HOLD), 1);
 	assert_int_equal(alerts_firing(t), 1);
-	/* Firing: endsAt 4 resends ahead of each POST. */
+	/* Firing: endsAt 4 resends ahead of each POST; the context annotated. */
 	assert_string_equal(body(t, T0 + 1),
 	    "[{" LABELS("HaleContainerUnhealthy", "warning") ","
 	    "\"annotations\":{\"summary\":\"web (nginx) on node1 is unhealthy "
-	    "(hale check)\",\"container_id\":\"" ID "\",\"source\":\"hale\"},"
+	    "(hale check)\",\"container_id\":\"" ID "\",\"source\":\"hale\","
+	    "\"health_output\":\"down\","
+	    "\"checks\":\"tcp netns 127.0.0.1:80: refused\"},"
 	    "\"startsAt\":\"2024-05-01T10:00:00.000000Z\","
 	    "\"endsAt\":\"2024-05-01T10:04:01.000000Z\"}]");
 	assert_int_equal(alerts_tick(t, T0 + 3600, RESEND), 0);
@@ -159,6 +163,18 @@ test_gave_up(void **state)
 	alerts_observe(t, &ev, "node1", T0 + 180, HOLD);
 	assert_non_null(strstr(body(t, T0 + 180),
 	    "\"startsAt\":\"2024-05-01T10:03:00.000000Z\""));
+	/* A recovery or an operator's reset resolves the give-up only. */
+	ev_of(&ev, EVENT_GAVE_UP, T0 + 190);
+	alerts_observe(t, &ev, "node1", T0 + 190, HOLD);
+	assert_int_equal(alerts_firing(t), 2);
+	ev_of(&ev, EVENT_RESET, T0 + 200);
+	assert_int_equal(alerts_observe(t, &ev, "node1", T0 + 200, HOLD), 1);
+	assert_int_equal(alerts_firing(t), 1);
+	ev_of(&ev, EVENT_GAVE_UP, T0 + 210);
+	alerts_observe(t, &ev, "node1", T0 + 210, HOLD);
+	ev_of(&ev, EVENT_RECOVERED, T0 + 220);
+	assert_int_equal(alerts_observe(t, &ev, "node1", T0 + 220, HOLD), 1);
+	assert_int_equal(alerts_firing(t), 1);
 	alerts_free(t);
 }
 

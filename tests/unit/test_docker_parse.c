@@ -520,6 +520,7 @@ test_inspect_fixture_states(void **state)
 	assert_int_equal(in.nlabels, 0);
 	assert_int_equal(in.stop_timeout, -1);
 	assert_string_equal(in.restart_policy, "no");
+	assert_int_equal(in.memory_limit, 8388608);	/* HostConfig.Memory */
 	docker_inspect_free(&in);
 	free(text);
 

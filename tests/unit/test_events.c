@@ -104,11 +104,15 @@ test_exit(void **state)
 	const struct event *ev;
 
 	(void)state;
+	f->ic.d.memory_limit = 8388608;
 	docker(f, DOCKER_ACTION_DIE, 3, T0);
 	assert_int_equal(events_count(f->e), 1);
 	ev = events_at(f->e, 0);
 	assert_int_equal(ev->kind, EVENT_EXIT);
 	assert_int_equal(ev->exit_code, 3);
+	/* No OOM report: the limit from the inspect, no usage (cgroup gone). */
+	assert_int_equal(ev->mem_limit, 8388608);
+	assert_int_equal(ev->mem_usage, -1);
 	assert_int_equal(ev->oom_killed, 0);
 	assert_int_equal(ev->will_restart, 1);
 	assert_true(ev->run_seconds == 90);
@@ -258,7 +262,12 @@ test_oom_both_sources(void **state)
 	assert_int_equal(ev->mem_usage, 16700000);
 	assert_string_equal(ev->name, "web");
 	docker(f, DOCKER_ACTION_DIE, 137, T0 + 0.06);
-	assert_int_equal(events_at(f->e, 0)->oom_killed, 1);
+	ev = events_at(f->e, 0);
+	assert_int_equal(ev->kind, EVENT_EXIT);
+	assert_int_equal(ev->oom_killed, 1);
+	/* The exit carries what the cgroup's OOM report said. */
+	assert_int_equal(ev->mem_limit, 16777216);
+	assert_int_equal(ev->mem_usage, 16700000);
 	docker(f, DOCKER_ACTION_START, -1, T0 + 0.2);
 	/* The next kill, Docker first this time: its event gets the counts. */
 	docker(f, DOCKER_ACTION_OOM, -1, T0 + 2);
@@ -339,8 +348,8 @@ test_health(void **state)
 	struct docker_event	 de;
 
 	(void)state;
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_STARTING, 0, T0);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 0, T0 + 1);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_STARTING, 0, NULL, T0);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 0, NULL, T0 + 1);
 	assert_int_equal(events_count(f->e), 0);	/* not healthy *again* */
 	memset(&de, 0, sizeof(de));
 	de.action = DOCKER_ACTION_HEALTH_STATUS;
@@ -353,10 +362,10 @@ test_health(void **state)
 	assert_int_equal(events_at(f->e, 0)->kind, EVENT_UNHEALTHY);
 	assert_string_equal(events_at(f->e, 0)->source, "docker");
 	/* hale's check speaks: Docker's is no longer heard. */
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, T0 + 4);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, NULL, T0 + 4);
 	assert_int_equal(events_at(f->e, 0)->kind, EVENT_HEALTHY);
 	assert_string_equal(events_at(f->e, 0)->source, "hale");
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 0, T0 + 5);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 0, NULL, T0 + 5);
 	assert_int_equal(events_count(f->e), 2);
 	fixture_free(f);
 }
@@ -368,11 +377,11 @@ test_rate_limit(void **state)
 	struct events_stats	 st;
 
 	(void)state;
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, T0);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, T0 + 10);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, T0 + 20);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, T0 + 30);
-	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, T0 + 61);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, NULL, T0);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, NULL, T0 + 10);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, NULL, T0 + 20);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_HEALTHY, 1, NULL, T0 + 30);
+	events_health(f->e, &f->ic, ID_A, DOCKER_HEALTH_UNHEALTHY, 1, NULL, T0 + 61);
 	events_get_stats(f->e, &st);
 	assert_int_equal(st.recorded[EVENT_UNHEALTHY], 2);
 	assert_int_equal(st.suppressed[EVENT_UNHEALTHY], 1);

@@ -222,14 +222,78 @@ test_config_errors(void **state)
 	    "notify.webhooks[0].timeout: \"1h\" is not a duration from 100ms "
 	    "to 5m\n");
 	config_error("{\"webhooks\": [{\"url\": \"http://h/\", \"uri\": 1}]}",
-	    "notify.webhooks[0].uri: unknown key (url, format, events, "
-	    "headers, timeout)\n");
+	    "notify.webhooks[0].uri: unknown key (url, name, format, "
+	    "events, headers, timeout, log_tail)\n");
+	config_error("{\"webhooks\": [{\"url\": \"http://h/\", \"log_tail\": "
+	    "\"yes\"}]}",
+	    "notify.webhooks[0].log_tail: must be true or false\n");
+	config_error("{\"webhooks\": [{\"url\": \"http://h/\", \"name\": \"\"}]}",
+	    "notify.webhooks[0].name: \"\" is not a string of 1 to 64 "
+	    "characters\n");
 	config_error("{\"retries\": -1}",
 	    "notify.retries: -1 is not a whole number from 0 to 20\n");
 	config_error("{\"queue_max\": 0}", "notify.queue_max: must be at least 1\n");
 	config_error("{\"hooks\": []}",
-	    "notify.hooks: unknown key (webhooks, retries, queue_max)\n");
+	    "notify.hooks: unknown key (webhooks, retries, queue_max, "
+	    "log_tail)\n");
+	config_error("{\"log_tail\": {\"lines\": 0}}",
+	    "notify.log_tail.lines: must be at least 1\n");
+	config_error("{\"log_tail\": {\"max_bytes\": 100000}}",
+	    "notify.log_tail.max_bytes: 100000 is not a whole number from 0 "
+	    "to 65536\n");
+	config_error("{\"log_tail\": {\"timeout\": \"1m\"}}",
+	    "notify.log_tail.timeout: \"1m\" is not a duration from 100ms "
+	    "to 30s\n");
 	config_error("{\"webhooks\": {}}", "notify.webhooks: {} is not an array\n");
+}
+
+/* The drops are counted per destination, named by the URL's host. */
+static void
+test_dest_counts(struct notify *n)
+{
+	const struct post_dest	*d;
+	const struct post_dest	*lists[1];
+	struct metrics_writer	 w;
+	struct buf		 out;
+	size_t			 count;
+
+	d = notify_dests(n, &count);
+	assert_int_equal(count, 2);
+	assert_string_equal(d[0].name, "127.0.0.1:1");
+	assert_string_equal(d[1].name, "127.0.0.1:1#2");
+	assert_int_equal(d[0].n[POST_DROPPED], 0);
+	assert_int_equal(d[1].n[POST_DROPPED], 3);
+	buf_init(&out);
+	metrics_writer_init(&w, &out, METRICS_TEXT);
+	lists[0] = d;
+	post_write_metrics(&w, lists, &count, 1);
+	assert_non_null(strstr(out.data, "hale_notify_deliveries_total{type="
+	    "\"webhook\",destination=\"127.0.0.1:1#2\",result=\"dropped\"} 3\n"));
+	assert_non_null(strstr(out.data, "hale_notify_deliveries_total{type="
+	    "\"webhook\",destination=\"127.0.0.1:1\",result=\"timeout\"} 0\n"));
+	buf_free(&out);
+}
+
+/* Names: the config's, else host[:port] without user info; unique. */
+static void
+test_dest_names(void **state)
+{
+	struct post_dest	 d[4] = { 0 };
+
+	(void)state;
+	post_dest_init(&d[0], "webhook", NULL, "https://u:pw@hooks.example:8443/x?y",
+	    d, 0);
+	assert_string_equal(d[0].name, "hooks.example:8443");
+	post_dest_init(&d[1], "webhook", "chat", "http://h/", d, 1);
+	assert_string_equal(d[1].name, "chat");
+	post_dest_init(&d[2], "webhook", "chat", "http://h/", d, 2);
+	assert_string_equal(d[2].name, "chat#2");
+	post_dest_init(&d[3], "webhook", "chat#2", "http://h/", d, 3);
+	assert_string_equal(d[3].name, "chat#2#2");
+	assert_int_equal(post_classify(CURLE_OPERATION_TIMEDOUT, 0), POST_TIMEOUT);
+	assert_int_equal(post_classify(CURLE_OK, 204), POST_OK);
+	assert_int_equal(post_classify(CURLE_OK, 500), POST_ERROR);
+	assert_int_equal(post_classify(CURLE_COULDNT_CONNECT, 0), POST_ERROR);
 }
 
 /* The queue: a webhook's documents beyond queue_max are dropped and counted. */
@@ -269,6 +333,7 @@ test_queue_bound(void **state)
 	assert_int_equal(st.queued, 4);
 	assert_int_equal(st.dropped, 3);
 	assert_int_equal(st.ok, 0);
+	test_dest_counts(n);
 	notify_free(n);
 	curlev_free(cv);
 	notify_config_free(cfg);
@@ -287,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_queue_bound),
+		cmocka_unit_test(test_dest_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,7 +44,7 @@ render(enum notify_format f, const struct event *ev, const char *host,
 	static char	 out[4096];
 
 	buf_init(&m->body);
-	assert_int_equal(notify_render(f, ev, host, m), 0);
+	assert_int_equal(notify_render(f, ev, NULL, host, m), 0);
 	snprintf(out, sizeof(out), "%s", m->body.data);
 	buf_free(&m->body);
 	return out;
@@ -172,6 +172,132 @@ test_ntfy(void **state)
 	assert_int_equal(m.priority, 5);
 }
 
+/* Renders with a log tail; the body (static). */
+static const char *
+render_tail(enum notify_format f, const struct event *ev, const char *tail,
+    struct notify_msg *m)
+{
+	static char	 out[8192];
+
+	buf_init(&m->body);
+	assert_int_equal(notify_render(f, ev, tail, "node1", m), 0);
+	snprintf(out, sizeof(out), "%s", m->body.data);
+	buf_free(&m->body);
+	return out;
+}
+
+static void
+unhealthy_event(struct event *ev)
+{
+	event_init(ev, EVENT_UNHEALTHY, ID, NULL, T0);
+	snprintf(ev->name, sizeof(ev->name), "web");
+	snprintf(ev->source, sizeof(ev->source), "hale");
+	snprintf(ev->health_output, sizeof(ev->health_output), "curl: (7) <refused>");
+	snprintf(ev->checks, sizeof(ev->checks),
+	    "http netns 127.0.0.1:80/health: status (HTTP 500)\n"
+	    "http netns 127.0.0.1:80/health: refused");
+}
+
+/* The context in each format: health output, hale's checks, the log tail. */
+static void
+test_context(void **state)
+{
+	static const char tail[] = "boot <ok>\nrun `x`\npanic: @everyone";
+	struct notify_msg	 m;
+	struct event		 ev;
+	char			 big[3000];
+
+	(void)state;
+	unhealthy_event(&ev);
+	assert_string_equal(render_tail(NOTIFY_FMT_JSON, &ev, tail, &m),
+	    "{\"version\":1,\"event\":\"unhealthy\","
+	    "\"time\":\"2024-05-01T10:00:00.500000Z\",\"host\":\"node1\","
+	    "\"container\":{\"id\":\"" ID "\",\"name\":\"web\"},"
+	    "\"source\":\"hale\",\"health_output\":\"curl: (7) <refused>\","
+	    "\"checks\":\"http netns 127.0.0.1:80/health: status (HTTP 500)"
+	    "\\nhttp netns 127.0.0.1:80/health: refused\","
+	    "\"log_tail\":\"boot <ok>\\nrun `x`\\npanic: @everyone\"}");
+	assert_string_equal(render_tail(NOTIFY_FMT_SLACK, &ev, tail, &m),
+	    "{\"text\":\"[hale] web on node1 is unhealthy (hale check)\\n"
+	    "Healthcheck output: curl: (7) &lt;refused&gt;\\n"
+	    "hale's checks:\\n"
+	    "http netns 127.0.0.1:80/health: status (HTTP 500)\\n"
+	    "http netns 127.0.0.1:80/health: refused\\n"
+	    "Last log lines:\\n```\\nboot &lt;ok&gt;\\nrun 'x'\\n"
+	    "panic: @everyone\\n```\"}");
+	assert_string_equal(render_tail(NOTIFY_FMT_DISCORD, &ev, tail, &m),
+	    "{\"content\":\"[hale] web on node1 is unhealthy (hale check)\\n"
+	    "Healthcheck output: curl: (7) <refused>\\n"
+	    "hale's checks:\\n"
+	    "http netns 127.0.0.1:80/health: status (HTTP 500)\\n"
+	    "http netns 127.0.0.1:80/health: refused\\n"
+	    "Last log lines:\\n```\\nboot <ok>\\nrun 'x'\\n"
+	    "panic: @everyone\\n```\",\"allowed_mentions\":{\"parse\":[]}}");
+	assert_string_equal(render_tail(NOTIFY_FMT_NTFY, &ev, tail, &m),
+	    "[hale] web on node1 is unhealthy (hale check)\n"
+	    "Healthcheck output: curl: (7) <refused>\n"
+	    "hale's checks:\n"
+	    "http netns 127.0.0.1:80/health: status (HTTP 500)\n"
+	    "http netns 127.0.0.1:80/health: refused\n"
+	    "Last log lines:\nboot <ok>\nrun `x`\npanic: @everyone");
+	/* An exit with the memory the OOM report saw. */
+	exit_event(&ev);
+	ev.mem_limit = 16777216;
+	ev.mem_usage = 16252928;
+	assert_string_equal(render_tail(NOTIFY_FMT_NTFY, &ev, NULL, &m),
+	    "[hale] web (nginx:1.25) on node1 exited with code 3 after 90.5 s, "
+	    "memory 15.5 MiB of 16.0 MiB; Docker will restart it");
+	/* No tail asked: no field; an empty one fetched: an empty string. */
+	exit_event(&ev);
+	assert_null(strstr(render_tail(NOTIFY_FMT_JSON, &ev, NULL, &m),
+	    "log_tail"));
+	assert_non_null(strstr(render_tail(NOTIFY_FMT_JSON, &ev, "", &m),
+	    "\"log_tail\":\"\""));
+	/* Discord's content stays within its 2000 characters. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	big[100] = big[2000] = '\n';
+	unhealthy_event(&ev);
+	{
+		cJSON *j = cJSON_Parse(render_tail(NOTIFY_FMT_DISCORD, &ev, big,
+		    &m));
+		const cJSON *c = cJSON_GetObjectItem(j, "content");
+
+		assert_true(cJSON_IsString(c));
+		assert_true(strlen(c->valuestring) <= 2000);
+		assert_non_null(strstr(c->valuestring, "Last log lines:\n```\nxxx"));
+		cJSON_Delete(j);
+	}
+}
+
+/* recovered and reset: chat text and ntfy's headers. */
+static void
+test_recovered_reset(void **state)
+{
+	struct notify_msg	 m;
+	struct event		 ev;
+
+	(void)state;
+	event_init(&ev, EVENT_RECOVERED, ID, NULL, T0);
+	snprintf(ev.name, sizeof(ev.name), "web");
+	assert_string_equal(render(NOTIFY_FMT_SLACK, &ev, "node1", &m),
+	    "{\"text\":\"[hale] remediation of web on node1 resumes: healthy "
+	    "again after the give-up\"}");
+	assert_string_equal(render(NOTIFY_FMT_NTFY, &ev, NULL, &m),
+	    "[hale] remediation of web resumes: healthy again after the give-up");
+	assert_string_equal(m.tags, "white_check_mark,recovered");
+	assert_string_equal(m.title, "hale: recovered web");
+	ev.kind = EVENT_RESET;
+	assert_string_equal(render(NOTIFY_FMT_DISCORD, &ev, NULL, &m),
+	    "{\"content\":\"[hale] remediation of web resumes: an operator "
+	    "reset it\",\"allowed_mentions\":{\"parse\":[]}}");
+	assert_string_equal(render(NOTIFY_FMT_JSON, &ev, NULL, &m),
+	    "{\"version\":1,\"event\":\"reset\","
+	    "\"time\":\"2024-05-01T10:00:00.500000Z\",\"host\":null,"
+	    "\"container\":{\"id\":\"" ID "\",\"name\":\"web\"}}");
+	assert_int_equal(notify_event_bit(&ev), NOTIFY_EV_RESET);
+}
+
 /* Which webhooks a hale event goes to (nothing is sent: no loop runs). */
 static void
 test_routing(void **state)
@@ -219,6 +345,10 @@ test_routing(void **state)
 	notify_send(n, NOTIFY_EV_ACTION, "{}", 2);	/* json only */
 	notify_get_stats(n, &st);
 	assert_int_equal(st.queued, 7);
+	ev.kind = EVENT_RECOVERED;
+	notify_send_event(n, &ev);		/* slack: json has its documents */
+	notify_get_stats(n, &st);
+	assert_int_equal(st.queued, 8);
 	notify_free(n);
 	curlev_free(cv);
 	notify_config_free(cfg);
@@ -236,6 +366,8 @@ main(void)
 		cmocka_unit_test(test_discord),
 		cmocka_unit_test(test_ntfy),
 		cmocka_unit_test(test_routing),
+		cmocka_unit_test(test_context),
+		cmocka_unit_test(test_recovered_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
