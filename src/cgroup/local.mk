@@ -3,7 +3,7 @@
 src_libhale_a_SOURCES += \
 	%reldir%/cgroup.h %reldir%/env.c \
 	%reldir%/read.h %reldir%/read.c %reldir%/read_v2.c %reldir%/read_v1.c \
-	%reldir%/read_net.c %reldir%/machine.c \
+	%reldir%/read_net.c %reldir%/keep.c %reldir%/keep.h %reldir%/machine.c \
 	%reldir%/machine_topo.c %reldir%/machine_metrics.c \
 	%reldir%/fsusage.c %reldir%/fsusage.h \
 	%reldir%/path.c %reldir%/path.h \

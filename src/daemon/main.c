@@ -37,6 +37,7 @@
 #include "core/log.h"
 #include "core/revision.h"
 #include "daemon/eventsrc.h"
+#include "daemon/fdlimit.h"
 #include "daemon/hale.h"
 #include "daemon/privdrop.h"
 #include "daemon/sdnotify.h"
@@ -134,6 +135,24 @@ apply_http_config(struct hale *h)
 	sections_auth(h->cfg, &h->routes.auth);
 	h->scrape.min_interval = (double)h->cfg->metrics_min_interval_ms /
 	    1000.0;
+}
+
+/* The kept-descriptor budget under the raised RLIMIT_NOFILE. */
+static void
+apply_fd_budget(struct hale *h)
+{
+	size_t	budget;
+	int	clamped;
+
+	if (h->collector == NULL)
+		return;
+	budget = fdlimit_budget(h->nofile, h->cfg->metrics_fd_budget,
+	    h->cfg->max_connections, &clamped);
+	if (clamped)
+		log_warn("metrics.fd_budget lowered to what RLIMIT_NOFILE "
+		    "leaves", LOG_U("budget", budget), LOG_U("nofile",
+		    h->nofile));
+	collector_set_fd_budget(h->collector, budget);
 }
 
 /*
@@ -260,6 +279,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	config_free(h->cfg);
 	h->cfg = cfg;
 	apply_http_config(h);
+	apply_fd_budget(h);
 	apply_auth_config(h);
 	note_reload(h, 1);
 	apply_log_config(cfg);
@@ -378,6 +398,9 @@ start_collector(struct hale *h)
 {
 	char	 err[256];
 
+	if ((h->nofile = fdlimit_raise(err, sizeof(err))) == 0)
+		log_warn("descriptor limit unknown, no cgroup files kept open",
+		    LOG_S("err", err));
 	if (cgroup_env_init(&h->cgenv, h->cfg->sysfs, h->cfg->procfs, err,
 	    sizeof(err)) == -1) {
 		log_warn("no cgroup tree found, container metrics are off; "
@@ -389,6 +412,7 @@ start_collector(struct hale *h)
 		log_error("cannot create the collector (out of memory)");
 		return;
 	}
+	apply_fd_budget(h);
 	log_info("reading cgroups", LOG_S("layout",
 	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
 }

@@ -128,6 +128,10 @@ static const struct {
 	{ "machine_dimm_count", "gauge", "Number of RAM DIMM (all types memory modules) value labeled by dimm type." },
 	{ "machine_dimm_capacity_bytes", "gauge", "Total RAM DIMM capacity (all types memory modules) value labeled by dimm type." },
 	{ "hale_cgroup_read_errors_total", "counter", NULL },
+	{ "hale_cgroup_fds_open", "gauge", NULL },
+	{ "hale_cgroup_fd_budget", "gauge", NULL },
+	{ "hale_cgroup_reopens_total", "counter", NULL },
+	{ "hale_cgroup_unkept_containers", "gauge", NULL },
 };
 
 /* strcpy that fails the test instead of truncating. */

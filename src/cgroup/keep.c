@@ -1,0 +1,219 @@
+/*
+ * keep: the store of kept descriptors (the chain is drawn in keep.h),
+ * sorted by cgroup id so a lookup is a binary search.
+ */
+#include "cgroup/keep.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/file.h"
+
+static size_t	 lower_bound(const struct cgroup_keeps *, const char *);
+static void	 keep_free(struct cgroup_keeps *, struct cgroup_keep *);
+static void	 close_fd(struct cgroup_keeps *, struct cgroup_keep *, int *);
+
+void
+cgroup_keeps_init(struct cgroup_keeps *s, size_t budget)
+{
+	memset(s, 0, sizeof(*s));
+	s->budget = budget;
+}
+
+void
+cgroup_keeps_free(struct cgroup_keeps *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		keep_free(s, s->k[i]);
+	free(s->k);
+	s->k = NULL;
+	s->n = s->cap = 0;
+}
+
+void
+cgroup_keeps_begin(struct cgroup_keeps *s, double now)
+{
+	s->gen++;
+	s->unkept = 0;
+	s->recheck = 0;
+	if (now >= s->recheck_at) {
+		/* The first collection finds nothing absent yet: no cost. */
+		s->recheck = s->recheck_at > 0;
+		s->recheck_at = now + KEEP_RECHECK_S;
+	}
+}
+
+/* The first index whose id is not below `id`. */
+static size_t
+lower_bound(const struct cgroup_keeps *s, const char *id)
+{
+	size_t	lo = 0, hi = s->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(s->k[mid]->id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+close_fd(struct cgroup_keeps *s, struct cgroup_keep *k, int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		k->nopen--;
+		s->fds--;
+	}
+	*fd = KEEP_UNTRIED;
+}
+
+void
+cgroup_keep_reset(struct cgroup_keeps *s, struct cgroup_keep *k)
+{
+	size_t	i;
+
+	for (i = 0; i < k->nf; i++)
+		close_fd(s, k, &k->f[i].fd);
+	k->nf = 0;
+	for (i = 0; i < KEEP_SLOTS; i++)
+		close_fd(s, k, &k->dir[i]);
+	close_fd(s, k, &k->netfd);
+}
+
+void
+cgroup_keep_drop_net(struct cgroup_keeps *s, struct cgroup_keep *k)
+{
+	close_fd(s, k, &k->netfd);
+}
+
+static void
+keep_free(struct cgroup_keeps *s, struct cgroup_keep *k)
+{
+	cgroup_keep_reset(s, k);
+	free(k->id);
+	free(k);
+}
+
+int
+cgroup_keeps_room(const struct cgroup_keeps *s)
+{
+	return s->fds < s->budget;
+}
+
+struct cgroup_keep *
+cgroup_keeps_get(struct cgroup_keeps *s, const char *id, pid_t pid)
+{
+	struct cgroup_keep	*k, **nk;
+	size_t			 i = lower_bound(s, id), ncap;
+
+	if (i < s->n && strcmp(s->k[i]->id, id) == 0) {
+		k = s->k[i];
+		if (k->pid != pid) {
+			/* Restarted: another process, maybe another cgroup. */
+			if (k->nopen > 0)
+				s->reopens++;
+			cgroup_keep_reset(s, k);
+			k->pid = pid;
+		}
+		k->gen = s->gen;
+		return k;
+	}
+	if (!cgroup_keeps_room(s))
+		return NULL;
+	if (s->n == s->cap) {
+		ncap = s->cap ? s->cap * 2 : 64;
+		if ((nk = realloc(s->k, ncap * sizeof(*nk))) == NULL)
+			return NULL;
+		s->k = nk;
+		s->cap = ncap;
+	}
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	if ((k->id = strdup(id)) == NULL) {
+		free(k);
+		return NULL;
+	}
+	for (ncap = 0; ncap < KEEP_SLOTS; ncap++)
+		k->dir[ncap] = KEEP_UNTRIED;
+	k->netfd = KEEP_UNTRIED;
+	k->pid = pid;
+	k->gen = s->gen;
+	memmove(&s->k[i + 1], &s->k[i], (s->n - i) * sizeof(*s->k));
+	s->k[i] = k;
+	s->n++;
+	return k;
+}
+
+void
+cgroup_keeps_sweep(struct cgroup_keeps *s)
+{
+	size_t	i, j;
+
+	for (i = j = 0; i < s->n; i++) {
+		if (s->k[i]->gen == s->gen)
+			s->k[j++] = s->k[i];
+		else
+			keep_free(s, s->k[i]);
+	}
+	s->n = j;
+}
+
+void
+cgroup_keeps_forget(struct cgroup_keeps *s, const char *id)
+{
+	size_t	i = lower_bound(s, id);
+
+	if (i >= s->n || strcmp(s->k[i]->id, id) != 0)
+		return;
+	keep_free(s, s->k[i]);
+	memmove(&s->k[i], &s->k[i + 1], (s->n - i - 1) * sizeof(*s->k));
+	s->n--;
+}
+
+struct keep_file *
+cgroup_keep_find(struct cgroup_keep *k, int slot, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < k->nf; i++)
+		if (k->f[i].slot == slot && (k->f[i].name == name ||
+		    strcmp(k->f[i].name, name) == 0))
+			return &k->f[i];
+	return NULL;
+}
+
+void
+cgroup_keep_held(struct cgroup_keeps *s, struct cgroup_keep *k)
+{
+	k->nopen++;
+	s->fds++;
+}
+
+struct keep_file *
+cgroup_keep_open(struct cgroup_keeps *s, struct cgroup_keep *k, int slot,
+    int dirfd, const char *name)
+{
+	struct keep_file	*f;
+	int			 fd;
+
+	if (!cgroup_keeps_room(s) || k->nf == KEEP_FILES) {
+		errno = EMFILE;
+		return NULL;
+	}
+	if ((fd = file_open_kept(dirfd, name)) == -1 && errno != ENOENT)
+		return NULL;
+	f = &k->f[k->nf++];
+	f->name = name;
+	f->slot = (unsigned char)slot;
+	f->fd = fd == -1 ? KEEP_ABSENT : fd;
+	if (fd != -1)
+		cgroup_keep_held(s, k);
+	return f;
+}
