@@ -82,6 +82,7 @@ collector_new(const struct cgroup_env *env)
 		return NULL;
 	c->env = env;
 	cgroup_keeps_init(&c->keeps, 0);
+	c->keeps.validate = !cgroup_keeps_kernel_fs(env);
 	cgroup_devnames_init(&c->devnames);
 	c->taskstats.fd = -1;
 	/* The kernel keeps task states for cgroup v1 directories only. */

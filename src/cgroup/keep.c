@@ -7,7 +7,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "core/file.h"
 
@@ -20,6 +24,52 @@ cgroup_keeps_init(struct cgroup_keeps *s, size_t budget)
 {
 	memset(s, 0, sizeof(*s));
 	s->budget = budget;
+}
+
+/* statfs of the first tree the layout reads, and of procfs. */
+int
+cgroup_keeps_kernel_fs(const struct cgroup_env *env)
+{
+	struct statfs	 sf;
+	const char	*root = env->unified;
+	int		 c;
+
+	for (c = 0; c < CGROUP_CTRL_N && env->layout != CGROUP_LAYOUT_V2; c++)
+		if (env->v1[c][0] != '\0') {
+			root = env->v1[c];
+			break;
+		}
+	if (root[0] == '\0' || statfs(root, &sf) == -1 ||
+	    (sf.f_type != CGROUP2_SUPER_MAGIC &&
+	    sf.f_type != CGROUP_SUPER_MAGIC))
+		return 0;
+	return statfs(env->procfs, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+int
+cgroup_keep_same(const struct cgroup_keeps *s, int dirfd, const char *name,
+    dev_t dev, ino_t ino)
+{
+	struct stat	st;
+
+	if (!s->validate)
+		return 1;
+	return fstatat(dirfd, name, &st, 0) == 0 && st.st_dev == dev &&
+	    st.st_ino == ino;
+}
+
+void
+cgroup_keep_ident(const struct cgroup_keeps *s, int fd, dev_t *dev,
+    ino_t *ino)
+{
+	struct stat	st;
+
+	*dev = 0;
+	*ino = 0;
+	if (s->validate && fstat(fd, &st) == 0) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+	}
 }
 
 void
@@ -45,6 +95,8 @@ cgroup_keeps_begin(struct cgroup_keeps *s, double now)
 		s->recheck = s->recheck_at > 0;
 		s->recheck_at = now + KEEP_RECHECK_S;
 	}
+	if (s->validate)
+		s->recheck = 1;
 }
 
 /* The first index whose id is not below `id`. */
@@ -213,7 +265,9 @@ cgroup_keep_open(struct cgroup_keeps *s, struct cgroup_keep *k, int slot,
 	f->name = name;
 	f->slot = (unsigned char)slot;
 	f->fd = fd == -1 ? KEEP_ABSENT : fd;
-	if (fd != -1)
+	if (fd != -1) {
+		cgroup_keep_ident(s, fd, &f->dev, &f->ino);
 		cgroup_keep_held(s, k);
+	}
 	return f;
 }

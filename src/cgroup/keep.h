@@ -17,6 +17,12 @@
  * A descriptor is kept only while the store holds fewer than its budget;
  * past it a file is read with open/read/close as before, so the values
  * never depend on the limit.
+ *
+ * Only cgroupfs and procfs promise what keeping relies on: a removed
+ * file fails its reads (ENODEV) instead of reading on. Elsewhere (a copy
+ * of a tree on tmpfs) a kept fd is checked against its path before each
+ * read (fstatat: the same inode) and absent files are tried on every
+ * collection: correct, one syscall dearer.
  */
 #ifndef HALE_CGROUP_KEEP_H
 #define HALE_CGROUP_KEEP_H
@@ -41,6 +47,8 @@ struct keep_file {
 	const char	*name;		/* the reader's string */
 	int		 fd;		/* or KEEP_ABSENT */
 	unsigned char	 slot;
+	dev_t		 dev;		/* checked when the store validates */
+	ino_t		 ino;
 };
 
 struct cgroup_keep {
@@ -49,6 +57,8 @@ struct cgroup_keep {
 	uint64_t	 gen;		/* of the last collection that read it */
 	int		 dir[KEEP_SLOTS];
 	int		 netfd;
+	dev_t		 netdev;
+	ino_t		 netino;
 	struct keep_file f[KEEP_FILES];
 	size_t		 nf;
 	size_t		 nopen;		/* fds held, directories included */
@@ -64,11 +74,14 @@ struct cgroup_keeps {
 	int			 recheck;	/* this generation retries absent ones */
 	double			 recheck_at;
 	size_t			 unkept;	/* targets read with a fallback this generation */
+	int			 validate;	/* not cgroupfs/procfs: check paths */
 };
 
 #define KEEP_RECHECK_S		60.0
 
 void	cgroup_keeps_init(struct cgroup_keeps *, size_t budget);
+/* 1 when the env's cgroup and proc trees are the kernel's own filesystems. */
+int	cgroup_keeps_kernel_fs(const struct cgroup_env *);
 /* Closes every descriptor and frees the keeps. */
 void	cgroup_keeps_free(struct cgroup_keeps *);
 /* Starts a collection at monotonic time `now`. */
@@ -101,6 +114,15 @@ struct keep_file *cgroup_keep_find(struct cgroup_keep *, int slot,
  */
 struct keep_file *cgroup_keep_open(struct cgroup_keeps *, struct cgroup_keep *,
 	    int slot, int dirfd, const char *name);
+/*
+ * With a validating store, 1 when `name` in dirfd is still the file fd
+ * was opened as (dev, ino), else 0: it was removed or replaced.
+ */
+int	cgroup_keep_same(const struct cgroup_keeps *, int dirfd,
+	    const char *name, dev_t dev, ino_t ino);
+/* Records fd's dev and ino when the store validates. */
+void	cgroup_keep_ident(const struct cgroup_keeps *, int fd, dev_t *,
+	    ino_t *);
 /* Counts an fd now held by k (a directory or net/dev). */
 void	cgroup_keep_held(struct cgroup_keeps *, struct cgroup_keep *);
 

@@ -21,4 +21,6 @@ src_libhale_a_SOURCES += \
 unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/test_collector \
 	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid \
 	tests/unit/test_oomwatch \
-	tests/unit/test_fsusage
+	tests/unit/test_fsusage tests/unit/test_keep
+# The reads that fail as on a removed cgroup are injected.
+tests_unit_test_keep_LDFLAGS = -Wl,--wrap=pread

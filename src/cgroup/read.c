@@ -179,6 +179,7 @@ kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 	    cgroup_keeps_room(x->keeps) &&
 	    (nfd = file_open_kept(d->fd, file)) != -1) {
 		f->fd = nfd;
+		cgroup_keep_ident(x->keeps, nfd, &f->dev, &f->ino);
 		cgroup_keep_held(x->keeps, x->keep);
 	}
 	if (f == NULL) {
@@ -199,6 +200,12 @@ kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 	}
 	if (f->fd == KEEP_ABSENT)
 		return 0;
+	if (!cgroup_keep_same(x->keeps, d->fd, file, f->dev, f->ino)) {
+		/* Removed or replaced: what a removed cgroup's ENODEV says. */
+		x->stale = 1;
+		d->missing++;
+		return 0;
+	}
 	*fd = f->fd;
 	return 1;
 }
@@ -558,6 +565,7 @@ cgroup_read_stats_kept(const struct cgroup_env *env, struct cgroup_keeps *s,
 {
 	struct cgroup_rctx	 x;
 	char			 buf[CGROUP_READ_MAX + 1];
+	size_t			 had;
 	int			 rc;
 
 	x.buf = buf;
@@ -566,12 +574,16 @@ cgroup_read_stats_kept(const struct cgroup_env *env, struct cgroup_keeps *s,
 	x.keeps = k == NULL ? NULL : s;
 	x.keep = k;
 	x.fallback = k == NULL;
+	had = k == NULL ? 0 : k->nopen;
 	rc = read_once(env, &x, id, pid, out);
-	if (k != NULL && (rc == -1 || x.stale) && k->nopen > 0) {
+	if (k != NULL && (x.stale || (rc == -1 && had > 0))) {
 		s->reopens++;
 		cgroup_keep_reset(s, k);
 		rc = read_once(env, &x, id, pid, out);
 	}
+	/* Not there: nothing of it stays open (some hierarchies may have it). */
+	if (k != NULL && rc == -1)
+		cgroup_keep_reset(s, k);
 	*fallback = x.fallback;
 	return rc;
 }

@@ -27,11 +27,12 @@ net_read(struct cgroup_rctx *x, const char *path, char *buf, size_t cap,
     size_t *len)
 {
 	struct cgroup_keep	*k = x->keep;
-	int			 fd, again;
+	int			 fd, again, fresh;
 
 	if (k == NULL)
 		return file_read_at(AT_FDCWD, path, buf, cap, len);
-	for (again = 0; again < 2; again++) {
+	for (again = 0;; again++) {
+		fresh = 0;
 		if (k->netfd == KEEP_ABSENT && !x->keeps->recheck) {
 			errno = ENOENT;
 			return -1;
@@ -47,13 +48,21 @@ net_read(struct cgroup_rctx *x, const char *path, char *buf, size_t cap,
 				return -1;
 			}
 			k->netfd = fd;
+			fresh = 1;
+			cgroup_keep_ident(x->keeps, fd, &k->netdev, &k->netino);
 			cgroup_keep_held(x->keeps, k);
 		}
-		if (file_pread(k->netfd, buf, cap, len) == 0)
+		if (!cgroup_keep_same(x->keeps, AT_FDCWD, path, k->netdev,
+		    k->netino))
+			errno = ENOENT;
+		else if (file_pread(k->netfd, buf, cap, len) == 0)
 			return 0;
-		if (errno != ENOENT && errno != ESRCH && errno != ENODEV)
+		else if (errno != ENOENT && errno != ESRCH && errno != ENODEV)
 			return -1;
 		cgroup_keep_drop_net(x->keeps, k);
+		/* An fd opened just now that fails is the answer. */
+		if (fresh || again > 0)
+			break;
 		x->keeps->reopens++;
 	}
 	errno = ENOENT;
