@@ -128,6 +128,12 @@ collector_forget(struct collector *c, const char *id)
 }
 
 void
+collector_forget_container(struct collector *c, const char *container_id)
+{
+	cgroup_keeps_forget_name(&c->keeps, container_id);
+}
+
+void
 collector_fd_stats(const struct collector *c, struct collector_fds *out)
 {
 	out->open = c->keeps.fds;

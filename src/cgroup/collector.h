@@ -89,6 +89,8 @@ uint64_t collector_read_errors(const struct collector *);
 void	collector_set_fd_budget(struct collector *, size_t budget);
 /* Closes the kept descriptors of the cgroup `id`: its container went. */
 void	collector_forget(struct collector *, const char *id);
+/* The same by the container's (full) id, once its cgroup id is forgotten. */
+void	collector_forget_container(struct collector *, const char *container_id);
 
 struct collector_fds {
 	size_t		open;		/* descriptors held */

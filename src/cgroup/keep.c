@@ -1,6 +1,7 @@
 /*
  * keep: the store of kept descriptors (the chain is drawn in keep.h),
- * sorted by cgroup id so a lookup is a binary search.
+ * sorted by the container id in the cgroup id's last component, then by
+ * the cgroup id: a lookup by either is a binary search.
  */
 #include "cgroup/keep.h"
 
@@ -15,6 +16,12 @@
 
 #include "core/file.h"
 
+static size_t	 key_of(const char *, const char **);
+static int	 key_cmp(const char *, size_t, const char *, size_t);
+static int	 keep_cmp(const struct cgroup_keep *, const char *, size_t,
+		    const char *);
+static size_t	 lower_bound_key(const struct cgroup_keeps *, const char *,
+		    size_t, const char *);
 static size_t	 lower_bound(const struct cgroup_keeps *, const char *);
 static void	 keep_free(struct cgroup_keeps *, struct cgroup_keep *);
 static void	 close_fd(struct cgroup_keeps *, struct cgroup_keep *, int *);
@@ -99,20 +106,74 @@ cgroup_keeps_begin(struct cgroup_keeps *s, double now)
 		s->recheck = 1;
 }
 
-/* The first index whose id is not below `id`. */
+/*
+ * The container id in a cgroup id: its last component without systemd's
+ * "docker-" and ".scope" ("/docker/<id>", "/system.slice/docker-<id>.scope").
+ */
 static size_t
-lower_bound(const struct cgroup_keeps *s, const char *id)
+key_of(const char *id, const char **key)
+{
+	const char	*p = strrchr(id, '/');
+	size_t		 n;
+
+	p = p == NULL ? id : p + 1;
+	if (strncmp(p, "docker-", 7) == 0)
+		p += 7;
+	n = strlen(p);
+	if (n > 6 && strcmp(p + n - 6, ".scope") == 0)
+		n -= 6;
+	*key = p;
+	return n;
+}
+
+static int
+key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int	r = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (r != 0)
+		return r;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* k against (key, id); a NULL id sorts before every id of that key. */
+static int
+keep_cmp(const struct cgroup_keep *k, const char *key, size_t klen,
+    const char *id)
+{
+	const char	*kk;
+	size_t		 kn = key_of(k->id, &kk);
+	int		 r = key_cmp(kk, kn, key, klen);
+
+	if (r != 0 || id == NULL)
+		return r != 0 ? r : 1;
+	return strcmp(k->id, id);
+}
+
+/* The first index not below `id` (NULL: the first of `key`). */
+static size_t
+lower_bound_key(const struct cgroup_keeps *s, const char *key, size_t klen,
+    const char *id)
 {
 	size_t	lo = 0, hi = s->n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(s->k[mid]->id, id) < 0)
+		if (keep_cmp(s->k[mid], key, klen, id) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+static size_t
+lower_bound(const struct cgroup_keeps *s, const char *id)
+{
+	const char	*key;
+	size_t		 klen = key_of(id, &key);
+
+	return lower_bound_key(s, key, klen, id);
 }
 
 static void
@@ -227,6 +288,25 @@ cgroup_keeps_forget(struct cgroup_keeps *s, const char *id)
 	keep_free(s, s->k[i]);
 	memmove(&s->k[i], &s->k[i + 1], (s->n - i - 1) * sizeof(*s->k));
 	s->n--;
+}
+
+void
+cgroup_keeps_forget_name(struct cgroup_keeps *s, const char *name)
+{
+	const char	*kk;
+	size_t		 klen = strlen(name), kn, i, j;
+
+	if (klen == 0)
+		return;		/* the root's key: never a container */
+	i = lower_bound_key(s, name, klen, NULL);
+	for (j = i; j < s->n; j++) {
+		kn = key_of(s->k[j]->id, &kk);
+		if (key_cmp(kk, kn, name, klen) != 0)
+			break;
+		keep_free(s, s->k[j]);
+	}
+	memmove(&s->k[i], &s->k[j], (s->n - j) * sizeof(*s->k));
+	s->n -= j - i;
 }
 
 struct keep_file *

@@ -65,7 +65,7 @@ struct cgroup_keep {
 };
 
 struct cgroup_keeps {
-	struct cgroup_keep	**k;	/* sorted by id */
+	struct cgroup_keep	**k;	/* sorted by container id, then id */
 	size_t			 n, cap;
 	size_t			 fds;	/* open, over all keeps */
 	size_t			 budget;
@@ -97,6 +97,12 @@ struct cgroup_keep *cgroup_keeps_get(struct cgroup_keeps *, const char *id,
 void	cgroup_keeps_sweep(struct cgroup_keeps *);
 /* Closes the keep of `id`, if any: its container went. */
 void	cgroup_keeps_forget(struct cgroup_keeps *, const char *id);
+/*
+ * Closes the keeps of the container `name` (its full id: the last
+ * component of its cgroup id, without systemd's docker-*.scope), for a
+ * container that stopped and whose cgroup id is no longer known.
+ */
+void	cgroup_keeps_forget_name(struct cgroup_keeps *, const char *name);
 
 /* Closes every descriptor of k (all slots and files untried again). */
 void	cgroup_keep_reset(struct cgroup_keeps *, struct cgroup_keep *);

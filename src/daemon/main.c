@@ -457,12 +457,20 @@ stop_layerfs(struct hale *h)
 	h->scrape.src.layerfs = NULL;
 }
 
-/* Every inventory change reaches the checks and the remediation. */
+/*
+ * Every inventory change reaches the checks and the remediation. A
+ * container that stopped or went has its kept cgroup descriptors closed
+ * at once, not at the next scrape: they pin a removed cgroup. Its cgroup
+ * id is forgotten by then, so they are found by its container id.
+ */
 static void
 inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
 {
 	struct hale	*h = arg;
 
+	if (h->collector != NULL && c->cgroup_id == NULL &&
+	    (ch == INV_REMOVED || !inventory_is_live(c)))
+		collector_forget_container(h->collector, c->d.id);
 	probe_observe(h->probes, c, ch);
 	remedy_exec_observe(h->rx, c, ch);
 	eventsrc_observe(&h->evs, c, ch);

@@ -438,6 +438,42 @@ test_budget_identical(void **state)
 	}
 }
 
+/* A stopped container's keeps are found by its id, in either driver's form. */
+static void
+test_forget_by_container(void **state)
+{
+	static const char *const ids[] = {
+		"/", "/docker/" ID("e5"), "/docker/" ID("f6"),
+		"/system.slice/docker-" ID("e5") ".scope",
+		"/system.slice/docker-" ID("a1") ".scope", "/tenant/" ID("e5") "x",
+	};
+	struct cgroup_keeps	s;
+	size_t			i;
+
+	(void)state;
+	cgroup_keeps_init(&s, 1000);
+	cgroup_keeps_begin(&s, 1.0);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		assert_non_null(cgroup_keeps_get(&s, ids[i], 1));
+	assert_int_equal(s.n, 6);
+	cgroup_keeps_forget_name(&s, ID("e5"));
+	assert_int_equal(s.n, 4);
+	for (i = 0; i < s.n; i++) {
+		assert_string_not_equal(s.k[i]->id, ids[1]);
+		assert_string_not_equal(s.k[i]->id, ids[3]);
+	}
+	/* The others are still found where they are, not made again. */
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (i != 1 && i != 3)
+			assert_non_null(cgroup_keeps_get(&s, ids[i], 1));
+	assert_int_equal(s.n, 4);
+	cgroup_keeps_forget_name(&s, "");
+	assert_int_equal(s.n, 4);
+	cgroup_keeps_forget(&s, "/");
+	assert_int_equal(s.n, 3);
+	cgroup_keeps_free(&s);
+}
+
 int
 main(void)
 {
@@ -447,6 +483,7 @@ main(void)
 		cmocka_unit_test(test_removed_errno),
 		cmocka_unit_test(test_absent_rechecked),
 		cmocka_unit_test(test_budget_identical),
+		cmocka_unit_test(test_forget_by_container),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
