@@ -242,37 +242,10 @@ read_group(const char *sysfs, const struct group *g, const char *cg)
 		close(dfd);
 }
 
+/* What haled reads by path in either mode: the machine's, the v2 root's. */
 static void
-one_round(const char *sysfs, const char *procfs, enum layout layout,
+by_path(const char *sysfs, const char *procfs, enum layout layout,
     const struct target *t, size_t n)
-{
-	const struct group	*g, *g0;
-	char			 path[PATH_LEN];
-	size_t			 i;
-
-	snprintf(path, sizeof(path), "%s/devices/system/cpu/online", sysfs);
-	read_path(path, 0);
-	snprintf(path, sizeof(path), "%s/meminfo", procfs);
-	read_path(path, 0);
-	for (i = 0; i < n; i++) {
-		g0 = layout == LAYOUT_V2 ? v2_groups : hybrid_groups;
-		for (g = g0; g->dir != NULL; g++)
-			read_group(sysfs, g, t[i].path[g - g0]);
-		if (layout == LAYOUT_V2 && strcmp(t[i].path[0], "/") == 0) {
-			snprintf(path, sizeof(path), "%s/meminfo", procfs);
-			read_path(path, 0);
-		}
-		if (t[i].pid > 0) {
-			snprintf(path, sizeof(path), "%s/%ld/net/dev", procfs,
-			    t[i].pid);
-			read_path(path, 1);
-		}
-	}
-}
-
-/* -k: the machine files by path, every kept file by pread. */
-static void
-kept_round(const char *sysfs, const char *procfs)
 {
 	char	path[PATH_LEN];
 	size_t	i;
@@ -281,6 +254,40 @@ kept_round(const char *sysfs, const char *procfs)
 	read_path(path, 0);
 	snprintf(path, sizeof(path), "%s/meminfo", procfs);
 	read_path(path, 0);
+	for (i = 0; i < n && layout == LAYOUT_V2; i++)
+		if (strcmp(t[i].path[0], "/") == 0)
+			read_path(path, 0);
+}
+
+static void
+one_round(const char *sysfs, const char *procfs, enum layout layout,
+    const struct target *t, size_t n)
+{
+	const struct group	*g, *g0;
+	char			 path[PATH_LEN];
+	size_t			 i;
+
+	by_path(sysfs, procfs, layout, t, n);
+	for (i = 0; i < n; i++) {
+		g0 = layout == LAYOUT_V2 ? v2_groups : hybrid_groups;
+		for (g = g0; g->dir != NULL; g++)
+			read_group(sysfs, g, t[i].path[g - g0]);
+		if (t[i].pid > 0) {
+			snprintf(path, sizeof(path), "%s/%ld/net/dev", procfs,
+			    t[i].pid);
+			read_path(path, 1);
+		}
+	}
+}
+
+/* -k: what haled reads by path, every kept file by pread. */
+static void
+kept_round(const char *sysfs, const char *procfs, enum layout layout,
+    const struct target *t, size_t n)
+{
+	size_t	i;
+
+	by_path(sysfs, procfs, layout, t, n);
 	for (i = 0; i < nkfd; i++) {
 		nfiles++;
 		drain_at0(kfd[i]);
@@ -510,11 +517,11 @@ main(int argc, char **argv)
 		collecting = 1;
 		one_round(argv[optind], argv[optind + 1], layout, t, n);
 		collecting = 0;
-		kept_round(argv[optind], argv[optind + 1]);
+		kept_round(argv[optind], argv[optind + 1], layout, t, n);
 	}
 	nfiles = nmissing = nbytes = 0;
 	if (kept)
-		kept_round(argv[optind], argv[optind + 1]);
+		kept_round(argv[optind], argv[optind + 1], layout, t, n);
 	else
 		one_round(argv[optind], argv[optind + 1], layout, t, n);
 	files_per_round = nfiles;
@@ -525,7 +532,7 @@ main(int argc, char **argv)
 	for (i = 0; i < rounds; i++) {
 		t0 = now();
 		if (kept)
-			kept_round(argv[optind], argv[optind + 1]);
+			kept_round(argv[optind], argv[optind + 1], layout, t, n);
 		else
 			one_round(argv[optind], argv[optind + 1], layout, t, n);
 		lat[i] = now() - t0;
