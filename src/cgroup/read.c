@@ -176,7 +176,11 @@ kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 		return 2;
 	f = cgroup_keep_find(x->keep, d->slot, file);
 	if (f != NULL && f->fd == KEEP_ABSENT && x->keeps->recheck &&
-	    cgroup_keeps_room(x->keeps) &&
+	    !cgroup_keeps_room(x->keeps)) {
+		x->fallback = 1;
+		return 2;	/* the budget must not hide a file come since */
+	}
+	if (f != NULL && f->fd == KEEP_ABSENT && x->keeps->recheck &&
 	    (nfd = file_open_kept(d->fd, file)) != -1) {
 		f->fd = nfd;
 		cgroup_keep_ident(x->keeps, nfd, &f->dev, &f->ino);
