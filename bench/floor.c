@@ -4,7 +4,7 @@
  * nothing parsed, nothing formatted), round after round, and prints the
  * time per round as one JSON object.
  *
- *	floor [-r ROUNDS] [-l v2|hybrid] [-w] SYSFS PROCFS TARGETS
+ *	floor [-r ROUNDS] [-l v2|hybrid] [-w] [-k] SYSFS PROCFS TARGETS
  *
  * TARGETS holds "ID PID" lines: the cgroup id as cAdvisor writes it ("/",
  * "/system.slice/docker-<hex>.scope") and the pid whose net/dev is read
@@ -38,6 +38,11 @@
  *
  * -w also times, in separate rounds, the directory walk haled's discovery
  * makes without Docker (readdir down to 8 levels, not into containers).
+ *
+ * -k is the kept-descriptor floor: every directory and file above is
+ * opened once (before the timed rounds, as haled keeps them), and a round
+ * is one pread from offset 0 per file, until a short read; the machine
+ * files are still opened, read and closed, as haled reads them.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -113,6 +118,27 @@ static const struct group hybrid_groups[NGROUPS + 1] = {
 
 static char		 buf[READ_MAX];
 static unsigned long	 nfiles, nmissing, nbytes;
+/* -k: the descriptors opened by the collecting round */
+static int		 collecting;
+static int		*kfd;
+static size_t		 nkfd, kfd_cap;
+static unsigned long	 nkdirs;
+
+static void
+keep_fd(int fd)
+{
+	int	*n;
+
+	if (nkfd == kfd_cap) {
+		kfd_cap = kfd_cap ? kfd_cap * 2 : 1024;
+		if ((n = realloc(kfd, kfd_cap * sizeof(*n))) == NULL) {
+			perror("realloc");
+			exit(1);
+		}
+		kfd = n;
+	}
+	kfd[nkfd++] = fd;
+}
 
 static double
 now(void)
@@ -151,24 +177,48 @@ drain(int fd)
 	}
 }
 
+/* The same from offset 0 of a kept descriptor. */
 static void
-read_at(int dirfd, const char *name)
+drain_at0(int fd)
+{
+	ssize_t	r;
+	off_t	off = 0;
+
+	for (;;) {
+		r = pread(fd, buf, sizeof(buf), off);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		nbytes += (size_t)r;
+		off += r;
+		if ((size_t)r < sizeof(buf))
+			break;
+	}
+}
+
+static void
+read_at(int dirfd, const char *name, int keep)
 {
 	int	fd;
 
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) ==
+	    -1) {
 		nmissing++;
 		return;
 	}
 	nfiles++;
 	drain(fd);
-	close(fd);
+	if (keep && collecting)
+		keep_fd(fd);
+	else
+		close(fd);
 }
 
 static void
-read_path(const char *path)
+read_path(const char *path, int keep)
 {
-	read_at(AT_FDCWD, path);
+	read_at(AT_FDCWD, path, keep);
 }
 
 static void
@@ -185,8 +235,28 @@ read_group(const char *sysfs, const struct group *g, const char *cg)
 		return;
 	}
 	for (i = 0; g->files[i] != NULL; i++)
-		read_at(dfd, g->files[i]);
-	close(dfd);
+		read_at(dfd, g->files[i], 1);
+	if (collecting)
+		nkdirs++;	/* kept, as haled keeps it; never read */
+	else
+		close(dfd);
+}
+
+/* What haled reads by path in either mode: the machine's, the v2 root's. */
+static void
+by_path(const char *sysfs, const char *procfs, enum layout layout,
+    const struct target *t, size_t n)
+{
+	char	path[PATH_LEN];
+	size_t	i;
+
+	snprintf(path, sizeof(path), "%s/devices/system/cpu/online", sysfs);
+	read_path(path, 0);
+	snprintf(path, sizeof(path), "%s/meminfo", procfs);
+	read_path(path, 0);
+	for (i = 0; i < n && layout == LAYOUT_V2; i++)
+		if (strcmp(t[i].path[0], "/") == 0)
+			read_path(path, 0);
 }
 
 static void
@@ -197,23 +267,30 @@ one_round(const char *sysfs, const char *procfs, enum layout layout,
 	char			 path[PATH_LEN];
 	size_t			 i;
 
-	snprintf(path, sizeof(path), "%s/devices/system/cpu/online", sysfs);
-	read_path(path);
-	snprintf(path, sizeof(path), "%s/meminfo", procfs);
-	read_path(path);
+	by_path(sysfs, procfs, layout, t, n);
 	for (i = 0; i < n; i++) {
 		g0 = layout == LAYOUT_V2 ? v2_groups : hybrid_groups;
 		for (g = g0; g->dir != NULL; g++)
 			read_group(sysfs, g, t[i].path[g - g0]);
-		if (layout == LAYOUT_V2 && strcmp(t[i].path[0], "/") == 0) {
-			snprintf(path, sizeof(path), "%s/meminfo", procfs);
-			read_path(path);
-		}
 		if (t[i].pid > 0) {
 			snprintf(path, sizeof(path), "%s/%ld/net/dev", procfs,
 			    t[i].pid);
-			read_path(path);
+			read_path(path, 1);
 		}
+	}
+}
+
+/* -k: what haled reads by path, every kept file by pread. */
+static void
+kept_round(const char *sysfs, const char *procfs, enum layout layout,
+    const struct target *t, size_t n)
+{
+	size_t	i;
+
+	by_path(sysfs, procfs, layout, t, n);
+	for (i = 0; i < nkfd; i++) {
+		nfiles++;
+		drain_at0(kfd[i]);
 	}
 }
 
@@ -379,7 +456,7 @@ load_targets(const char *file, const char *procfs, enum layout layout,
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: floor [-r ROUNDS] [-l v2|hybrid] [-w] "
+	fprintf(stderr, "usage: floor [-r ROUNDS] [-l v2|hybrid] [-w] [-k] "
 	    "SYSFS PROCFS TARGETS\n");
 	exit(64);
 }
@@ -393,9 +470,10 @@ main(int argc, char **argv)
 	unsigned long	 found = 0, files_per_round, missing_per_round;
 	unsigned long	 bytes_per_round;
 	size_t		 n, i, rounds = 200;
-	int		 ch, do_walk = 0;
+	int		 ch, do_walk = 0, kept = 0;
+	struct rlimit	 rl;
 
-	while ((ch = getopt(argc, argv, "r:l:w")) != -1) {
+	while ((ch = getopt(argc, argv, "r:l:wk")) != -1) {
 		switch (ch) {
 		case 'r':
 			rounds = strtoul(optarg, NULL, 10);
@@ -410,6 +488,9 @@ main(int argc, char **argv)
 			break;
 		case 'w':
 			do_walk = 1;
+			break;
+		case 'k':
+			kept = 1;
 			break;
 		default:
 			usage();
@@ -427,8 +508,22 @@ main(int argc, char **argv)
 	/* Warm the dentry cache and the page cache the way a daemon has. */
 	for (i = 0; i < 3; i++)
 		one_round(argv[optind], argv[optind + 1], layout, t, n);
+	if (kept) {
+		/* As haled does at start: the soft limit up to the hard one. */
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+		}
+		collecting = 1;
+		one_round(argv[optind], argv[optind + 1], layout, t, n);
+		collecting = 0;
+		kept_round(argv[optind], argv[optind + 1], layout, t, n);
+	}
 	nfiles = nmissing = nbytes = 0;
-	one_round(argv[optind], argv[optind + 1], layout, t, n);
+	if (kept)
+		kept_round(argv[optind], argv[optind + 1], layout, t, n);
+	else
+		one_round(argv[optind], argv[optind + 1], layout, t, n);
 	files_per_round = nfiles;
 	missing_per_round = nmissing;
 	bytes_per_round = nbytes;
@@ -436,7 +531,10 @@ main(int argc, char **argv)
 	c0 = cpu_seconds();
 	for (i = 0; i < rounds; i++) {
 		t0 = now();
-		one_round(argv[optind], argv[optind + 1], layout, t, n);
+		if (kept)
+			kept_round(argv[optind], argv[optind + 1], layout, t, n);
+		else
+			one_round(argv[optind], argv[optind + 1], layout, t, n);
 		lat[i] = now() - t0;
 	}
 	cpu = (cpu_seconds() - c0) / (double)rounds;
@@ -460,6 +558,8 @@ main(int argc, char **argv)
 	    n, rounds, files_per_round, missing_per_round, bytes_per_round,
 	    pct(lat, rounds, 50) * 1e3, pct(lat, rounds, 99) * 1e3,
 	    lat[0] * 1e3, cpu * 1e3);
+	if (kept)
+		printf(", \"kept_fds\": %zu, \"kept_dirs\": %lu", nkfd, nkdirs);
 	if (do_walk)
 		printf(", \"walk_found\": %lu, \"walk_median_ms\": %.4f, "
 		    "\"walk_p99_ms\": %.4f, \"walk_cpu_ms\": %.4f", found,

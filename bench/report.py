@@ -46,13 +46,38 @@ def verdict(ok):
     return "n/a" if ok is None else ("HOLDS" if ok else "FAILS")
 
 
+def real_part(r):
+    """bench/real_floor: floors and haled's CPU per collection on real cgroups."""
+    if not r:
+        return
+    if r.get("failed"):
+        print("\nReal cgroups: the part %s" % ("was skipped" if r.get("skipped") else "failed"))
+        return
+    fo, fk = r["floor_open_read_close"], r["floor_kept"]
+    hk, ho = r["haled_kept"], r["haled_fd_budget_0"]
+    q = r["ratios"]
+    print("\nReal cgroups (%s host), %d containers + \"/\", CPU per collection "
+          "(a shared, noisy machine: read the ratios)" % (r["layout"], r["containers"]))
+    print("  floor, open/read/close (%d files)      %8.3f ms" % (fo["files"], fo["cpu_ms"]))
+    print("  floor, kept fds, pread at 0 (%d fds)  %8.3f ms" % (
+        fk.get("kept_fds", 0) + fk.get("kept_dirs", 0), fk["cpu_ms"]))
+    print("  haled, kept fds (%d held, %.1f a cgroup) %8.3f ms  = %.2fx the kept floor, %.2fx open/read/close" % (
+        hk["fds_open"], r["fds_per_container"], hk["haled_sched_cpu_ms"],
+        q["haled_kept_to_kept_floor"], q["haled_kept_to_orc_floor"]))
+    print("  haled, metrics.fd_budget 0             %8.3f ms  = %.2fx the kept floor, %.2fx open/read/close" % (
+        ho["haled_sched_cpu_ms"], q["haled_budget0_to_kept_floor"], q["haled_budget0_to_orc_floor"]))
+    print("  open/read/close floor / kept floor: %.2fx; haled budget 0 / haled kept: %.2fx" % (
+        q["orc_floor_to_kept_floor"], q["haled_budget0_to_haled_kept"]))
+
+
 def main():
     parts, out = sys.argv[1], sys.argv[2]
     res = {"machine": load(os.path.join(parts, "machine.json")),
            "http_baseline": load(os.path.join(parts, "http_baseline.json")),
            "sizes": [], "idle": load(os.path.join(parts, "idle.json")),
            "probe": load(os.path.join(parts, "probe.json")),
-           "docker": load(os.path.join(parts, "docker.json"))}
+           "docker": load(os.path.join(parts, "docker.json")),
+           "real": load(os.path.join(parts, "real.json"))}
     res["fake_engine"] = {k: load(os.path.join(parts, "dscale_%s.json" % k))
                           for k in ("1000", "10000", "latency")}
     for p in glob.glob(os.path.join(parts, "size_*.json")):
@@ -143,6 +168,8 @@ def main():
     elif d:
         print("\nReal containers: the Docker part %s (see its output above)" % (
             "was skipped" if d.get("skipped") else "failed"))
+
+    real_part(res.get("real"))
 
     i = res["idle"]
     if i:

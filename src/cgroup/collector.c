@@ -4,10 +4,12 @@
  * collector_write.c writes them (collector_int.h is what they share).
  *
  *	collector_collect
- *	  └─ read_target   cgroup_read_stats per target -> snap->ent[]; the
+ *	  ├─ keeps begin   a generation of kept descriptors (keep.h)
+ *	  ├─ read_target   cgroup_read_stats_kept per target -> snap->ent[]; the
  *	                   per-device and per-interface rows go to two pools
  *	                   with their label text formatted once; the target's
  *	                   labels are copied, so the snapshot outlives them
+ *	  └─ keeps sweep   the descriptors of targets not read are closed
  *	collector_snap_write (collector_write.c, as the response is sent)
  *	  └─ per family    HELP/TYPE once, then that family's samples for
  *	                   every entry, resumable at any entry; then a tail
@@ -29,7 +31,9 @@
 #include <string.h>
 
 #include "cgroup/discover.h"
+#include "cgroup/keep.h"
 #include "cgroup/taskstats.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 
@@ -47,6 +51,7 @@ struct collector {
 	struct procnet_iface	 scratch_net[PROCNET_MAX_IFACES];
 	uint64_t		 read_errors;
 	struct cgroup_taskstats	 taskstats;	/* fd -1: no task states */
+	struct cgroup_keeps	 keeps;
 	/* collector_discover's results */
 	struct disc		*disc;
 	size_t			 ndisc, disc_cap;
@@ -76,6 +81,8 @@ collector_new(const struct cgroup_env *env)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->env = env;
+	cgroup_keeps_init(&c->keeps, 0);
+	c->keeps.validate = !cgroup_keeps_kernel_fs(env);
 	cgroup_devnames_init(&c->devnames);
 	c->taskstats.fd = -1;
 	/* The kernel keeps task states for cgroup v1 directories only. */
@@ -95,6 +102,7 @@ collector_free(struct collector *c)
 	free(c->disc);
 	free(c->dtargets);
 	collector_snap_release(c->last);
+	cgroup_keeps_free(&c->keeps);
 	cgroup_taskstats_close(&c->taskstats);
 	free(c);
 }
@@ -103,6 +111,35 @@ uint64_t
 collector_read_errors(const struct collector *c)
 {
 	return c->read_errors;
+}
+
+void
+collector_set_fd_budget(struct collector *c, size_t budget)
+{
+	c->keeps.budget = budget;
+	if (c->keeps.fds > budget)
+		cgroup_keeps_free(&c->keeps);	/* kept again as room allows */
+}
+
+void
+collector_forget(struct collector *c, const char *id)
+{
+	cgroup_keeps_forget(&c->keeps, id);
+}
+
+void
+collector_forget_container(struct collector *c, const char *container_id)
+{
+	cgroup_keeps_forget_name(&c->keeps, container_id);
+}
+
+void
+collector_fd_stats(const struct collector *c, struct collector_fds *out)
+{
+	out->open = c->keeps.fds;
+	out->budget = c->keeps.budget;
+	out->reopens = c->keeps.reopens;
+	out->unkept = c->keeps.unkept;
 }
 
 struct collector_snap *
@@ -235,8 +272,10 @@ static void
 read_target(struct collector *c, struct collector_snap *s,
     const struct cgroup_target *t)
 {
-	struct entry	*e = &s->ent[s->nent];
-	char		 err[256];
+	struct entry		*e = &s->ent[s->nent];
+	struct cgroup_keep	*k;
+	char			 err[256];
+	int			 fallback, rc;
 
 	/* Only the fields the parser does not overwrite need a value. */
 	e->st.io = c->scratch_io;
@@ -244,8 +283,12 @@ read_target(struct collector *c, struct collector_snap *s,
 	e->st.net = c->scratch_net;
 	e->st.net_cap = PROCNET_MAX_IFACES;
 	e->st.taskstats = c->taskstats.fd == -1 ? NULL : &c->taskstats;
-	if (cgroup_read_stats(c->env, t->id, t->pid, &e->st, err,
-	    sizeof(err)) == -1) {
+	k = cgroup_keeps_get(&c->keeps, t->id, t->pid);
+	rc = cgroup_read_stats_kept(c->env, &c->keeps, k, t->id, t->pid,
+	    &e->st, &fallback, err, sizeof(err));
+	if (fallback)
+		c->keeps.unkept++;
+	if (rc == -1) {
 		c->read_errors++;
 		log_debug("cgroup skipped", LOG_S("id", t->id),
 		    LOG_S("error", err));
@@ -292,10 +335,13 @@ collector_collect(struct collector *c, const struct cgroup_target *t,
 		return NULL;
 	if (grow((void **)&s->ent, &s->ent_cap, n, sizeof(*s->ent)) == -1)
 		return NULL;
+	cgroup_keeps_begin(&c->keeps, clock_mono());
 	for (i = 0; i < n && !s->oom; i++)
 		read_target(c, s, &t[i]);
 	if (s->oom)
 		return NULL;
+	cgroup_keeps_sweep(&c->keeps);
+	collector_fd_stats(c, &s->fds);
 	read_machine(c, s);
 	s->now = now;
 	s->read_errors = c->read_errors;

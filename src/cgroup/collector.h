@@ -81,4 +81,24 @@ int	collector_discover(struct collector *, const struct cgroup_target **,
 /* Cumulative value of hale_cgroup_read_errors_total. */
 uint64_t collector_read_errors(const struct collector *);
 
+/*
+ * Descriptors kept open between collections (keep.h): at most `budget`
+ * (0: none, every file opened, read and closed). A lower budget than the
+ * ones held closes them all; they are kept again as the budget allows.
+ */
+void	collector_set_fd_budget(struct collector *, size_t budget);
+/* Closes the kept descriptors of the cgroup `id`: its container went. */
+void	collector_forget(struct collector *, const char *id);
+/* The same by the container's (full) id, once its cgroup id is forgotten. */
+void	collector_forget_container(struct collector *, const char *container_id);
+
+struct collector_fds {
+	size_t		open;		/* descriptors held */
+	size_t		budget;
+	uint64_t	reopens;	/* keeps closed and opened again */
+	size_t		unkept;		/* targets of the last collection read
+					   with open/read/close, some or all */
+};
+void	collector_fd_stats(const struct collector *, struct collector_fds *);
+
 #endif

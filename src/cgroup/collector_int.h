@@ -69,6 +69,7 @@ struct collector_snap {
 	int			 have_machine;
 	struct cgroup_machine	 machine;
 	uint64_t		 read_errors;	/* the counter after this collection */
+	struct collector_fds	 fds;		/* the kept descriptors after it */
 	int			 oom;
 };
 

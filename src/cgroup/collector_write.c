@@ -209,6 +209,26 @@ write_tail(const struct collector_snap *s, struct metrics_writer *w)
 	    "containers skipped because their cgroup was gone.");
 	metrics_sample_u64(w, "hale_cgroup_read_errors_total", NULL, NULL,
 	    s->read_errors);
+	metrics_family(w, "hale_cgroup_fds_open", METRICS_GAUGE,
+	    "Cgroup and net/dev file descriptors kept open between "
+	    "collections.");
+	metrics_sample_u64(w, "hale_cgroup_fds_open", NULL, NULL,
+	    s->fds.open);
+	metrics_family(w, "hale_cgroup_fd_budget", METRICS_GAUGE,
+	    "Most descriptors kept open (metrics.fd_budget); past it files "
+	    "are opened, read and closed.");
+	metrics_sample_u64(w, "hale_cgroup_fd_budget", NULL, NULL,
+	    s->fds.budget);
+	metrics_family(w, "hale_cgroup_reopens_total", METRICS_COUNTER,
+	    "Containers whose kept descriptors were closed and opened again "
+	    "(a restart, a cgroup recreated, a process gone).");
+	metrics_sample_u64(w, "hale_cgroup_reopens_total", NULL, NULL,
+	    s->fds.reopens);
+	metrics_family(w, "hale_cgroup_unkept_containers", METRICS_GAUGE,
+	    "Containers of the last collection read with open/read/close for "
+	    "some or all of their files (beyond the descriptor budget).");
+	metrics_sample_u64(w, "hale_cgroup_unkept_containers", NULL, NULL,
+	    s->fds.unkept);
 }
 
 int

@@ -3,7 +3,7 @@
 src_libhale_a_SOURCES += \
 	%reldir%/cgroup.h %reldir%/env.c \
 	%reldir%/read.h %reldir%/read.c %reldir%/read_v2.c %reldir%/read_v1.c \
-	%reldir%/read_net.c %reldir%/machine.c \
+	%reldir%/read_net.c %reldir%/keep.c %reldir%/keep.h %reldir%/machine.c \
 	%reldir%/machine_topo.c %reldir%/machine_metrics.c \
 	%reldir%/fsusage.c %reldir%/fsusage.h \
 	%reldir%/path.c %reldir%/path.h \
@@ -22,4 +22,6 @@ src_libhale_a_SOURCES += \
 unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/test_collector \
 	tests/unit/test_cgroup_discover tests/unit/test_cgroup_procpid \
 	tests/unit/test_oomwatch \
-	tests/unit/test_fsusage
+	tests/unit/test_fsusage tests/unit/test_keep
+# The reads that fail as on a removed cgroup are injected.
+tests_unit_test_keep_LDFLAGS = -Wl,--wrap=pread

@@ -26,6 +26,12 @@ static const char *const psi_files[CGROUP_PSI_N] = {
 };
 
 static int	 dir_open(struct cgroup_dir *, const char *, const char *);
+static int	 dir_find(struct cgroup_rctx *, struct cgroup_dir *,
+		    const char *, const char *);
+static int	 kept_fd(struct cgroup_rctx *, struct cgroup_dir *,
+		    const char *, int *);
+static int	 read_once(const struct cgroup_env *, struct cgroup_rctx *,
+		    const char *, pid_t, struct cgroup_stats *);
 static const char *last_component(const char *);
 static int	 valid_id(const char *);
 
@@ -66,9 +72,9 @@ last_component(const char *p)
  * it ends in the same directory name as the id, so a namespaced "/" or a
  * recycled pid cannot point us at another cgroup.
  */
-int
-cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
-    const char *root, const char *ctrl)
+static int
+dir_find(struct cgroup_rctx *x, struct cgroup_dir *d, const char *root,
+    const char *ctrl)
 {
 	char	alt[CGROUP_ID_MAX], msg[64];
 	int	r;
@@ -90,10 +96,49 @@ cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
 	return dir_open(d, root, alt);
 }
 
+/*
+ * A slot of the keep that was absent at open stays absent (no syscall)
+ * until the keep is reset or the store's periodic re-check.
+ */
+int
+cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
+    const char *root, const char *ctrl, int slot)
+{
+	struct cgroup_keep	*k = x->keep;
+	int			 rc;
+
+	d->slot = slot;
+	d->kept = 0;
+	if (k != NULL && k->dir[slot] >= 0) {
+		d->fd = k->dir[slot];
+		d->missing = 0;
+		d->kept = 1;
+		return 0;
+	}
+	if (k != NULL && k->dir[slot] == KEEP_ABSENT && !x->keeps->recheck) {
+		d->fd = -1;
+		d->missing = 0;
+		errno = ENOENT;
+		return -1;
+	}
+	rc = dir_find(x, d, root, ctrl);
+	if (k == NULL)
+		return rc;
+	if (rc == -1 && errno == ENOENT)
+		k->dir[slot] = KEEP_ABSENT;
+	else if (rc == 0 && cgroup_keeps_room(x->keeps)) {
+		k->dir[slot] = d->fd;
+		cgroup_keep_held(x->keeps, k);
+		d->kept = 1;
+	} else if (rc == 0)
+		x->fallback = 1;
+	return rc;
+}
+
 void
 cgroup_dir_close(struct cgroup_dir *d)
 {
-	if (d->fd != -1)
+	if (d->fd != -1 && !d->kept)
 		close(d->fd);
 	d->fd = -1;
 }
@@ -115,16 +160,83 @@ cgroup_rd_bad(struct cgroup_rctx *x, const char *file, const char *msg)
 		    strcmp(x->id, "/") == 0 ? "" : x->id, file, msg);
 }
 
+/*
+ * The kept descriptor of `file` in d: 1 with *fd, 0 when it is absent,
+ * 2 when it is not kept (read it by name), -1 on a counted error. A file
+ * absent at open is tried again only at the store's re-check.
+ */
+static int
+kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
+    int *fd)
+{
+	struct keep_file	*f;
+	int			 nfd;
+
+	if (!d->kept)
+		return 2;
+	f = cgroup_keep_find(x->keep, d->slot, file);
+	if (f != NULL && f->fd == KEEP_ABSENT && x->keeps->recheck &&
+	    !cgroup_keeps_room(x->keeps)) {
+		x->fallback = 1;
+		return 2;	/* the budget must not hide a file come since */
+	}
+	if (f != NULL && f->fd == KEEP_ABSENT && x->keeps->recheck &&
+	    (nfd = file_open_kept(d->fd, file)) != -1) {
+		f->fd = nfd;
+		cgroup_keep_ident(x->keeps, nfd, &f->dev, &f->ino);
+		cgroup_keep_held(x->keeps, x->keep);
+	}
+	if (f == NULL) {
+		f = cgroup_keep_open(x->keeps, x->keep, d->slot, d->fd, file);
+		if (f == NULL && errno == EMFILE) {
+			x->fallback = 1;
+			return 2;
+		}
+		if (f == NULL) {
+			cgroup_rd_bad(x, file, file_strerror(errno));
+			return -1;
+		}
+		if (f->fd == KEEP_ABSENT) {
+			/* Absent or removed during this read: the gone check says. */
+			d->missing++;
+			return 0;
+		}
+	}
+	if (f->fd == KEEP_ABSENT)
+		return 0;
+	if (!cgroup_keep_same(x->keeps, d->fd, file, f->dev, f->ino)) {
+		/* Removed or replaced: what a removed cgroup's ENODEV says. */
+		x->stale = 1;
+		d->missing++;
+		return 0;
+	}
+	*fd = f->fd;
+	return 1;
+}
+
 int
 cgroup_rd_file(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file)
 {
+	int	fd, r;
+
 	if (d == NULL || d->fd == -1)
 		return 0;
-	if (file_read_at(d->fd, file, x->buf, CGROUP_READ_MAX + 1,
-	    &x->len) == 0)
+	if ((r = kept_fd(x, d, file, &fd)) == 1)
+		r = file_pread(fd, x->buf, CGROUP_READ_MAX + 1, &x->len);
+	else if (r == 2)
+		r = file_read_at(d->fd, file, x->buf, CGROUP_READ_MAX + 1,
+		    &x->len);
+	else
+		return r;
+	if (r == 0)
 		return 1;
-	/* ENODEV: the kernel removed the cgroup between open and read. */
+	/*
+	 * ENODEV: the kernel removed the cgroup between open and read. On a
+	 * kept fd, never a value: the whole read is done again once.
+	 */
 	if (errno == ENOENT || errno == ENODEV) {
+		if (d->kept)
+			x->stale = 1;
 		d->missing++;
 		return 0;
 	}
@@ -191,11 +303,15 @@ cgroup_rd_procs(struct cgroup_rctx *x, struct cgroup_dir *d)
 {
 	struct cgroup_linecount	 lc;
 	ssize_t			 r;
-	int			 fd;
+	size_t			 off = 0;
+	int			 fd, k;
 
 	if (d == NULL || d->fd == -1)
 		return;
-	if ((fd = openat(d->fd, "cgroup.procs", FILE_OPEN_FLAGS)) == -1) {
+	if ((k = kept_fd(x, d, "cgroup.procs", &fd)) == 0 || k == -1)
+		return;
+	if (k == 2 && (fd = openat(d->fd, "cgroup.procs",
+	    FILE_OPEN_FLAGS)) == -1) {
 		if (errno == ENOENT)
 			d->missing++;
 		else
@@ -204,11 +320,13 @@ cgroup_rd_procs(struct cgroup_rctx *x, struct cgroup_dir *d)
 	}
 	cgroup_linecount_init(&lc);
 	for (;;) {
-		r = read(fd, x->buf, CGROUP_READ_MAX);
+		r = k == 1 ? pread(fd, x->buf, CGROUP_READ_MAX, (off_t)off) :
+		    read(fd, x->buf, CGROUP_READ_MAX);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
+		off += (size_t)r;
 		if (cgroup_linecount_feed(&lc, x->buf, (size_t)r) == -1) {
 			r = -2;
 			break;
@@ -217,13 +335,18 @@ cgroup_rd_procs(struct cgroup_rctx *x, struct cgroup_dir *d)
 	if (r == -1 && errno == EAGAIN)
 		errno = FILE_ENOTREG;
 	/* A FIFO without a writer reads as empty, as does a cgroup without processes. */
-	if (r == 0 && cgroup_linecount_end(&lc) == 0 && !file_is_regular(fd))
+	if (r == 0 && cgroup_linecount_end(&lc) == 0 && k == 2 &&
+	    !file_is_regular(fd))
 		r = -1;
-	close(fd);
+	if (k == 2)
+		close(fd);
 	if (r == -2)
 		cgroup_rd_bad(x, "cgroup.procs", "not a list of pids");
-	else if (r == -1 && (errno == ENODEV || errno == ENOENT))
+	else if (r == -1 && (errno == ENODEV || errno == ENOENT)) {
+		if (k == 1)
+			x->stale = 1;
 		d->missing++;
+	}
 	else if (r == -1)
 		cgroup_rd_bad(x, "cgroup.procs", file_strerror(errno));
 	else {
@@ -376,16 +499,14 @@ valid_id(const char *id)
 	return 1;
 }
 
-int
-cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
-    struct cgroup_stats *out, char *err, size_t errlen)
+static int
+read_once(const struct cgroup_env *env, struct cgroup_rctx *x,
+    const char *id, pid_t pid, struct cgroup_stats *out)
 {
-	struct cgroup_rctx	 x;
 	struct cgroup_io_dev	*io = out->io;
 	struct procnet_iface	*net = out->net;
 	struct cgroup_taskstats	*ts = out->taskstats;
 	size_t			 io_cap = out->io_cap, net_cap = out->net_cap;
-	char			 buf[CGROUP_READ_MAX + 1];
 	int			 rc;
 
 	memset(out, 0, sizeof(*out));
@@ -394,35 +515,79 @@ cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
 	out->net = net;
 	out->net_cap = net == NULL ? 0 : net_cap;
 	out->taskstats = ts;
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	if (x->err != NULL && x->errlen > 0)
+		x->err[0] = '\0';
 	if (!valid_id(id))
-		return err_set(err, errlen, "invalid cgroup id");
+		return err_set(x->err, x->errlen, "invalid cgroup id");
 
 	/*
 	 * Field by field, not memset: proc[] is 8 KiB, filled only when a
 	 * hierarchy needs the pid's path (procstate says when), and zeroing
 	 * it for every container was a tenth of a scrape's instructions.
 	 */
-	x.env = env;
-	x.id = id;
-	x.pid = pid;
-	x.procstate = 0;
-	x.proclen = 0;
-	x.st = out;
-	x.buf = buf;
-	x.len = 0;
-	x.err = err;
-	x.errlen = errlen;
+	x->env = env;
+	x->id = id;
+	x->pid = pid;
+	x->procstate = 0;
+	x->proclen = 0;
+	x->st = out;
+	x->len = 0;
+	x->stale = 0;
 	if (env->layout == CGROUP_LAYOUT_V2)
-		rc = cgroup_read_v2(&x);
+		rc = cgroup_read_v2(x);
 	else
-		rc = cgroup_read_v1(&x);
+		rc = cgroup_read_v1(x);
 	if (rc == -1)
 		return -1;
 	if (pid <= 0 && strcmp(id, "/") == 0)
 		pid = 1;
 	if (pid > 0)
-		cgroup_read_net(&x, pid);
+		cgroup_read_net(x, pid);
 	return 0;
+}
+
+int
+cgroup_read_stats(const struct cgroup_env *env, const char *id, pid_t pid,
+    struct cgroup_stats *out, char *err, size_t errlen)
+{
+	int	fallback;
+
+	return cgroup_read_stats_kept(env, NULL, NULL, id, pid, out,
+	    &fallback, err, errlen);
+}
+
+/*
+ * A kept fd that reads as removed, or a cgroup that looks gone through
+ * kept directories, may be a cgroup recreated at the same path (a
+ * restart): the keep is closed and the cgroup read once more, opening
+ * everything again. What that read says is the answer.
+ */
+int
+cgroup_read_stats_kept(const struct cgroup_env *env, struct cgroup_keeps *s,
+    struct cgroup_keep *k, const char *id, pid_t pid,
+    struct cgroup_stats *out, int *fallback, char *err, size_t errlen)
+{
+	struct cgroup_rctx	 x;
+	char			 buf[CGROUP_READ_MAX + 1];
+	size_t			 had;
+	int			 rc;
+
+	x.buf = buf;
+	x.err = err;
+	x.errlen = errlen;
+	x.keeps = k == NULL ? NULL : s;
+	x.keep = k;
+	x.fallback = k == NULL;
+	had = k == NULL ? 0 : k->nopen;
+	rc = read_once(env, &x, id, pid, out);
+	if (k != NULL && (x.stale || (rc == -1 && had > 0))) {
+		s->reopens++;
+		cgroup_keep_reset(s, k);
+		rc = read_once(env, &x, id, pid, out);
+	}
+	/* Not there: nothing of it stays open (some hierarchies may have it). */
+	if (k != NULL && rc == -1)
+		cgroup_keep_reset(s, k);
+	*fallback = x.fallback;
+	return rc;
 }

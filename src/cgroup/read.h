@@ -14,9 +14,12 @@
  *	  └─ gone check       cgroup.procs must still exist if any file was
  *	                      missing (cgroup_dir_gone)
  *
- * Each file is read with openat/read/close from the directory opened once
- * per hierarchy, into one stack buffer: no stdio, no allocation, three
- * syscalls a file.
+ * With a keep (keep.h), directories and files come from it and are read
+ * with one pread each; a read failing as on a removed cgroup marks the
+ * context stale, and cgroup_read_stats_kept reads again once, afresh.
+ * Without one (or past the descriptor budget) each file is read with
+ * openat/read/close from the directory opened once per hierarchy. Either
+ * way into one stack buffer: no stdio, no allocation.
  */
 #ifndef HALE_CGROUP_READ_H
 #define HALE_CGROUP_READ_H
@@ -26,11 +29,14 @@
 #include <sys/types.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/keep.h"
 
 /* One open cgroup directory. */
 struct cgroup_dir {
 	int	fd;		/* -1: not open (controller absent) */
 	int	missing;	/* files that returned ENOENT */
+	int	slot;		/* in the keep */
+	int	kept;		/* fd belongs to the keep: not closed here */
 };
 
 /* State of one cgroup_read_stats call. */
@@ -46,6 +52,10 @@ struct cgroup_rctx {
 	size_t			 len;		/* of the last file read */
 	char			*err;
 	size_t			 errlen;
+	struct cgroup_keeps	*keeps;		/* NULL with keep */
+	struct cgroup_keep	*keep;		/* NULL: open/read/close */
+	int			 stale;		/* a kept fd read as removed */
+	int			 fallback;	/* a file read without a kept fd */
 };
 
 /* The layouts' readers: 0, or -1 when the cgroup is not (or no more) there. */
@@ -56,11 +66,11 @@ void	cgroup_read_net(struct cgroup_rctx *, pid_t);
 
 /*
  * Opens the cgroup in the hierarchy mounted at `root` (`ctrl` names it in
- * /proc/<pid>/cgroup, "" for v2): 0, or -1 with errno (ENOENT: no such
- * cgroup). d->fd is -1 when it is not open.
+ * /proc/<pid>/cgroup, "" for v2), kept in the keep's `slot`: 0, or -1
+ * with errno (ENOENT: no such cgroup). d->fd is -1 when it is not open.
  */
 int	cgroup_dir_open(struct cgroup_rctx *, struct cgroup_dir *d,
-	    const char *root, const char *ctrl);
+	    const char *root, const char *ctrl, int slot);
 void	cgroup_dir_close(struct cgroup_dir *);
 /* 1 if the directory was removed while it was read (see read.c). */
 int	cgroup_dir_gone(struct cgroup_dir *);

@@ -14,6 +14,61 @@
 
 #define NET_DEV_MAX	(16 * 1024 * 1024)	/* hosts with thousands of veths */
 
+static int	net_read(struct cgroup_rctx *, const char *, char *, size_t,
+		    size_t *);
+
+/*
+ * net/dev through the keep when there is one: opened once, read with
+ * pread. A process gone while its fd was kept reads as gone; the fd is
+ * closed and opened once more, as a restarted container's would be.
+ */
+static int
+net_read(struct cgroup_rctx *x, const char *path, char *buf, size_t cap,
+    size_t *len)
+{
+	struct cgroup_keep	*k = x->keep;
+	int			 fd, again, fresh;
+
+	if (k == NULL)
+		return file_read_at(AT_FDCWD, path, buf, cap, len);
+	for (again = 0;; again++) {
+		fresh = 0;
+		if (k->netfd == KEEP_ABSENT && !x->keeps->recheck) {
+			errno = ENOENT;
+			return -1;
+		}
+		if (k->netfd < 0 && !cgroup_keeps_room(x->keeps)) {
+			x->fallback = 1;
+			return file_read_at(AT_FDCWD, path, buf, cap, len);
+		}
+		if (k->netfd < 0) {
+			if ((fd = file_open_kept(AT_FDCWD, path)) == -1) {
+				if (errno == ENOENT || errno == ESRCH)
+					k->netfd = KEEP_ABSENT;
+				return -1;
+			}
+			k->netfd = fd;
+			fresh = 1;
+			cgroup_keep_ident(x->keeps, fd, &k->netdev, &k->netino);
+			cgroup_keep_held(x->keeps, k);
+		}
+		if (!cgroup_keep_same(x->keeps, AT_FDCWD, path, k->netdev,
+		    k->netino))
+			errno = ENOENT;
+		else if (file_pread(k->netfd, buf, cap, len) == 0)
+			return 0;
+		else if (errno != ENOENT && errno != ESRCH && errno != ENODEV)
+			return -1;
+		cgroup_keep_drop_net(x->keeps, k);
+		/* An fd opened just now that fails is the answer. */
+		if (fresh || again > 0)
+			break;
+		x->keeps->reopens++;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 /*
  * The root cgroup reads /proc/1/net/dev: the host's namespace, which on a
  * busy host lists a veth per container. That can outgrow the stack
@@ -35,13 +90,13 @@ cgroup_read_net(struct cgroup_rctx *x, pid_t pid)
 		return;
 	}
 	buf_init(&big);
-	rc = file_read_at(AT_FDCWD, path, x->buf, CGROUP_READ_MAX + 1, &len);
+	rc = net_read(x, path, x->buf, CGROUP_READ_MAX + 1, &len);
 	for (cap = 4 * CGROUP_READ_MAX; rc == -1 && errno == EFBIG &&
 	    cap <= NET_DEV_MAX; cap *= 4) {
 		buf_reset(&big);
 		if (buf_reserve(&big, cap) == -1)
 			break;
-		rc = file_read_at(AT_FDCWD, path, big.data, cap + 1, &len);
+		rc = net_read(x, path, big.data, cap + 1, &len);
 		data = big.data;
 	}
 	if (rc == -1 && (errno == ENOENT || errno == ESRCH))

@@ -230,6 +230,7 @@ cgroup_read_v1(struct cgroup_rctx *x)
 		dp[c] = &dirs[c];
 		dirs[c].fd = -1;
 		dirs[c].missing = 0;
+		dirs[c].kept = 0;
 		for (p = 0; p < c; p++)
 			if (env->v1[c][0] != '\0' &&
 			    strcmp(env->v1[p], env->v1[c]) == 0) {
@@ -238,7 +239,7 @@ cgroup_read_v1(struct cgroup_rctx *x)
 			}
 		if (dp[c] == &dirs[c] && env->v1[c][0] != '\0' &&
 		    cgroup_dir_open(x, &dirs[c], env->v1[c],
-		    cgroup_ctrl_name(c)) == -1 && errno != ENOENT)
+		    cgroup_ctrl_name(c), c) == -1 && errno != ENOENT)
 			cgroup_rd_bad(x, cgroup_ctrl_name(c), strerror(errno));
 	}
 	/* The first mounted controller in `order` decides whether it exists. */
@@ -256,8 +257,9 @@ cgroup_read_v1(struct cgroup_rctx *x)
 
 	uni.fd = -1;
 	uni.missing = 0;
+	uni.kept = 0;
 	if (env->layout == CGROUP_LAYOUT_HYBRID &&
-	    cgroup_dir_open(x, &uni, env->unified, "") == 0) {
+	    cgroup_dir_open(x, &uni, env->unified, "", KEEP_SLOT_UNIFIED) == 0) {
 		have_usage = cgroup_rd_cpu_stat_v2(x, &uni, 0);
 		cgroup_rd_psi(x, &uni);
 	}

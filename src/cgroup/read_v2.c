@@ -64,7 +64,8 @@ cgroup_read_v2(struct cgroup_rctx *x)
 	char				 msg[128];
 	int				 gone, root = strcmp(x->id, "/") == 0;
 
-	if (cgroup_dir_open(x, &d, x->env->unified, "") == -1)
+	if (cgroup_dir_open(x, &d, x->env->unified, "",
+	    KEEP_SLOT_UNIFIED) == -1)
 		return err_set(x->err, x->errlen, "%s: %s", x->id,
 		    strerror(errno));
 

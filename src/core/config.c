@@ -461,6 +461,20 @@ metrics_min_interval(struct ctx *c, const char *path, const cJSON *v)
 	want_duration(c, path, v, 0, 60 * 1000, &c->cfg->metrics_min_interval_ms);
 }
 
+/* "auto" (what RLIMIT_NOFILE allows) or a number of descriptors, 0 for none. */
+static void
+metrics_fd_budget(struct ctx *c, const char *path, const cJSON *v)
+{
+	unsigned	n;
+
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "auto") == 0) {
+		c->cfg->metrics_fd_budget = -1;
+		return;
+	}
+	if (want_uint(c, path, v, 0, CONFIG_FD_BUDGET_MAX, &n) == 0)
+		c->cfg->metrics_fd_budget = n;
+}
+
 static const struct key web_keys[] = {
 	{ "listen_addresses", web_listen },
 	{ "max_connections", web_max_conn },
@@ -492,6 +506,7 @@ static const struct key metrics_keys[] = {
 	{ "fs_usage_interval", metrics_fs_interval },
 	{ "fs_usage_rate", metrics_fs_rate },
 	{ "min_interval", metrics_min_interval },
+	{ "fd_budget", metrics_fd_budget },
 	{ NULL, NULL },
 };
 static const struct {
@@ -615,6 +630,7 @@ set_defaults(struct ctx *c)
 	cfg->fs_usage_interval_ms = 60 * 1000;
 	cfg->fs_usage_rate = 20000;
 	cfg->metrics_min_interval_ms = 1000;
+	cfg->metrics_fd_budget = -1;
 }
 
 /* Flags and environment win over the file: applied last, through the same checks. */

@@ -80,10 +80,13 @@ struct config {
 	uint64_t	 fs_usage_interval_ms;	/* 0: no writable-layer scans */
 	unsigned	 fs_usage_rate;		/* directory entries a second */
 	uint64_t	 metrics_min_interval_ms;
+	int64_t		 metrics_fd_budget;	/* -1: from RLIMIT_NOFILE */
 	/* the other modules' parts, by their index in `sections` */
 	const struct config_section *sections;
 	void		*section[CONFIG_SECTIONS_MAX];
 };
+
+#define CONFIG_FD_BUDGET_MAX	(16 * 1024 * 1024)
 
 /* What the command line said; NULL/0 means "not given". Kept for reloads. */
 struct config_flags {

@@ -25,9 +25,19 @@ file_is_regular(int fd)
 	return 1;
 }
 
-/* Reads fd to its end into buf[0..cap): 0, or -1 with errno (EFBIG when larger). */
+/*
+ * Reads fd to its end into buf[0..cap): 0, or -1 with errno (EFBIG when
+ * larger). `at0` reads with pread from offset 0 instead of the file
+ * position, so a kept descriptor reads the contents afresh.
+ */
+static ssize_t
+read_some(int fd, char *buf, size_t n, size_t off, int at0)
+{
+	return at0 ? pread(fd, buf, n, (off_t)off) : read(fd, buf, n);
+}
+
 static int
-read_fd(int fd, char *buf, size_t cap, size_t *len)
+read_fd(int fd, char *buf, size_t cap, size_t *len, int at0)
 {
 	ssize_t	r;
 	size_t	n = 0;
@@ -37,17 +47,17 @@ read_fd(int fd, char *buf, size_t cap, size_t *len)
 			/* Full: one more byte tells "exactly cap" from "more". */
 			char	c;
 
-			r = read(fd, &c, 1);
+			r = read_some(fd, &c, 1, n, at0);
 			if (r == 0)
 				break;
 			if (r > 0)
 				errno = EFBIG;
 			return -1;
 		}
-		r = read(fd, buf + n, cap - n);
+		r = read_some(fd, buf + n, cap - n, n, at0);
 		if (r == -1 && errno == EINTR)
 			continue;
-		if (r == -1 && errno == EAGAIN)
+		if (r == -1 && (errno == EAGAIN || errno == ESPIPE))
 			errno = FILE_ENOTREG;	/* a FIFO or a device */
 		if (r == -1)
 			return -1;
@@ -74,13 +84,41 @@ file_read_at(int dirfd, const char *name, char *buf, size_t cap, size_t *len)
 	}
 	if ((fd = openat(dirfd, name, FILE_OPEN_FLAGS)) == -1)
 		return -1;
-	rc = read_fd(fd, buf, cap - 1, len);
+	rc = read_fd(fd, buf, cap - 1, len, 0);
 	saved = errno;
 	close(fd);
 	errno = saved;
 	if (rc == 0)
 		buf[*len] = '\0';
 	return rc;
+}
+
+int
+file_open_kept(int dirfd, const char *name)
+{
+	int	fd, saved;
+
+	if ((fd = openat(dirfd, name, FILE_OPEN_FLAGS)) == -1)
+		return -1;
+	if (file_is_regular(fd))
+		return fd;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+int
+file_pread(int fd, char *buf, size_t cap, size_t *len)
+{
+	if (cap == 0) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (read_fd(fd, buf, cap - 1, len, 1) == -1)
+		return -1;
+	buf[*len] = '\0';
+	return 0;
 }
 
 int

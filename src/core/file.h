@@ -42,6 +42,19 @@
 int	file_read_at(int dirfd, const char *name, char *buf, size_t cap,
 	    size_t *len);
 /*
+ * Opens `name` relative to dirfd to be kept and read again with
+ * file_pread: the fd, or -1 with errno (FILE_ENOTREG when it is not a
+ * regular file; the one fstat is paid here, once, not on every read).
+ */
+int	file_open_kept(int dirfd, const char *name);
+/*
+ * Reads a kept descriptor whole from offset 0, as file_read_at reads a
+ * path: cgroupfs, procfs and sysfs generate the contents again on a read
+ * at offset 0, so the values are current. 0, or -1 with errno (ENODEV:
+ * the cgroup of the file was removed).
+ */
+int	file_pread(int fd, char *buf, size_t cap, size_t *len);
+/*
  * Appends the whole file to b, at most max bytes: 0, or -1 with errno
  * (EFBIG, ENOMEM, FILE_ENOTREG).
  */

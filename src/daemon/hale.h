@@ -31,6 +31,7 @@ struct hale {
 	struct webreload	 web;		/* --web.config.file: TLS, headers */
 	struct cgroup_env	 cgenv;
 	struct collector	*collector;	/* NULL: no cgroup tree found */
+	uint64_t		 nofile;	/* soft RLIMIT_NOFILE, raised */
 	struct curlev		*cv;		/* the one curl multi handle */
 	struct inventory	*inv;		/* containers, kept by docker */
 	struct docker		*docker;	/* Engine API client */

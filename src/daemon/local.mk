@@ -7,8 +7,9 @@ src_libhale_a_SOURCES += %reldir%/sections.c %reldir%/sections.h \
 	%reldir%/sdnotify.c %reldir%/sdnotify.h \
 	%reldir%/privdrop.c %reldir%/privdrop.h \
 	%reldir%/webreload.c %reldir%/webreload.h \
-	%reldir%/eventsrc.c %reldir%/eventsrc.h
-unit_tests += tests/unit/test_selfcheck tests/unit/test_privdrop
+	%reldir%/eventsrc.c %reldir%/eventsrc.h \
+	%reldir%/fdlimit.c %reldir%/fdlimit.h
+unit_tests += tests/unit/test_selfcheck tests/unit/test_privdrop tests/unit/test_fdlimit
 sbin_PROGRAMS += src/haled
 src_haled_SOURCES = %reldir%/main.c %reldir%/hale.h \
 	%reldir%/sdstatus.c %reldir%/sdstatus.h

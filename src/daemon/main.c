@@ -38,6 +38,7 @@
 #include "core/log.h"
 #include "core/revision.h"
 #include "daemon/eventsrc.h"
+#include "daemon/fdlimit.h"
 #include "daemon/hale.h"
 #include "daemon/privdrop.h"
 #include "daemon/sdnotify.h"
@@ -135,6 +136,24 @@ apply_http_config(struct hale *h)
 	sections_auth(h->cfg, &h->routes.auth);
 	h->scrape.min_interval = (double)h->cfg->metrics_min_interval_ms /
 	    1000.0;
+}
+
+/* The kept-descriptor budget under the raised RLIMIT_NOFILE. */
+static void
+apply_fd_budget(struct hale *h)
+{
+	size_t	budget;
+	int	clamped;
+
+	if (h->collector == NULL)
+		return;
+	budget = fdlimit_budget(h->nofile, h->cfg->metrics_fd_budget,
+	    h->cfg->max_connections, &clamped);
+	if (clamped)
+		log_warn("metrics.fd_budget lowered to what RLIMIT_NOFILE "
+		    "leaves", LOG_U("budget", budget), LOG_U("nofile",
+		    h->nofile));
+	collector_set_fd_budget(h->collector, budget);
 }
 
 /*
@@ -263,6 +282,7 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	config_free(h->cfg);
 	h->cfg = cfg;
 	apply_http_config(h);
+	apply_fd_budget(h);
 	apply_auth_config(h);
 	note_reload(h, 1);
 	apply_log_config(cfg);
@@ -381,6 +401,9 @@ start_collector(struct hale *h)
 {
 	char	 err[256];
 
+	if ((h->nofile = fdlimit_raise(err, sizeof(err))) == 0)
+		log_warn("descriptor limit unknown, no cgroup files kept open",
+		    LOG_S("err", err));
 	if (cgroup_env_init(&h->cgenv, h->cfg->sysfs, h->cfg->procfs, err,
 	    sizeof(err)) == -1) {
 		log_warn("no cgroup tree found, container metrics are off; "
@@ -392,6 +415,7 @@ start_collector(struct hale *h)
 		log_error("cannot create the collector (out of memory)");
 		return;
 	}
+	apply_fd_budget(h);
 	log_info("reading cgroups", LOG_S("layout",
 	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
 }
@@ -436,12 +460,20 @@ stop_layerfs(struct hale *h)
 	h->scrape.src.layerfs = NULL;
 }
 
-/* Every inventory change reaches the checks and the remediation. */
+/*
+ * Every inventory change reaches the checks and the remediation. A
+ * container that stopped or went has its kept cgroup descriptors closed
+ * at once, not at the next scrape: they pin a removed cgroup. Its cgroup
+ * id is forgotten by then, so they are found by its container id.
+ */
 static void
 inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
 {
 	struct hale	*h = arg;
 
+	if (h->collector != NULL && c->cgroup_id == NULL &&
+	    (ch == INV_REMOVED || !inventory_is_live(c)))
+		collector_forget_container(h->collector, c->d.id);
 	probe_observe(h->probes, c, ch);
 	remedy_exec_observe(h->rx, c, ch);
 	eventsrc_observe(&h->evs, c, ch);

@@ -166,7 +166,32 @@ ok "container_cpu_usage_seconds_total rises monotonically and agrees with Docker
 grep -q '^container_cpu_cfs_periods_total{.*name="cpu"' "$HALE_TMP/live.txt" || fail "cfs counters with a quota"
 ok "CPU quota and cfs counters on the live hybrid host"
 
+# Kept descriptors on the real cgroups: the CPU rising above was read
+# through them. A restart (a new cgroup at the same path, another pid):
+# the die event closes them, the next scrape opens the new cgroup's, whose
+# counter starts again; a removal closes them at its event, before any
+# scrape.
+kept() { awk -v m="$1" '$1 == m { print $2 }' "$HALE_TMP/live.txt"; }
+nfds() { local f=(/proc/"$HALE_PID"/fd/*); printf '%s\n' "${#f[@]}"; }
+held=$(kept hale_cgroup_fds_open)
+[ "$held" -ge 40 ] || fail "$held descriptors kept for the host and two containers"
+[ "$(kept hale_cgroup_unkept_containers)" = 0 ] || fail "containers read without kept descriptors"
+c0=$(metric container_cpu_usage_seconds_total cpu)
+docker restart -t 0 cpu >/dev/null
+sleep 1
+http_get /metrics >"$HALE_TMP/live.txt"
+c1=$(metric container_cpu_usage_seconds_total cpu)
+[ -n "$c1" ] || fail "no CPU for the restarted container"
+/usr/bin/python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "$c1" "$c0" ||
+	fail "CPU after the restart ($c1 s) is not the new cgroup's (was $c0 s)"
+[ "$(kept hale_cgroup_fds_open)" = "$held" ] || fail "$(kept hale_cgroup_fds_open) descriptors after the restart, $held before"
+ok "restarted container: CPU $c0 s -> $c1 s (the new cgroup's), $held descriptors kept for 3 cgroups before and after"
+
+before=$(nfds)
 docker rm -f mem >/dev/null
+dropped() { [ "$(nfds)" -le $((before - 20)) ]; }
+wait_until 5 dropped || fail "$(nfds) fds after the removal, $before before: its descriptors still open"
+ok "a removed container's descriptors closed at its event ($before -> $(nfds) fds, no scrape between)"
 wait_until 5 eval '! http_grep /metrics -q "name=\"mem\""' || fail "a removed container is gone from the next scrape"
 ok "a removed container is gone from the next scrape"
 hale_stop

@@ -71,6 +71,7 @@ test_defaults(void **state)
 	assert_int_equal(c->fs_usage_interval_ms, 60 * 1000);
 	assert_int_equal(c->fs_usage_rate, 20000);
 	assert_int_equal(c->metrics_min_interval_ms, 1000);
+	assert_int_equal(c->metrics_fd_budget, -1);	/* auto */
 	config_free(c);
 }
 
@@ -87,7 +88,8 @@ test_full_file(void **state)
 	    "\"log\":{\"level\":\"debug\",\"format\":\"json\"},"
 	    "\"paths\":{\"sysfs\":\"/x/sys\",\"procfs\":\"/x/proc\"},"
 	    "\"docker\":{\"host\":\"tcp://127.0.0.1:2375\"},"
-	    "\"metrics\":{\"container_labels\":[\"a.*\"],\"min_interval\":\"0s\"}}",
+	    "\"metrics\":{\"container_labels\":[\"a.*\"],\"min_interval\":\"0s\","
+	    "\"fd_budget\":0}}",
 	    &no_flags);
 	assert_int_equal(c->nlisten, 2);
 	assert_string_equal(c->listen[1], "[::1]:9998");
@@ -102,6 +104,13 @@ test_full_file(void **state)
 	assert_int_equal(c->nlabel_allow, 1);
 	assert_string_equal(c->label_allow[0], "a.*");
 	assert_int_equal(c->metrics_min_interval_ms, 0);
+	assert_int_equal(c->metrics_fd_budget, 0);
+	config_free(c);
+	c = load_ok("{\"metrics\":{\"fd_budget\":\"auto\"}}", &no_flags);
+	assert_int_equal(c->metrics_fd_budget, -1);
+	config_free(c);
+	c = load_ok("{\"metrics\":{\"fd_budget\":4096}}", &no_flags);
+	assert_int_equal(c->metrics_fd_budget, 4096);
 	config_free(c);
 }
 
@@ -179,6 +188,10 @@ test_errors_name_the_path(void **state)
 	assert_non_null(strstr(e, "docker.host: \"http://x\" is not unix:///PATH"));
 	e = errors_of("{\"metrics\":{\"min_interval\":\"2m\"}}");
 	assert_non_null(strstr(e, "metrics.min_interval: \"2m\" is out of range (0s to 1m)"));
+	e = errors_of("{\"metrics\":{\"fd_budget\":-1}}");
+	assert_non_null(strstr(e, "metrics.fd_budget: -1 is out of range"));
+	e = errors_of("{\"metrics\":{\"fd_budget\":\"many\"}}");
+	assert_non_null(strstr(e, "metrics.fd_budget: \"many\" is not an integer"));
 }
 
 /*

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -142,6 +143,19 @@ test_real_proc(void **state)
 	assert_true(st.virtual_bytes >= st.resident_bytes);
 	assert_true(st.open_fds >= 3);
 	assert_true(st.max_fds >= st.open_fds);
+	{
+		/* Exact, whether from the size of /proc/self/fd or a listing. */
+		struct selfstat	 more;
+		uint64_t	 before = st.open_fds;
+		int		 fds[10], i;
+
+		for (i = 0; i < 10; i++)
+			assert_true((fds[i] = open("/dev/null", O_RDONLY)) != -1);
+		selfstat_read("/proc", &more);
+		assert_int_equal(more.open_fds, before + 10);
+		for (i = 0; i < 10; i++)
+			close(fds[i]);
+	}
 	assert_true(st.start_time > 1e9 && st.start_time <= (double)time(NULL) + 1);
 	buf_init(&b);
 	metrics_writer_init(&w, &b, METRICS_TEXT);
