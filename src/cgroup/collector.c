@@ -117,8 +117,7 @@ void
 collector_set_fd_budget(struct collector *c, size_t budget)
 {
 	c->keeps.budget = budget;
-	if (c->keeps.fds > budget)
-		cgroup_keeps_free(&c->keeps);	/* kept again as room allows */
+	cgroup_keeps_shed(&c->keeps);
 }
 
 void

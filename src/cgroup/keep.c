@@ -291,12 +291,21 @@ cgroup_keeps_forget(struct cgroup_keeps *s, const char *id)
 }
 
 void
+cgroup_keeps_shed(struct cgroup_keeps *s)
+{
+	while (s->fds > s->budget && s->n > 0) {
+		keep_free(s, s->k[s->n - 1]);
+		s->n--;
+	}
+}
+
+void
 cgroup_keeps_forget_name(struct cgroup_keeps *s, const char *name)
 {
 	const char	*kk;
 	size_t		 klen = strlen(name), kn, i, j;
 
-	if (klen == 0)
+	if (klen == 0 || s->n == 0)
 		return;		/* the root's key: never a container */
 	i = lower_bound_key(s, name, klen, NULL);
 	for (j = i; j < s->n; j++) {
@@ -305,6 +314,8 @@ cgroup_keeps_forget_name(struct cgroup_keeps *s, const char *name)
 			break;
 		keep_free(s, s->k[j]);
 	}
+	if (j == i)
+		return;
 	memmove(&s->k[i], &s->k[j], (s->n - j) * sizeof(*s->k));
 	s->n -= j - i;
 }

@@ -95,6 +95,11 @@ struct cgroup_keep *cgroup_keeps_get(struct cgroup_keeps *, const char *id,
 	    pid_t pid);
 /* Closes and frees the keeps this generation did not read. */
 void	cgroup_keeps_sweep(struct cgroup_keeps *);
+/*
+ * Closes whole keeps, the last ones first, until the descriptors fit a
+ * budget that was lowered; the others stay as they are.
+ */
+void	cgroup_keeps_shed(struct cgroup_keeps *);
 /* Closes the keep of `id`, if any: its container went. */
 void	cgroup_keeps_forget(struct cgroup_keeps *, const char *id);
 /*

@@ -362,10 +362,22 @@ oomwatch_add_dir(struct oomwatch *w, const char *key, const char *dir,
 	return arm(x, dir, kind, err, errlen);
 }
 
+int
+oomwatch_own_cgroup(const char *rel, const char *key)
+{
+	const char	*last = strrchr(rel, '/');
+
+	if (strstr(rel, "/../") != NULL || strstr(rel, "/./") != NULL ||
+	    (last != NULL && (strcmp(last, "/..") == 0 ||
+	    strcmp(last, "/.") == 0)))
+		return 0;
+	return last != NULL && strlen(key) >= 12 && strstr(last + 1, key) != NULL;
+}
+
 /* The memory cgroup directory of `pid` and how to watch it. */
 static int
-memory_dir(struct oomwatch *w, pid_t pid, char *dir, size_t len,
-    enum oomwatch_kind *kind, char *err, size_t errlen)
+memory_dir(struct oomwatch *w, const char *key, pid_t pid, char *dir,
+    size_t len, enum oomwatch_kind *kind, char *err, size_t errlen)
 {
 	char	 buf[FILE_MAX], rel[CGROUP_ID_MAX];
 	size_t	 n;
@@ -377,6 +389,9 @@ memory_dir(struct oomwatch *w, pid_t pid, char *dir, size_t len,
 	if (cgroup_parse_proc_cgroup(buf, n, v2 ? "" : "memory", rel,
 	    sizeof(rel), err, errlen) == -1)
 		return -1;
+	if (!oomwatch_own_cgroup(rel, key))
+		return err_set(err, errlen, "the process's memory cgroup is not "
+		    "the container's (a reused pid?)");
 	if (cgroup_path_join(dir, len, v2 ? w->env.unified :
 	    w->env.v1[CGROUP_CTRL_MEMORY], rel) == -1)
 		return err_set(err, errlen, "cgroup path too long");
@@ -400,7 +415,7 @@ oomwatch_add(struct oomwatch *w, const char *key, pid_t pid, char *err,
 	if (w->env.layout != CGROUP_LAYOUT_V2 &&
 	    w->env.v1[CGROUP_CTRL_MEMORY][0] == '\0')
 		return err_set(err, errlen, "no memory controller");
-	if (memory_dir(w, pid, dir, sizeof(dir), &kind, err, errlen) == -1)
+	if (memory_dir(w, key, pid, dir, sizeof(dir), &kind, err, errlen) == -1)
 		return -1;
 	if ((x = watch_get(w, key)) == NULL)
 		return err_set(err, errlen, "out of memory or key too long");

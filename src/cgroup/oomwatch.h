@@ -47,6 +47,9 @@ struct oomwatch_info {
 typedef void oomwatch_cb(void *arg, const char *key,
 	    const struct oomwatch_info *);
 
+/* Descriptors one watch holds at most: v1's directory, control file, eventfd. */
+#define OOMWATCH_FDS_MAX	3
+
 struct oomwatch_stats {
 	size_t		 watches[2];	/* armed now, by enum oomwatch_kind */
 	uint64_t	 kills;		/* OOM kills reported */
@@ -69,6 +72,13 @@ int		 oomwatch_add_dir(struct oomwatch *, const char *key,
 		    const char *dir, enum oomwatch_kind, char *err,
 		    size_t errlen);
 void		 oomwatch_remove(struct oomwatch *, const char *key);
+/*
+ * Whether a cgroup path read for container `key` is its own: no "." or
+ * ".." component, and the last component names the container (cgroupfs'
+ * "<id>", systemd's "docker-<id>.scope"), so a recycled pid cannot arm a
+ * watch on another container's cgroup.
+ */
+int		 oomwatch_own_cgroup(const char *rel, const char *key);
 void		 oomwatch_get_stats(const struct oomwatch *,
 		    struct oomwatch_stats *);
 

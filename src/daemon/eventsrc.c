@@ -39,7 +39,10 @@ health_release(struct eventsrc *s, size_t i)
 {
 	struct docker_event	 ev = s->health[i];
 
-	s->health[i] = s->health[--s->nhealth];
+	/* In order: two held for one container go out oldest first. */
+	memmove(&s->health[i], &s->health[i + 1],
+	    (s->nhealth - i - 1) * sizeof(s->health[0]));
+	s->nhealth--;
 	events_docker(s->events, &ev, inventory_get(s->inv, ev.id),
 	    ev_now(s->loop));
 }
@@ -117,12 +120,16 @@ eventsrc_observe(struct eventsrc *s, struct inv_container *c,
 	char	 err[256];
 	size_t	 i;
 
-	/* The inspect a health_status asked for: its output is in it now. */
-	for (i = 0; i < s->nhealth; i++)
-		if (strcmp(s->health[i].id, c->d.id) == 0) {
+	/*
+	 * The inspect a health_status asked for: its output is in it now.
+	 * Every one held for the container goes, so none is left for the
+	 * timer to release after the container was forgotten.
+	 */
+	for (i = 0; i < s->nhealth;)
+		if (strcmp(s->health[i].id, c->d.id) == 0)
 			health_release(s, i);
-			break;
-		}
+		else
+			i++;
 	if (ch == INV_REMOVED) {
 		events_forget(s->events, c->d.id);
 		if (s->am != NULL)

@@ -32,6 +32,7 @@ struct hale {
 	struct cgroup_env	 cgenv;
 	struct collector	*collector;	/* NULL: no cgroup tree found */
 	uint64_t		 nofile;	/* soft RLIMIT_NOFILE, raised */
+	int			 fd_clamped;	/* the lowered budget was logged */
 	struct curlev		*cv;		/* the one curl multi handle */
 	struct inventory	*inv;		/* containers, kept by docker */
 	struct docker		*docker;	/* Engine API client */

@@ -18,6 +18,7 @@
  * Only this file decides to exit; everything else reports errors up.
  */
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -142,17 +143,28 @@ apply_http_config(struct hale *h)
 static void
 apply_fd_budget(struct hale *h)
 {
-	size_t	budget;
-	int	clamped;
+	size_t		budget, known;
+	unsigned	others;
+	int		clamped;
 
 	if (h->collector == NULL)
 		return;
+	/*
+	 * Beside the connections, every container the inventory knows may
+	 * hold OOM watch descriptors (one on v2, three on v1: the directory,
+	 * cgroup.event_control and the eventfd): they come off the budget
+	 * too, so kept files never leave the rest of haled without any.
+	 */
+	known = h->inv != NULL ? inventory_count(h->inv) : 0;
+	others = known > (UINT_MAX - 65536) / OOMWATCH_FDS_MAX ?
+	    UINT_MAX - 65536 : (unsigned)(known * OOMWATCH_FDS_MAX);
 	budget = fdlimit_budget(h->nofile, h->cfg->metrics_fd_budget,
-	    h->cfg->max_connections, &clamped);
-	if (clamped)
+	    h->cfg->max_connections + others, &clamped);
+	if (clamped && !h->fd_clamped)
 		log_warn("metrics.fd_budget lowered to what RLIMIT_NOFILE "
 		    "leaves", LOG_U("budget", budget), LOG_U("nofile",
 		    h->nofile));
+	h->fd_clamped = clamped;
 	collector_set_fd_budget(h->collector, budget);
 }
 
@@ -477,6 +489,8 @@ inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
 	probe_observe(h->probes, c, ch);
 	remedy_exec_observe(h->rx, c, ch);
 	eventsrc_observe(&h->evs, c, ch);
+	if (ch != INV_UPDATED)
+		apply_fd_budget(h);
 }
 
 /* Docker's events reach the remediation and the event ring. */

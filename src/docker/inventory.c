@@ -111,7 +111,6 @@ notify(struct inventory *inv, struct inv_container *c, enum inv_change ch)
 {
 	size_t	 i;
 
-	inv->changes++;
 	for (i = 0; i < inv->nobs; i++)
 		inv->obs[i].fn(inv->obs[i].arg, c, ch);
 }
@@ -119,6 +118,7 @@ notify(struct inventory *inv, struct inv_container *c, enum inv_change ch)
 static void
 record_remove(struct inventory *inv, struct inv_container *c)
 {
+	inv->changes++;
 	notify(inv, c, INV_REMOVED);
 	HASH_DEL(inv->table, c);
 	record_free(c);
@@ -258,6 +258,7 @@ inventory_upsert(struct inventory *inv, struct docker_inspect *in)
 	c->seen = inv->epoch;
 	refresh_cgroup(inv, c);
 	refresh_labels(inv, c);
+	inv->changes++;
 	notify(inv, c, added ? INV_ADDED : INV_UPDATED);
 	return c;
 }
@@ -342,6 +343,8 @@ inventory_apply_event(struct inventory *inv, const struct docker_event *ev)
 {
 	struct inv_container	*c;
 	char			*old_cgroup;
+	enum docker_state	 old_state;
+	enum docker_health	 old_health;
 	int			 relabel;
 
 	if (!id_valid(ev->id))
@@ -357,6 +360,8 @@ inventory_apply_event(struct inventory *inv, const struct docker_event *ev)
 		return INV_EVENT_INSPECT;
 	c->seen = inv->epoch;
 	old_cgroup = c->cgroup_id;
+	old_state = c->d.state;
+	old_health = c->d.health;
 	relabel = event_adjust(c, ev);
 	if (!inventory_is_live(c) && old_cgroup != NULL) {
 		free(c->cgroup_id);
@@ -366,6 +371,14 @@ inventory_apply_event(struct inventory *inv, const struct docker_event *ev)
 	}
 	if (relabel)
 		refresh_labels(inv, c);
+	/*
+	 * What /metrics is made from: the labels, the state (which
+	 * containers are collected), Docker's health and the cgroup. exec_*
+	 * events, three for each HEALTHCHECK run, change none of them and
+	 * keep caches valid.
+	 */
+	if (relabel || c->d.state != old_state || c->d.health != old_health)
+		inv->changes++;
 	notify(inv, c, INV_UPDATED);
 	return event_wants_inspect(ev->action) ? INV_EVENT_INSPECT : 0;
 }

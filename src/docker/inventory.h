@@ -142,9 +142,11 @@ struct inv_container *inventory_first(struct inventory *);
 struct inv_container *inventory_next(struct inv_container *);
 size_t	inventory_count(const struct inventory *);
 /*
- * A number that differs whenever a record was added, removed or changed
- * (or the label or variable lists were set): whoever caches something
- * made from the table compares it to know the cache is stale.
+ * A number that differs whenever a record was added, removed, inspected
+ * again, or changed its labels, state, health or cgroup by an event (or
+ * the label or variable lists were set): whoever caches something made
+ * from the table compares it to know the cache is stale. Events that
+ * change none of these (exec_*) leave it as it is.
  */
 unsigned long inventory_changes(const struct inventory *);
 

@@ -73,22 +73,40 @@ layerfs_upper_ok(const char *root, const char *driver, const char *upper)
 	return strcmp(upper + 64, "/diff") == 0;
 }
 
-/* 1 if a job's layer has no result yet: a container new since the last pass. */
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * 1 if a job's layer has no result yet: a container new since the last
+ * pass. The results' keys are sorted once, so it costs n log n, not n².
+ */
 static int
 has_new(struct layerfs *l, const struct fsusage_job *jobs, size_t n)
 {
 	const struct fsusage_result	*r;
-	size_t				 nr, i, k;
+	const char			**keys, *k;
+	size_t				 nr, i;
+	int				 found = 0;
 
 	r = fsusage_results(l->fs, &nr);
-	for (i = 1; i < n; i++) {
-		for (k = 0; k < nr; k++)
-			if (strcmp(r[k].key, jobs[i].key) == 0)
-				break;
-		if (k == nr)
-			return 1;
+	if (n <= 1)
+		return 0;
+	if (nr == 0)
+		return 1;
+	if ((keys = calloc(nr, sizeof(*keys))) == NULL)
+		return 0;
+	for (i = 0; i < nr; i++)
+		keys[i] = r[i].key;
+	qsort(keys, nr, sizeof(*keys), key_cmp);
+	for (i = 1; i < n && !found; i++) {
+		k = jobs[i].key;
+		found = bsearch(&k, keys, nr, sizeof(*keys), key_cmp) == NULL;
 	}
-	return 0;
+	free(keys);
+	return found;
 }
 
 void
@@ -98,6 +116,7 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 	struct fsusage_job	*jobs;
 	size_t			 n = 1, refused = 0;
 	size_t			 cap = inventory_count(inv) + 1;
+	int			 due;
 
 	if ((jobs = calloc(cap, sizeof(*jobs))) == NULL)
 		return;
@@ -124,10 +143,20 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 		    "measured", LOG_S("data_root", l->data_root),
 		    LOG_U("containers", refused));
 	l->refusing = refused > 0;
-	/* When due, or at once for a new container (if the worker is idle). */
-	if ((now >= l->next || has_new(l, jobs, n)) &&
-	    fsusage_submit(l->fs, jobs, n) == 0)
+	/*
+	 * When due, or at once for a new container (if the worker is idle);
+	 * the results are looked through only after the table changed.
+	 */
+	due = now >= l->next;
+	if (!due && inventory_changes(inv) != l->inv_seen) {
+		due = has_new(l, jobs, n);
+		if (!due)
+			l->inv_seen = inventory_changes(inv);
+	}
+	if (due && fsusage_submit(l->fs, jobs, n) == 0) {
 		l->next = now + l->interval;
+		l->inv_seen = inventory_changes(inv);
+	}
 	free(jobs);
 }
 

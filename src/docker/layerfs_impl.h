@@ -19,6 +19,7 @@ struct layerfs {
 	char			*data_root;
 	double			 interval;
 	double			 next;		/* when the next pass may start */
+	unsigned long		 inv_seen;	/* inventory_changes() last looked at */
 	int			 failing;	/* the last pass had failed walks */
 	int			 refusing;	/* an overlay2 layer outside data_root */
 	uint64_t		 errors_seen;

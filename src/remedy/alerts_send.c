@@ -70,12 +70,13 @@ post_done(CURL *easy, CURLcode rc, void *arg)
 		a->failing = !ok;
 		if (!ok)
 			log_warn("alertmanager post failed; retrying at the next "
-			    "resend", LOG_S("url", a->url), LOG_I("status", status),
+			    "resend", LOG_S("destination",
+			    a->m->dests[a->index].name), LOG_I("status", status),
 			    LOG_S("err", rc != CURLE_OK ? curl_easy_strerror(rc) :
 			    ""));
 		else
 			log_info("alertmanager reachable again",
-			    LOG_S("url", a->url));
+			    LOG_S("destination", a->m->dests[a->index].name));
 	}
 	if (a->again && !ev_is_active(&a->m->kick))
 		ev_timer_start(a->m->loop, &a->m->kick);

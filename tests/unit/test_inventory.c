@@ -396,6 +396,7 @@ test_events(void **state)
 	struct inv_container	*c;
 	struct docker_event	 e;
 	struct counts		 n = { 0 }, n2 = { 0 };
+	unsigned long		 changes;
 	int			 i;
 
 	(void)state;
@@ -415,22 +416,33 @@ test_events(void **state)
 	e = mkev(DOCKER_ACTION_EXEC_START, ID_A);
 	assert_int_equal(inventory_apply_event(inv, &e), INV_EVENT_INSPECT);
 
-	/* Known container: noise changes nothing and asks for nothing. */
+	/*
+	 * Known container: noise changes nothing and asks for nothing, and
+	 * leaves what caches compare (inventory_changes) as it was.
+	 */
+	changes = inventory_changes(inv);
 	e = mkev(DOCKER_ACTION_EXEC_START, WEB);
+	assert_int_equal(inventory_apply_event(inv, &e), 0);
+	e = mkev(DOCKER_ACTION_EXEC_DIE, WEB);
 	assert_int_equal(inventory_apply_event(inv, &e), 0);
 	e = mkev(DOCKER_ACTION_KILL, WEB);
 	assert_int_equal(inventory_apply_event(inv, &e), 0);
+	assert_int_equal(inventory_changes(inv), changes);
 
+	/* Docker's health changes container_health_state: a change. */
 	e = mkev(DOCKER_ACTION_HEALTH_STATUS, WEB);
 	e.health = DOCKER_HEALTH_HEALTHY;
 	assert_int_equal(inventory_apply_event(inv, &e), INV_EVENT_INSPECT);
 	assert_int_equal(c->d.health, DOCKER_HEALTH_HEALTHY);
 	assert_int_equal(inventory_health_value(c), 1);
+	assert_true(inventory_changes(inv) != changes);
+	changes = inventory_changes(inv);
 
 	e = mkev(DOCKER_ACTION_PAUSE, WEB);
 	assert_int_equal(inventory_apply_event(inv, &e), INV_EVENT_INSPECT);
 	assert_int_equal(c->d.state, DOCKER_STATE_PAUSED);
 	assert_true(inventory_is_live(c));
+	assert_true(inventory_changes(inv) != changes);
 	e = mkev(DOCKER_ACTION_UNPAUSE, WEB);
 	inventory_apply_event(inv, &e);
 	assert_int_equal(c->d.state, DOCKER_STATE_RUNNING);

@@ -378,7 +378,7 @@ test_budget_identical(void **state)
 	const struct cgroup_target *t;
 	char			 sys[256], proc[256], err[256];
 	char			*want, *got;
-	size_t			 i, j, n, pass;
+	size_t			 i, j, n, pass, kept;
 	int			 base0, base;
 
 	(void)state;
@@ -417,6 +417,27 @@ test_budget_identical(void **state)
 		assert_int_equal(fds.reopens, 0);
 		print_message("%s: %zu descriptors kept for %zu cgroups\n",
 		    trees[i], fds.open, n);
+
+		/*
+		 * A budget lowered under what is kept sheds whole keeps, not
+		 * all of them, and the output stays the same.
+		 */
+		kept = fds.open;
+		collector_set_fd_budget(c[2], kept - 1);
+		collector_fd_stats(c[2], &fds);
+		assert_true(fds.open > 0 && fds.open <= kept - 1);
+		want = render(c[0], t, n);
+		got = render(c[2], t, n);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+		collector_fd_stats(c[2], &fds);
+		assert_true(fds.open <= kept - 1);
+		assert_true(fds.unkept >= 1);
+		collector_set_fd_budget(c[2], budgets[2]);
+		free(render(c[2], t, n));
+		collector_fd_stats(c[2], &fds);
+		assert_int_equal(fds.open, kept);
 
 		/*
 		 * Every descriptor haled holds is one of these (c[1] holds

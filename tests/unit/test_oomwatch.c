@@ -257,10 +257,30 @@ test_metrics(void **state)
 	buf_free(&b);
 }
 
+/* A pid's cgroup path is trusted only when it names the container. */
+static void
+test_own_cgroup(void **state)
+{
+	static const char id[] =
+	    "3e436b18570d7b1c8a32a310c2558a393e51d2bd7a5a85a0ec33f474cc24b765";
+	static const char other[] =
+	    "/docker/46bcf05513925f97c7b160322c22864674382ddf21287f8012fb784910645488";
+
+	(void)state;
+	assert_true(oomwatch_own_cgroup("/docker/3e436b18570d7b1c8a32a310c2558a393e51d2bd7a5a85a0ec33f474cc24b765", id));
+	assert_true(oomwatch_own_cgroup("/system.slice/docker-3e436b18570d7b1c8a32a310c2558a393e51d2bd7a5a85a0ec33f474cc24b765.scope", id));
+	assert_false(oomwatch_own_cgroup(other, id));
+	assert_false(oomwatch_own_cgroup("/", id));
+	assert_false(oomwatch_own_cgroup("/docker/../3e436b18570d7b1c8a32a310c2558a393e51d2bd7a5a85a0ec33f474cc24b765", id));
+	assert_false(oomwatch_own_cgroup("/3e436b18570d7b1c8a32a310c2558a393e51d2bd7a5a85a0ec33f474cc24b765/..", id));
+	assert_false(oomwatch_own_cgroup("/docker/3e43", "3e43"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_cgroup),
 		cmocka_unit_test_setup_teardown(test_v2_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_oom_uncounted, setup,
