@@ -42,6 +42,9 @@ fault_rss_kb() {
 }
 
 fault_baseline() {
+	# A scrape first: the descriptors haled keeps for the cgroups it reads
+	# (metrics.fd_budget) are its steady state, not a leak.
+	curl -sf --max-time 10 "$HALE_URL/metrics" >/dev/null || true
 	FAULT_FD0=$(fault_fds)
 	FAULT_RSS0=$(fault_rss_kb)
 	printf '# baseline: %s fds, VmRSS %s kB\n' "$FAULT_FD0" "$FAULT_RSS0" >&2
