@@ -12,20 +12,14 @@
 #     hale_notify_deliveries_total{destination="hang"}; the others as ok.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/events_lib.sh"
 hale_require_root
 hale_require jq python3
 hale_tmpdir
 hale_docker_start
 hale_busybox_image
 
-HOOK_PORT=$(hale_free_port)
-HANG_PORT=$(hale_free_port)
-HOOKS=$HALE_TMP/hooks.jsonl
-python3 "$(dirname "$0")/hook_recv.py" "$HOOK_PORT" "$HOOKS" "$HANG_PORT" &
-HOOK_PID=$!
-hale_on_exit kill "$HOOK_PID"
-wait_until 5 hale_tcp_open 127.0.0.1 "$HOOK_PORT" || fail "webhook receiver did not start"
-H=http://127.0.0.1:$HOOK_PORT
+hale_hook_receiver
 cat >"$HALE_TMP/hale.json" <<EOF
 {"notify": {"retries": 0, "log_tail": {"lines": 3, "max_bytes": 1024, "timeout": "2s"},
  "webhooks": [
@@ -45,16 +39,6 @@ hooks_ge() {	# hooks_ge PATH FILTER N
 }
 hook_body() {	# hook_body PATH FILTER: the first matching body
 	jq -s -c --arg p "$1" "[.[] | select(.path == \$p) | .body | select($2)][0]" "$HOOKS"
-}
-metric() {
-	local body
-	body=$(curl -sf "$HALE_URL/metrics")
-	awk -v p="$1" 'index($0, p) == 1 { print $NF; exit }' <<<"$body"
-}
-metric_ge() {	# metric_ge PREFIX N
-	local v
-	v=$(metric "$1")
-	[ -n "$v" ] && [ "${v%.*}" -ge "$2" ]
 }
 hale_start --config.file="$HALE_TMP/hale.json"
 
@@ -110,9 +94,6 @@ docker run -d --name sick --network none --health-cmd \
     'if [ -f /tmp/ok ]; then exit 0; fi; echo "probe says: no /tmp/ok"; exit 1' \
     --health-interval 1s --health-retries 1 --health-timeout 1s \
     "$HALE_IMAGE" sh -c 'touch /tmp/ok; exec sleep 600' >/dev/null
-health_is() {	# health_is NAME STATUS
-	[ "$(docker inspect -f '{{.State.Health.Status}}' "$1")" = "$2" ]
-}
 wait_until $((20 * HALE_SLOW)) health_is sick healthy || fail "sick never became healthy"
 docker exec sick rm /tmp/ok
 is_sick='.event == "unhealthy" and .container.name == "sick"'

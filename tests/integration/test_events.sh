@@ -18,6 +18,7 @@
 #     both APIs and in their webhook notification, then resolved.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/events_lib.sh"
 hale_require_root
 hale_require jq python3 prometheus-alertmanager
 hale_tmpdir
@@ -25,14 +26,7 @@ hale_docker_start
 hale_busybox_image
 
 # ------------------------------------------------------------ receivers
-HOOK_PORT=$(hale_free_port)
-HANG_PORT=$(hale_free_port)
-HOOKS=$HALE_TMP/hooks.jsonl
-python3 "$(dirname "$0")/hook_recv.py" "$HOOK_PORT" "$HOOKS" "$HANG_PORT" &
-HOOK_PID=$!
-hale_on_exit kill "$HOOK_PID"
-wait_until 5 hale_tcp_open 127.0.0.1 "$HOOK_PORT" || fail "webhook receiver did not start"
-H=http://127.0.0.1:$HOOK_PORT
+hale_hook_receiver
 # Two Alertmanagers, no cluster between them, notifying the receiver.
 AM1=$(hale_free_port)
 AM2=$(hale_free_port)
@@ -92,16 +86,6 @@ nevents() {
 }
 nevents_ge() {	# nevents_ge QUERY N
 	[ "$(nevents "$1" 2>/dev/null || echo 0)" -ge "$2" ]
-}
-metric() {
-	local body
-	body=$(curl -sf "$HALE_URL/metrics")
-	awk -v p="$1" 'index($0, p) == 1 { print $NF; exit }' <<<"$body"
-}
-metric_ge() {	# metric_ge PREFIX N
-	local v
-	v=$(metric "$1")
-	[ -n "$v" ] && [ "${v%.*}" -ge "$2" ]
 }
 
 # ---------------------------------------------------------- 1. crash loop
@@ -247,9 +231,6 @@ am_gone() {	# am_gone PORT: no longer listed (Alertmanager hides resolved alerts
 docker run -d --name sick --network none --health-cmd 'test -f /tmp/ok' \
     --health-interval 1s --health-retries 1 --health-timeout 1s \
     "$HALE_IMAGE" sh -c 'touch /tmp/ok; exec sleep 600' >/dev/null
-health_is() {	# health_is NAME STATUS: Docker's health of NAME
-	[ "$(docker inspect -f '{{.State.Health.Status}}' "$1")" = "$2" ]
-}
 wait_until $((20 * HALE_SLOW)) health_is sick healthy ||
 	fail "sick never became healthy"
 docker exec sick rm /tmp/ok
