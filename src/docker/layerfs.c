@@ -7,13 +7,13 @@
  */
 #include "docker/layerfs.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "docker/layerfs_impl.h"
 #include "core/err.h"
+#include "core/id.h"
 #include "core/log.h"
 
 struct layerfs *
@@ -55,7 +55,7 @@ layerfs_free(struct layerfs *l)
 int
 layerfs_upper_ok(const char *root, const char *driver, const char *upper)
 {
-	size_t	 rlen, i;
+	size_t	 rlen;
 
 	if (driver == NULL || upper == NULL || strcmp(driver, "overlay2") != 0)
 		return 0;
@@ -66,11 +66,8 @@ layerfs_upper_ok(const char *root, const char *driver, const char *upper)
 	    strncmp(upper + rlen, "/overlay2/", 10) != 0)
 		return 0;
 	upper += rlen + 10;
-	for (i = 0; i < 64; i++)
-		if (!isxdigit((unsigned char)upper[i]) ||
-		    isupper((unsigned char)upper[i]))
-			return 0;
-	return strcmp(upper + 64, "/diff") == 0;
+	/* A layer's directory is named like a container id. */
+	return id_hex64(upper, ID_LEN) && strcmp(upper + ID_LEN, "/diff") == 0;
 }
 
 static int
