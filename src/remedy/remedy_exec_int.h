@@ -36,12 +36,22 @@ struct rx_ticket {
 	TAILQ_ENTRY(rx_ticket)	 entry;
 };
 
+/*
+ * A policy shared by the containers it was built for: most of a fleet
+ * has one of a few (1,408 bytes each), so each is kept once, by value.
+ */
+struct rx_pol {
+	struct remedy_policy	 p;
+	unsigned		 refs;
+	UT_hash_handle		 hh;	/* key: the policy's bytes */
+};
+
 struct rx_ctr {
 	char			 id[DOCKER_ID_LEN + 1];
 	struct remedy_exec	*rx;
-	struct remedy_policy	 pol;
+	const struct remedy_policy *pol;	/* an rx_pol's; never NULL */
 	struct remedy_state	 st;
-	char			 logged_error[REMEDY_ERR_MAX];
+	char			*logged_error;	/* the invalid policy's, logged */
 	int			 is_self;
 	ev_timer		 timer;
 	double			 wake_at;	/* monotonic; 0 = none */
@@ -79,6 +89,7 @@ struct remedy_exec {
 	char			 self[DOCKER_ID_LEN + 1];
 	char			 host[256];
 	struct rx_ctr		*table;
+	struct rx_pol		*pols;		/* interned, by bytes */
 	TAILQ_HEAD(, rx_ticket)	 tickets;
 	unsigned		 chain_seq;
 	uint64_t		 not_sent;
