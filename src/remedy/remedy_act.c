@@ -118,13 +118,13 @@ send_doc(struct rx_ctr *c, unsigned event, const struct remedy_attempt *a,
 		d.error = a->error[0] != '\0' ? a->error : NULL;
 		d.attempt = a->attempt;
 	} else
-		d.attempt = c->st.attempts;
+		d.attempt = c->st->attempts;
 	d.budget_max = c->pol->max;
-	d.budget_used = remedy_window_used(&c->st, c->pol, now);
+	d.budget_used = remedy_window_used(c->st, c->pol, now);
 	d.window = c->pol->window;
-	next = remedy_next_allowed(&c->st, now);
+	next = remedy_next_allowed(c->st, now);
 	d.next_allowed = next > 0 ? remedy_exec_wall_of(next) : 0;
-	health = remedy_view_health(c->st.health, remedy_exec_hale_check(c, ic),
+	health = remedy_view_health(c->st->health, remedy_exec_hale_check(c, ic),
 	    ic != NULL ? &ic->d : NULL);
 	if (health != NULL && rx->probe != NULL && ic != NULL)
 		probe_health_json(rx->probe, ic, health);
@@ -146,7 +146,7 @@ remedy_act_report(struct rx_ctr *c, const struct remedy_decision *d)
 		c->give_ups++;
 		log_warn("giving up on container: restart budget spent",
 		    LOG_S("name", name), LOG_S("id", c->id),
-		    LOG_U("actions", c->st.nwindow), LOG_U("max", c->pol->max),
+		    LOG_U("actions", c->st->nwindow), LOG_U("max", c->pol->max),
 		    LOG_F("window_seconds", c->pol->window),
 		    LOG_I("dry_run", d->dry_run));
 		send_doc(c, NOTIFY_EV_GAVE_UP, NULL, d->reason, d->dry_run);

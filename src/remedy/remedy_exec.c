@@ -81,12 +81,19 @@ ctr_add(struct remedy_exec *rx, const char *id)
 {
 	struct rx_ctr	*c;
 
+	struct remedy_state	 st;
+
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
+	if ((c->st = malloc(RX_STATE_SHORT)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	remedy_state_init(&st);
+	memcpy(c->st, &st, RX_STATE_SHORT);
 	memcpy(c->id, id, DOCKER_ID_LEN + 1);
 	c->rx = rx;
 	c->pol = &no_policy;
-	remedy_state_init(&c->st);
 	ev_timer_init(&c->timer, timer_cb, 0., 0.);
 	c->timer.data = c;
 	c->last_state = DOCKER_STATE_UNKNOWN;
@@ -103,6 +110,7 @@ ctr_free(struct remedy_exec *rx, struct rx_ctr *c)
 		c->ticket->c = NULL;	/* the answer will find nobody home */
 	HASH_DEL(rx->table, c);
 	pol_put(rx, c->pol);
+	free(c->st);
 	free(c->logged_error);
 	free(c->hist);
 	free(c);
@@ -169,6 +177,31 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* ---- the decision step ---------------------------------------------------- */
 
+/*
+ * remedy_decide() on a whole copy of the state; the window gets its room
+ * at its first entry. -1 (the input is lost) if memory ran out then.
+ */
+static int
+state_decide(struct rx_ctr *c, const struct remedy_input *in, double now,
+    struct remedy_decision *d)
+{
+	struct remedy_state	 s, *whole;
+
+	memcpy(&s, c->st, c->st_whole ? sizeof(s) : RX_STATE_SHORT);
+	*d = remedy_decide(&s, c->pol, in, now, &s);
+	if (s.nwindow > 0 && !c->st_whole) {
+		if ((whole = realloc(c->st, sizeof(*whole))) == NULL) {
+			log_error("out of memory: remediation input lost",
+			    LOG_S("id", c->id));
+			return -1;
+		}
+		c->st = whole;
+		c->st_whole = 1;
+	}
+	memcpy(c->st, &s, c->st_whole ? sizeof(s) : RX_STATE_SHORT);
+	return 0;
+}
+
 void
 remedy_exec_evaluate(struct rx_ctr *c, struct remedy_input *in)
 {
@@ -180,10 +213,11 @@ remedy_exec_evaluate(struct rx_ctr *c, struct remedy_input *in)
 	in->state = ic != NULL ? ic->d.state : DOCKER_STATE_UNKNOWN;
 	in->is_self = c->is_self;
 	in->dry_run = rx->dry_run;
-	d = remedy_decide(&c->st, c->pol, in, now, &c->st);
+	if (state_decide(c, in, now, &d) == -1)
+		return;
 	if (d.reason != c->last_reason && d.verdict == REMEDY_NONE &&
 	    c->pol->valid && c->pol->mode == REMEDY_MODE_ON_UNHEALTHY &&
-	    c->st.health == DOCKER_HEALTH_UNHEALTHY)
+	    c->st->health == DOCKER_HEALTH_UNHEALTHY)
 		log_debug("unhealthy container left alone",
 		    LOG_S("name", remedy_exec_name(ic, c)), LOG_S("id", c->id),
 		    LOG_S("reason", d.reason));
@@ -501,18 +535,18 @@ remedy_exec_view(struct remedy_exec *rx, const char *id, struct remedy_view *v)
 	if (c == NULL)
 		return -1;
 	v->pol = c->pol;
-	v->st = &c->st;
+	v->st = c->st;
 	v->attempts = c->hist;
 	v->nattempts = c->nhist;
 	v->last_decision = c->last_reason;
 	v->self = c->is_self;
 	v->dry_run = rx->dry_run;
-	v->budget_used = remedy_window_used(&c->st, c->pol, now);
-	next = remedy_next_allowed(&c->st, now);
+	v->budget_used = remedy_window_used(c->st, c->pol, now);
+	next = remedy_next_allowed(c->st, now);
 	v->next_allowed = next > 0 ? remedy_exec_wall_of(next) : 0;
-	v->gave_up_at = c->st.gave_up ? remedy_exec_wall_of(c->st.gave_up_at) : 0;
-	v->hold_until = c->st.hold_until > now ?
-	    remedy_exec_wall_of(c->st.hold_until) : 0;
+	v->gave_up_at = c->st->gave_up ? remedy_exec_wall_of(c->st->gave_up_at) : 0;
+	v->hold_until = c->st->hold_until > now ?
+	    remedy_exec_wall_of(c->st->hold_until) : 0;
 	return 0;
 }
 
@@ -532,13 +566,13 @@ static void
 metrics_row(struct remedy_exec *rx, const struct rx_ctr *c, double now,
     struct remedy_metrics_row *row)
 {
-	double	 next = remedy_next_allowed(&c->st, now);
+	double	 next = remedy_next_allowed(c->st, now);
 
 	row->name = remedy_exec_name(inventory_get(rx->inv, c->id), c);
 	row->enabled = c->pol->valid && c->pol->mode == REMEDY_MODE_ON_UNHEALTHY &&
 	    !c->is_self;
 	row->valid = c->pol->valid;
-	row->phase = remedy_phase(&c->st);
+	row->phase = remedy_phase(c->st);
 	row->next_allowed = next > 0 ? remedy_exec_wall_of(next) : next;
 	row->counts = (const uint64_t (*)[REMEDY_RESULT_COUNT])c->counts;
 	row->give_ups = c->give_ups;

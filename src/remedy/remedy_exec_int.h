@@ -7,6 +7,7 @@
 #ifndef HALE_REMEDY_EXEC_INT_H
 #define HALE_REMEDY_EXEC_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -46,11 +47,20 @@ struct rx_pol {
 	UT_hash_handle		 hh;	/* key: the policy's bytes */
 };
 
+#define RX_STATE_SHORT	offsetof(struct remedy_state, window)
+
 struct rx_ctr {
 	char			 id[DOCKER_ID_LEN + 1];
 	struct remedy_exec	*rx;
 	const struct remedy_policy *pol;	/* an rx_pol's; never NULL */
-	struct remedy_state	 st;
+	/*
+	 * Up to its window (RX_STATE_SHORT bytes) while the window is empty,
+	 * as it stays for the containers never acted on; whole (realloc'd)
+	 * from the first action start in it. Read in place; remedy_decide()
+	 * runs on a whole copy.
+	 */
+	struct remedy_state	*st;
+	int			 st_whole;
 	char			*logged_error;	/* the invalid policy's, logged */
 	int			 is_self;
 	ev_timer		 timer;
