@@ -432,6 +432,9 @@ inspect_health(struct docker_inspect *in, const cJSON *health)
 		}
 		if (!cJSON_IsObject(e) || in->nlog == DOCKER_HEALTH_LOG_MAX)
 			continue;
+		if (in->log == NULL && (in->log = calloc(DOCKER_HEALTH_LOG_MAX,
+		    sizeof(*in->log))) == NULL)
+			return -1;
 		r = &in->log[in->nlog];
 		if (docker_parse_time(jstr(e, "Start"), &r->start) == -1)
 			r->start = 0;
@@ -749,6 +752,7 @@ docker_inspect_free(struct docker_inspect *in)
 	free(in->hc.test);
 	for (i = 0; i < in->nlog; i++)
 		free(in->log[i].output);
+	free(in->log);
 	for (i = 0; i < in->nnetworks; i++) {
 		free(in->networks[i].name);
 		free(in->networks[i].ip);

@@ -221,8 +221,9 @@ refresh_labels(struct inventory *inv, struct inv_container *c)
 	c->labels_cut = cut;
 	free(c->metric_labels);
 	c->metric_labels = NULL;
+	/* Its own copy, to size: the buffer grew by doubling, from 256. */
 	if (!b.oom)
-		c->metric_labels = buf_steal(&b, NULL);
+		c->metric_labels = strdup(b.data != NULL ? b.data : "");
 	buf_free(&b);
 }
 
