@@ -200,7 +200,10 @@ finish(struct rx_ctr *c, struct remedy_attempt *a, enum remedy_result r,
 		a->duration = clock_mono() - started;
 		snprintf(a->error, sizeof(a->error), "%s", err != NULL ? err : "");
 	}
-	c->counts[a != NULL ? a->action : c->pol->action][r]++;
+	if (c->counts == NULL)
+		c->counts = calloc(REMEDY_ACTION_COUNT, sizeof(*c->counts));
+	if (c->counts != NULL)	/* else the metric misses it, the log not */
+		c->counts[a != NULL ? a->action : c->pol->action][r]++;
 	if (r == REMEDY_RESULT_OK || r == REMEDY_RESULT_DRY_RUN)
 		log_info(r == REMEDY_RESULT_DRY_RUN ? "dry-run: action not taken" :
 		    "remediation action done", LOG_S("name", remedy_exec_name(ic, c)),

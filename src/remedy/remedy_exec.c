@@ -75,6 +75,8 @@ static void	pol_put(struct remedy_exec *, const struct remedy_policy *);
 
 /* Until a container's first policy is built: disabled, no reason. */
 static const struct remedy_policy no_policy;
+/* The counts of a container never acted on. */
+static const uint64_t no_counts[REMEDY_ACTION_COUNT][REMEDY_RESULT_COUNT];
 
 static struct rx_ctr *
 ctr_add(struct remedy_exec *rx, const char *id)
@@ -111,6 +113,7 @@ ctr_free(struct remedy_exec *rx, struct rx_ctr *c)
 	HASH_DEL(rx->table, c);
 	pol_put(rx, c->pol);
 	free(c->st);
+	free(c->counts);
 	free(c->logged_error);
 	free(c->hist);
 	free(c);
@@ -574,7 +577,8 @@ metrics_row(struct remedy_exec *rx, const struct rx_ctr *c, double now,
 	row->valid = c->pol->valid;
 	row->phase = remedy_phase(c->st);
 	row->next_allowed = next > 0 ? remedy_exec_wall_of(next) : next;
-	row->counts = (const uint64_t (*)[REMEDY_RESULT_COUNT])c->counts;
+	row->counts = c->counts != NULL ?
+	    (const uint64_t (*)[REMEDY_RESULT_COUNT])c->counts : no_counts;
 	row->give_ups = c->give_ups;
 }
 

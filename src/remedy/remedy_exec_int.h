@@ -82,7 +82,8 @@ struct rx_ctr {
 	 */
 	struct remedy_attempt	*hist;
 	unsigned		 nhist;
-	uint64_t		 counts[REMEDY_ACTION_COUNT][REMEDY_RESULT_COUNT];
+	/* Results by action, REMEDY_ACTION_COUNT rows made at the first */
+	uint64_t		(*counts)[REMEDY_RESULT_COUNT];
 	uint64_t		 give_ups;
 	UT_hash_handle		 hh;
 };
