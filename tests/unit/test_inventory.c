@@ -632,6 +632,41 @@ test_targets(void **state)
 	inventory_free(inv);
 }
 
+/*
+ * A piece at a time: "[" with the first container, then one each; a
+ * container removed before its turn is left out, the rest stay valid.
+ */
+static void
+cursor_pieces(struct inventory *inv)
+{
+	struct inventory_json_cursor	*cur;
+	struct buf			 b;
+	cJSON				*root;
+	size_t				 first;
+
+	buf_init(&b);
+	assert_non_null(cur = inventory_json_list_begin(inv, NULL, NULL));
+	assert_int_equal(inventory_json_list_next(cur, &b), 1);
+	assert_true(b.len > 2 && b.data[0] == '[' && b.data[b.len - 1] == '}');
+	first = b.len;
+	/* Sorted by name: "created", then "plain", then "web". */
+	assert_int_equal(inventory_remove(inv, PLAIN), 0);
+	assert_int_equal(inventory_json_list_next(cur, &b), 1);
+	assert_true(b.data[first] == ',');
+	assert_int_equal(inventory_json_list_next(cur, &b), 0);
+	assert_int_equal(b.data[b.len - 1], ']');
+	inventory_json_list_end(cur);
+	root = cJSON_ParseWithLength(b.data, b.len);
+	assert_non_null(root);
+	assert_int_equal(cJSON_GetArraySize(root), 2);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(root, 0),
+	    "name")->valuestring, "created");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(root, 1),
+	    "name")->valuestring, "web");
+	cJSON_Delete(root);
+	buf_free(&b);
+}
+
 static void
 test_json(void **state)
 {
@@ -703,6 +738,19 @@ test_json(void **state)
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(root, 2),
 	    "name")->valuestring, "web");
 	cJSON_Delete(root);
+
+	/* The same bytes as one cJSON array printed whole (the old way). */
+	root = cJSON_ParseWithLength(b.data, b.len);
+	assert_non_null(root);
+	{
+		char	*whole = cJSON_PrintUnformatted(root);
+
+		assert_non_null(whole);
+		assert_string_equal(whole, b.data);
+		cJSON_free(whole);
+	}
+	cJSON_Delete(root);
+	cursor_pieces(inv);
 
 	/* Empty table: an empty array. */
 	inventory_free(inv);
