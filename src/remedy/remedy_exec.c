@@ -269,7 +269,7 @@ pol_get(struct remedy_exec *rx, const struct remedy_policy *p)
 	if (x == NULL) {
 		if ((x = calloc(1, sizeof(*x))) == NULL)
 			return NULL;
-		x->p = *p;
+		memcpy(&x->p, p, sizeof(x->p));	/* padding too: the key */
 		HASH_ADD(hh, rx->pols, p, sizeof(x->p), x);
 	}
 	x->refs++;
