@@ -667,6 +667,35 @@ cursor_pieces(struct inventory *inv)
 	buf_free(&b);
 }
 
+/*
+ * The strings many records hold the same are held once: two containers of
+ * one image share its name and id; each keeps its own after the other
+ * goes or changes.
+ */
+static void
+test_shared_strings(void **state)
+{
+	struct inventory	*inv = new_inv(NULL, 0);
+	struct inv_container	*w, *p;
+
+	(void)state;
+	w = upsert_fixture(inv, "inspect_web.json");
+	p = upsert_fixture(inv, "inspect_plain.json");
+	assert_string_equal(w->d.image, p->d.image);
+	assert_ptr_equal(w->d.image, p->d.image);
+	assert_ptr_equal(w->d.image_id, p->d.image_id);
+	assert_ptr_equal(w->d.network_mode, p->d.network_mode);
+	/* Again: the old copies given back, the same one taken. */
+	p = upsert_fixture(inv, "inspect_plain.json");
+	assert_ptr_equal(w->d.image, p->d.image);
+	assert_int_equal(inventory_remove(inv, WEB), 0);
+	assert_string_equal(p->d.image, "hale-test/busybox");
+	assert_int_equal(inventory_remove(inv, PLAIN), 0);
+	w = upsert_fixture(inv, "inspect_web.json");
+	assert_string_equal(w->d.image, "hale-test/busybox");
+	inventory_free(inv);
+}
+
 static void
 test_json(void **state)
 {
@@ -776,6 +805,7 @@ main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_shared_strings),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_json),
 	};
