@@ -77,12 +77,14 @@ static void	pol_put(struct remedy_exec *, const struct remedy_policy *);
 static const struct remedy_policy no_policy;
 /* The counts of a container never acted on. */
 static const uint64_t no_counts[REMEDY_ACTION_COUNT][REMEDY_RESULT_COUNT];
+/* A short state is all but the window: nothing may come after it. */
+_Static_assert(RX_STATE_SHORT + sizeof(((struct remedy_state *)0)->window) ==
+    sizeof(struct remedy_state), "remedy_state's window must come last");
 
 static struct rx_ctr *
 ctr_add(struct remedy_exec *rx, const char *id)
 {
-	struct rx_ctr	*c;
-
+	struct rx_ctr		*c;
 	struct remedy_state	 st;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
