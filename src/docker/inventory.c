@@ -131,7 +131,10 @@ str_share(struct inventory *inv, char **field)
 	*field = x->s;
 }
 
-/* Gives a shared copy back; a string of the record's own stays for docker_inspect_free. */
+/*
+ * Gives a shared copy back; a string of the record's own (sharing ran out
+ * of memory) stays for docker_inspect_free.
+ */
 static void
 str_unshare(struct inventory *inv, char **field)
 {
