@@ -96,7 +96,7 @@ def main():
         ", src/ modified" if m.get("src_files_uncommitted") else ""))
     print()
     hdr = ("containers", "in /metrics", "series", "floor ms", "walk ms",
-           "haled ms", "p99 ms", "x floor", "self ms", "cpu ms",
+           "haled ms", "p99 ms", "x floor", "self ms", "cpu ms", "wait ms",
            "MB out", "gzip ms", "x floor", "gzip MB", "RSS MiB", "peak MiB", "anon MiB",
            "RSS growth KiB")
     rows = []
@@ -120,6 +120,7 @@ def main():
             str(s["series"]), fmt(f["median_ms"]), fmt(f.get("walk_median_ms")),
             fmt(sc["median_ms"]), fmt(sc["p99_ms"]), fmt(s["x_floor"]),
             fmt(sc.get("self_median_ms")), fmt(sc.get("haled_sched_cpu_ms")),
+            fmt(sc.get("haled_wait_ms")),
             fmt(sc["bytes"] / 1e6, 3), fmt(gz["median_ms"]), fmt(s["gzip_x_floor"]),
             fmt(gz["bytes"] / 1e6, 3), fmt(s["rss_kb"] / 1024.0, 1),
             fmt(s["rss_peak_kb"] / 1024.0, 1) if s.get("rss_peak_kb") else "-",

@@ -10,7 +10,10 @@
  * body, as a Prometheus scraper sees it. haled's CPU per request is the
  * delta of utime+stime in /proc/PID/stat (clock ticks) over the timed
  * requests divided by N, and, more precisely, the delta of the first
- * field of /proc/PID/schedstat (ns on the CPU). The client's own CPU
+ * field of /proc/PID/schedstat (ns on the CPU); its second field, the
+ * time haled was runnable but waited for a CPU, is reported per request
+ * as haled_wait_ms: on a shared machine it is what a scrape's wall clock
+ * holds beyond haled's CPU. The client's own CPU
  * (getrusage) is reported apart so it is never counted as haled's.
  * With -e, RSS (VmRSS of /proc/PID/status) is sampled every EVERY
  * requests; at the end RssAnon and RssFile split it into the daemon's own
@@ -99,21 +102,30 @@ pid_ticks(long pid)
 	return (long long)(ut + st);
 }
 
-/* ns on the CPU from /proc/PID/schedstat (all threads: task/.../schedstat). */
-static long long
-pid_sched_ns(long pid)
+/*
+ * /proc/PID/schedstat (the main thread, the one that serves): ns on the
+ * CPU, and ns runnable but waiting for a CPU (the run queue's delay);
+ * -1 if unreadable.
+ */
+static int
+pid_sched_ns(long pid, long long *run, long long *wait)
 {
 	char		 path[64];
-	unsigned long long ns;
+	unsigned long long r, w;
 	FILE		*f;
 	int		 ok;
 
+	*run = *wait = -1;
 	snprintf(path, sizeof(path), "/proc/%ld/schedstat", pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
-	ok = fscanf(f, "%llu", &ns) == 1;
+	ok = fscanf(f, "%llu %llu", &r, &w) == 2;
 	fclose(f);
-	return ok ? (long long)ns : -1;
+	if (!ok)
+		return -1;
+	*run = (long long)r;
+	*wait = (long long)w;
+	return 0;
 }
 
 /* A "Key: N kB" line of /proc/PID/status (VmRSS, RssAnon), -1 if none. */
@@ -350,7 +362,7 @@ main(int argc, char **argv)
 	struct conn	 c;
 	const char	*path = "/metrics", *header = NULL;
 	double		*lat, *selfd, c0, cpu, t0, wall;
-	long long	 tk0 = -1, tk1 = -1, ns0 = -1, ns1 = -1;
+	long long	 tk0 = -1, tk1 = -1, ns0 = -1, ns1 = -1, wt0 = -1, wt1 = -1;
 	long		 pid = 0, rss0 = -1, rss1 = -1, rssmax = -1, r;
 	long		 rss[RSS_SAMPLES_MAX];
 	size_t		 n = 200, warm = 5, every = 0, i, nself = 0, nrss = 0;
@@ -398,7 +410,7 @@ main(int argc, char **argv)
 	if (pid > 0) {
 		rss0 = rssmax = pid_rss_kb(pid);
 		tk0 = pid_ticks(pid);
-		ns0 = pid_sched_ns(pid);
+		pid_sched_ns(pid, &ns0, &wt0);
 	}
 	c0 = own_cpu();
 	t0 = now();
@@ -423,7 +435,7 @@ main(int argc, char **argv)
 	cpu = own_cpu() - c0;
 	if (pid > 0) {
 		tk1 = pid_ticks(pid);
-		ns1 = pid_sched_ns(pid);
+		pid_sched_ns(pid, &ns1, &wt1);
 		rss1 = pid_rss_kb(pid);
 		if (rss1 > rssmax)
 			rssmax = rss1;
@@ -448,6 +460,9 @@ main(int argc, char **argv)
 		if (ns0 >= 0 && ns1 >= 0)
 			printf(", \"haled_sched_cpu_ms\": %.4f",
 			    (double)(ns1 - ns0) / 1e6 / (double)n);
+		if (wt0 >= 0 && wt1 >= 0)
+			printf(", \"haled_wait_ms\": %.4f",
+			    (double)(wt1 - wt0) / 1e6 / (double)n);
 		printf(", \"rss_kb_start\": %ld, \"rss_kb_end\": %ld, "
 		    "\"rss_kb_max\": %ld, \"rss_anon_kb_end\": %ld, "
 		    "\"rss_file_kb_end\": %ld", rss0, rss1, rssmax,

@@ -327,8 +327,9 @@ configure(struct check *ck, const struct docker_inspect *d)
 	return 1;
 }
 
-static void
-sync_one(struct probe_engine *eng, const struct inv_container *c)
+/* The container's record, brought up to date; NULL if memory ran out. */
+static struct check *
+sync_check(struct probe_engine *eng, const struct inv_container *c)
 {
 	const struct docker_inspect	*d = &c->d;
 	struct check			*ck;
@@ -339,7 +340,7 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 	eng->st.synced++;
 	if ((ck = probe_find_check(eng, d->id)) == NULL &&
 	    (ck = check_new(eng, d)) == NULL)
-		return;
+		return NULL;
 	ck->seen = eng->epoch;
 	fp = fingerprint(eng, d);
 	if (!ck->configured || fp != ck->fp) {
@@ -349,14 +350,14 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 		if (changed) {
 			ck->paused = paused;
 			new_run(ck, d);
-			return;
+			return ck;
 		}
 	}
 	if (d->started_at != ck->started_at ||
 	    (d->pid > 0 && d->pid != ck->pid)) {
 		ck->paused = paused;
 		new_run(ck, d);
-		return;
+		return ck;
 	}
 	if (paused != ck->paused) {
 		/* Docker's monitor rests while paused; so do we. */
@@ -364,6 +365,22 @@ sync_one(struct probe_engine *eng, const struct inv_container *c)
 		cancel_probe(ck);
 		probe_schedule_first(ck);
 	}
+	return ck;
+}
+
+/*
+ * A container with no check and no refusal to tell keeps no record (928
+ * bytes; most containers): every view shows it as it shows an unknown
+ * container, and its next change resolves it again.
+ */
+static void
+sync_one(struct probe_engine *eng, const struct inv_container *c)
+{
+	struct check	*ck;
+
+	if ((ck = sync_check(eng, c)) != NULL && !ck->active &&
+	    ck->error == NULL)
+		check_free(ck);
 }
 
 static void

@@ -277,7 +277,8 @@ struct docker_inspect {
 	/* State.Health */
 	enum docker_health	 health;	/* NONE if State.Health absent */
 	int			 failing_streak;
-	struct docker_health_result log[DOCKER_HEALTH_LOG_MAX];	/* oldest first */
+	/* Oldest first; DOCKER_HEALTH_LOG_MAX slots made at the first result */
+	struct docker_health_result *log;
 	size_t			 nlog;
 	struct docker_network	*networks;
 	size_t			 nnetworks;

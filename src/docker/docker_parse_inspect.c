@@ -56,41 +56,122 @@ summary_parse(const cJSON *c, struct docker_summary *s)
 	return 0;
 }
 
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/*
+ * One past the JSON value at p, NULL if it does not end before `end`.
+ * Only strings and brackets are followed: cJSON checks the value itself.
+ */
+static const char *
+value_end(const char *p, const char *end)
+{
+	size_t	depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '"') {
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			if (p >= end)
+				return NULL;
+		} else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			if (depth == 0)
+				return p;	/* a scalar ended by the list's ']' */
+			depth--;
+		} else if (depth == 0 && (*p == ',' || *p == ' ' ||
+		    *p == '\t' || *p == '\n' || *p == '\r'))
+			return p;
+		if (depth == 0 && (*p == '"' || *p == '}' || *p == ']'))
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* One element of the list: kept if it is a valid summary; -1 if not JSON. */
+static int
+list_element(const char *p, size_t len, struct docker_list *out,
+    size_t *cap)
+{
+	struct docker_summary	*v;
+	cJSON			*c;
+	int			 ok;
+
+	if ((c = cJSON_ParseWithLength(p, len)) == NULL)
+		return -1;
+	if (out->n == *cap) {
+		*cap = *cap == 0 ? 64 : *cap * 2;
+		if ((v = realloc(out->items, *cap * sizeof(*v))) == NULL) {
+			cJSON_Delete(c);
+			return -2;
+		}
+		out->items = v;
+	}
+	memset(&out->items[out->n], 0, sizeof(out->items[out->n]));
+	ok = summary_parse(c, &out->items[out->n]) == 0;
+	cJSON_Delete(c);
+	if (ok)
+		out->n++;
+	return 0;
+}
+
+/*
+ * The list is parsed an element at a time: a cJSON tree of the whole
+ * reply is several times its text, 15 MB at 10,000 containers, and came
+ * on top of the inventory at every resync.
+ */
 int
 docker_parse_containers_list(const char *json, size_t len,
     struct docker_list *out, char *err, size_t errlen)
 {
+	const char	*p, *e, *end = json + len;
 	cJSON		*root;
-	const cJSON	*c;
-	int		 n;
+	size_t		 cap = 0, seen = 0;
+	int		 rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((root = cJSON_ParseWithLength(json, len)) == NULL) {
-		err_set(err, errlen, "container list is not valid JSON");
+	p = skip_ws(json, end);
+	if (p == end || *p != '[') {
+		if ((root = cJSON_ParseWithLength(json, len)) == NULL)
+			err_set(err, errlen, "container list is not valid JSON");
+		else
+			err_set(err, errlen, "container list is not a JSON array");
+		cJSON_Delete(root);
 		return -1;
 	}
-	if (!cJSON_IsArray(root)) {
-		err_set(err, errlen, "container list is not a JSON array");
-		goto fail;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == ']')
+		return 0;
+	for (;;) {
+		if ((e = value_end(p, end)) == NULL || e == p)
+			goto bad;
+		if (++seen > DOCKER_LIST_MAX) {
+			err_set(err, errlen, "container list too long");
+			goto fail;
+		}
+		if ((rc = list_element(p, (size_t)(e - p), out, &cap)) == -1)
+			goto bad;
+		if (rc == -2) {
+			err_set(err, errlen, "out of memory");
+			goto fail;
+		}
+		p = skip_ws(e, end);
+		if (p < end && *p == ']')
+			return 0;
+		if (p == end || *p != ',')
+			goto bad;
+		p = skip_ws(p + 1, end);
 	}
-	n = cJSON_GetArraySize(root);
-	if (n < 0 || n > DOCKER_LIST_MAX) {
-		err_set(err, errlen, "container list too long");
-		goto fail;
-	}
-	if (n > 0 && (out->items = calloc((size_t)n, sizeof(*out->items))) ==
-	    NULL) {
-		err_set(err, errlen, "out of memory");
-		goto fail;
-	}
-	cJSON_ArrayForEach(c, root) {
-		if (summary_parse(c, &out->items[out->n]) == 0)
-			out->n++;
-	}
-	cJSON_Delete(root);
-	return 0;
+bad:
+	err_set(err, errlen, "container list is not valid JSON");
 fail:
-	cJSON_Delete(root);
 	docker_list_free(out);
 	return -1;
 }
@@ -351,6 +432,9 @@ inspect_health(struct docker_inspect *in, const cJSON *health)
 		}
 		if (!cJSON_IsObject(e) || in->nlog == DOCKER_HEALTH_LOG_MAX)
 			continue;
+		if (in->log == NULL && (in->log = calloc(DOCKER_HEALTH_LOG_MAX,
+		    sizeof(*in->log))) == NULL)
+			return -1;
 		r = &in->log[in->nlog];
 		if (docker_parse_time(jstr(e, "Start"), &r->start) == -1)
 			r->start = 0;
@@ -668,6 +752,7 @@ docker_inspect_free(struct docker_inspect *in)
 	free(in->hc.test);
 	for (i = 0; i < in->nlog; i++)
 		free(in->log[i].output);
+	free(in->log);
 	for (i = 0; i < in->nnetworks; i++) {
 		free(in->networks[i].name);
 		free(in->networks[i].ip);

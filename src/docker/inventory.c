@@ -29,6 +29,17 @@ struct inventory {
 	size_t			 nobs;
 	inventory_health_fn	*health_fn;	/* NULL: Docker's own health */
 	void			*health_arg;
+	struct inv_str		*strs;		/* uthash by text: shared strings */
+};
+
+/*
+ * A string many records hold the same (an image and its id, a network
+ * mode, a label's key or value): kept once, counted.
+ */
+struct inv_str {
+	unsigned		 refs;
+	UT_hash_handle		 hh;
+	char			 s[];
 };
 
 /* cAdvisor's default: every label (its --store_container_labels). */
@@ -97,9 +108,71 @@ inventory_new(inventory_cgroup_fn *cgroup_of, const void *arg,
 	return inv;
 }
 
+/* *field becomes the shared copy of its text (its own copy is freed). */
 static void
-record_free(struct inv_container *c)
+str_share(struct inventory *inv, char **field)
 {
+	struct inv_str	*x;
+	size_t		 n;
+
+	if (*field == NULL)
+		return;
+	n = strlen(*field);
+	HASH_FIND(hh, inv->strs, *field, n, x);
+	if (x == NULL) {
+		if ((x = malloc(sizeof(*x) + n + 1)) == NULL)
+			return;		/* it keeps its own copy */
+		x->refs = 0;
+		memcpy(x->s, *field, n + 1);
+		HASH_ADD_KEYPTR(hh, inv->strs, x->s, n, x);
+	}
+	x->refs++;
+	free(*field);
+	*field = x->s;
+}
+
+/*
+ * Gives a shared copy back; a string of the record's own (sharing ran out
+ * of memory) stays for docker_inspect_free.
+ */
+static void
+str_unshare(struct inventory *inv, char **field)
+{
+	struct inv_str	*x;
+
+	if (*field == NULL)
+		return;
+	HASH_FIND(hh, inv->strs, *field, strlen(*field), x);
+	if (x == NULL || x->s != *field)
+		return;
+	*field = NULL;
+	if (--x->refs == 0) {
+		HASH_DEL(inv->strs, x);
+		free(x);
+	}
+}
+
+static void
+record_strings(struct inventory *inv, struct docker_inspect *d, int share)
+{
+	void	(*fn)(struct inventory *, char **) = share ? str_share :
+		    str_unshare;
+	size_t	 i;
+
+	fn(inv, &d->image);
+	fn(inv, &d->image_id);
+	fn(inv, &d->network_mode);
+	fn(inv, &d->graph_driver);
+	for (i = 0; i < d->nlabels; i++) {
+		fn(inv, &d->labels[i].key);
+		fn(inv, &d->labels[i].value);
+	}
+}
+
+static void
+record_free(struct inventory *inv, struct inv_container *c)
+{
+	record_strings(inv, &c->d, 0);
 	docker_inspect_free(&c->d);
 	free(c->cgroup_id);
 	free(c->metric_labels);
@@ -121,7 +194,7 @@ record_remove(struct inventory *inv, struct inv_container *c)
 	inv->changes++;
 	notify(inv, c, INV_REMOVED);
 	HASH_DEL(inv->table, c);
-	record_free(c);
+	record_free(inv, c);
 }
 
 void
@@ -134,7 +207,7 @@ inventory_free(struct inventory *inv)
 	/* Shutdown: no observer calls, the observers are going away too. */
 	HASH_ITER(hh, inv->table, c, tmp) {
 		HASH_DEL(inv->table, c);
-		record_free(c);
+		record_free(inv, c);
 	}
 	globs_clear(inv);
 	while (inv->nenv > 0)
@@ -221,8 +294,9 @@ refresh_labels(struct inventory *inv, struct inv_container *c)
 	c->labels_cut = cut;
 	free(c->metric_labels);
 	c->metric_labels = NULL;
+	/* Its own copy, to size: the buffer grew by doubling, from 256. */
 	if (!b.oom)
-		c->metric_labels = buf_steal(&b, NULL);
+		c->metric_labels = strdup(b.data != NULL ? b.data : "");
 	buf_free(&b);
 }
 
@@ -249,10 +323,13 @@ inventory_upsert(struct inventory *inv, struct docker_inspect *in)
 			return NULL;
 		}
 		added = 1;
-	} else
+	} else {
+		record_strings(inv, &c->d, 0);
 		docker_inspect_free(&c->d);
+	}
 	c->d = *in;
 	memset(in, 0, sizeof(*in));
+	record_strings(inv, &c->d, 1);
 	if (added)
 		HASH_ADD(hh, inv->table, d.id, DOCKER_ID_LEN, c);
 	c->seen = inv->epoch;

@@ -206,6 +206,19 @@ typedef void inventory_json_fn(void *arg, const struct inv_container *,
 int	inventory_json_list(struct inventory *, inventory_json_fn *,
 	    void *arg, struct buf *out);
 /*
+ * The same list a piece at a time, for a response sent while it is made:
+ * begin takes the ids (NULL if memory ran out); each next appends the
+ * next piece ("[" and the first container, ",", a container, ..., "]")
+ * and returns 1 while more follow, 0 after the closing "]", -1 if memory
+ * ran out. The bytes are inventory_json_list's, but a container removed
+ * before its turn is left out and one changed is shown as it is then.
+ */
+struct inventory_json_cursor;
+struct inventory_json_cursor *inventory_json_list_begin(struct inventory *,
+	    inventory_json_fn *, void *arg);
+int	inventory_json_list_next(struct inventory_json_cursor *, struct buf *);
+void	inventory_json_list_end(struct inventory_json_cursor *);
+/*
  * GET /api/v1/containers/{id-or-name}: one object (lookup as in
  * inventory_find). 0 found, -1 not found (nothing appended); out->oom
  * is set if memory ran out.

@@ -190,33 +190,100 @@ by_name(const void *a, const void *b)
 	return r != 0 ? r : strcmp(x->d.id, y->d.id);
 }
 
+/*
+ * The list a container at a time: the ids are taken, sorted, when it
+ * begins, and each is looked up again when its turn comes, so nothing is
+ * held across pieces but the ids. A container gone meanwhile is left
+ * out; one changed meanwhile is shown as it is when its turn comes.
+ */
+struct inventory_json_cursor {
+	struct inventory	*inv;
+	inventory_json_fn	*hook;
+	void			*hook_arg;
+	char			(*ids)[DOCKER_ID_LEN + 1];
+	size_t			 n, next;
+	size_t			 printed;
+	int			 opened;
+};
+
+struct inventory_json_cursor *
+inventory_json_list_begin(struct inventory *inv, inventory_json_fn *hook,
+    void *hook_arg)
+{
+	struct inventory_json_cursor	*cur;
+	struct inv_container		**v = NULL, *c;
+	size_t				 n = inventory_count(inv), i = 0;
+
+	if ((cur = calloc(1, sizeof(*cur))) == NULL)
+		return NULL;
+	if (n > 0 && ((v = calloc(n, sizeof(*v))) == NULL ||
+	    (cur->ids = calloc(n, sizeof(*cur->ids))) == NULL)) {
+		free(v);
+		free(cur);
+		return NULL;
+	}
+	for (c = inventory_first(inv); c != NULL && i < n; c = inventory_next(c))
+		v[i++] = c;
+	if (i > 0)
+		qsort(v, i, sizeof(*v), by_name);
+	for (n = 0; n < i; n++)
+		memcpy(cur->ids[n], v[n]->d.id, sizeof(cur->ids[n]));
+	free(v);
+	cur->inv = inv;
+	cur->hook = hook;
+	cur->hook_arg = hook_arg;
+	cur->n = i;
+	return cur;
+}
+
+int
+inventory_json_list_next(struct inventory_json_cursor *cur, struct buf *out)
+{
+	struct inv_container	*c;
+
+	if (!cur->opened) {
+		cur->opened = 1;
+		buf_putc(out, '[');
+	}
+	while (cur->next < cur->n) {
+		if ((c = inventory_get(cur->inv, cur->ids[cur->next++])) == NULL)
+			continue;
+		if (cur->printed++ > 0)
+			buf_putc(out, ',');
+		/* As one array would print: items joined by commas, no space. */
+		if (json_emit(container_json(c, cur->hook, cur->hook_arg),
+		    out) == -1)
+			return -1;
+		return 1;
+	}
+	buf_putc(out, ']');
+	return out->oom ? -1 : 0;
+}
+
+void
+inventory_json_list_end(struct inventory_json_cursor *cur)
+{
+	if (cur == NULL)
+		return;
+	free(cur->ids);
+	free(cur);
+}
+
 int
 inventory_json_list(struct inventory *inv, inventory_json_fn *hook,
     void *hook_arg, struct buf *out)
 {
-	struct inv_container	**v = NULL, *c;
-	cJSON			*arr, *o;
-	size_t			 n = inventory_count(inv), i = 0;
+	struct inventory_json_cursor	*cur;
+	int				 r;
 
-	if (n > 0 && (v = calloc(n, sizeof(*v))) == NULL) {
+	if ((cur = inventory_json_list_begin(inv, hook, hook_arg)) == NULL) {
 		out->oom = 1;
 		return -1;
 	}
-	for (c = inventory_first(inv); c != NULL && i < n; c = inventory_next(c))
-		v[i++] = c;
-	if (n > 0)
-		qsort(v, n, sizeof(*v), by_name);
-	if ((arr = cJSON_CreateArray()) != NULL)
-		for (i = 0; i < n; i++) {
-			if ((o = container_json(v[i], hook, hook_arg)) == NULL) {
-				cJSON_Delete(arr);
-				arr = NULL;
-				break;
-			}
-			cJSON_AddItemToArray(arr, o);
-		}
-	free(v);
-	return json_emit(arr, out);
+	while ((r = inventory_json_list_next(cur, out)) == 1)
+		;
+	inventory_json_list_end(cur);
+	return r;
 }
 
 int

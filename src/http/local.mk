@@ -1,6 +1,7 @@
 # http: libmicrohttpd on libev, routes, auth, the streamed and gzipped
 # /metrics, the daemon's own metrics.
 src_libhale_a_SOURCES += \
+	%reldir%/api_list.c %reldir%/api_list.h \
 	%reldir%/api_reset.c %reldir%/api_reset.h \
 	%reldir%/auth.c %reldir%/auth.h \
 	%reldir%/basicauth.c %reldir%/basicauth.h \

@@ -13,6 +13,7 @@
 #include "core/metrics.h"
 #include "docker/docker.h"
 #include "docker/inventory.h"
+#include "http/api_list.h"
 #include "http/api_reset.h"
 #include "http/basicauth.h"
 #include "http/scrape.h"
@@ -148,14 +149,18 @@ containers(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	struct routes_ctx	*rc = ctx;
 	const char		*ref = httpd_request_path(req) +
 				    strlen("/api/v1/containers");
+	struct api_list		*l;
 
 	if (*ref == '/')
 		ref++;
 	r->status = 200;
 	r->content_type = "application/json";
-	if (*ref == '\0')
-		inventory_json_list(rc->inv, container_json, rc, &r->body);
-	else if (inventory_json_one(rc->inv, ref, container_json, rc,
+	if (*ref == '\0') {
+		if ((l = api_list_new(rc->inv, container_json, rc)) == NULL)
+			r->body.oom = 1;
+		else
+			httpd_stream_body(r, api_list_read, l, api_list_free);
+	} else if (inventory_json_one(rc->inv, ref, container_json, rc,
 	    &r->body) == -1) {
 		r->status = 404;
 		buf_puts(&r->body, "{\"error\":\"no such container\"}");

@@ -33,7 +33,11 @@ struct ectr {
 	struct event	*held;		/* Docker's oom, waiting for the count */
 	double		 held_at;
 	int		 policy_restart;	/* the last die will be restarted */
-	double		 restarts_at[EVENTS_LOOP_RESTARTS_MAX];	/* circular */
+	/*
+	 * EVENTS_LOOP_RESTARTS_MAX, circular; made at the first restart by
+	 * Docker's policy, so the containers never restarted don't carry it.
+	 */
+	double		*restarts_at;
 	unsigned	 nrestarts;	/* entries used, at most loop_restarts */
 	unsigned	 restart_head;
 	int		 in_loop;	/* reported; cleared when calm */
@@ -163,6 +167,7 @@ events_free(struct events *e)
 	HASH_ITER(hh, e->ctrs, c, tmp) {
 		HASH_DEL(e->ctrs, c);
 		free(c->held);
+		free(c->restarts_at);
 		free(c);
 	}
 	free(e->ring);
@@ -230,6 +235,7 @@ events_forget(struct events *e, const char *id)
 	if (c->held != NULL)
 		e->nheld--;
 	free(c->held);
+	free(c->restarts_at);
 	free(c);
 }
 
@@ -408,6 +414,9 @@ on_policy_start(struct events *e, struct ectr *c, const struct docker_event *de,
 	c->docker_restarts++;
 	if (n == 0 || n > EVENTS_LOOP_RESTARTS_MAX)
 		return;
+	if (c->restarts_at == NULL && (c->restarts_at = calloc(
+	    EVENTS_LOOP_RESTARTS_MAX, sizeof(*c->restarts_at))) == NULL)
+		return;		/* no memory: no loop told, the rest goes on */
 	if (c->nrestarts > n || c->restart_head >= n)
 		c->nrestarts = c->restart_head = 0;	/* a reload lowered n */
 	c->restarts_at[c->restart_head] = t;

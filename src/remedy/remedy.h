@@ -197,7 +197,6 @@ struct remedy_state {
 	enum docker_health	 health;	/* last observation */
 	double			 healthy_since;	/* 0 = not healthy now */
 	unsigned		 attempts;	/* actions since the last reset */
-	double			 window[REMEDY_BUDGET_MAX];	/* action starts, oldest first */
 	unsigned		 nwindow;
 	double			 last_action;	/* start of the last action */
 	double			 last_finish;
@@ -209,6 +208,11 @@ struct remedy_state {
 	double			 defer_until;	/* could not send: not before */
 	int			 gave_up;
 	double			 gave_up_at;
+	/*
+	 * Action starts, oldest first; the first nwindow are set. Last, so a
+	 * holder may keep the part before it alone while nwindow is 0.
+	 */
+	double			 window[REMEDY_BUDGET_MAX];
 };
 
 enum remedy_input_kind {

@@ -82,7 +82,7 @@ record_event(struct rx_ctr *c, const struct inv_container *ic, unsigned event,
 	default:
 		return;
 	}
-	action = remedy_action_name(a != NULL ? a->action : c->pol.action);
+	action = remedy_action_name(a != NULL ? a->action : c->pol->action);
 	result = a != NULL && !a->pending ? remedy_result_name(a->result) : NULL;
 	events_remedy(c->rx->events, kind, ic, c->id, action, result,
 	    remedy_exec_wall_now());
@@ -109,7 +109,7 @@ send_doc(struct rx_ctr *c, unsigned event, const struct remedy_attempt *a,
 	d.id = c->id;
 	d.name = ic != NULL ? ic->d.name : NULL;
 	d.image = ic != NULL ? ic->d.image : NULL;
-	d.action = remedy_action_name(a != NULL ? a->action : c->pol.action);
+	d.action = remedy_action_name(a != NULL ? a->action : c->pol->action);
 	d.reason = reason;
 	d.dry_run = dry_run;
 	if (a != NULL) {
@@ -118,13 +118,13 @@ send_doc(struct rx_ctr *c, unsigned event, const struct remedy_attempt *a,
 		d.error = a->error[0] != '\0' ? a->error : NULL;
 		d.attempt = a->attempt;
 	} else
-		d.attempt = c->st.attempts;
-	d.budget_max = c->pol.max;
-	d.budget_used = remedy_window_used(&c->st, &c->pol, now);
-	d.window = c->pol.window;
-	next = remedy_next_allowed(&c->st, now);
+		d.attempt = c->st->attempts;
+	d.budget_max = c->pol->max;
+	d.budget_used = remedy_window_used(c->st, c->pol, now);
+	d.window = c->pol->window;
+	next = remedy_next_allowed(c->st, now);
 	d.next_allowed = next > 0 ? remedy_exec_wall_of(next) : 0;
-	health = remedy_view_health(c->st.health, remedy_exec_hale_check(c, ic),
+	health = remedy_view_health(c->st->health, remedy_exec_hale_check(c, ic),
 	    ic != NULL ? &ic->d : NULL);
 	if (health != NULL && rx->probe != NULL && ic != NULL)
 		probe_health_json(rx->probe, ic, health);
@@ -146,15 +146,15 @@ remedy_act_report(struct rx_ctr *c, const struct remedy_decision *d)
 		c->give_ups++;
 		log_warn("giving up on container: restart budget spent",
 		    LOG_S("name", name), LOG_S("id", c->id),
-		    LOG_U("actions", c->st.nwindow), LOG_U("max", c->pol.max),
-		    LOG_F("window_seconds", c->pol.window),
+		    LOG_U("actions", c->st->nwindow), LOG_U("max", c->pol->max),
+		    LOG_F("window_seconds", c->pol->window),
 		    LOG_I("dry_run", d->dry_run));
 		send_doc(c, NOTIFY_EV_GAVE_UP, NULL, d->reason, d->dry_run);
 	}
 	if (d->events & REMEDY_EV_RECOVERED) {
 		log_info("container healthy again: remediation resumes",
 		    LOG_S("name", name), LOG_S("id", c->id),
-		    LOG_F("healthy_for_seconds", c->pol.reset_after));
+		    LOG_F("healthy_for_seconds", c->pol->reset_after));
 		send_doc(c, NOTIFY_EV_RECOVERED, NULL,
 		    "healthy for reset_after", d->dry_run);
 	}
@@ -200,13 +200,16 @@ finish(struct rx_ctr *c, struct remedy_attempt *a, enum remedy_result r,
 		a->duration = clock_mono() - started;
 		snprintf(a->error, sizeof(a->error), "%s", err != NULL ? err : "");
 	}
-	c->counts[a != NULL ? a->action : c->pol.action][r]++;
+	if (c->counts == NULL)
+		c->counts = calloc(REMEDY_ACTION_COUNT, sizeof(*c->counts));
+	if (c->counts != NULL)	/* else the metric misses it, the log not */
+		c->counts[a != NULL ? a->action : c->pol->action][r]++;
 	if (r == REMEDY_RESULT_OK || r == REMEDY_RESULT_DRY_RUN)
 		log_info(r == REMEDY_RESULT_DRY_RUN ? "dry-run: action not taken" :
 		    "remediation action done", LOG_S("name", remedy_exec_name(ic, c)),
 		    LOG_S("id", c->id),
 		    LOG_S("action", remedy_action_name(a != NULL ? a->action :
-		    c->pol.action)),
+		    c->pol->action)),
 		    LOG_S("trigger", a != NULL && a->dependent ? "dependency" :
 		    "unhealthy"),
 		    LOG_U("attempt", a != NULL ? a->attempt : 0),
@@ -215,7 +218,7 @@ finish(struct rx_ctr *c, struct remedy_attempt *a, enum remedy_result r,
 		log_warn("remediation action failed", LOG_S("name", remedy_exec_name(ic, c)),
 		    LOG_S("id", c->id),
 		    LOG_S("action", remedy_action_name(a != NULL ? a->action :
-		    c->pol.action)),
+		    c->pol->action)),
 		    LOG_S("result", remedy_result_name(r)),
 		    LOG_S("err", err != NULL ? err : ""),
 		    LOG_F("duration_seconds", a != NULL ? a->duration : 0));
@@ -311,7 +314,7 @@ remedy_act_execute(struct rx_ctr *c)
 	    "acting on container", LOG_S("name", remedy_exec_name(ic, c)),
 	    LOG_S("id", c->id), LOG_S("action", remedy_action_name(d.action)),
 	    LOG_S("reason", d.reason), LOG_U("attempt", d.attempt),
-	    LOG_I("stop_timeout", c->pol.stop_timeout));
+	    LOG_I("stop_timeout", c->pol->stop_timeout));
 	if (d.dry_run) {
 		finish(c, a, REMEDY_RESULT_DRY_RUN, NULL, started, c->todo_chain);
 		return;
@@ -335,9 +338,9 @@ remedy_act_execute(struct rx_ctr *c)
 	t->chain = c->todo_chain;
 	t->attempt = d.attempt;
 	t->started = started;
-	snprintf(sig, sizeof(sig), "%d", c->pol.kill_signal);
+	snprintf(sig, sizeof(sig), "%d", c->pol->kill_signal);
 	if (docker_container_ctl(rx->docker, c->id, ctl_of(d.action),
-	    c->pol.stop_timeout, d.action == REMEDY_ACTION_KILL ? sig : NULL,
+	    c->pol->stop_timeout, d.action == REMEDY_ACTION_KILL ? sig : NULL,
 	    ctl_done, t, err, sizeof(err)) == -1) {
 		free(t);
 		not_sent(c, err);
@@ -361,7 +364,7 @@ cascade(struct rx_ctr *parent, unsigned chain)
 		if (strcmp(x->d.id, parent->id) == 0 ||
 		    (c = remedy_exec_ctr(rx, x->d.id)) == NULL || c->chain == chain)
 			continue;
-		if (!remedy_is_dependent(x->d.network_mode, &c->pol, parent->id,
+		if (!remedy_is_dependent(x->d.network_mode, c->pol, parent->id,
 		    pic != NULL ? pic->d.name : NULL))
 			continue;
 		c->chain = chain;

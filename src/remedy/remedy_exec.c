@@ -71,17 +71,33 @@ remedy_exec_ctr(struct remedy_exec *rx, const char *id)
 }
 
 static void	timer_cb(struct ev_loop *, ev_timer *, int);
+static void	pol_put(struct remedy_exec *, const struct remedy_policy *);
+
+/* Until a container's first policy is built: disabled, no reason. */
+static const struct remedy_policy no_policy;
+/* The counts of a container never acted on. */
+static const uint64_t no_counts[REMEDY_ACTION_COUNT][REMEDY_RESULT_COUNT];
+/* A short state is all but the window: nothing may come after it. */
+_Static_assert(RX_STATE_SHORT + sizeof(((struct remedy_state *)0)->window) ==
+    sizeof(struct remedy_state), "remedy_state's window must come last");
 
 static struct rx_ctr *
 ctr_add(struct remedy_exec *rx, const char *id)
 {
-	struct rx_ctr	*c;
+	struct rx_ctr		*c;
+	struct remedy_state	 st;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
+	if ((c->st = malloc(RX_STATE_SHORT)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	remedy_state_init(&st);
+	memcpy(c->st, &st, RX_STATE_SHORT);
 	memcpy(c->id, id, DOCKER_ID_LEN + 1);
 	c->rx = rx;
-	remedy_state_init(&c->st);
+	c->pol = &no_policy;
 	ev_timer_init(&c->timer, timer_cb, 0., 0.);
 	c->timer.data = c;
 	c->last_state = DOCKER_STATE_UNKNOWN;
@@ -97,6 +113,10 @@ ctr_free(struct remedy_exec *rx, struct rx_ctr *c)
 	if (c->ticket != NULL)
 		c->ticket->c = NULL;	/* the answer will find nobody home */
 	HASH_DEL(rx->table, c);
+	pol_put(rx, c->pol);
+	free(c->st);
+	free(c->counts);
+	free(c->logged_error);
 	free(c->hist);
 	free(c);
 }
@@ -162,6 +182,31 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* ---- the decision step ---------------------------------------------------- */
 
+/*
+ * remedy_decide() on a whole copy of the state; the window gets its room
+ * at its first entry. -1 (the input is lost) if memory ran out then.
+ */
+static int
+state_decide(struct rx_ctr *c, const struct remedy_input *in, double now,
+    struct remedy_decision *d)
+{
+	struct remedy_state	 s, *whole;
+
+	memcpy(&s, c->st, c->st_whole ? sizeof(s) : RX_STATE_SHORT);
+	*d = remedy_decide(&s, c->pol, in, now, &s);
+	if (s.nwindow > 0 && !c->st_whole) {
+		if ((whole = realloc(c->st, sizeof(*whole))) == NULL) {
+			log_error("out of memory: remediation input lost",
+			    LOG_S("id", c->id));
+			return -1;
+		}
+		c->st = whole;
+		c->st_whole = 1;
+	}
+	memcpy(c->st, &s, c->st_whole ? sizeof(s) : RX_STATE_SHORT);
+	return 0;
+}
+
 void
 remedy_exec_evaluate(struct rx_ctr *c, struct remedy_input *in)
 {
@@ -173,10 +218,11 @@ remedy_exec_evaluate(struct rx_ctr *c, struct remedy_input *in)
 	in->state = ic != NULL ? ic->d.state : DOCKER_STATE_UNKNOWN;
 	in->is_self = c->is_self;
 	in->dry_run = rx->dry_run;
-	d = remedy_decide(&c->st, &c->pol, in, now, &c->st);
+	if (state_decide(c, in, now, &d) == -1)
+		return;
 	if (d.reason != c->last_reason && d.verdict == REMEDY_NONE &&
-	    c->pol.valid && c->pol.mode == REMEDY_MODE_ON_UNHEALTHY &&
-	    c->st.health == DOCKER_HEALTH_UNHEALTHY)
+	    c->pol->valid && c->pol->mode == REMEDY_MODE_ON_UNHEALTHY &&
+	    c->st->health == DOCKER_HEALTH_UNHEALTHY)
 		log_debug("unhealthy container left alone",
 		    LOG_S("name", remedy_exec_name(ic, c)), LOG_S("id", c->id),
 		    LOG_S("reason", d.reason));
@@ -215,22 +261,66 @@ feed_health(struct rx_ctr *c, enum docker_health h)
 
 /* ---- policies -------------------------------------------------------------- */
 
+/* The interned copy of *p, made if need be; NULL if memory ran out. */
+static const struct remedy_policy *
+pol_get(struct remedy_exec *rx, const struct remedy_policy *p)
+{
+	struct rx_pol	*x;
+
+	HASH_FIND(hh, rx->pols, p, sizeof(*p), x);
+	if (x == NULL) {
+		if ((x = calloc(1, sizeof(*x))) == NULL)
+			return NULL;
+		memcpy(&x->p, p, sizeof(x->p));	/* padding too: the key */
+		HASH_ADD(hh, rx->pols, p, sizeof(x->p), x);
+	}
+	x->refs++;
+	return &x->p;
+}
+
+static void
+pol_put(struct remedy_exec *rx, const struct remedy_policy *p)
+{
+	struct rx_pol	*x;
+
+	if (p == &no_policy)
+		return;
+	HASH_FIND(hh, rx->pols, p, sizeof(*p), x);
+	if (x != NULL && --x->refs == 0) {
+		HASH_DEL(rx->pols, x);
+		free(x);
+	}
+}
+
 static void
 build_policy(struct remedy_exec *rx, struct rx_ctr *c,
     const struct inv_container *ic)
 {
-	remedy_policy_build(&c->pol, rx->rules, ic->d.name, ic->d.image, ic->d.labels, ic->d.nlabels,
-	    ic->d.stop_timeout);
-	if (!c->pol.valid) {
-		if (strcmp(c->logged_error, c->pol.error) != 0) {
+	struct remedy_policy		 p;
+	const struct remedy_policy	*old = c->pol;
+
+	/* The whole struct is set (build starts with a memset): a key. */
+	remedy_policy_build(&p, rx->rules, ic->d.name, ic->d.image,
+	    ic->d.labels, ic->d.nlabels, ic->d.stop_timeout);
+	if ((c->pol = pol_get(rx, &p)) == NULL) {
+		log_error("out of memory: container not remediated",
+		    LOG_S("id", c->id));
+		c->pol = &no_policy;
+	}
+	pol_put(rx, old);
+	if (!c->pol->valid) {
+		if (c->logged_error == NULL ||
+		    strcmp(c->logged_error, c->pol->error) != 0) {
 			log_warn("remediation disabled for container: invalid policy",
 			    LOG_S("name", remedy_exec_name(ic, c)), LOG_S("id", c->id),
-			    LOG_S("reason", c->pol.error));
-			snprintf(c->logged_error, sizeof(c->logged_error), "%s",
-			    c->pol.error);
+			    LOG_S("reason", c->pol->error));
+			free(c->logged_error);
+			c->logged_error = strdup(c->pol->error);
 		}
-	} else
-		c->logged_error[0] = '\0';
+	} else {
+		free(c->logged_error);
+		c->logged_error = NULL;
+	}
 	c->is_self = rx->self[0] != '\0' && strcmp(rx->self, c->id) == 0;
 }
 
@@ -449,19 +539,19 @@ remedy_exec_view(struct remedy_exec *rx, const char *id, struct remedy_view *v)
 	memset(v, 0, sizeof(*v));
 	if (c == NULL)
 		return -1;
-	v->pol = &c->pol;
-	v->st = &c->st;
+	v->pol = c->pol;
+	v->st = c->st;
 	v->attempts = c->hist;
 	v->nattempts = c->nhist;
 	v->last_decision = c->last_reason;
 	v->self = c->is_self;
 	v->dry_run = rx->dry_run;
-	v->budget_used = remedy_window_used(&c->st, &c->pol, now);
-	next = remedy_next_allowed(&c->st, now);
+	v->budget_used = remedy_window_used(c->st, c->pol, now);
+	next = remedy_next_allowed(c->st, now);
 	v->next_allowed = next > 0 ? remedy_exec_wall_of(next) : 0;
-	v->gave_up_at = c->st.gave_up ? remedy_exec_wall_of(c->st.gave_up_at) : 0;
-	v->hold_until = c->st.hold_until > now ?
-	    remedy_exec_wall_of(c->st.hold_until) : 0;
+	v->gave_up_at = c->st->gave_up ? remedy_exec_wall_of(c->st->gave_up_at) : 0;
+	v->hold_until = c->st->hold_until > now ?
+	    remedy_exec_wall_of(c->st->hold_until) : 0;
 	return 0;
 }
 
@@ -481,15 +571,16 @@ static void
 metrics_row(struct remedy_exec *rx, const struct rx_ctr *c, double now,
     struct remedy_metrics_row *row)
 {
-	double	 next = remedy_next_allowed(&c->st, now);
+	double	 next = remedy_next_allowed(c->st, now);
 
 	row->name = remedy_exec_name(inventory_get(rx->inv, c->id), c);
-	row->enabled = c->pol.valid && c->pol.mode == REMEDY_MODE_ON_UNHEALTHY &&
+	row->enabled = c->pol->valid && c->pol->mode == REMEDY_MODE_ON_UNHEALTHY &&
 	    !c->is_self;
-	row->valid = c->pol.valid;
-	row->phase = remedy_phase(&c->st);
+	row->valid = c->pol->valid;
+	row->phase = remedy_phase(c->st);
 	row->next_allowed = next > 0 ? remedy_exec_wall_of(next) : next;
-	row->counts = (const uint64_t (*)[REMEDY_RESULT_COUNT])c->counts;
+	row->counts = c->counts != NULL ?
+	    (const uint64_t (*)[REMEDY_RESULT_COUNT])c->counts : no_counts;
 	row->give_ups = c->give_ups;
 }
 

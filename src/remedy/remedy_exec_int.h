@@ -7,6 +7,7 @@
 #ifndef HALE_REMEDY_EXEC_INT_H
 #define HALE_REMEDY_EXEC_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -36,12 +37,31 @@ struct rx_ticket {
 	TAILQ_ENTRY(rx_ticket)	 entry;
 };
 
+/*
+ * A policy shared by the containers it was built for: most of a fleet
+ * has one of a few (1,408 bytes each), so each is kept once, by value.
+ */
+struct rx_pol {
+	struct remedy_policy	 p;
+	unsigned		 refs;
+	UT_hash_handle		 hh;	/* key: the policy's bytes */
+};
+
+#define RX_STATE_SHORT	offsetof(struct remedy_state, window)
+
 struct rx_ctr {
 	char			 id[DOCKER_ID_LEN + 1];
 	struct remedy_exec	*rx;
-	struct remedy_policy	 pol;
-	struct remedy_state	 st;
-	char			 logged_error[REMEDY_ERR_MAX];
+	const struct remedy_policy *pol;	/* an rx_pol's; never NULL */
+	/*
+	 * Up to its window (RX_STATE_SHORT bytes) while the window is empty,
+	 * as it stays for the containers never acted on; whole (realloc'd)
+	 * from the first action start in it. Read in place; remedy_decide()
+	 * runs on a whole copy.
+	 */
+	struct remedy_state	*st;
+	int			 st_whole;
+	char			*logged_error;	/* the invalid policy's, logged */
 	int			 is_self;
 	ev_timer		 timer;
 	double			 wake_at;	/* monotonic; 0 = none */
@@ -62,7 +82,8 @@ struct rx_ctr {
 	 */
 	struct remedy_attempt	*hist;
 	unsigned		 nhist;
-	uint64_t		 counts[REMEDY_ACTION_COUNT][REMEDY_RESULT_COUNT];
+	/* Results by action, REMEDY_ACTION_COUNT rows made at the first */
+	uint64_t		(*counts)[REMEDY_RESULT_COUNT];
 	uint64_t		 give_ups;
 	UT_hash_handle		 hh;
 };
@@ -79,6 +100,7 @@ struct remedy_exec {
 	char			 self[DOCKER_ID_LEN + 1];
 	char			 host[256];
 	struct rx_ctr		*table;
+	struct rx_pol		*pols;		/* interned, by bytes */
 	TAILQ_HEAD(, rx_ticket)	 tickets;
 	unsigned		 chain_seq;
 	uint64_t		 not_sent;

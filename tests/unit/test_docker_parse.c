@@ -709,6 +709,34 @@ test_list_fixture(void **state)
 	    sizeof(err)), 0);
 	assert_int_equal(l.n, 0);
 	docker_list_free(&l);
+
+	/*
+	 * Parsed an element at a time: brackets and commas inside strings,
+	 * escaped quotes, nesting and scalars between the elements.
+	 */
+	text = strdup(" [ \"x,]\\\"}\" , [1,[2]] ,{\"Id\":\"" ID_A "\",\"Names\":"
+	    "[\"/a]\\\",{\"],\"Labels\":{\"k\":\"}\"}} , null,-1.5e3 ]\n");
+	assert_int_equal(docker_parse_containers_list(text, strlen(text), &l,
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].name, "a]\",{");
+	docker_list_free(&l);
+	free(text);
+	/* A bad element anywhere, a missing comma or ']', spoil the reply. */
+	assert_int_equal(docker_parse_containers_list("[{},{\"a\"}]", 11, &l,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "container list is not valid JSON");
+	assert_int_equal(docker_parse_containers_list("[{} {}]", 7, &l, err,
+	    sizeof(err)), -1);
+	assert_int_equal(docker_parse_containers_list("[{},]", 5, &l, err,
+	    sizeof(err)), -1);
+	assert_int_equal(docker_parse_containers_list("[{}", 3, &l, err,
+	    sizeof(err)), -1);
+	assert_int_equal(docker_parse_containers_list("[\"a\\\"]", 6, &l,
+	    err, sizeof(err)), -1);
+	assert_int_equal(docker_parse_containers_list("{}", 2, &l, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "container list is not a JSON array");
 }
 
 static void

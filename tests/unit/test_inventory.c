@@ -632,6 +632,70 @@ test_targets(void **state)
 	inventory_free(inv);
 }
 
+/*
+ * A piece at a time: "[" with the first container, then one each; a
+ * container removed before its turn is left out, the rest stay valid.
+ */
+static void
+cursor_pieces(struct inventory *inv)
+{
+	struct inventory_json_cursor	*cur;
+	struct buf			 b;
+	cJSON				*root;
+	size_t				 first;
+
+	buf_init(&b);
+	assert_non_null(cur = inventory_json_list_begin(inv, NULL, NULL));
+	assert_int_equal(inventory_json_list_next(cur, &b), 1);
+	assert_true(b.len > 2 && b.data[0] == '[' && b.data[b.len - 1] == '}');
+	first = b.len;
+	/* Sorted by name: "created", then "plain", then "web". */
+	assert_int_equal(inventory_remove(inv, PLAIN), 0);
+	assert_int_equal(inventory_json_list_next(cur, &b), 1);
+	assert_true(b.data[first] == ',');
+	assert_int_equal(inventory_json_list_next(cur, &b), 0);
+	assert_int_equal(b.data[b.len - 1], ']');
+	inventory_json_list_end(cur);
+	root = cJSON_ParseWithLength(b.data, b.len);
+	assert_non_null(root);
+	assert_int_equal(cJSON_GetArraySize(root), 2);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(root, 0),
+	    "name")->valuestring, "created");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(root, 1),
+	    "name")->valuestring, "web");
+	cJSON_Delete(root);
+	buf_free(&b);
+}
+
+/*
+ * The strings many records hold the same are held once: two containers of
+ * one image share its name and id; each keeps its own after the other
+ * goes or changes.
+ */
+static void
+test_shared_strings(void **state)
+{
+	struct inventory	*inv = new_inv(NULL, 0);
+	struct inv_container	*w, *p;
+
+	(void)state;
+	w = upsert_fixture(inv, "inspect_web.json");
+	p = upsert_fixture(inv, "inspect_plain.json");
+	assert_string_equal(w->d.image, p->d.image);
+	assert_ptr_equal(w->d.image, p->d.image);
+	assert_ptr_equal(w->d.image_id, p->d.image_id);
+	assert_ptr_equal(w->d.network_mode, p->d.network_mode);
+	/* Again: the old copies given back, the same one taken. */
+	p = upsert_fixture(inv, "inspect_plain.json");
+	assert_ptr_equal(w->d.image, p->d.image);
+	assert_int_equal(inventory_remove(inv, WEB), 0);
+	assert_string_equal(p->d.image, "hale-test/busybox");
+	assert_int_equal(inventory_remove(inv, PLAIN), 0);
+	w = upsert_fixture(inv, "inspect_web.json");
+	assert_string_equal(w->d.image, "hale-test/busybox");
+	inventory_free(inv);
+}
+
 static void
 test_json(void **state)
 {
@@ -704,6 +768,19 @@ test_json(void **state)
 	    "name")->valuestring, "web");
 	cJSON_Delete(root);
 
+	/* The same bytes as one cJSON array printed whole (the old way). */
+	root = cJSON_ParseWithLength(b.data, b.len);
+	assert_non_null(root);
+	{
+		char	*whole = cJSON_PrintUnformatted(root);
+
+		assert_non_null(whole);
+		assert_string_equal(whole, b.data);
+		cJSON_free(whole);
+	}
+	cJSON_Delete(root);
+	cursor_pieces(inv);
+
 	/* Empty table: an empty array. */
 	inventory_free(inv);
 	inv = new_inv(NULL, 0);
@@ -728,6 +805,7 @@ main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_reconcile),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_shared_strings),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_json),
 	};

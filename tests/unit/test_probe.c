@@ -818,6 +818,31 @@ test_sync_cost(void **state)
 	assert_int_equal(st.active, n - 10 + big);
 	assert_int_equal(st.synced - before, n - 10 + big);
 
+	/*
+	 * No record for a container without a check or a refusal; one for a
+	 * refused check (the API shows why); none once its check is gone.
+	 */
+	{
+		static const char *const bad[] = { "hale.check", "smtp" };
+		unsigned		 had = HASH_COUNT(w.eng->checks);
+
+		snprintf(id, sizeof(id), "%064x", n + big);
+		assert_non_null(add_container_id(w.inv, id, "plain", 80, 1,
+		    NULL, 0));
+		spin(w.loop);
+		assert_int_equal(HASH_COUNT(w.eng->checks), had);
+		assert_null(probe_find_check(w.eng, id));
+		assert_non_null(add_container_id(w.inv, id, "plain", 80, 1,
+		    bad, 2));
+		spin(w.loop);
+		assert_int_equal(HASH_COUNT(w.eng->checks), had + 1);
+		assert_non_null(probe_find_check(w.eng, id)->error);
+		assert_non_null(add_container_id(w.inv, id, "plain", 80, 1,
+		    NULL, 0));
+		spin(w.loop);
+		assert_null(probe_find_check(w.eng, id));
+	}
+
 	probe_engine_free(w.eng);
 	curlev_free(w.cv);
 	inventory_free(w.inv);

@@ -33,6 +33,7 @@
 #include "http/basicauth.h"
 #include "http/httpd.h"
 #include "remedy/remedy_exec.h"
+#include "remedy/remedy_exec_int.h"
 #include "docker_harness.h"
 
 #define APP	"c7b1f16919c4f8defd1fe151603b16483f5e62c7cba8f2e715cc2da3d18631e5"
@@ -748,6 +749,57 @@ invalid_policy(void **state)
 	assert_null(remediation(t, SIDE));
 }
 
+static int
+both_known(void *arg)
+{
+	struct t	*t = arg;
+
+	return remedy_exec_ctr(t->rx, APP) != NULL &&
+	    remedy_exec_ctr(t->rx, SIDE) != NULL;
+}
+
+/*
+ * Containers whose policies come out the same share one copy; another
+ * policy is another copy; the copies go with their last container.
+ */
+static void
+shared_policies(void **state)
+{
+	struct t		*t = *state;
+	struct rx_ctr		*a, *b;
+
+	script_base(t->h.fe);
+	serve_list(t->h.fe, 1);
+	serve_container(t->h.fe, APP, "app", "healthy", LABELS_ON, "none");
+	serve_container(t->h.fe, SIDE, "side", "healthy", LABELS_ON, "none");
+	start(t, 0, 5);
+	assert_true(fake_run_until(t->h.loop, both_known, t, 5));
+	a = remedy_exec_ctr(t->rx, APP);
+	b = remedy_exec_ctr(t->rx, SIDE);
+	assert_ptr_equal(a->pol, b->pol);
+	assert_int_equal(a->pol->mode, REMEDY_MODE_ON_UNHEALTHY);
+	assert_int_equal(HASH_COUNT(t->rx->pols), 1);
+
+	/* One changes (an inspect after an event would do the same). */
+	assert_non_null(inventory_get(t->h.inv, SIDE));
+	{
+		struct docker_inspect	 d;
+
+		memset(&d, 0, sizeof(d));
+		memcpy(d.id, SIDE, DOCKER_ID_LEN + 1);
+		d.name = strdup("side");
+		d.state = DOCKER_STATE_RUNNING;
+		d.stop_timeout = -1;
+		assert_non_null(inventory_upsert(t->h.inv, &d));
+	}
+	assert_true(a->pol != b->pol);
+	assert_int_equal(b->pol->mode, REMEDY_MODE_NEVER);
+	assert_int_equal(a->pol->mode, REMEDY_MODE_ON_UNHEALTHY);
+	assert_int_equal(HASH_COUNT(t->rx->pols), 2);
+	assert_int_equal(inventory_remove(t->h.inv, SIDE), 0);
+	assert_int_equal(HASH_COUNT(t->rx->pols), 1);
+}
+
 int
 main(void)
 {
@@ -765,6 +817,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(reset_endpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(invalid_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_policies, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
