@@ -6,7 +6,7 @@
  *        │
  *        │ open_socket (curl → us): the address must be the target's,
  *        │   then netns_socket: the socket is born in the container's
- *        │   network namespace (or ours, for ip/host targets)
+ *        │   network namespace (or ours, for ip/host targets); SO_LINGER 0
  *        │ on_body (curl → us): keep at most body_max bytes; return 0
  *        │   (abort) as soon as nothing more is needed
  *        ▼
@@ -169,6 +169,7 @@ static curl_socket_t
 open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 {
 	struct probe_http	*p = clientp;
+	struct linger		 lg = { 1, 0 };
 	int			 fd;
 
 	if (purpose != CURLSOCKTYPE_IPCXN ||
@@ -179,7 +180,15 @@ open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 	}
 	fd = netns_socket(p->env->netns, p->t.nsfd, a->family, a->socktype,
 	    a->protocol, p->sockerr, sizeof(p->sockerr));
-	return fd == -1 ? CURL_SOCKET_BAD : fd;
+	if (fd == -1)
+		return CURL_SOCKET_BAD;
+	/*
+	 * Closed with a reset once the answer is in, as TCP probes are: no
+	 * FIN exchange and no TIME_WAIT socket left in the container's
+	 * namespace for every probe.
+	 */
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	return fd;
 }
 
 static size_t
