@@ -610,6 +610,12 @@ probe_engine_new(const struct probe_options *o, char *err, size_t errlen)
 		free(eng);
 		return NULL;
 	}
+	if ((eng->env.http_pool = probe_http_pool_new()) == NULL) {
+		netns_free(eng->env.netns);
+		free(eng);
+		err_set(err, errlen, "out of memory");
+		return NULL;
+	}
 	eng->env.loop = o->loop;
 	eng->env.curlev = o->curlev;
 	eng->env.body_max = PROBE_BODY_MAX;
@@ -640,6 +646,7 @@ probe_engine_free(struct probe_engine *eng)
 		check_free(ck);
 	dirty_clear(eng);
 	ev_timer_stop(eng->env.loop, &eng->sync_timer);
+	probe_http_pool_free(eng->env.http_pool);
 	netns_free(eng->env.netns);
 	free(eng);
 }

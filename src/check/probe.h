@@ -89,12 +89,15 @@ struct probe_target {
 	int			 nsfd;		/* netns: the namespace fd, else -1 */
 };
 
+struct probe_http_pool;
+
 /* What the probe kinds share. */
 struct probe_env {
 	struct ev_loop		*loop;
 	struct curlev		*curlev;
 	struct netns		*netns;
 	size_t			 body_max;
+	struct probe_http_pool	*http_pool;	/* NULL: a new handle each probe */
 };
 
 typedef void probe_done_cb(void *arg, const struct probe_result *);
@@ -109,6 +112,19 @@ struct probe_http *probe_http_start(const struct probe_env *,
 	    probe_done_cb *, void *arg, char *err, size_t errlen);
 /* Stops it without calling `done`. */
 void	probe_http_cancel(struct probe_http *);
+/*
+ * Idle libcurl easy handles kept for the next HTTP probes (at most
+ * PROBE_HTTP_POOL_MAX): a probe takes one, reset to libcurl's defaults,
+ * instead of making and destroying one with its receive buffer. Nothing
+ * of a probe survives in a handle it gives back: options are reset,
+ * connections are never kept (FORBID_REUSE) and TLS sessions are not
+ * cached. Free it after every probe using it is over.
+ */
+#define PROBE_HTTP_POOL_MAX	16
+struct probe_http_pool *probe_http_pool_new(void);
+void	probe_http_pool_free(struct probe_http_pool *);
+/* Handles waiting in it. */
+size_t	probe_http_pool_idle(const struct probe_http_pool *);
 struct probe_tcp *probe_tcp_start(const struct probe_env *,
 	    const struct checkspec *, const struct probe_target *,
 	    probe_done_cb *, void *arg, char *err, size_t errlen);

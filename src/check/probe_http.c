@@ -6,7 +6,7 @@
  *        │
  *        │ open_socket (curl → us): the address must be the target's,
  *        │   then netns_socket: the socket is born in the container's
- *        │   network namespace (or ours, for ip/host targets)
+ *        │   network namespace (or ours, for ip/host targets); SO_LINGER 0
  *        │ on_body (curl → us): keep at most body_max bytes; return 0
  *        │   (abort) as soon as nothing more is needed
  *        ▼
@@ -20,7 +20,9 @@
  * Never reuses a connection (FORBID_REUSE + FRESH_CONNECT): the multi
  * handle's cache would otherwise hand container A's 127.0.0.1:8080 to
  * container B. No proxy, ever. Redirects are followed by us, not by
- * libcurl, and only to the origin we started with.
+ * libcurl, and only to the origin we started with. The easy handle comes
+ * from the engine's pool when it has one (reset to libcurl's defaults,
+ * so no option of another check's probe is left) and goes back to it.
  */
 #include "check/probe.h"
 
@@ -60,11 +62,58 @@ struct probe_http {
 };
 
 
+struct probe_http_pool {
+	CURL		*idle[PROBE_HTTP_POOL_MAX];
+	size_t		 n;
+};
+
+struct probe_http_pool *
+probe_http_pool_new(void)
+{
+	return calloc(1, sizeof(struct probe_http_pool));
+}
+
+void
+probe_http_pool_free(struct probe_http_pool *pool)
+{
+	if (pool == NULL)
+		return;
+	while (pool->n > 0)
+		curl_easy_cleanup(pool->idle[--pool->n]);
+	free(pool);
+}
+
+size_t
+probe_http_pool_idle(const struct probe_http_pool *pool)
+{
+	return pool != NULL ? pool->n : 0;
+}
+
+static CURL *
+pool_take(struct probe_http_pool *pool)
+{
+	if (pool == NULL || pool->n == 0)
+		return curl_easy_init();
+	return pool->idle[--pool->n];
+}
+
+/* Out of the multi handle: reset now, so it points at nothing of ours. */
+static void
+pool_give(struct probe_http_pool *pool, CURL *e)
+{
+	if (pool == NULL || pool->n == PROBE_HTTP_POOL_MAX) {
+		curl_easy_cleanup(e);
+		return;
+	}
+	curl_easy_reset(e);
+	pool->idle[pool->n++] = e;
+}
+
 static void
 http_free(struct probe_http *p)
 {
 	if (p->easy != NULL)
-		curl_easy_cleanup(p->easy);
+		pool_give(p->env->http_pool, p->easy);
 	curl_slist_free_all(p->headers);
 	curl_slist_free_all(p->connect_to);
 	buf_free(&p->body);
@@ -120,6 +169,7 @@ static curl_socket_t
 open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 {
 	struct probe_http	*p = clientp;
+	struct linger		 lg = { 1, 0 };
 	int			 fd;
 
 	if (purpose != CURLSOCKTYPE_IPCXN ||
@@ -130,7 +180,15 @@ open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 	}
 	fd = netns_socket(p->env->netns, p->t.nsfd, a->family, a->socktype,
 	    a->protocol, p->sockerr, sizeof(p->sockerr));
-	return fd == -1 ? CURL_SOCKET_BAD : fd;
+	if (fd == -1)
+		return CURL_SOCKET_BAD;
+	/*
+	 * Closed with a reset once the answer is in, as TCP probes are: no
+	 * FIN exchange and no TIME_WAIT socket left in the container's
+	 * namespace for every probe.
+	 */
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	return fd;
 }
 
 static size_t
@@ -233,7 +291,7 @@ setup(struct probe_http *p, char *err, size_t errlen)
 	const struct checkspec	*s = p->spec;
 	CURL			*e;
 
-	if ((p->easy = e = curl_easy_init()) == NULL)
+	if ((p->easy = e = pool_take(p->env->http_pool)) == NULL)
 		return err_set(err, errlen, "curl_easy_init failed");
 	if (build_url(p, s->path, err, errlen) == -1 ||
 	    build_headers(p, err, errlen) == -1)
@@ -249,6 +307,13 @@ setup(struct probe_http *p, char *err, size_t errlen)
 	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/*
+	 * One request, sent in one write on a new connection: Nagle never
+	 * holds it, and the setsockopt would be a syscall per probe.
+	 */
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 0L);
+	/* Nothing of one container's TLS may be offered to another's. */
+	curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)s->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)s->timeout_ms);

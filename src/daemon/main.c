@@ -432,13 +432,29 @@ start_collector(struct hale *h)
 	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
 }
 
+/* The writable-layer timer sleeps until the next pass is due. */
 static void
 layerfs_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct hale	*h = w->data;
+	double		 next;
 
 	(void)revents;
-	layerfs_tick(h->layerfs, h->inv, ev_now(loop));
+	next = layerfs_tick(h->layerfs, h->inv, ev_now(loop));
+	ev_timer_set(w, next > LAYERFS_RETRY ? next : LAYERFS_RETRY, 0.);
+	ev_timer_start(loop, w);
+}
+
+/* A change may be a container to measure: look within LAYERFS_RETRY. */
+static void
+layerfs_kick(struct hale *h)
+{
+	if (h->layerfs == NULL || (ev_is_active(&h->layerfs_timer) &&
+	    ev_timer_remaining(h->loop, &h->layerfs_timer) <= LAYERFS_RETRY))
+		return;
+	ev_timer_stop(h->loop, &h->layerfs_timer);
+	ev_timer_set(&h->layerfs_timer, LAYERFS_RETRY, 0.);
+	ev_timer_start(h->loop, &h->layerfs_timer);
 }
 
 /* Writable-layer sizes: off with metrics.fs_usage_interval 0s or no cgroups. */
@@ -455,8 +471,11 @@ start_layerfs(struct hale *h)
 		log_warn("container disk usage is off", LOG_S("err", err));
 		return;
 	}
-	/* Ticks only look whether a pass is due: cheap, and new containers wait less. */
-	ev_timer_init(&h->layerfs_timer, layerfs_cb, 1., 1.);
+	/*
+	 * The first tick soon; then each tick sleeps until the next pass,
+	 * and inventory changes wake it sooner (layerfs_kick).
+	 */
+	ev_timer_init(&h->layerfs_timer, layerfs_cb, LAYERFS_RETRY, 0.);
 	h->layerfs_timer.data = h;
 	ev_timer_start(h->loop, &h->layerfs_timer);
 }
@@ -486,6 +505,8 @@ inventory_changed(void *arg, struct inv_container *c, enum inv_change ch)
 	if (h->collector != NULL && c->cgroup_id == NULL &&
 	    (ch == INV_REMOVED || !inventory_is_live(c)))
 		collector_forget_container(h->collector, c->d.id);
+	if (ch != INV_REMOVED)
+		layerfs_kick(h);
 	probe_observe(h->probes, c, ch);
 	remedy_exec_observe(h->rx, c, ch);
 	eventsrc_observe(&h->evs, c, ch);

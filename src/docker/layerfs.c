@@ -106,7 +106,7 @@ has_new(struct layerfs *l, const struct fsusage_job *jobs, size_t n)
 	return found;
 }
 
-void
+double
 layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 {
 	struct inv_container	*c;
@@ -115,8 +115,11 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 	size_t			 cap = inventory_count(inv) + 1;
 	int			 due;
 
+	/* Nothing due and nothing new: not even a look at the table. */
+	if (now < l->next && inventory_changes(inv) == l->inv_seen)
+		return l->next - now;
 	if ((jobs = calloc(cap, sizeof(*jobs))) == NULL)
-		return;
+		return LAYERFS_RETRY;
 	/* The host's filesystems first, for the id="/" row. */
 	snprintf(jobs[0].key, sizeof(jobs[0].key), FSUSAGE_HOST_KEY);
 	jobs[0].path = l->env->procfs;
@@ -153,8 +156,11 @@ layerfs_tick(struct layerfs *l, struct inventory *inv, double now)
 	if (due && fsusage_submit(l->fs, jobs, n) == 0) {
 		l->next = now + l->interval;
 		l->inv_seen = inventory_changes(inv);
+		due = 0;
 	}
 	free(jobs);
+	/* Still due: the worker is busy with the last pass. */
+	return due || now >= l->next ? LAYERFS_RETRY : l->next - now;
 }
 
 void

@@ -27,8 +27,15 @@ void	layerfs_free(struct layerfs *);
 /* 1 if `upper` is a writable layer under `data_root` (see above). */
 int	layerfs_upper_ok(const char *data_root, const char *driver,
 	    const char *upper);
-/* From a loop timer: starts a pass of the live containers when one is due. */
-void	layerfs_tick(struct layerfs *, struct inventory *, double now);
+/*
+ * From a loop timer: starts a pass of the live containers when one is
+ * due, or at once when the inventory has a container the last pass did
+ * not measure. Returns the seconds until the next call has something to
+ * do: the next pass, or LAYERFS_RETRY while the worker is still busy
+ * (the caller calls again sooner after an inventory change).
+ */
+#define LAYERFS_RETRY	1.0
+double	layerfs_tick(struct layerfs *, struct inventory *, double now);
 /*
  * The four container_fs_* usage families, the nine I/O families of the
  * same devices from diskstats (hale_diskstats_errors_total) and the

@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,6 +337,7 @@ test_layer_diskstats(void **state)
 	struct buf		 out;
 	struct stat		 st;
 	char			 top[64], root[128], proc[128], sys[128];
+	double			 t0;
 	char			 path[600], text[1024], err[128], *json;
 	unsigned		 ma, mi;
 	size_t			 len;
@@ -379,7 +381,11 @@ test_layer_diskstats(void **state)
 	assert_non_null(inventory_upsert(inv, &in));
 	assert_non_null(l = layerfs_new(&env, root, 3600, 0, err,
 	    sizeof(err)));
-	layerfs_tick(l, inv, clock_mono());
+	/* A pass started: the next tick has nothing to do for an hour. */
+	t0 = clock_mono();
+	assert_true(fabs(layerfs_tick(l, inv, t0) - 3600) < 1e-6);
+	/* Nothing changed since: no pass, the same due time. */
+	assert_true(fabs(layerfs_tick(l, inv, t0 + 10) - 3590) < 1e-6);
 	buf_init(&out);
 #define WEB_LABELS "id=\"\",image=\"hale-test/busybox\",name=\"web\"," \
 	"container_label_com_docker_compose_project=\"demo\"," \

@@ -906,15 +906,19 @@ http_once(struct probe_env *env, struct server *srv, const char *path,
 	checkspec_regex_free(s.re);
 }
 
+/*
+ * Every kind of answer, one probe after the other; with `pooled`, each
+ * probe takes the easy handle the one before gave back, so nothing of a
+ * probe (its redirect's URL, its timeout, its body) may reach the next.
+ */
 static void
-test_http_probe(void **state)
+http_probes(int pooled)
 {
 	struct probe_env	 env;
 	struct server		 srv;
 	struct one		 o;
 	char			 err[256];
 
-	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	memset(&env, 0, sizeof(env));
 	env.loop = ev_loop_new(EVFLAG_AUTO);
@@ -923,6 +927,8 @@ test_http_probe(void **state)
 	env.body_max = 16;
 	assert_non_null(env.curlev);
 	assert_non_null(env.netns);
+	if (pooled)
+		assert_non_null(env.http_pool = probe_http_pool_new());
 	server_start(&srv, env.loop, 1);
 
 	/* Same-origin redirect: followed, the final answer counts. */
@@ -965,14 +971,36 @@ test_http_probe(void **state)
 	http_once(&env, &srv, "/", "200", "(a|a|a|a)+$", 1000, &o);
 	assert_int_equal(o.r.cls, PROBE_BODY);
 	assert_non_null(strstr(o.r.msg, "does not match: regex gave up"));
+	/* After a redirect and a timeout: the plain answer again. */
+	srv.served = 0;
+	http_once(&env, &srv, "/r", "200", NULL, 1000, &o);
+	assert_int_equal(o.r.cls, PROBE_OK);
+	assert_int_equal(srv.served, 2);
+	if (pooled)
+		assert_int_equal(probe_http_pool_idle(env.http_pool), 1);
 
 	server_stop(&srv);
 	/* Let the hung connection's watcher go with its close. */
 	ev_run(env.loop, EVRUN_NOWAIT);
 	curlev_free(env.curlev);
+	probe_http_pool_free(env.http_pool);
 	netns_free(env.netns);
 	ev_loop_destroy(env.loop);
 	curl_global_cleanup();
+}
+
+static void
+test_http_probe(void **state)
+{
+	(void)state;
+	http_probes(0);
+}
+
+static void
+test_http_probe_pooled(void **state)
+{
+	(void)state;
+	http_probes(1);
 }
 
 int
@@ -988,6 +1016,7 @@ main(void)
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_target_resolve),
 		cmocka_unit_test(test_http_probe),
+		cmocka_unit_test(test_http_probe_pooled),
 		cmocka_unit_test(test_engine),
 		cmocka_unit_test(test_sync_cost),
 	};
