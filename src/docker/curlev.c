@@ -39,7 +39,8 @@
  * and only the first one decides, so calling it first with
  * LIBSSH2_INIT_NO_CRYPTO keeps OpenSSL asleep; curl_global_cleanup()'s
  * libssh2_exit() then balances curl's own init and ours stays counted,
- * which is harmless at exit.
+ * which is harmless at exit. Were an ssh transfer ever made, OpenSSL 3
+ * would still initialise itself on first use.
  *
  * The symbol is looked up in the libraries already loaded rather than
  * linked: haled then needs no libssh2 headers, and loads no libssh2 of
