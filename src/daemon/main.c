@@ -751,7 +751,7 @@ main(int argc, char **argv)
 	scrape_init(&h.scrape);
 	apply_http_config(&h);
 	note_reload(&h, 1);
-	curl_global_init(CURL_GLOBAL_DEFAULT);	/* once, before any thread */
+	curlev_global_init();	/* once, before any thread */
 	rc = run(&h);
 	curl_global_cleanup();
 	sdnotify_close(&h.sd);

@@ -17,6 +17,7 @@
  */
 #include "docker/curlev.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,37 @@
 
 #include "core/err.h"
 #include "core/log.h"
+
+/* libssh2.h's value; the header is not needed for one flag. */
+#define LIBSSH2_INIT_NO_CRYPTO	0x0001
+
+/*
+ * Debian's libcurl-gnutls links libssh2, which is built on OpenSSL:
+ * curl_global_init() calls libssh2_init(0), and that initialises
+ * OpenSSL (its error strings, providers, the config file), which
+ * touches ~1.4 MiB of libcrypto that nothing in haled uses afterwards:
+ * every easy handle is limited to http or https by
+ * CURLOPT_PROTOCOLS_STR, and TLS is GnuTLS. libssh2 counts its inits
+ * and only the first one decides, so calling it first with
+ * LIBSSH2_INIT_NO_CRYPTO keeps OpenSSL asleep; curl_global_cleanup()'s
+ * libssh2_exit() then balances curl's own init and ours stays counted,
+ * which is harmless at exit. Were an ssh transfer ever made, OpenSSL 3
+ * would still initialise itself on first use.
+ *
+ * The symbol is looked up in the libraries already loaded rather than
+ * linked: haled then needs no libssh2 headers, and loads no libssh2 of
+ * its own when libcurl is built without it (or with libssh instead).
+ */
+CURLcode
+curlev_global_init(void)
+{
+	int	(*ssh2_init)(int);
+
+	*(void **)&ssh2_init = dlsym(RTLD_DEFAULT, "libssh2_init");
+	if (ssh2_init != NULL)
+		(void)ssh2_init(LIBSSH2_INIT_NO_CRYPTO);
+	return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 struct curlev_xfer {
 	CURL			*easy;

@@ -29,7 +29,14 @@ struct curlev;
 typedef void curlev_done_cb(CURL *easy, CURLcode, void *arg);
 
 /*
- * curl_global_init() must have been called (main does it once). NULL
+ * curl_global_init(CURL_GLOBAL_DEFAULT), with libssh2 (if libcurl links
+ * it) told first not to initialise its crypto library: haled speaks only
+ * http and https, and OpenSSL's initialisation alone keeps ~1.4 MiB
+ * resident. Once, before any thread; curl_global_cleanup() undoes it.
+ */
+CURLcode curlev_global_init(void);
+/*
+ * curlev_global_init() must have been called (main does it once). NULL
  * with a message on failure.
  */
 struct curlev *curlev_new(struct ev_loop *, char *err, size_t errlen);

@@ -18,4 +18,4 @@ src_libhale_a_SOURCES += \
 	%reldir%/layerfs_metrics.c %reldir%/layerfs_io.c
 unit_tests += tests/unit/test_docker_lines tests/unit/test_docker_parse tests/unit/test_inventory \
 	tests/unit/test_docker_client tests/unit/test_docker_ctl tests/unit/test_docker_filter \
-	tests/unit/test_docker_flood tests/unit/test_logtail
+	tests/unit/test_docker_flood tests/unit/test_logtail tests/unit/test_curl_init
