@@ -77,7 +77,8 @@ def main():
            "sizes": [], "idle": load(os.path.join(parts, "idle.json")),
            "probe": load(os.path.join(parts, "probe.json")),
            "docker": load(os.path.join(parts, "docker.json")),
-           "real": load(os.path.join(parts, "real.json"))}
+           "real": load(os.path.join(parts, "real.json")),
+           "agent": load(os.path.join(parts, "agent.json"))}
     res["fake_engine"] = {k: load(os.path.join(parts, "dscale_%s.json" % k))
                           for k in ("1000", "10000", "latency")}
     for p in glob.glob(os.path.join(parts, "size_*.json")):
