@@ -37,6 +37,9 @@
 #include "core/err.h"
 #include "core/log.h"
 
+/* How long the machine facts are reused (see read_machine). */
+#define MACHINE_AGE_S	1.0
+
 struct disc {
 	char	*id;
 	char	*labels;
@@ -52,6 +55,8 @@ struct collector {
 	uint64_t		 read_errors;
 	struct cgroup_taskstats	 taskstats;	/* fd -1: no task states */
 	struct cgroup_keeps	 keeps;
+	struct cgroup_machine	 machine;	/* the last read, at machine_at */
+	double			 machine_at;	/* 0: none */
 	/* collector_discover's results */
 	struct disc		*disc;
 	size_t			 ndisc, disc_cap;
@@ -67,7 +72,8 @@ static uint64_t	emit_mask(const struct collector_snap *,
 		    const struct entry *);
 static void	read_target(struct collector *, struct collector_snap *,
 		    const struct cgroup_target *);
-static void	read_machine(struct collector *, struct collector_snap *);
+static void	read_machine(struct collector *, struct collector_snap *,
+		    double);
 static void	disc_clear(struct collector *);
 static int	disc_add(const struct cgroup_found *, void *);
 static int	disc_cmp(const void *, const void *);
@@ -310,16 +316,30 @@ read_target(struct collector *c, struct collector_snap *s,
 	s->nent++;
 }
 
+/*
+ * The machine facts (about fifteen files: the cpu topology, meminfo, the
+ * ids) are reused while younger than MACHINE_AGE_S, like the task states
+ * (KEEP_TASKS_AGE_S): only collections closer together than the default
+ * metrics.min_interval skip them.
+ */
 static void
-read_machine(struct collector *c, struct collector_snap *s)
+read_machine(struct collector *c, struct collector_snap *s, double now)
 {
 	char	err[256];
 
+	if (c->machine_at > 0 && now - c->machine_at < MACHINE_AGE_S) {
+		s->machine = c->machine;
+		s->have_machine = 1;
+		return;
+	}
+	c->machine_at = 0;
 	if (cgroup_read_machine(c->env, &s->machine, err, sizeof(err)) == -1) {
 		c->read_errors++;
 		log_debug("machine info unreadable", LOG_S("error", err));
 		return;
 	}
+	c->machine = s->machine;
+	c->machine_at = now;
 	s->have_machine = 1;
 }
 
@@ -329,19 +349,20 @@ collector_collect(struct collector *c, const struct cgroup_target *t,
 {
 	struct collector_snap	*s;
 	size_t			 i;
+	double			 mono = clock_mono();
 
 	if ((s = snap_writable(c)) == NULL)
 		return NULL;
 	if (grow((void **)&s->ent, &s->ent_cap, n, sizeof(*s->ent)) == -1)
 		return NULL;
-	cgroup_keeps_begin(&c->keeps, clock_mono());
+	cgroup_keeps_begin(&c->keeps, mono);
 	for (i = 0; i < n && !s->oom; i++)
 		read_target(c, s, &t[i]);
 	if (s->oom)
 		return NULL;
 	cgroup_keeps_sweep(&c->keeps);
 	collector_fd_stats(c, &s->fds);
-	read_machine(c, s);
+	read_machine(c, s, mono);
 	s->now = now;
 	s->read_errors = c->read_errors;
 	return s;

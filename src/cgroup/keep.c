@@ -95,6 +95,7 @@ void
 cgroup_keeps_begin(struct cgroup_keeps *s, double now)
 {
 	s->gen++;
+	s->now = now;
 	s->unkept = 0;
 	s->recheck = 0;
 	if (now >= s->recheck_at) {
@@ -198,6 +199,7 @@ cgroup_keep_reset(struct cgroup_keeps *s, struct cgroup_keep *k)
 	for (i = 0; i < KEEP_SLOTS; i++)
 		close_fd(s, k, &k->dir[i]);
 	close_fd(s, k, &k->netfd);
+	k->tasks_at = 0;
 }
 
 void

@@ -62,6 +62,14 @@ struct cgroup_keep {
 	struct keep_file f[KEEP_FILES];
 	size_t		 nf;
 	size_t		 nopen;		/* fds held, directories included */
+	/*
+	 * The last task states from taskstats and when they were asked
+	 * (tasks_at 0: never); tasks_r is the query's result (1 counts,
+	 * 0 none for this cgroup).
+	 */
+	struct cgroup_tasks tasks;
+	double		 tasks_at;
+	int		 tasks_r;
 };
 
 struct cgroup_keeps {
@@ -73,11 +81,20 @@ struct cgroup_keeps {
 	uint64_t		 gen;
 	int			 recheck;	/* this generation retries absent ones */
 	double			 recheck_at;
+	double			 now;		/* of this generation */
 	size_t			 unkept;	/* targets read with a fallback this generation */
 	int			 validate;	/* not cgroupfs/procfs: check paths */
 };
 
 #define KEEP_RECHECK_S		60.0
+/*
+ * A kept container's task states are asked of the kernel again only when
+ * the last answer is this old: back-to-back collections (metrics.min_interval
+ * under 1s) reuse it, the default 1s interval asks on every collection.
+ * The netlink query walks the cgroup's tasks and costs two syscalls, the
+ * dearest thing a collection reads beyond its files.
+ */
+#define KEEP_TASKS_AGE_S	1.0
 
 void	cgroup_keeps_init(struct cgroup_keeps *, size_t budget);
 /* 1 when the env's cgroup and proc trees are the kernel's own filesystems. */
