@@ -95,6 +95,9 @@ def main():
         m.get("cpus", 0), m.get("haled", "?").replace("haled ", "", 1),
         m.get("revision", "?"),
         ", src/ modified" if m.get("src_files_uncommitted") else ""))
+    if m.get("nofile_hard"):
+        print("descriptor limit (hard) %d: haled keeps cgroup files open within it, "
+              "and reads the rest with open/read/close" % m["nofile_hard"])
     print()
     hdr = ("containers", "in /metrics", "series", "floor ms", "walk ms",
            "haled ms", "p99 ms", "x floor", "self ms", "cpu ms", "wait ms",

@@ -65,6 +65,29 @@ cgroup_keep_same(const struct cgroup_keeps *s, int dirfd, const char *name,
 	    st.st_ino == ino;
 }
 
+int
+cgroup_keep_dir_unchanged(const struct cgroup_keeps *s, struct cgroup_keep *k,
+    int slot, int dirfd)
+{
+	struct stat	 st;
+	struct timespec	*t = &k->dirtime[slot];
+
+	if (!s->validate)
+		return 0;
+	if (fstat(dirfd, &st) == -1 || st.st_nlink == 0) {
+		t->tv_sec = t->tv_nsec = 0;
+		return 0;
+	}
+	if ((t->tv_sec != 0 || t->tv_nsec != 0) &&
+	    st.st_ctim.tv_sec == t->tv_sec && st.st_ctim.tv_nsec == t->tv_nsec)
+		return 1;
+	if (s->wall.tv_sec - st.st_ctim.tv_sec >= 2)
+		*t = st.st_ctim;
+	else
+		t->tv_sec = t->tv_nsec = 0;
+	return 0;
+}
+
 void
 cgroup_keep_ident(const struct cgroup_keeps *s, int fd, dev_t *dev,
     ino_t *ino)
@@ -103,8 +126,10 @@ cgroup_keeps_begin(struct cgroup_keeps *s, double now)
 		s->recheck = s->recheck_at > 0;
 		s->recheck_at = now + KEEP_RECHECK_S;
 	}
-	if (s->validate)
+	if (s->validate) {
 		s->recheck = 1;
+		clock_gettime(CLOCK_REALTIME, &s->wall);
+	}
 }
 
 /*
@@ -196,8 +221,10 @@ cgroup_keep_reset(struct cgroup_keeps *s, struct cgroup_keep *k)
 	for (i = 0; i < k->nf; i++)
 		close_fd(s, k, &k->f[i].fd);
 	k->nf = 0;
-	for (i = 0; i < KEEP_SLOTS; i++)
+	for (i = 0; i < KEEP_SLOTS; i++) {
 		close_fd(s, k, &k->dir[i]);
+		k->dirtime[i].tv_sec = k->dirtime[i].tv_nsec = 0;
+	}
 	close_fd(s, k, &k->netfd);
 	k->tasks_at = 0;
 }

@@ -21,8 +21,12 @@
  * Only cgroupfs and procfs promise what keeping relies on: a removed
  * file fails its reads (ENODEV) instead of reading on. Elsewhere (a copy
  * of a tree on tmpfs) a kept fd is checked against its path before each
- * read (fstatat: the same inode) and absent files are tried on every
- * collection: correct, one syscall dearer.
+ * read (fstatat: the same inode) and absent files are tried again, but
+ * only in a directory whose ctime moved: removing, replacing or adding a
+ * file changes its directory's ctime, rewriting one in place does not
+ * need a check. A ctime within two seconds of the collection is not
+ * trusted (it may move again within the filesystem's timestamp
+ * granularity), so such a directory is checked again at the next one.
  */
 #ifndef HALE_CGROUP_KEEP_H
 #define HALE_CGROUP_KEEP_H
@@ -30,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "cgroup/cgroup.h"
 
@@ -56,6 +61,8 @@ struct cgroup_keep {
 	pid_t		 pid;
 	uint64_t	 gen;		/* of the last collection that read it */
 	int		 dir[KEEP_SLOTS];
+	/* A validating store's: the directory's settled ctime, or 0. */
+	struct timespec	 dirtime[KEEP_SLOTS];
 	int		 netfd;
 	dev_t		 netdev;
 	ino_t		 netino;
@@ -84,6 +91,7 @@ struct cgroup_keeps {
 	double			 now;		/* of this generation */
 	size_t			 unkept;	/* targets read with a fallback this generation */
 	int			 validate;	/* not cgroupfs/procfs: check paths */
+	struct timespec		 wall;		/* a validating store's collection time */
 };
 
 #define KEEP_RECHECK_S		60.0
@@ -148,6 +156,14 @@ struct keep_file *cgroup_keep_open(struct cgroup_keeps *, struct cgroup_keep *,
  */
 int	cgroup_keep_same(const struct cgroup_keeps *, int dirfd,
 	    const char *name, dev_t dev, ino_t ino);
+/*
+ * With a validating store, 1 when directory `slot` of k (open as dirfd)
+ * has not changed since its files were last checked: they need no check
+ * now. Otherwise 0, and the directory's ctime is noted for next time.
+ * Without validation, 0 (nothing is checked anyway).
+ */
+int	cgroup_keep_dir_unchanged(const struct cgroup_keeps *,
+	    struct cgroup_keep *, int slot, int dirfd);
 /* Records fd's dev and ino when the store validates. */
 void	cgroup_keep_ident(const struct cgroup_keeps *, int fd, dev_t *,
 	    ino_t *);

@@ -109,10 +109,13 @@ cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
 
 	d->slot = slot;
 	d->kept = 0;
+	d->unchanged = 0;
 	if (k != NULL && k->dir[slot] >= 0) {
 		d->fd = k->dir[slot];
 		d->missing = 0;
 		d->kept = 1;
+		d->unchanged = cgroup_keep_dir_unchanged(x->keeps, k, slot,
+		    d->fd);
 		return 0;
 	}
 	if (k != NULL && k->dir[slot] == KEEP_ABSENT && !x->keeps->recheck) {
@@ -130,6 +133,7 @@ cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
 		k->dir[slot] = d->fd;
 		cgroup_keep_held(x->keeps, k);
 		d->kept = 1;
+		(void)cgroup_keep_dir_unchanged(x->keeps, k, slot, d->fd);
 	} else if (rc == 0)
 		x->fallback = 1;
 	return rc;
@@ -175,6 +179,13 @@ kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 	if (!d->kept)
 		return 2;
 	f = cgroup_keep_find(x->keep, d->slot, file);
+	if (f != NULL && d->unchanged) {
+		/* Nothing removed, replaced or added since the last check. */
+		if (f->fd == KEEP_ABSENT)
+			return 0;
+		*fd = f->fd;
+		return 1;
+	}
 	if (f != NULL && f->fd == KEEP_ABSENT && x->keeps->recheck &&
 	    !cgroup_keeps_room(x->keeps)) {
 		x->fallback = 1;

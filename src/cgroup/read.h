@@ -37,6 +37,7 @@ struct cgroup_dir {
 	int	missing;	/* files that returned ENOENT */
 	int	slot;		/* in the keep */
 	int	kept;		/* fd belongs to the keep: not closed here */
+	int	unchanged;	/* kept, and its files need no validation */
 };
 
 /* State of one cgroup_read_stats call. */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup/collector.h"
@@ -295,6 +296,78 @@ test_removed_errno(void **state)
 	tree_free(&t);
 }
 
+/* A collection of a validating store, at `ahead` seconds past now. */
+static void
+begin_at(struct cgroup_keeps *s, double now, time_t ahead)
+{
+	cgroup_keeps_begin(s, now);
+	s->wall.tv_sec += ahead;
+}
+
+/*
+ * Off cgroupfs, a directory whose ctime has settled is trusted without a
+ * path check a file; removing, replacing or adding a file moves its
+ * ctime, and the files are checked again.
+ */
+static void
+test_settled_directory(void **state)
+{
+	struct tree		 t;
+	struct cgroup_keeps	 s;
+	struct cgroup_keep	*k;
+	struct cgroup_stats	 st;
+	char			 path[320];
+	int			 dfd;
+
+	(void)state;
+	tree_make(&t);
+	snprintf(path, sizeof(path), "%s/memory.peak", t.cg);
+	assert_int_equal(unlink(path), 0);
+	cgroup_keeps_init(&s, 1000);
+	s.validate = 1;
+	/* A ctime of this second is not trusted yet. */
+	begin_at(&s, 1.0, 0);
+	k = cgroup_keeps_get(&s, E5, 777);
+	assert_int_equal(rd(&t, &s, k, &st), 0);
+	dfd = k->dir[KEEP_SLOT_UNIFIED];
+	assert_true(dfd >= 0);
+	assert_int_equal(cgroup_keep_dir_unchanged(&s, k, KEEP_SLOT_UNIFIED,
+	    dfd), 0);
+	/* Ten seconds on: settled, noted, then unchanged. */
+	begin_at(&s, 2.0, 10);
+	assert_int_equal(rd(&t, &s, k, &st), 0);
+	assert_int_equal(cgroup_keep_dir_unchanged(&s, k, KEEP_SLOT_UNIFIED,
+	    dfd), 1);
+
+	/* In place: no ctime change, the new value through the same fd. */
+	put(&t, "memory.current", "1000\n");
+	begin_at(&s, 3.0, 10);
+	assert_int_equal(rd(&t, &s, k, &st), 0);
+	assert_int_equal(st.mem_usage, 1000);
+	assert_int_equal(s.reopens, 0);
+
+	/* Replaced: the directory moved, the file is checked and reopened. */
+	replace(&t, "memory.current", "2000\n");
+	begin_at(&s, 4.0, 10);
+	assert_int_equal(rd(&t, &s, k, &st), 0);
+	assert_int_equal(st.mem_usage, 2000);
+	assert_int_equal(s.reopens, 1);
+
+	/* Settled again, then a file absent at open appears. */
+	begin_at(&s, 5.0, 10);
+	assert_int_equal(rd(&t, &s, k, &st), 0);
+	assert_int_equal(cgroup_keep_dir_unchanged(&s, k, KEEP_SLOT_UNIFIED,
+	    k->dir[KEEP_SLOT_UNIFIED]), 1);
+	assert_false(st.have & CGROUP_HAVE_MEM_MAX);
+	put(&t, "memory.peak", "5\n");
+	begin_at(&s, 6.0, 10);
+	assert_int_equal(rd(&t, &s, k, &st), 0);
+	assert_true(st.have & CGROUP_HAVE_MEM_MAX);
+	assert_int_equal(st.mem_max_usage, 5);
+	cgroup_keeps_free(&s);
+	tree_free(&t);
+}
+
 /* Absent at open stays absent (no syscall) until the 60 s re-check. */
 static void
 test_absent_rechecked(void **state)
@@ -503,6 +576,7 @@ main(void)
 		cmocka_unit_test(test_replaced),
 		cmocka_unit_test(test_removed_errno),
 		cmocka_unit_test(test_absent_rechecked),
+		cmocka_unit_test(test_settled_directory),
 		cmocka_unit_test(test_budget_identical),
 		cmocka_unit_test(test_forget_by_container),
 	};
