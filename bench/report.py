@@ -68,6 +68,32 @@ def real_part(r):
         ho["haled_sched_cpu_ms"], q["haled_budget0_to_kept_floor"], q["haled_budget0_to_orc_floor"]))
     print("  open/read/close floor / kept floor: %.2fx; haled budget 0 / haled kept: %.2fx" % (
         q["orc_floor_to_kept_floor"], q["haled_budget0_to_haled_kept"]))
+    if q.get("haled_baseline_kept_to_kept_floor") is not None:
+        print("  baseline haled (HALE_BENCH_REAL_BASELINE), kept fds: %.3f ms = %.2fx the kept floor" % (
+            r["haled_baseline_kept"]["haled_sched_cpu_ms"], q["haled_baseline_kept_to_kept_floor"]))
+
+
+def agent_part(a):
+    """bench/agent_side: haled beside netdata, both collecting every second."""
+    if not a:
+        return
+    if a.get("failed"):
+        print("\nBeside netdata: the part %s" % ("was skipped" if a.get("skipped") else "failed"))
+        return
+    h, n, q = a["haled"], a["netdata"], a["ratios"]
+    print("\nBeside netdata (%s, cgroups.plugin only), %d real containers, both every 1 s "
+          "for %d s:" % (n.get("version", "?"), a["containers"], a["seconds"]))
+    print("  %-8s %9s %8s %12s %10s %9s" % ("", "CPU ms", "% core", "VmRSS KiB", "VmHWM KiB",
+                                          "PSS KiB"))
+    for name, x in (("haled", h), ("netdata", n)):
+        print("  %-8s %9d %8.3f %12d %10d %9d" % (name, x["cpu_ms"], x["core_percent"],
+                                                x["vmrss_kib_mean"], x["vmhwm_kib"],
+                                                x["pss_kib"]))
+    print("  haled / netdata: CPU %.2fx, VmRSS %.2fx, VmHWM %.2fx, PSS %.2fx "
+          "(netdata charted %d containers, haled exported %d)" % (
+              q["cpu_haled_to_netdata"], q["vmrss_haled_to_netdata"],
+              q["vmhwm_haled_to_netdata"], q["pss_haled_to_netdata"],
+              n["containers_with_charts"], h["containers_in_metrics"]))
 
 
 def main():
@@ -175,6 +201,7 @@ def main():
             "was skipped" if d.get("skipped") else "failed"))
 
     real_part(res.get("real"))
+    agent_part(res.get("agent"))
 
     i = res["idle"]
     if i:
