@@ -104,6 +104,7 @@ docker_conn_fail(struct docker *d, const char *what, const char *key,
 	log_failure(d, what, key, msg);
 	d->state = DOCKER_CONN_BACKOFF;
 	d->st.up = 0;
+	d->st.conn_failures++;
 	d->stream_ok = 0;
 	delay = d->cfg.backoff_min;
 	for (i = 0; i < d->attempts && delay < d->cfg.backoff_max; i++)
@@ -537,6 +538,16 @@ void
 docker_get_stats(const struct docker *d, struct docker_stats *st)
 {
 	*st = d->st;
+}
+
+enum docker_listing
+docker_listing(const struct docker_stats *st)
+{
+	if (st->resyncs > 0)
+		return DOCKER_LISTED;
+	if (st->up || st->conn_failures == 0)
+		return DOCKER_LISTING_PENDING;
+	return DOCKER_UNREACHABLE;
 }
 
 void

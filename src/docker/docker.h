@@ -48,6 +48,7 @@ struct docker_stats {
 	uint64_t	 events[DOCKER_ACTION_COUNT];
 	uint64_t	 event_errors;	/* malformed or oversized event lines */
 	uint64_t	 reconnects;	/* connection attempts after the first */
+	uint64_t	 conn_failures;	/* attempts or streams that failed */
 	uint64_t	 resyncs;	/* completed list + reconcile rounds */
 	uint64_t	 inspects;	/* inspect requests completed */
 	uint64_t	 request_errors;	/* version/list/inspect failures */
@@ -67,6 +68,22 @@ void		 docker_start(struct docker *);
 /* Cancels every transfer and timer. Call before curlev_free(). */
 void		 docker_free(struct docker *);
 void		 docker_get_stats(const struct docker *, struct docker_stats *);
+
+/*
+ * What Docker says about which containers there are: LISTED once a list
+ * has been reconciled (the inventory is the truth, even while Docker is
+ * down again); PENDING while the first connection is being made or the
+ * first list is awaited (the inventory is not complete yet, and nothing
+ * else is Docker's); UNREACHABLE when it never answered and an attempt
+ * failed, the one case where containers found by walking the cgroup tree
+ * stand in for it.
+ */
+enum docker_listing {
+	DOCKER_LISTED,
+	DOCKER_LISTING_PENDING,
+	DOCKER_UNREACHABLE
+};
+enum docker_listing docker_listing(const struct docker_stats *);
 /*
  * hale_docker_up, hale_docker_events_total{action},
  * hale_docker_event_errors_total, hale_docker_reconnects_total,

@@ -167,9 +167,11 @@ note_read_errors(struct scrape *s, uint64_t errors)
 
 /*
  * The host ("/") and the containers of the inventory once Docker has been
- * listed (names, images, labels); before that, the containers found by
- * walking the cgroup tree, labelled by id only. Their values are read now
- * and rendered as the response is sent.
+ * listed (names, images, labels); the host alone while its first list is
+ * awaited, since another engine's containers are in the same tree; the
+ * containers found by walking the cgroup tree, labelled by id only, while
+ * Docker has never answered. Their values are read now and rendered as the
+ * response is sent.
  */
 static int
 collect_containers(struct scrape *s, struct scrape_doc *doc)
@@ -179,6 +181,7 @@ collect_containers(struct scrape *s, struct scrape_doc *doc)
 	struct cgroup_target		*own = NULL;
 	struct collector_snap		*snap;
 	struct docker_stats		 ds;
+	enum docker_listing		 listing;
 	size_t				 n;
 	uint64_t			 before;
 	char				 err[256];
@@ -186,14 +189,16 @@ collect_containers(struct scrape *s, struct scrape_doc *doc)
 	if (src->collector == NULL)
 		return 0;
 	docker_get_stats(src->docker, &ds);
-	if (ds.resyncs > 0) {
-		n = inventory_count(src->inv) + 1;
+	listing = docker_listing(&ds);
+	if (listing != DOCKER_UNREACHABLE) {
+		n = (listing == DOCKER_LISTED ? inventory_count(src->inv) : 0) + 1;
 		if ((own = calloc(n, sizeof(*own))) == NULL)
 			return -1;
 		own[0].id = "/";
 		own[0].labels = "id=\"/\"";
 		own[0].pid = 1;
-		n = 1 + inventory_targets(src->inv, own + 1, n - 1);
+		if (listing == DOCKER_LISTED)
+			n = 1 + inventory_targets(src->inv, own + 1, n - 1);
 		t = own;
 	} else if (collector_discover(src->collector, &t, &n, err,
 	    sizeof(err)) == -1) {

@@ -48,6 +48,31 @@ test_connect_list_inspect(void **state)
 	assert_int_equal(fake_engine_count(t->fe, "GET", P_VERSION), 1);
 }
 
+/*
+ * Until the first list is reconciled, the client vouches for no container
+ * and the walk of the cgroup tree is not to stand in for it either, unless
+ * Docker never answered.
+ */
+static void
+test_listing_pending_until_listed(void **state)
+{
+	struct dh		*t = *state;
+	struct docker_stats	 st;
+
+	st = dh_stats(t);
+	assert_int_equal(docker_listing(&st), DOCKER_LISTING_PENDING);
+	dh_start_synced(t);
+	st = dh_stats(t);
+	assert_int_equal(docker_listing(&st), DOCKER_LISTED);
+	/* Streaming, the list not back yet. */
+	memset(&st, 0, sizeof(st));
+	st.up = 1;
+	st.conn_failures = 3;
+	assert_int_equal(docker_listing(&st), DOCKER_LISTING_PENDING);
+	st.up = 0;
+	assert_int_equal(docker_listing(&st), DOCKER_UNREACHABLE);
+}
+
 /* Engines from 29 on refuse anything below 1.44: use their minimum. */
 static void
 test_negotiate_engine_minimum(void **state)
@@ -170,9 +195,10 @@ test_events_refused_then_stream(void **state)
 static void
 test_reconnect_after_refused(void **state)
 {
-	struct dh	*t = *state;
-	char		 err[256];
-	int		 i;
+	struct dh		*t = *state;
+	struct docker_stats	 st;
+	char			 err[256];
+	int			 i;
 
 	dh_script_engine(t->fe);
 	fake_engine_refuse(t->fe);
@@ -180,6 +206,8 @@ test_reconnect_after_refused(void **state)
 	fake_run_until(t->loop, NULL, NULL, 0.3);
 	assert_false(dh_is_up(t));
 	assert_true(dh_stats(t).reconnects >= 2);
+	st = dh_stats(t);
+	assert_int_equal(docker_listing(&st), DOCKER_UNREACHABLE);
 	assert_int_equal(fake_engine_count(t->fe, NULL, "*"), 0);
 	assert_int_equal(fake_engine_accept(t->fe, err, sizeof(err)), 0);
 	assert_true(fake_run_until(t->loop, dh_synced, t, 5));
@@ -188,6 +216,9 @@ test_reconnect_after_refused(void **state)
 		fake_engine_refuse(t->fe);
 		assert_true(fake_run_until(t->loop, dh_is_down, t, 5));
 		fake_run_until(t->loop, NULL, NULL, 0.2);
+		/* Listed once: the inventory stays the truth while down. */
+		st = dh_stats(t);
+		assert_int_equal(docker_listing(&st), DOCKER_LISTED);
 		assert_int_equal(fake_engine_accept(t->fe, err, sizeof(err)),
 		    0);
 		dh_wait_resyncs(t, 2 + (uint64_t)i);
@@ -479,6 +510,7 @@ main(void)
 		T(test_reconnect_after_stream_end),
 		T(test_events_refused_then_stream),
 		T(test_reconnect_after_refused),
+		T(test_listing_pending_until_listed),
 		T(test_list_cut_mid_json),
 		T(test_stream_cut_mid_line),
 		T(test_inspect_malformed),
