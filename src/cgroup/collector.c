@@ -20,8 +20,8 @@
  * it; a value whose file is absent (swap, memory.peak, pressure, pids on
  * the root, failcnt on v2, memory.events on v1 ...) is not exported rather
  * than exported as 0; container_start_time_seconds only when the caller
- * knows it; container_tasks_state only where the taskstats socket opened
- * (v1 and hybrid hosts).
+ * knows it; container_tasks_state only with metrics.task_states, where the
+ * taskstats socket opened (v1 and hybrid hosts).
  */
 #include "cgroup/collector.h"
 #include "cgroup/collector_int.h"
@@ -36,9 +36,6 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
-
-/* How long the machine facts are reused (see read_machine). */
-#define MACHINE_AGE_S	1.0
 
 struct disc {
 	char	*id;
@@ -55,8 +52,6 @@ struct collector {
 	uint64_t		 read_errors;
 	struct cgroup_taskstats	 taskstats;	/* fd -1: no task states */
 	struct cgroup_keeps	 keeps;
-	struct cgroup_machine	 machine;	/* the last read, at machine_at */
-	double			 machine_at;	/* 0: none */
 	/* collector_discover's results */
 	struct disc		*disc;
 	size_t			 ndisc, disc_cap;
@@ -72,8 +67,7 @@ static uint64_t	emit_mask(const struct collector_snap *,
 		    const struct entry *);
 static void	read_target(struct collector *, struct collector_snap *,
 		    const struct cgroup_target *);
-static void	read_machine(struct collector *, struct collector_snap *,
-		    double);
+static void	read_machine(struct collector *, struct collector_snap *);
 static void	disc_clear(struct collector *);
 static int	disc_add(const struct cgroup_found *, void *);
 static int	disc_cmp(const void *, const void *);
@@ -82,7 +76,6 @@ struct collector *
 collector_new(const struct cgroup_env *env)
 {
 	struct collector	*c;
-	char			 err[256];
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
@@ -91,12 +84,24 @@ collector_new(const struct cgroup_env *env)
 	c->keeps.validate = !cgroup_keeps_kernel_fs(env);
 	cgroup_devnames_init(&c->devnames);
 	c->taskstats.fd = -1;
+	return c;
+}
+
+void
+collector_set_task_states(struct collector *c, int on)
+{
+	char	err[256];
+
+	if (!on) {
+		cgroup_taskstats_close(&c->taskstats);
+		return;
+	}
 	/* The kernel keeps task states for cgroup v1 directories only. */
-	if (env->layout != CGROUP_LAYOUT_V2 &&
-	    cgroup_taskstats_open(&c->taskstats, err, sizeof(err)) == -1)
+	if (c->taskstats.fd != -1 || c->env->layout == CGROUP_LAYOUT_V2)
+		return;
+	if (cgroup_taskstats_open(&c->taskstats, err, sizeof(err)) == -1)
 		log_info("no container_tasks_state: taskstats unavailable",
 		    LOG_S("error", err));
-	return c;
 }
 
 void
@@ -316,30 +321,17 @@ read_target(struct collector *c, struct collector_snap *s,
 	s->nent++;
 }
 
-/*
- * The machine facts (about fifteen files: the cpu topology, meminfo, the
- * ids) are reused while younger than MACHINE_AGE_S, like the task states
- * (KEEP_TASKS_AGE_S): only collections closer together than the default
- * metrics.min_interval skip them.
- */
+/* The machine facts: the cpu topology, meminfo, the ids. */
 static void
-read_machine(struct collector *c, struct collector_snap *s, double now)
+read_machine(struct collector *c, struct collector_snap *s)
 {
 	char	err[256];
 
-	if (c->machine_at > 0 && now - c->machine_at < MACHINE_AGE_S) {
-		s->machine = c->machine;
-		s->have_machine = 1;
-		return;
-	}
-	c->machine_at = 0;
 	if (cgroup_read_machine(c->env, &s->machine, err, sizeof(err)) == -1) {
 		c->read_errors++;
 		log_debug("machine info unreadable", LOG_S("error", err));
 		return;
 	}
-	c->machine = s->machine;
-	c->machine_at = now;
 	s->have_machine = 1;
 }
 
@@ -349,20 +341,19 @@ collector_collect(struct collector *c, const struct cgroup_target *t,
 {
 	struct collector_snap	*s;
 	size_t			 i;
-	double			 mono = clock_mono();
 
 	if ((s = snap_writable(c)) == NULL)
 		return NULL;
 	if (grow((void **)&s->ent, &s->ent_cap, n, sizeof(*s->ent)) == -1)
 		return NULL;
-	cgroup_keeps_begin(&c->keeps, mono);
+	cgroup_keeps_begin(&c->keeps, clock_mono());
 	for (i = 0; i < n && !s->oom; i++)
 		read_target(c, s, &t[i]);
 	if (s->oom)
 		return NULL;
 	cgroup_keeps_sweep(&c->keeps);
 	collector_fd_stats(c, &s->fds);
-	read_machine(c, s, mono);
+	read_machine(c, s);
 	s->now = now;
 	s->read_errors = c->read_errors;
 	return s;

@@ -87,6 +87,12 @@ uint64_t collector_read_errors(const struct collector *);
  * ones held closes them all; they are kept again as the budget allows.
  */
 void	collector_set_fd_budget(struct collector *, size_t budget);
+/*
+ * Task states (container_tasks_state) need a taskstats netlink socket and
+ * one query per v1 container and collection: opened when turned on (where
+ * the kernel has the family: one log line if not), closed when off.
+ */
+void	collector_set_task_states(struct collector *, int on);
 /* Closes the kept descriptors of the cgroup `id`: its container went. */
 void	collector_forget(struct collector *, const char *id);
 /* The same by the container's (full) id, once its cgroup id is forgotten. */

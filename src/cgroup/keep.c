@@ -226,7 +226,6 @@ cgroup_keep_reset(struct cgroup_keeps *s, struct cgroup_keep *k)
 		k->dirtime[i].tv_sec = k->dirtime[i].tv_nsec = 0;
 	}
 	close_fd(s, k, &k->netfd);
-	k->tasks_at = 0;
 }
 
 void

@@ -69,14 +69,6 @@ struct cgroup_keep {
 	struct keep_file f[KEEP_FILES];
 	size_t		 nf;
 	size_t		 nopen;		/* fds held, directories included */
-	/*
-	 * The last task states from taskstats and when they were asked
-	 * (tasks_at 0: never); tasks_r is the query's result (1 counts,
-	 * 0 none for this cgroup).
-	 */
-	struct cgroup_tasks tasks;
-	double		 tasks_at;
-	int		 tasks_r;
 };
 
 struct cgroup_keeps {
@@ -95,14 +87,6 @@ struct cgroup_keeps {
 };
 
 #define KEEP_RECHECK_S		60.0
-/*
- * A kept container's task states are asked of the kernel again only when
- * the last answer is this old: back-to-back collections (metrics.min_interval
- * under 1s) reuse it, the default 1s interval asks on every collection.
- * The netlink query walks the cgroup's tasks and costs two syscalls, the
- * dearest thing a collection reads beyond its files.
- */
-#define KEEP_TASKS_AGE_S	1.0
 
 void	cgroup_keeps_init(struct cgroup_keeps *, size_t budget);
 /* 1 when the env's cgroup and proc trees are the kernel's own filesystems. */

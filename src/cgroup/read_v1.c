@@ -105,30 +105,21 @@ read_v1_cpu(struct cgroup_rctx *x, struct cgroup_dir *cpu,
 }
 
 /*
- * Task counts by state, which the kernel keeps for v1 directories; a
- * kept container's answer is reused while younger than KEEP_TASKS_AGE_S.
+ * Task counts by state, which the kernel keeps for v1 directories
+ * (metrics.task_states: the collector holds a taskstats socket).
  */
 static void
 read_v1_tasks(struct cgroup_rctx *x, struct cgroup_dir *d)
 {
-	struct cgroup_keep	*k = x->keep;
-	char			 msg[128];
-	int			 r;
+	char	msg[128];
+	int	r;
 
 	if (x->st->taskstats == NULL || d->fd == -1)
 		return;
-	if (k != NULL && k->tasks_at > 0 &&
-	    x->keeps->now - k->tasks_at < KEEP_TASKS_AGE_S) {
-		x->st->tasks = k->tasks;
-		r = k->tasks_r;
-	} else if ((r = cgroup_taskstats_query(x->st->taskstats, d->fd,
+	if ((r = cgroup_taskstats_query(x->st->taskstats, d->fd,
 	    &x->st->tasks, msg, sizeof(msg))) == -1) {
 		cgroup_rd_bad(x, "taskstats", msg);
 		return;
-	} else if (k != NULL) {
-		k->tasks = x->st->tasks;
-		k->tasks_r = r;
-		k->tasks_at = x->keeps->now;
 	}
 	if (r == 1)
 		x->st->have |= CGROUP_HAVE_TASKS;

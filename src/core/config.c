@@ -475,6 +475,16 @@ metrics_fd_budget(struct ctx *c, const char *path, const cJSON *v)
 		c->cfg->metrics_fd_budget = n;
 }
 
+static void
+metrics_task_states(struct ctx *c, const char *path, const cJSON *v)
+{
+	if (!cJSON_IsBool(v)) {
+		confjson_problem(&c->j, path, "must be true or false");
+		return;
+	}
+	c->cfg->metrics_task_states = cJSON_IsTrue(v);
+}
+
 static const struct key web_keys[] = {
 	{ "listen_addresses", web_listen },
 	{ "max_connections", web_max_conn },
@@ -507,6 +517,7 @@ static const struct key metrics_keys[] = {
 	{ "fs_usage_rate", metrics_fs_rate },
 	{ "min_interval", metrics_min_interval },
 	{ "fd_budget", metrics_fd_budget },
+	{ "task_states", metrics_task_states },
 	{ NULL, NULL },
 };
 static const struct {

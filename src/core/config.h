@@ -81,6 +81,7 @@ struct config {
 	unsigned	 fs_usage_rate;		/* directory entries a second */
 	uint64_t	 metrics_min_interval_ms;
 	int64_t		 metrics_fd_budget;	/* -1: from RLIMIT_NOFILE */
+	int		 metrics_task_states;	/* ask taskstats each collection */
 	/* the other modules' parts, by their index in `sections` */
 	const struct config_section *sections;
 	void		*section[CONFIG_SECTIONS_MAX];

@@ -295,6 +295,9 @@ reload_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	h->cfg = cfg;
 	apply_http_config(h);
 	apply_fd_budget(h);
+	if (h->collector != NULL)
+		collector_set_task_states(h->collector,
+		    h->cfg->metrics_task_states);
 	apply_auth_config(h);
 	note_reload(h, 1);
 	apply_log_config(cfg);
@@ -428,6 +431,7 @@ start_collector(struct hale *h)
 		return;
 	}
 	apply_fd_budget(h);
+	collector_set_task_states(h->collector, h->cfg->metrics_task_states);
 	log_info("reading cgroups", LOG_S("layout",
 	    cgroup_layout_name(h->cgenv.layout)), LOG_S("sysfs", h->cfg->sysfs));
 }

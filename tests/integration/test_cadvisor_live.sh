@@ -11,7 +11,7 @@ hale_require promtool curl /usr/bin/python3
 hale_require_root
 hale_tmpdir
 check=$(cd "$(dirname "$0")" && pwd)/cadvisor_cgroup_check.py
-printf '{"metrics": {"min_interval": "0s"}}\n' >"$HALE_TMP/zero.json"
+printf '{"metrics": {"min_interval": "0s", "task_states": true}}\n' >"$HALE_TMP/zero.json"
 
 hale_docker_start
 hale_busybox_image

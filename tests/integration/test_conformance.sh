@@ -100,7 +100,7 @@ nsenter -t "$pid" -n ip link add eth0 type veth peer name eth1
 nsenter -t "$pid" -n ip link set eth0 up
 nsenter -t "$pid" -n ip link set eth1 up
 cat >"$HALE_TMP/live.json" <<EOF
-{"metrics": {"min_interval": "0s", "fs_usage_interval": "1s"},
+{"metrics": {"min_interval": "0s", "fs_usage_interval": "1s", "task_states": true},
  "docker": {"data_root": "$HALE_DOCKER_DIR/data"}}
 EOF
 hale_start --config.file="$HALE_TMP/live.json"

@@ -72,6 +72,7 @@ test_defaults(void **state)
 	assert_int_equal(c->fs_usage_rate, 20000);
 	assert_int_equal(c->metrics_min_interval_ms, 1000);
 	assert_int_equal(c->metrics_fd_budget, -1);	/* auto */
+	assert_int_equal(c->metrics_task_states, 0);	/* as cAdvisor's */
 	config_free(c);
 }
 
@@ -112,6 +113,14 @@ test_full_file(void **state)
 	c = load_ok("{\"metrics\":{\"fd_budget\":4096}}", &no_flags);
 	assert_int_equal(c->metrics_fd_budget, 4096);
 	config_free(c);
+	c = load_ok("{\"metrics\":{\"task_states\":true}}", &no_flags);
+	assert_int_equal(c->metrics_task_states, 1);
+	config_free(c);
+	assert_non_null(strstr(errors_of("{\"metrics\":{\"task_states\":1}}"),
+	    "metrics.task_states: must be true or false"));
+	assert_non_null(strstr(errors_of(
+	    "{\"metrics\":{\"task_states\":\"yes\"}}"),
+	    "metrics.task_states: must be true or false"));
 }
 
 /* "all", a list, a comma string (the flags' form) and the env prefixes. */
