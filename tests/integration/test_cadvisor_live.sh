@@ -96,6 +96,20 @@ for _ in $(seq 20); do http_get /metrics >/dev/null; done
 t1=$(date +%s%N)
 printf '# 20 scrapes of %s families: %d ms each\n' \
     "$(grep -c '^# TYPE container_' "$HALE_TMP/live.txt")" $(((t1 - t0) / 20000000))
-docker rm -f lim calm >/dev/null
 hale_stop
+
+# Task states are opt-in (metrics.task_states): by default no netlink
+# query and no family, where the kernel has them (v1 and hybrid).
+if grep -q '^container_tasks_state{' "$HALE_TMP/live.txt"; then
+	printf '{"metrics": {"min_interval": "0s"}}\n' >"$HALE_TMP/default.json"
+	hale_start --config.file="$HALE_TMP/default.json"
+	wait_until 10 http_grep /metrics -q 'name="lim"' || fail "the container is in /metrics by default"
+	http_get /metrics >"$HALE_TMP/default.txt"
+	if grep -q '^container_tasks_state' "$HALE_TMP/default.txt"; then
+		fail "container_tasks_state exported without metrics.task_states"
+	fi
+	hale_stop
+	ok "task states only with metrics.task_states"
+fi
+docker rm -f lim calm >/dev/null
 echo "# test_cadvisor_live: all passed"
