@@ -478,11 +478,7 @@ metrics_fd_budget(struct ctx *c, const char *path, const cJSON *v)
 static void
 metrics_task_states(struct ctx *c, const char *path, const cJSON *v)
 {
-	if (!cJSON_IsBool(v)) {
-		confjson_problem(&c->j, path, "must be true or false");
-		return;
-	}
-	c->cfg->metrics_task_states = cJSON_IsTrue(v);
+	confjson_want_bool(&c->j, path, v, &c->cfg->metrics_task_states);
 }
 
 static const struct key web_keys[] = {

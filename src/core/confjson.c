@@ -81,6 +81,16 @@ confjson_want_array(struct confjson *j, const char *path, const cJSON *v)
 	return want(j, path, v, cJSON_IsArray(v), "an array");
 }
 
+int
+confjson_want_bool(struct confjson *j, const char *path, const cJSON *v,
+    int *out)
+{
+	if (want(j, path, v, cJSON_IsBool(v), "true or false") == -1)
+		return -1;
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
 void
 confjson_want_count(struct confjson *j, const char *path, const cJSON *v,
     unsigned max, unsigned *out)

@@ -28,6 +28,9 @@ int	confjson_want_string(struct confjson *, const char *path, const cJSON *v);
  */
 int	confjson_want_object(struct confjson *, const char *path, const cJSON *v);
 int	confjson_want_array(struct confjson *, const char *path, const cJSON *v);
+/* true or false into *out; else -1 and "<v> is not true or false". */
+int	confjson_want_bool(struct confjson *, const char *path, const cJSON *v,
+	    int *out);
 /* A JSON value for a message: compact, and cut so a huge value can't flood. */
 /* A whole number from 0 to max into *out (left alone on a problem). */
 void	confjson_want_count(struct confjson *, const char *path, const cJSON *v,

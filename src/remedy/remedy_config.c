@@ -61,7 +61,7 @@ remedy_config_from_json(const cJSON *obj, const char *path,
 	struct confjson		 j = { errors, 0 };
 	struct remedy_config	*cfg;
 	const cJSON		*v;
-	char			 kpath[160], tmp[64], err[REMEDY_ERR_MAX];
+	char			 kpath[160], err[REMEDY_ERR_MAX];
 
 	*out = NULL;
 	if (confjson_want_object(&j, path, obj) == -1)
@@ -73,11 +73,7 @@ remedy_config_from_json(const cJSON *obj, const char *path,
 	cJSON_ArrayForEach(v, obj) {
 		confjson_path(kpath, sizeof(kpath), "%s.%.40s", path, v->string);
 		if (strcmp(v->string, "dry_run") == 0) {
-			if (!cJSON_IsBool(v)) {
-				confjson_show(v, tmp, sizeof(tmp));
-				confjson_problem(&j, kpath, "%s is not true or false", tmp);
-			} else
-				cfg->dry_run = cJSON_IsTrue(v);
+			confjson_want_bool(&j, kpath, v, &cfg->dry_run);
 		} else if (strcmp(v->string, "rules") == 0)
 			json_rules(&j, kpath, v, cfg);
 		else if (remedy_setting_known(v->string))

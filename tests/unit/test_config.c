@@ -117,10 +117,10 @@ test_full_file(void **state)
 	assert_int_equal(c->metrics_task_states, 1);
 	config_free(c);
 	assert_non_null(strstr(errors_of("{\"metrics\":{\"task_states\":1}}"),
-	    "metrics.task_states: must be true or false"));
+	    "metrics.task_states: 1 is not true or false"));
 	assert_non_null(strstr(errors_of(
 	    "{\"metrics\":{\"task_states\":\"yes\"}}"),
-	    "metrics.task_states: must be true or false"));
+	    "metrics.task_states: \"yes\" is not true or false"));
 }
 
 /* "all", a list, a comma string (the flags' form) and the env prefixes. */
