@@ -237,10 +237,13 @@ keep_rows(struct collector *c, struct collector_snap *s, struct entry *e)
 	for (i = 0; i < e->st.nio; i++) {
 		struct io_row	*r = &s->io[s->nio++];
 
+		const char	*dev;
+
 		r->d = c->scratch_io[i];
-		snprintf(r->label, sizeof(r->label), "%s",
-		    cgroup_devnames_label(&c->devnames, c->env, r->d.major,
-		    r->d.minor));
+		/* The same size as the table's field, and NUL-terminated there. */
+		dev = cgroup_devnames_label(&c->devnames, c->env, r->d.major,
+		    r->d.minor);
+		memcpy(r->label, dev, strlen(dev) + 1);
 	}
 	e->net_off = s->nnet;
 	for (i = 0; i < e->st.nnet; i++) {

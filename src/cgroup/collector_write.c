@@ -58,10 +58,10 @@ write_value(struct metrics_writer *w, const struct family *f, const char *l,
 {
 	char		 om[128];
 	const char	*name = f->name;
-	size_t		 n = strlen(name);
+	size_t		 n;
 
 	if (w->fmt == METRICS_OPENMETRICS && f->type == METRICS_COUNTER &&
-	    (n < 6 || strcmp(name + n - 6, "_total") != 0) &&
+	    ((n = strlen(name)) < 6 || strcmp(name + n - 6, "_total") != 0) &&
 	    (size_t)snprintf(om, sizeof(om), "%s_total", name) < sizeof(om))
 		name = om;
 	switch (f->v) {
@@ -113,14 +113,21 @@ write_blkio(struct metrics_writer *w, const struct family *f, const char *l,
 		  offsetof(struct cgroup_io_dev, total_bytes) },
 	};
 	char	extra[sizeof(r->label) + 64];
-	size_t	i;
+	size_t	i, n, op;
+	int	len;
 
+	/* The device's labels once; each operation only changes the tail. */
+	len = snprintf(extra, sizeof(extra), "%s,major=\"%u\",minor=\"%u\","
+	    "operation=\"", r->label, r->d.major, r->d.minor);
+	if (len < 0 || (size_t)len + sizeof("Discard\"") > sizeof(extra))
+		return;
+	n = (size_t)len;
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		if (!(r->d.have & ops[i].bit))
 			continue;
-		snprintf(extra, sizeof(extra), "%s,major=\"%u\",minor=\"%u\","
-		    "operation=\"%s\"", r->label, r->d.major, r->d.minor,
-		    ops[i].name);
+		op = strlen(ops[i].name);
+		memcpy(extra + n, ops[i].name, op);
+		memcpy(extra + n + op, "\"", 2);
 		write_value(w, f, l, extra, field(&r->d, ops[i].off));
 	}
 }

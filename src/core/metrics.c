@@ -74,33 +74,79 @@ metrics_family(struct metrics_writer *w, const char *name,
 	buf_putc(w->out, '\n');
 }
 
-static void
-put_name_labels(struct metrics_writer *w, const char *name,
-    const char *labels, const char *extra)
-{
-	int	 has_l = labels != NULL && *labels != '\0';
-	int	 has_e = extra != NULL && *extra != '\0';
+/*
+ * A sample line is written in place: one reservation for all of it (the
+ * name, the labels, the longest value and the newline), then plain
+ * copies, since a scrape of a thousand containers writes tens of
+ * thousands of these.
+ */
+#define SAMPLE_VALUE_MAX	48	/* a u64, a point, 18 decimals, '\n' */
 
-	buf_puts(w->out, name);
-	if (!has_l && !has_e) {
-		buf_putc(w->out, ' ');
-		return;
+/* Where the value goes, after "name{labels,extra} "; NULL when out of memory. */
+static char *
+sample_begin(struct metrics_writer *w, const char *name, const char *labels,
+    const char *extra)
+{
+	size_t	 nn = strlen(name);
+	size_t	 nl = labels == NULL ? 0 : strlen(labels);
+	size_t	 ne = extra == NULL ? 0 : strlen(extra);
+	char	*p;
+
+	if (nn + nl + ne > SIZE_MAX / 2 ||
+	    buf_reserve(w->out, nn + nl + ne + 4 + SAMPLE_VALUE_MAX) == -1)
+		return NULL;
+	p = w->out->data + w->out->len;
+	memcpy(p, name, nn);
+	p += nn;
+	if (nl + ne == 0) {
+		*p++ = ' ';
+		return p;
 	}
-	buf_putc(w->out, '{');
-	if (has_l)
-		buf_puts(w->out, labels);
-	if (has_l && has_e)
-		buf_putc(w->out, ',');
-	if (has_e)
-		buf_puts(w->out, extra);
-	buf_puts(w->out, "} ");
+	*p++ = '{';
+	memcpy(p, labels == NULL ? "" : labels, nl);
+	p += nl;
+	if (nl > 0 && ne > 0)
+		*p++ = ',';
+	memcpy(p, extra == NULL ? "" : extra, ne);
+	p += ne;
+	*p++ = '}';
+	*p++ = ' ';
+	return p;
+}
+
+/* Ends the line at p (inside the reservation sample_begin made). */
+static void
+sample_end(struct metrics_writer *w, char *p)
+{
+	*p++ = '\n';
+	*p = '\0';
+	w->out->len = (size_t)(p - w->out->data);
+}
+
+/* v in decimal at p; returns the end. */
+static char *
+put_u64(char *p, uint64_t v)
+{
+	char	 tmp[20];
+	size_t	 i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	memcpy(p, tmp + i, sizeof(tmp) - i);
+	return p + (sizeof(tmp) - i);
 }
 
 void
 metrics_sample(struct metrics_writer *w, const char *name,
     const char *labels, const char *extra, double value)
 {
-	put_name_labels(w, name, labels, extra);
+	char	*p;
+
+	if ((p = sample_begin(w, name, labels, extra)) == NULL)
+		return;
+	w->out->len = (size_t)(p - w->out->data);
 	metrics_put_double(w->out, value);
 	buf_putc(w->out, '\n');
 }
@@ -109,48 +155,59 @@ void
 metrics_sample_u64(struct metrics_writer *w, const char *name,
     const char *labels, const char *extra, uint64_t value)
 {
-	put_name_labels(w, name, labels, extra);
-	buf_put_u64(w->out, value);
-	buf_putc(w->out, '\n');
+	char	*p;
+
+	if ((p = sample_begin(w, name, labels, extra)) != NULL)
+		sample_end(w, put_u64(p, value));
 }
 
 void
 metrics_sample_i64(struct metrics_writer *w, const char *name,
     const char *labels, const char *extra, int64_t value)
 {
-	put_name_labels(w, name, labels, extra);
-	buf_put_i64(w->out, value);
-	buf_putc(w->out, '\n');
+	char	*p;
+
+	if ((p = sample_begin(w, name, labels, extra)) == NULL)
+		return;
+	if (value < 0) {
+		*p++ = '-';
+		p = put_u64(p, (uint64_t)0 - (uint64_t)value);
+	} else
+		p = put_u64(p, (uint64_t)value);
+	sample_end(w, p);
 }
 
 void
 metrics_sample_scaled(struct metrics_writer *w, const char *name,
     const char *labels, const char *extra, uint64_t value, unsigned decimals)
 {
-	char		 frac[20];
 	uint64_t	 div = 1;
 	uint64_t	 rem;
 	unsigned	 i;
+	char		*p;
 
 	if (decimals > 18)
 		decimals = 18;
 	for (i = 0; i < decimals; i++)
 		div *= 10;
-	put_name_labels(w, name, labels, extra);
-	buf_put_u64(w->out, value / div);
+	if ((p = sample_begin(w, name, labels, extra)) == NULL)
+		return;
+	p = put_u64(p, value / div);
 	rem = value % div;
 	if (rem != 0) {
 		/* The fraction with its leading zeros, trailing zeros dropped. */
+		while (rem % 10 == 0) {
+			rem /= 10;
+			decimals--;
+		}
+		*p++ = '.';
 		for (i = decimals; i > 0; i--) {
-			frac[i - 1] = (char)('0' + rem % 10);
+			p[i - 1] = (char)('0' + rem % 10);
 			rem /= 10;
 		}
-		for (i = decimals; i > 0 && frac[i - 1] == '0'; i--)
-			;
-		buf_putc(w->out, '.');
-		buf_append(w->out, frac, i);
+		p += decimals;
 	}
-	buf_putc(w->out, '\n');
+	sample_end(w, p);
 }
 
 void
