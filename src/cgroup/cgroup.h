@@ -167,6 +167,7 @@ struct cgroup_stats {
 	uint64_t	 threads;		/* pids.current */
 	uint64_t	 threads_max;		/* pids.max, UINT64_MAX for "max" */
 	uint64_t	 processes;		/* lines of cgroup.procs */
+	pid_t		 first_pid;		/* its first line, 0 if none */
 
 	uint64_t	 psi_us[CGROUP_PSI_N][2];	/* [res][0 some, 1 full] */
 	struct cgroup_tasks	 tasks;		/* by state (v1 only) */
@@ -185,8 +186,16 @@ struct cgroup_stats {
 };
 
 /*
+ * `pid` of a read: a process found while reading, the first line of
+ * cgroup.procs (which the read opens anyway), for a container found
+ * without Docker.
+ */
+#define CGROUP_PID_FROM_PROCS	((pid_t)-1)
+
+/*
  * Reads everything for one cgroup. `pid` is a process inside it for the
- * network counters (0: none; id "/" defaults to pid 1). When the id's
+ * network counters (0: none; id "/" defaults to pid 1;
+ * CGROUP_PID_FROM_PROCS: cgroup.procs' first). When the id's
  * directory is missing in a hierarchy and pid > 0, that hierarchy's path
  * is taken from <procfs>/<pid>/cgroup if it ends in the same directory
  * name (a relative --cgroup-parent nests containers under dockerd's own,

@@ -219,11 +219,14 @@ int	cgroup_parse_blkio(const char *buf, size_t len, enum cgroup_blkio_kind,
  */
 struct cgroup_linecount {
 	uint64_t	lines;
+	uint64_t	first;		/* the first line's digits so far */
 	int		inline_;	/* inside a non-empty line */
 };
 void	cgroup_linecount_init(struct cgroup_linecount *);
 int	cgroup_linecount_feed(struct cgroup_linecount *, const char *, size_t);
 uint64_t cgroup_linecount_end(const struct cgroup_linecount *);
+/* The first line's pid, 0 when there is none or it is not a valid pid. */
+pid_t	cgroup_linecount_first(const struct cgroup_linecount *);
 /* First pid of a cgroup.procs buffer; *pid = 0 when the file is empty. */
 int	cgroup_parse_first_pid(const char *buf, size_t len, pid_t *pid,
 	    char *err, size_t errlen);

@@ -25,7 +25,8 @@ struct cgroup_target {
 	const char	*id;		/* cAdvisor id, "/system.slice/docker-<hex>.scope" or "/" */
 	const char	*labels;	/* preformatted, escaped, without braces:
 					   id="...",name="...",image="..." */
-	pid_t		 pid;		/* a process inside; 0 = unknown, no network metrics */
+	pid_t		 pid;		/* a process inside; 0 = unknown, no network metrics;
+					   CGROUP_PID_FROM_PROCS (cgroup.h) */
 	double		 start_time;	/* unix seconds; 0 = unknown, no start_time sample */
 };
 

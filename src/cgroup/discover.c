@@ -21,12 +21,14 @@
 #define DISCOVER_DIRS_MAX 200000		/* directories visited per walk */
 
 static const char *match_name(const char *);
+static pid_t	first_pid(int, const char *);
 
 struct walk {
 	cgroup_found_cb	 cb;
 	void		*arg;
 	unsigned	 dirs;
 	unsigned	 found;
+	int		 read_pid;	/* v1: the read needs it beforehand */
 	int		 stop;
 };
 
@@ -45,34 +47,42 @@ match_name(const char *name)
 	return NULL;
 }
 
+/* The first pid of <dirfd>/<name>/cgroup.procs, 0 if none or unreadable. */
+static pid_t
+first_pid(int dirfd, const char *name)
+{
+	char	path[NAME_MAX + 16], buf[256], msg[64];
+	size_t	len = 0;
+	ssize_t	r;
+	pid_t	pid;
+	int	fd;
+
+	if (cgroup_path_join(path, sizeof(path), name, "/cgroup.procs") == -1 ||
+	    (fd = openat(dirfd, path, FILE_OPEN_FLAGS)) == -1)
+		return 0;
+	/* Only the first line matters; a partial read is fine. */
+	if ((r = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		len = (size_t)r;
+		if (memchr(buf, '\n', len) == NULL && len == sizeof(buf) - 1)
+			len = 0;
+	}
+	close(fd);
+	if (cgroup_parse_first_pid(buf, len, &pid, msg, sizeof(msg)) == -1)
+		return 0;
+	return pid;
+}
+
 static void
 found_one(struct walk *w, int dirfd, const char *name, const char *id,
     const char *cid)
 {
 	struct cgroup_found	 f;
-	char			 path[NAME_MAX + 16], buf[256], msg[64];
-	size_t			 len = 0;
-	ssize_t			 r;
-	int			 fd;
 
 	memset(&f, 0, sizeof(f));
 	/* Both fit: walk_dir bounds the id, and a name is at most NAME_MAX. */
 	cgroup_path_join(f.id, sizeof(f.id), id, "");
 	memcpy(f.container_id, cid, 64);
-	if (cgroup_path_join(path, sizeof(path), name, "/cgroup.procs") == 0 &&
-	    (fd = openat(dirfd, path, FILE_OPEN_FLAGS)) != -1) {
-		/* Only the first line matters; a partial read is fine. */
-		if ((r = read(fd, buf, sizeof(buf) - 1)) > 0) {
-			len = (size_t)r;
-			if (memchr(buf, '\n', len) == NULL &&
-			    len == sizeof(buf) - 1)
-				len = 0;
-		}
-		close(fd);
-		if (cgroup_parse_first_pid(buf, len, &f.pid, msg,
-		    sizeof(msg)) == -1)
-			f.pid = 0;
-	}
+	f.pid = w->read_pid ? first_pid(dirfd, name) : CGROUP_PID_FROM_PROCS;
 	w->found++;
 	if (w->cb(&f, w->arg) == -1 || w->found >= CGROUP_DISCOVER_MAX)
 		w->stop = 1;
@@ -150,6 +160,7 @@ cgroup_discover(const struct cgroup_env *env, cgroup_found_cb cb, void *arg,
 	memset(&w, 0, sizeof(w));
 	w.cb = cb;
 	w.arg = arg;
+	w.read_pid = env->layout != CGROUP_LAYOUT_V2;
 	id[0] = '\0';
 	walk_dir(&w, fd, id, 0, 0);
 	return 0;

@@ -20,7 +20,12 @@
 struct cgroup_found {
 	char	id[CGROUP_ID_MAX];
 	char	container_id[65];
-	pid_t	pid;		/* first line of cgroup.procs, 0 if empty */
+	/*
+	 * v1 and hybrid: the first line of cgroup.procs, 0 if empty (the
+	 * read maps other hierarchies' paths through it). v2:
+	 * CGROUP_PID_FROM_PROCS, since the read opens cgroup.procs anyway.
+	 */
+	pid_t	pid;
 };
 /* Gets each container in directory order; returns -1 to stop the walk. */
 typedef int (*cgroup_found_cb)(const struct cgroup_found *, void *arg);

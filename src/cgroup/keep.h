@@ -64,6 +64,7 @@ struct cgroup_keep {
 	/* A validating store's: the directory's settled ctime, or 0. */
 	struct timespec	 dirtime[KEEP_SLOTS];
 	int		 netfd;
+	pid_t		 netpid;	/* whose net/dev netfd is */
 	dev_t		 netdev;
 	ino_t		 netino;
 	struct keep_file f[KEEP_FILES];

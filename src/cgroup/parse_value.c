@@ -118,9 +118,13 @@ cgroup_linecount_feed(struct cgroup_linecount *lc, const char *p, size_t n)
 			if (lc->inline_)
 				lc->lines++;
 			lc->inline_ = 0;
-		} else if (p[i] >= '0' && p[i] <= '9')
+		} else if (p[i] >= '0' && p[i] <= '9') {
 			lc->inline_ = 1;
-		else
+			/* Past INT_MAX it is no pid; stop growing there. */
+			if (lc->lines == 0 && lc->first <= INT_MAX)
+				lc->first = lc->first * 10 +
+				    (uint64_t)(p[i] - '0');
+		} else
 			return -1;
 	}
 	return 0;
@@ -130,6 +134,12 @@ uint64_t
 cgroup_linecount_end(const struct cgroup_linecount *lc)
 {
 	return lc->lines + (lc->inline_ ? 1 : 0);
+}
+
+pid_t
+cgroup_linecount_first(const struct cgroup_linecount *lc)
+{
+	return lc->first <= INT_MAX ? (pid_t)lc->first : 0;
 }
 
 int

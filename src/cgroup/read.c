@@ -362,6 +362,7 @@ cgroup_rd_procs(struct cgroup_rctx *x, struct cgroup_dir *d)
 		cgroup_rd_bad(x, "cgroup.procs", file_strerror(errno));
 	else {
 		x->st->processes = cgroup_linecount_end(&lc);
+		x->st->first_pid = cgroup_linecount_first(&lc);
 		x->st->have |= CGROUP_HAVE_PROCS;
 	}
 }
@@ -552,8 +553,12 @@ read_once(const struct cgroup_env *env, struct cgroup_rctx *x,
 		return -1;
 	if (pid <= 0 && strcmp(id, "/") == 0)
 		pid = 1;
+	else if (pid == CGROUP_PID_FROM_PROCS)
+		pid = out->first_pid;
 	if (pid > 0)
 		cgroup_read_net(x, pid);
+	else if (x->keep != NULL)
+		cgroup_keep_drop_net(x->keeps, x->keep);	/* no process now */
 	return 0;
 }
 

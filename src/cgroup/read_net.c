@@ -14,23 +14,31 @@
 
 #define NET_DEV_MAX	(16 * 1024 * 1024)	/* hosts with thousands of veths */
 
-static int	net_read(struct cgroup_rctx *, const char *, char *, size_t,
-		    size_t *);
+static int	net_read(struct cgroup_rctx *, pid_t, const char *, char *,
+		    size_t, size_t *);
 
 /*
  * net/dev through the keep when there is one: opened once, read with
  * pread. A process gone while its fd was kept reads as gone; the fd is
- * closed and opened once more, as a restarted container's would be.
+ * closed and opened once more, as a restarted container's would be. So
+ * is one kept for another pid than this read's (cgroup.procs' first
+ * changed).
  */
 static int
-net_read(struct cgroup_rctx *x, const char *path, char *buf, size_t cap,
-    size_t *len)
+net_read(struct cgroup_rctx *x, pid_t pid, const char *path, char *buf,
+    size_t cap, size_t *len)
 {
 	struct cgroup_keep	*k = x->keep;
 	int			 fd, again, fresh;
 
 	if (k == NULL)
 		return file_read_at(AT_FDCWD, path, buf, cap, len);
+	if (k->netpid != pid) {
+		if (k->netfd >= 0)
+			x->keeps->reopens++;
+		cgroup_keep_drop_net(x->keeps, k);
+		k->netpid = pid;
+	}
 	for (again = 0;; again++) {
 		fresh = 0;
 		if (k->netfd == KEEP_ABSENT && !x->keeps->recheck) {
@@ -90,13 +98,13 @@ cgroup_read_net(struct cgroup_rctx *x, pid_t pid)
 		return;
 	}
 	buf_init(&big);
-	rc = net_read(x, path, x->buf, CGROUP_READ_MAX + 1, &len);
+	rc = net_read(x, pid, path, x->buf, CGROUP_READ_MAX + 1, &len);
 	for (cap = 4 * CGROUP_READ_MAX; rc == -1 && errno == EFBIG &&
 	    cap <= NET_DEV_MAX; cap *= 4) {
 		buf_reset(&big);
 		if (buf_reserve(&big, cap) == -1)
 			break;
-		rc = net_read(x, path, big.data, cap + 1, &len);
+		rc = net_read(x, pid, path, big.data, cap + 1, &len);
 		data = big.data;
 	}
 	if (rc == -1 && (errno == ENOENT || errno == ESRCH))

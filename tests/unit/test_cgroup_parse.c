@@ -653,11 +653,35 @@ test_linecount(void **state)
 	assert_int_equal(cgroup_linecount_feed(&lc, S("4242\n42")), 0);
 	assert_int_equal(cgroup_linecount_feed(&lc, S("50\n4251")), 0);
 	assert_int_equal(cgroup_linecount_end(&lc), 3);	/* split across chunks */
+	assert_int_equal(cgroup_linecount_first(&lc), 4242);
 	cgroup_linecount_init(&lc);
 	assert_int_equal(cgroup_linecount_end(&lc), 0);
+	assert_int_equal(cgroup_linecount_first(&lc), 0);
 	assert_int_equal(cgroup_linecount_feed(&lc, S("\n\n1\n\n")), 0);
 	assert_int_equal(cgroup_linecount_end(&lc), 1);
+	assert_int_equal(cgroup_linecount_first(&lc), 1);
 	assert_int_equal(cgroup_linecount_feed(&lc, S("12 x\n")), -1);
+
+	/* The first pid, split across chunks, without a newline, or none. */
+	cgroup_linecount_init(&lc);
+	assert_int_equal(cgroup_linecount_feed(&lc, S("\n99")), 0);
+	assert_int_equal(cgroup_linecount_feed(&lc, S("9")), 0);
+	assert_int_equal(cgroup_linecount_first(&lc), 999);
+	cgroup_linecount_init(&lc);
+	assert_int_equal(cgroup_linecount_feed(&lc, S("0\n7\n")), 0);
+	assert_int_equal(cgroup_linecount_first(&lc), 0);
+	cgroup_linecount_init(&lc);
+	assert_int_equal(cgroup_linecount_feed(&lc, S("2147483647\n")), 0);
+	assert_int_equal(cgroup_linecount_first(&lc), 2147483647);
+	cgroup_linecount_init(&lc);
+	assert_int_equal(cgroup_linecount_feed(&lc,
+	    S("2147483648\n5\n")), 0);
+	assert_int_equal(cgroup_linecount_first(&lc), 0);
+	cgroup_linecount_init(&lc);
+	assert_int_equal(cgroup_linecount_feed(&lc,
+	    S("99999999999999999999999999\n")), 0);
+	assert_int_equal(cgroup_linecount_first(&lc), 0);
+	assert_int_equal(cgroup_linecount_end(&lc), 1);
 
 	assert_int_equal(cgroup_parse_first_pid(S("4242\n4250\n"), &pid, err,
 	    sizeof(err)), 0);

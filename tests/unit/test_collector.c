@@ -1351,7 +1351,7 @@ test_discover_targets(void **state)
 	struct collector		*c;
 	const struct cgroup_target	*t;
 	size_t				 n;
-	char				 err[256];
+	char				 err[256], *out;
 
 	(void)state;
 	env_for(&env, "v2-cgroupfs");
@@ -1363,15 +1363,28 @@ test_discover_targets(void **state)
 	assert_int_equal(t[0].pid, 1);
 	assert_string_equal(t[1].id, "/docker/" ID("e5"));
 	assert_string_equal(t[1].labels, "id=\"/docker/" ID("e5") "\"");
-	assert_int_equal(t[1].pid, 777);
+	assert_int_equal(t[1].pid, CGROUP_PID_FROM_PROCS);
 	assert_string_equal(t[2].id, "/docker/" ID("f6"));
-	assert_int_equal(t[2].pid, 0);
 	assert_string_equal(t[3].id, "/tenant-a/" ID("c3"));
-	assert_int_equal(t[3].pid, 999);
 	assert_true(t[3].start_time == 0);
 	/* A second call replaces the first result. */
 	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 4);
+
+	/*
+	 * The network counters of cgroup.procs' first pid: 777's for e5;
+	 * none for f6 (no process) or c3 (999 has no /proc entry).
+	 */
+	out = render(c, t, n, NOW, METRICS_TEXT);
+	assert_non_null(strstr(out, "container_network_receive_bytes_total{"
+	    "id=\"/docker/" ID("e5") "\",interface=\"eth0\"} 5000\n"));
+	assert_null(strstr(out, "container_network_receive_bytes_total{"
+	    "id=\"/docker/" ID("f6")));
+	assert_null(strstr(out, "container_network_receive_bytes_total{"
+	    "id=\"/tenant-a/" ID("c3")));
+	assert_non_null(strstr(out, "container_processes{id=\"/docker/"
+	    ID("e5") "\"} 2\n"));
+	free(out);
 	collector_free(c);
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,8 +128,8 @@ static struct procnet_iface	net[PROCNET_MAX_IFACES];
 static struct cgroup_io_dev	io[CGROUP_IO_MAX];
 
 static int
-rd(struct tree *t, struct cgroup_keeps *s, struct cgroup_keep *k,
-    struct cgroup_stats *st)
+rd_pid(struct tree *t, struct cgroup_keeps *s, struct cgroup_keep *k,
+    pid_t pid, struct cgroup_stats *st)
 {
 	char	err[256];
 	int	fallback;
@@ -138,8 +139,36 @@ rd(struct tree *t, struct cgroup_keeps *s, struct cgroup_keep *k,
 	st->io_cap = CGROUP_IO_MAX;
 	st->net = net;
 	st->net_cap = PROCNET_MAX_IFACES;
-	return cgroup_read_stats_kept(&t->env, s, k, E5, 777, st, &fallback,
+	return cgroup_read_stats_kept(&t->env, s, k, E5, pid, st, &fallback,
 	    err, sizeof(err));
+}
+
+static int
+rd(struct tree *t, struct cgroup_keeps *s, struct cgroup_keep *k,
+    struct cgroup_stats *st)
+{
+	return rd_pid(t, s, k, 777, st);
+}
+
+/* <tree>/proc/<pid>/net/dev with eth0's received bytes. */
+static void
+put_net(const struct tree *t, int pid, unsigned rx)
+{
+	char	path[320], text[512];
+	int	fd, n;
+
+	snprintf(path, sizeof(path), "%s/proc/%d", t->dir, pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/proc/%d/net", t->dir, pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/proc/%d/net/dev", t->dir, pid);
+	n = snprintf(text, sizeof(text), "Inter-|   Receive |  Transmit\n"
+	    " face |bytes    packets errs drop fifo frame compressed "
+	    "multicast|bytes    packets errs drop fifo colls carrier "
+	    "compressed\n  eth0: %u 1 0 0 0 0 0 0 2 1 0 0 0 0 0 0\n", rx);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
+	assert_int_equal(write(fd, text, (size_t)n), n);
+	close(fd);
 }
 
 /* In-place changes are seen through kept fds; fds are counted right. */
@@ -181,6 +210,64 @@ test_fresh_values(void **state)
 	assert_ptr_equal(cgroup_keeps_get(&s, E5, 778), k);
 	assert_int_equal(s.reopens, 1);
 	assert_int_equal(s.fds, 0);
+	cgroup_keeps_free(&s);
+	assert_int_equal(count_fds(), base);
+	tree_free(&t);
+}
+
+/*
+ * A container found without Docker: its pid is cgroup.procs' first line
+ * at each read, and net/dev follows it (the old pid's fd closed).
+ */
+static void
+test_pid_from_procs(void **state)
+{
+	struct tree		 t;
+	struct cgroup_keeps	 s;
+	struct cgroup_keep	*k;
+	struct cgroup_stats	 st;
+	int			 base;
+
+	(void)state;
+	tree_make(&t);
+	base = count_fds();
+	cgroup_keeps_init(&s, 1000);
+	cgroup_keeps_begin(&s, 1.0);
+	assert_non_null(k = cgroup_keeps_get(&s, E5, CGROUP_PID_FROM_PROCS));
+	assert_int_equal(rd_pid(&t, &s, k, CGROUP_PID_FROM_PROCS, &st), 0);
+	assert_int_equal(st.first_pid, 777);
+	assert_int_equal(st.processes, 2);
+	assert_true(st.have & CGROUP_HAVE_NET);
+	assert_int_equal(st.nnet, 1);
+	assert_int_equal(net[0].rx_bytes, 5000);
+	assert_int_equal(s.fds, 17);
+
+	/* Another first pid: its own namespace's counters. */
+	put_net(&t, 888, 7000);
+	put(&t, "cgroup.procs", "888\n777\n");
+	cgroup_keeps_begin(&s, 2.0);
+	assert_ptr_equal(cgroup_keeps_get(&s, E5, CGROUP_PID_FROM_PROCS), k);
+	assert_int_equal(rd_pid(&t, &s, k, CGROUP_PID_FROM_PROCS, &st), 0);
+	assert_int_equal(st.first_pid, 888);
+	assert_int_equal(st.nnet, 1);
+	assert_int_equal(net[0].rx_bytes, 7000);
+	assert_int_equal(s.reopens, 1);
+	assert_int_equal(s.fds, 17);
+	assert_int_equal(count_fds() - base, 17);
+
+	/* No process: no network numbers, and no net/dev held. */
+	put(&t, "cgroup.procs", "");
+	cgroup_keeps_begin(&s, 3.0);
+	assert_int_equal(rd_pid(&t, &s, k, CGROUP_PID_FROM_PROCS, &st), 0);
+	assert_int_equal(st.first_pid, 0);
+	assert_false(st.have & CGROUP_HAVE_NET);
+	assert_int_equal(s.fds, 16);
+	assert_int_equal(count_fds() - base, 16);
+
+	/* Without a keep (past the budget) the same answer. */
+	put(&t, "cgroup.procs", "888\n");
+	assert_int_equal(rd_pid(&t, &s, NULL, CGROUP_PID_FROM_PROCS, &st), 0);
+	assert_int_equal(net[0].rx_bytes, 7000);
 	cgroup_keeps_free(&s);
 	assert_int_equal(count_fds(), base);
 	tree_free(&t);
@@ -573,6 +660,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fresh_values),
+		cmocka_unit_test(test_pid_from_procs),
 		cmocka_unit_test(test_replaced),
 		cmocka_unit_test(test_removed_errno),
 		cmocka_unit_test(test_absent_rechecked),
