@@ -239,12 +239,18 @@ struct cgroup_machine {
 	char		machine_id[64];	/* <procfs>/../etc/machine-id */
 	char		system_uuid[64];	/* <sysfs>/class/dmi/id/product_uuid */
 };
-/* -1 when the core count or MemTotal is unreadable; the rest is optional. */
+/*
+ * The counts: cores online, MemTotal, SwapTotal. -1 when the core count
+ * or MemTotal is unreadable. The rest of `m` is left alone.
+ */
 int	cgroup_read_machine(const struct cgroup_env *, struct cgroup_machine *,
 	    char *err, size_t errlen);
-/* The optional facts only (called by cgroup_read_machine). */
+/* The hardware: topology, DIMMs, the three ids; all optional. */
 void	cgroup_read_machine_topo(const struct cgroup_env *,
 	    struct cgroup_machine *);
+/* The hardware facts of src into dst, dst's counts kept. */
+void	cgroup_machine_copy_topo(struct cgroup_machine *dst,
+	    const struct cgroup_machine *src);
 /* Every machine_* family of `m`, each sample with its three labels. */
 struct metrics_writer;
 void	cgroup_machine_write(const struct cgroup_machine *,

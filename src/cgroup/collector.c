@@ -9,7 +9,12 @@
  *	                   per-device and per-interface rows go to two pools
  *	                   with their label text formatted once; the target's
  *	                   labels are copied, so the snapshot outlives them
- *	  └─ keeps sweep   the descriptors of targets not read are closed
+ *	  ├─ keeps sweep   the descriptors of targets not read are closed
+ *	  └─ read_machine  cores, memory and swap; the hardware (topology,
+ *	                   DIMMs, ids: hundreds of files on a big host) at
+ *	                   the first collection and then every
+ *	                   COLLECTOR_HW_REFRESH_S, as cAdvisor refreshes its
+ *	                   machine info (--update_machine_info_interval 5m)
  *	collector_snap_write (collector_write.c, as the response is sent)
  *	  └─ per family    HELP/TYPE once, then that family's samples for
  *	                   every entry, resumable at any entry; then a tail
@@ -37,6 +42,8 @@
 #include "core/err.h"
 #include "core/log.h"
 
+#define COLLECTOR_HW_REFRESH_S	300.0
+
 struct disc {
 	char	*id;
 	char	*labels;
@@ -52,6 +59,8 @@ struct collector {
 	uint64_t		 read_errors;
 	struct cgroup_taskstats	 taskstats;	/* fd -1: no task states */
 	struct cgroup_keeps	 keeps;
+	struct cgroup_machine	 hw;		/* topology, DIMMs, ids */
+	double			 hw_at;		/* clock_mono of their read, 0: never */
 	/* collector_discover's results */
 	struct disc		*disc;
 	size_t			 ndisc, disc_cap;
@@ -329,7 +338,14 @@ static void
 read_machine(struct collector *c, struct collector_snap *s)
 {
 	char	err[256];
+	double	now = clock_mono();
 
+	if (c->hw_at == 0 || now - c->hw_at >= COLLECTOR_HW_REFRESH_S ||
+	    now < c->hw_at) {
+		cgroup_read_machine_topo(c->env, &c->hw);
+		c->hw_at = now;
+	}
+	cgroup_machine_copy_topo(&s->machine, &c->hw);
 	if (cgroup_read_machine(c->env, &s->machine, err, sizeof(err)) == -1) {
 		c->read_errors++;
 		log_debug("machine info unreadable", LOG_S("error", err));

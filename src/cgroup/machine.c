@@ -26,7 +26,9 @@ cgroup_read_machine(const struct cgroup_env *env, struct cgroup_machine *m,
 	size_t			len;
 	int			rc;
 
-	memset(m, 0, sizeof(m[0]));
+	m->cpu_cores = 0;
+	m->memory_bytes = m->swap_bytes = 0;
+	m->have &= ~CGROUP_MACHINE_SWAP;
 	/* online is one short line; cpuinfo is the fallback (chroots, tests). */
 	snprintf(path, sizeof(path), "%s/devices/system/cpu/online",
 	    env->sysfs);
@@ -65,6 +67,22 @@ cgroup_read_machine(const struct cgroup_env *env, struct cgroup_machine *m,
 		m->swap_bytes = mi.swap_total;
 		m->have |= CGROUP_MACHINE_SWAP;
 	}
-	cgroup_read_machine_topo(env, m);
 	return 0;
+}
+
+void
+cgroup_machine_copy_topo(struct cgroup_machine *dst,
+    const struct cgroup_machine *src)
+{
+	dst->have = (dst->have & CGROUP_MACHINE_SWAP) |
+	    (src->have & ~CGROUP_MACHINE_SWAP);
+	dst->sockets = src->sockets;
+	dst->physical_cores = src->physical_cores;
+	dst->books = src->books;
+	dst->drawers = src->drawers;
+	memcpy(dst->dimm, src->dimm, sizeof(dst->dimm));
+	dst->ndimm = src->ndimm;
+	memcpy(dst->boot_id, src->boot_id, sizeof(dst->boot_id));
+	memcpy(dst->machine_id, src->machine_id, sizeof(dst->machine_id));
+	memcpy(dst->system_uuid, src->system_uuid, sizeof(dst->system_uuid));
 }

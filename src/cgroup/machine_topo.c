@@ -275,6 +275,10 @@ void
 cgroup_read_machine_topo(const struct cgroup_env *env,
     struct cgroup_machine *m)
 {
+	m->have &= CGROUP_MACHINE_SWAP;
+	m->sockets = m->physical_cores = m->books = m->drawers = 0;
+	memset(m->dimm, 0, sizeof(m->dimm));
+	m->ndimm = 0;
 	read_topology(env, m);
 	read_dimms(env, m);
 	read_ids(env, m);

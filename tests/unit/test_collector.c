@@ -28,6 +28,16 @@
 
 #define FIX	FIXTURES "/cgroup/"
 
+/* The collector's clock, moved by the tests (linked --wrap=clock_mono). */
+double	__wrap_clock_mono(void);
+static double	mono_now = 1000.0;
+
+double
+__wrap_clock_mono(void)
+{
+	return mono_now;
+}
+
 #define MAX_SAMPLES	512
 #define MAX_FAMILIES	96
 
@@ -1388,6 +1398,69 @@ test_discover_targets(void **state)
 	collector_free(c);
 }
 
+/* Writes ROOT/rel, replacing what was there. */
+static void
+put_text(const char *root, const char *rel, const char *text)
+{
+	char	path[512];
+	int	fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/*
+ * Cores and memory are read at every collection; the hardware (here a
+ * second socket) at the first one and then every five minutes.
+ */
+static void
+test_machine_refresh(void **state)
+{
+	static const struct cgroup_target root = { "/", "id=\"/\"", 1, 0 };
+	char			 dir[] = "/tmp/hale-mach-XXXXXX", cmd[600];
+	char			 sys[300], proc[300], err[256], *out;
+	struct cgroup_env	 env;
+	struct collector	*c;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp -a " FIX "v2-systemd/. %s/", dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(sys, sizeof(sys), "%s/sys", dir);
+	snprintf(proc, sizeof(proc), "%s/proc", dir);
+	assert_int_equal(cgroup_env_init(&env, sys, proc, err, sizeof(err)), 0);
+	assert_non_null(c = collector_new(&env));
+	out = render(c, &root, 1, NOW, METRICS_TEXT);
+	assert_non_null(strstr(out, "\nmachine_cpu_sockets{" V2S_M "} 1\n"));
+	assert_non_null(strstr(out, "\nmachine_cpu_cores{" V2S_M "} 4\n"));
+	free(out);
+
+	put_text(dir, "sys/devices/system/cpu/cpu3/topology/physical_package_id",
+	    "1\n");
+	put_text(dir, "sys/devices/system/cpu/online", "0-2\n");
+	put_text(dir, "proc/meminfo", "MemTotal: 1000 kB\n");
+	mono_now += 299;
+	out = render(c, &root, 1, NOW, METRICS_TEXT);
+	assert_non_null(strstr(out, "\nmachine_cpu_sockets{" V2S_M "} 1\n"));
+	assert_non_null(strstr(out, "\nmachine_cpu_cores{" V2S_M "} 3\n"));
+	assert_non_null(strstr(out, "\nmachine_memory_bytes{" V2S_M
+	    "} 1024000\n"));
+	assert_null(strstr(out, "machine_swap_bytes{"));
+	free(out);
+
+	mono_now += 2;
+	out = render(c, &root, 1, NOW, METRICS_TEXT);
+	assert_non_null(strstr(out, "\nmachine_cpu_sockets{" V2S_M "} 2\n"));
+	assert_non_null(strstr(out, "\nmachine_dimm_count{" V2S_M
+	    ",type=\"Unbuffered-DDR4\"} 2\n"));
+	free(out);
+	collector_free(c);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -1400,6 +1473,7 @@ main(void)
 		cmocka_unit_test(test_vanished_mid_read),
 		cmocka_unit_test(test_snapshot_pieces),
 		cmocka_unit_test(test_discover_targets),
+		cmocka_unit_test(test_machine_refresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

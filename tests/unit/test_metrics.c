@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +138,78 @@ test_doubles(void **state)
 	buf_free(&b);
 }
 
+/* What metrics_put_double promises, the slow way. */
+static void
+ref_double(char *out, size_t len, double v)
+{
+	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+		snprintf(out, len, "%.0f", v);
+		return;
+	}
+	snprintf(out, len, "%.15g", v);
+	if (strtod(out, NULL) != v)
+		snprintf(out, len, "%.17g", v);
+}
+
+static void
+check_double(struct buf *b, double v)
+{
+	char	want[40];
+
+	buf_reset(b);
+	metrics_put_double(b, v);
+	ref_double(want, sizeof(want), v);
+	if (strcmp(b->data, want) != 0)
+		fail_msg("%a: %s, want %s", v, b->data, want);
+}
+
+/* The integer path for 1 <= |v| < 1e15 writes what printf would. */
+static void
+test_doubles_like_printf(void **state)
+{
+	static const double	 edges[] = {
+		1.5, 1.05, 9.999999999999999, 9.9999999999999995,
+		99999999999999.9, 999999999999999.9, 999999999999999.4,
+		1099511627776.125, 4503599627370495.5, 2251799813685248.5,
+		1.0000000000000002, 2.0000000000000004, 3.0000000000000004,
+		1796648041.123456789, 1700000000.5, 1700000000.000001,
+		0.999999999999999, 1e15 + 0.5, 123.456, 1.1, 2.2, 3.3,
+	};
+	struct buf	 b;
+	uint64_t	 x = 0x9e3779b97f4a7c15ULL, bits;
+	double		 v;
+	size_t		 i;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		check_double(&b, edges[i]);
+		check_double(&b, -edges[i]);
+		check_double(&b, nextafter(edges[i], 0));
+		check_double(&b, nextafter(edges[i], 1e300));
+	}
+	for (i = 0; i < 300000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		switch (i % 3) {
+		case 0:		/* a start time with nanoseconds */
+			v = 1.6e9 + (double)(x % 400000000000000000ULL) / 1e9;
+			break;
+		case 1:		/* any bits from 1 to 2^53 */
+			bits = (x & 0x800fffffffffffffULL) |
+			    ((uint64_t)(1023 + (x >> 52) % 53) << 52);
+			memcpy(&v, &bits, sizeof(v));
+			break;
+		default:	/* a few decimals, as people write them */
+			v = (double)(x % 100000000) / 1000.0 + 1;
+			break;
+		}
+		check_double(&b, v);
+	}
+	buf_free(&b);
+}
+
 static void
 test_scaled(void **state)
 {
@@ -206,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_label_fixed),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_doubles),
+		cmocka_unit_test(test_doubles_like_printf),
 		cmocka_unit_test(test_scaled),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_accepts_gzip),
