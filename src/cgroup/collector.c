@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup/discover.h"
 #include "cgroup/keep.h"
 #include "cgroup/taskstats.h"
 #include "core/clock.h"
@@ -43,12 +42,6 @@
 #include "core/log.h"
 
 #define COLLECTOR_HW_REFRESH_S	300.0
-
-struct disc {
-	char	*id;
-	char	*labels;
-	pid_t	 pid;
-};
 
 struct collector {
 	const struct cgroup_env	*env;
@@ -61,10 +54,7 @@ struct collector {
 	struct cgroup_keeps	 keeps;
 	struct cgroup_machine	 hw;		/* topology, DIMMs, ids */
 	double			 hw_at;		/* clock_mono of their read, 0: never */
-	/* collector_discover's results */
-	struct disc		*disc;
-	size_t			 ndisc, disc_cap;
-	struct cgroup_target	*dtargets;
+	struct collector_disc	 disc;		/* collector_discover's */
 };
 
 static int	grow(void **, size_t *, size_t, size_t);
@@ -77,9 +67,6 @@ static uint64_t	emit_mask(const struct collector_snap *,
 static void	read_target(struct collector *, struct collector_snap *,
 		    const struct cgroup_target *);
 static void	read_machine(struct collector *, struct collector_snap *);
-static void	disc_clear(struct collector *);
-static int	disc_add(const struct cgroup_found *, void *);
-static int	disc_cmp(const void *, const void *);
 
 struct collector *
 collector_new(const struct cgroup_env *env)
@@ -118,9 +105,7 @@ collector_free(struct collector *c)
 {
 	if (c == NULL)
 		return;
-	disc_clear(c);
-	free(c->disc);
-	free(c->dtargets);
+	collector_disc_free(&c->disc);
 	collector_snap_release(c->last);
 	cgroup_keeps_free(&c->keeps);
 	cgroup_taskstats_close(&c->taskstats);
@@ -378,85 +363,9 @@ collector_collect(struct collector *c, const struct cgroup_target *t,
 	return s;
 }
 
-/* Discovery --------------------------------------------------------- */
-
-static void
-disc_clear(struct collector *c)
-{
-	size_t	i;
-
-	for (i = 0; i < c->ndisc; i++) {
-		free(c->disc[i].id);
-		free(c->disc[i].labels);
-	}
-	c->ndisc = 0;
-}
-
-static int
-disc_add(const struct cgroup_found *f, void *arg)
-{
-	struct collector	*c = arg;
-	struct disc		*d;
-	struct buf		 b;
-
-	if (grow((void **)&c->disc, &c->disc_cap, c->ndisc + 1,
-	    sizeof(*c->disc)) == -1)
-		return -1;
-	d = &c->disc[c->ndisc];
-	buf_init(&b);
-	metrics_label(&b, "id", f->id);
-	if (b.oom || (d->id = strdup(f->id)) == NULL) {
-		buf_free(&b);
-		return -1;
-	}
-	d->labels = buf_steal(&b, NULL);
-	if (d->labels == NULL) {
-		free(d->id);
-		return -1;
-	}
-	d->pid = f->pid;
-	c->ndisc++;
-	return 0;
-}
-
-static int
-disc_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct disc *)a)->id,
-	    ((const struct disc *)b)->id);
-}
-
 int
 collector_discover(struct collector *c, const struct cgroup_target **out,
     size_t *n, char *err, size_t errlen)
 {
-	struct cgroup_found	root;
-	size_t			i, cap;
-
-	disc_clear(c);
-	memset(&root, 0, sizeof(root));
-	snprintf(root.id, sizeof(root.id), "/");
-	root.pid = 1;
-	if (disc_add(&root, c) == -1)
-		goto oom;
-	if (cgroup_discover(c->env, disc_add, c, err, errlen) == -1)
-		return -1;
-	qsort(c->disc + 1, c->ndisc - 1, sizeof(*c->disc), disc_cmp);
-	cap = 0;
-	free(c->dtargets);
-	c->dtargets = NULL;
-	if (grow((void **)&c->dtargets, &cap, c->ndisc,
-	    sizeof(*c->dtargets)) == -1)
-		goto oom;
-	for (i = 0; i < c->ndisc; i++) {
-		c->dtargets[i].id = c->disc[i].id;
-		c->dtargets[i].labels = c->disc[i].labels;
-		c->dtargets[i].pid = c->disc[i].pid;
-		c->dtargets[i].start_time = 0;
-	}
-	*out = c->dtargets;
-	*n = c->ndisc;
-	return 0;
-oom:
-	return err_set(err, errlen, "out of memory");
+	return collector_disc_run(&c->disc, c->env, out, n, err, errlen);
 }

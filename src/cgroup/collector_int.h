@@ -1,7 +1,8 @@
 /*
  * collector_int: what the collector's files share; internal to them.
  *
- *	collector.c		snapshots: targets read into entries, discovery
+ *	collector.c		snapshots: targets read into entries
+ *	collector_discover.c	the targets of a host without Docker
  *	collector_families.c	the families, in scrape order (a table)
  *	collector_write.c	a snapshot written out, a family at a time
  *
@@ -109,5 +110,23 @@ struct family {
 /* Every container_* family, in the order a scrape writes them. */
 extern const struct family	collector_families[];
 extern const size_t		collector_nfamilies;
+
+/* collector_discover's targets, kept from one walk to the next. */
+struct collector_disc {
+	struct buf		 walk;	/* this walk's ids, NUL-separated */
+	struct buf		 last;	/* the walk the targets were made of */
+	size_t			 nwalk;
+	pid_t			*pids;	/* this walk's, in walk order */
+	size_t			 pids_cap;
+	size_t			*order;	/* walk index -> target index */
+	size_t			 order_cap;
+	struct cgroup_target	*t;	/* "/", then by id */
+	size_t			 t_cap;
+	struct buf		 text;	/* t[]'s ids and labels */
+	int			 valid;	/* t[] is `last`'s */
+};
+int	collector_disc_run(struct collector_disc *, const struct cgroup_env *,
+	    const struct cgroup_target **, size_t *n, char *err, size_t errlen);
+void	collector_disc_free(struct collector_disc *);
 
 #endif

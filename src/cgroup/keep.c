@@ -66,6 +66,16 @@ cgroup_keep_same(const struct cgroup_keeps *s, int dirfd, const char *name,
 }
 
 int
+cgroup_keep_linked(const struct cgroup_keeps *s, int fd)
+{
+	struct stat	st;
+
+	if (!s->validate)
+		return 1;
+	return fstat(fd, &st) == 0 && st.st_nlink > 0;
+}
+
+int
 cgroup_keep_dir_unchanged(const struct cgroup_keeps *s, struct cgroup_keep *k,
     int slot, int dirfd)
 {

@@ -27,6 +27,8 @@
  * need a check. A ctime within two seconds of the collection is not
  * trusted (it may move again within the filesystem's timestamp
  * granularity), so such a directory is checked again at the next one.
+ * A kept net/dev is checked by its link count (fstat): its directory is
+ * another process's, and a file removed or renamed over has none.
  */
 #ifndef HALE_CGROUP_KEEP_H
 #define HALE_CGROUP_KEEP_H
@@ -65,8 +67,6 @@ struct cgroup_keep {
 	struct timespec	 dirtime[KEEP_SLOTS];
 	int		 netfd;
 	pid_t		 netpid;	/* whose net/dev netfd is */
-	dev_t		 netdev;
-	ino_t		 netino;
 	struct keep_file f[KEEP_FILES];
 	size_t		 nf;
 	size_t		 nopen;		/* fds held, directories included */
@@ -141,6 +141,12 @@ struct keep_file *cgroup_keep_open(struct cgroup_keeps *, struct cgroup_keep *,
  */
 int	cgroup_keep_same(const struct cgroup_keeps *, int dirfd,
 	    const char *name, dev_t dev, ino_t ino);
+/*
+ * With a validating store, 1 while the file of fd still has a name, else
+ * 0: removed, or replaced by a rename over it. An fstat, where
+ * cgroup_keep_same walks the whole path.
+ */
+int	cgroup_keep_linked(const struct cgroup_keeps *, int fd);
 /*
  * With a validating store, 1 when directory `slot` of k (open as dirfd)
  * has not changed since its files were last checked: they need no check

@@ -17,6 +17,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/taskstats.c %reldir%/taskstats.h \
 	%reldir%/collector.c %reldir%/collector.h %reldir%/collector_int.h \
 	%reldir%/collector_families.c %reldir%/collector_write.c \
+	%reldir%/collector_discover.c \
 	%reldir%/procnet.c %reldir%/procnet.h \
 	%reldir%/oomwatch.c %reldir%/oomwatch.h %reldir%/oomwatch_metrics.c
 unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/test_collector \

@@ -57,11 +57,9 @@ net_read(struct cgroup_rctx *x, pid_t pid, const char *path, char *buf,
 			}
 			k->netfd = fd;
 			fresh = 1;
-			cgroup_keep_ident(x->keeps, fd, &k->netdev, &k->netino);
 			cgroup_keep_held(x->keeps, k);
 		}
-		if (!cgroup_keep_same(x->keeps, AT_FDCWD, path, k->netdev,
-		    k->netino))
+		if (!cgroup_keep_linked(x->keeps, k->netfd))
 			errno = ENOENT;
 		else if (file_pread(k->netfd, buf, cap, len) == 0)
 			return 0;

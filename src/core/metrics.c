@@ -315,26 +315,28 @@ metrics_sanitize_name(char *dst, size_t dstlen, const char *src)
 }
 
 /*
- * %.15g of a double with 1 <= |v| < 1e15 and a fraction, when that text
- * reads back as v, in integer arithmetic: a Unix time with nanoseconds
- * goes through printf's and strtod's big-number code otherwise, once for
- * every container at every scrape. With v = m * 2^-s, the 15 significant
- * digits are n = m * 10^d / 2^s rounded half to even (d = 15 minus the
- * integer digits), and n * 10^-d reads back as v exactly when it is
- * nearer than half a unit in the last place: 2 |n 2^s - m 10^d| < 10^d.
- * Returns the length written, or 0 to leave v to printf.
+ * What metrics_put_double's printf would write for 1 <= |v| < 1e15 with a
+ * fraction, in integer arithmetic: a Unix time with nanoseconds goes
+ * through printf's big-number code otherwise, once for every container
+ * at every scrape. With v = m * 2^-s, the `prec` significant digits are
+ * n = m * 10^d / 2^s rounded half to even (d = prec minus the integer
+ * digits). For %.15g the text must also read back as v, which n * 10^-d
+ * does exactly when it is nearer than half a unit in the last place:
+ * 2 |n 2^s - m 10^d| < 10^d. Returns the length written, or 0 to leave
+ * v to printf.
  */
 static size_t
-put_double_fixed(char *out, double v)
+put_double_fixed(char *out, double v, int prec)
 {
-	static const uint64_t	 p10[16] = { 1, 10, 100, 1000, 10000,
+	static const uint64_t	 p10[18] = { 1, 10, 100, 1000, 10000,
 	    100000, 1000000, 10000000, 100000000, 1000000000, 10000000000ULL,
 	    100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-	    100000000000000ULL, 1000000000000000ULL };
+	    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	    100000000000000000ULL };
 	unsigned __int128	 prod, n, rem, half, back, diff;
 	uint64_t		 bits, m, ip;
-	char			 dig[15];
-	size_t			 len = 0, i, end;
+	char			 dig[17];
+	size_t			 len = 0, i, end, np = (size_t)prec;
 	int			 s, k, d;
 
 	memcpy(&bits, &v, sizeof(bits));
@@ -348,21 +350,21 @@ put_double_fixed(char *out, double v)
 	for (k = 1; k < 16 && ip >= p10[k]; k++)
 		;
 	if (k > 15)
-		return 0;
-	d = 15 - k;
+		return 0;	/* %.15g would use an exponent */
+	d = prec - k;
 	prod = (unsigned __int128)m * p10[d];
 	n = prod >> s;
 	rem = prod & ((((unsigned __int128)1) << s) - 1);
 	half = ((unsigned __int128)1) << (s - 1);
 	if (rem > half || (rem == half && (n & 1)))
 		n++;
-	if (n >= p10[15])
+	if (n >= p10[prec])
 		return 0;	/* rounded up to a power of ten */
 	back = n << s;
 	diff = back > prod ? back - prod : prod - back;
-	if (2 * diff >= p10[d])
+	if (prec == 15 && 2 * diff >= p10[d])
 		return 0;	/* needs 17 digits */
-	for (i = 15; i > 0; i--) {
+	for (i = np; i > 0; i--) {
 		dig[i - 1] = (char)('0' + (unsigned)(n % 10));
 		n /= 10;
 	}
@@ -370,7 +372,7 @@ put_double_fixed(char *out, double v)
 		out[len++] = '-';
 	memcpy(out + len, dig, (size_t)k);
 	len += (size_t)k;
-	for (end = 15; end > (size_t)k && dig[end - 1] == '0'; end--)
+	for (end = np; end > (size_t)k && dig[end - 1] == '0'; end--)
 		;
 	if (end > (size_t)k) {
 		out[len++] = '.';
@@ -399,7 +401,8 @@ metrics_put_double(struct buf *b, double v)
 		buf_put_i64(b, (int64_t)v);
 		return;
 	}
-	if ((n = put_double_fixed(tmp, v)) > 0) {
+	if ((n = put_double_fixed(tmp, v, 15)) > 0 ||
+	    (n = put_double_fixed(tmp, v, 17)) > 0) {
 		buf_append(b, tmp, n);
 		return;
 	}

@@ -1461,6 +1461,102 @@ test_machine_refresh(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A copy of fixture `tree` in a temporary directory, and its env. */
+static void
+tree_copy(const char *tree, char *dir, struct cgroup_env *env)
+{
+	char	cmd[600], sys[300], proc[300], err[256];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp -a " FIX "%s/. %s/", tree, dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(sys, sizeof(sys), "%s/sys", dir);
+	snprintf(proc, sizeof(proc), "%s/proc", dir);
+	assert_int_equal(cgroup_env_init(env, sys, proc, err, sizeof(err)), 0);
+}
+
+static void
+tree_remove(const char *dir)
+{
+	char	cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * Discovery at every collection: a container added or removed changes
+ * the targets (still sorted, labels right); an unchanged tree gives the
+ * same ones; on v1 a new first pid is seen without any directory change.
+ */
+static void
+test_discover_changes(void **state)
+{
+	char				 dir[] = "/tmp/hale-disc-XXXXXX";
+	char				 path[600], to[600], err[256];
+	struct cgroup_env		 env;
+	struct collector		*c;
+	const struct cgroup_target	*t;
+	size_t				 n;
+
+	(void)state;
+	tree_copy("v2-cgroupfs", dir, &env);
+	assert_non_null(c = collector_new(&env));
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 4);
+
+	snprintf(path, sizeof(path), "%s/sys/fs/cgroup/docker/" ID("ab"), dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(t[0].id, "/");
+	assert_string_equal(t[1].id, "/docker/" ID("ab"));
+	assert_string_equal(t[1].labels, "id=\"/docker/" ID("ab") "\"");
+	assert_int_equal(t[1].pid, CGROUP_PID_FROM_PROCS);
+	assert_string_equal(t[2].id, "/docker/" ID("e5"));
+	assert_string_equal(t[4].id, "/tenant-a/" ID("c3"));
+	assert_string_equal(t[4].labels, "id=\"/tenant-a/" ID("c3") "\"");
+
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(t[1].id, "/docker/" ID("ab"));
+	assert_string_equal(t[3].labels, "id=\"/docker/" ID("f6") "\"");
+
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(t[1].id, "/docker/" ID("e5"));
+	assert_string_equal(t[3].id, "/tenant-a/" ID("c3"));
+
+	/* Another container in its place: as many ids, as long. */
+	snprintf(path, sizeof(path), "%s/sys/fs/cgroup/docker/" ID("e5"), dir);
+	snprintf(to, sizeof(to), "%s/sys/fs/cgroup/docker/" ID("f7"), dir);
+	assert_int_equal(rename(path, to), 0);
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(t[1].id, "/docker/" ID("f6"));
+	assert_string_equal(t[2].id, "/docker/" ID("f7"));
+	assert_string_equal(t[2].labels, "id=\"/docker/" ID("f7") "\"");
+	collector_free(c);
+	tree_remove(dir);
+
+	strcpy(dir, "/tmp/hale-disc-XXXXXX");
+	tree_copy("v1", dir, &env);
+	assert_non_null(c = collector_new(&env));
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(t[1].id, "/docker/" ID("1b"));
+	assert_int_equal(t[1].pid, 3131);
+	put_text(dir, "sys/fs/cgroup/cpu,cpuacct/docker/" ID("1b")
+	    "/cgroup.procs", "3232\n3131\n");
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(t[1].pid, 3232);
+	assert_int_equal(t[2].pid, 4141);
+	collector_free(c);
+	tree_remove(dir);
+}
+
 int
 main(void)
 {
@@ -1474,6 +1570,7 @@ main(void)
 		cmocka_unit_test(test_snapshot_pieces),
 		cmocka_unit_test(test_discover_targets),
 		cmocka_unit_test(test_machine_refresh),
+		cmocka_unit_test(test_discover_changes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

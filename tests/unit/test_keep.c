@@ -150,25 +150,32 @@ rd(struct tree *t, struct cgroup_keeps *s, struct cgroup_keep *k,
 	return rd_pid(t, s, k, 777, st);
 }
 
-/* <tree>/proc/<pid>/net/dev with eth0's received bytes. */
+/*
+ * <tree>/proc/<pid>/net/dev with eth0's received bytes: a new pid's
+ * directory, or (rename) a new file renamed over the old one.
+ */
 static void
-put_net(const struct tree *t, int pid, unsigned rx)
+put_net(const struct tree *t, int pid, unsigned rx, int rename_over)
 {
-	char	path[320], text[512];
+	char	path[320], tmp[336], text[512];
 	int	fd, n;
 
 	snprintf(path, sizeof(path), "%s/proc/%d", t->dir, pid);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/proc/%d/net", t->dir, pid);
-	assert_int_equal(mkdir(path, 0755), 0);
+	if (!rename_over) {
+		assert_int_equal(mkdir(path, 0755), 0);
+		snprintf(path, sizeof(path), "%s/proc/%d/net", t->dir, pid);
+		assert_int_equal(mkdir(path, 0755), 0);
+	}
 	snprintf(path, sizeof(path), "%s/proc/%d/net/dev", t->dir, pid);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	n = snprintf(text, sizeof(text), "Inter-|   Receive |  Transmit\n"
 	    " face |bytes    packets errs drop fifo frame compressed "
 	    "multicast|bytes    packets errs drop fifo colls carrier "
 	    "compressed\n  eth0: %u 1 0 0 0 0 0 0 2 1 0 0 0 0 0 0\n", rx);
-	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
+	assert_true((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
 	assert_int_equal(write(fd, text, (size_t)n), n);
 	close(fd);
+	assert_int_equal(rename(tmp, path), 0);
 }
 
 /* In-place changes are seen through kept fds; fds are counted right. */
@@ -243,7 +250,7 @@ test_pid_from_procs(void **state)
 	assert_int_equal(s.fds, 17);
 
 	/* Another first pid: its own namespace's counters. */
-	put_net(&t, 888, 7000);
+	put_net(&t, 888, 7000, 0);
 	put(&t, "cgroup.procs", "888\n777\n");
 	cgroup_keeps_begin(&s, 2.0);
 	assert_ptr_equal(cgroup_keeps_get(&s, E5, CGROUP_PID_FROM_PROCS), k);
@@ -312,6 +319,15 @@ test_replaced(void **state)
 	assert_int_equal(rd(&t, &s, k, &st), 0);
 	assert_int_equal(st.mem_usage, 134217728);
 	assert_int_equal(s.reopens, 2);
+
+	/* net/dev renamed over (its directory is not the cgroup's). */
+	assert_int_equal(net[0].rx_bytes, 5000);
+	put_net(&t, 777, 9000, 1);
+	cgroup_keeps_begin(&s, 3.5);
+	assert_int_equal(rd(&t, &s, k, &st), 0);
+	assert_int_equal(net[0].rx_bytes, 9000);
+	assert_int_equal(s.reopens, 3);
+	assert_int_equal(count_fds() - base, (int)s.fds);
 
 	/* Removed for good: gone, and no descriptor of it left open. */
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", t.cg);
