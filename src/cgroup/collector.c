@@ -307,7 +307,8 @@ read_target(struct collector *c, struct collector_snap *s,
 		    LOG_S("error", err), LOG_U("files", e->st.nerrors));
 	}
 	e->labels = s->labels.len;
-	buf_append(&s->labels, t->labels, strlen(t->labels) + 1);
+	e->labels_len = strlen(t->labels);
+	buf_append(&s->labels, t->labels, e->labels_len + 1);
 	e->start_time = t->start_time;
 	if (s->labels.oom || keep_rows(c, s, e) == -1) {
 		s->oom = 1;

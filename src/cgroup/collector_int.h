@@ -47,6 +47,7 @@ struct entry {
 	struct cgroup_stats	 st;
 	uint64_t		 emit;
 	size_t			 labels;	/* offset in snap->labels */
+	size_t			 labels_len;
 	double			 start_time;
 	size_t			 io_off;
 	size_t			 net_off;

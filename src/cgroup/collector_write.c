@@ -16,18 +16,25 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A family's sample name as this format writes it, measured once. */
+struct sname {
+	const char	*name;
+	size_t		 len;
+	char		 om[128];
+};
+
 static uint64_t	 field(const void *, size_t);
-static const char *labels_of(const struct collector_snap *,
-		    const struct entry *);
+static void	 sample_name(const struct metrics_writer *,
+		    const struct family *, struct sname *);
 static void	 write_value(struct metrics_writer *, const struct family *,
-		    const char *, const char *, uint64_t);
+		    const struct metrics_key *, const char *, uint64_t);
 static void	 write_blkio(struct metrics_writer *, const struct family *,
-		    const char *, const struct io_row *);
+		    const struct metrics_key *, const struct io_row *);
 static int	 family_wanted(const struct collector_snap *,
 		    const struct family *);
 static void	 family_entry(const struct collector_snap *,
 		    struct metrics_writer *, const struct family *,
-		    const struct entry *);
+		    const struct sname *, const struct entry *);
 static void	 write_tail(const struct collector_snap *,
 		    struct metrics_writer *);
 
@@ -40,47 +47,49 @@ field(const void *base, size_t off)
 	return v;
 }
 
-static const char *
-labels_of(const struct collector_snap *s, const struct entry *e)
-{
-	return s->labels.data + e->labels;
-}
-
 /*
- * One sample of f: `l` the target's labels, `extra` the per-sample ones.
  * An OpenMetrics counter's samples end in _total; cAdvisor's counter
  * without it (container_memory_failcnt) gets it there, as client_golang
  * writes it.
  */
 static void
-write_value(struct metrics_writer *w, const struct family *f, const char *l,
-    const char *extra, uint64_t v)
+sample_name(const struct metrics_writer *w, const struct family *f,
+    struct sname *sn)
 {
-	char		 om[128];
-	const char	*name = f->name;
-	size_t		 n;
+	size_t	n = strlen(f->name);
 
+	sn->name = f->name;
+	sn->len = n;
 	if (w->fmt == METRICS_OPENMETRICS && f->type == METRICS_COUNTER &&
-	    ((n = strlen(name)) < 6 || strcmp(name + n - 6, "_total") != 0) &&
-	    (size_t)snprintf(om, sizeof(om), "%s_total", name) < sizeof(om))
-		name = om;
+	    (n < 6 || strcmp(f->name + n - 6, "_total") != 0) &&
+	    n + sizeof("_total") <= sizeof(sn->om)) {
+		memcpy(sn->om, f->name, n);
+		memcpy(sn->om + n, "_total", sizeof("_total"));
+		sn->name = sn->om;
+		sn->len = n + sizeof("_total") - 1;
+	}
+}
+
+/* One sample of f: `k` its name and the target's labels, `extra` its own. */
+static void
+write_value(struct metrics_writer *w, const struct family *f,
+    const struct metrics_key *k, const char *extra, uint64_t v)
+{
 	switch (f->v) {
 	case V_NS:
-		metrics_sample_scaled(w, name, l, extra, v, 9);
+		metrics_key_scaled(w, k, extra, v, 9);
 		break;
 	case V_US:
-		metrics_sample_scaled(w, name, l, extra, v, 6);
+		metrics_key_scaled(w, k, extra, v, 6);
 		break;
 	case V_MEMLIMIT:
-		metrics_sample_u64(w, name, l, extra,
-		    v > ((uint64_t)1 << 62) ? 0 : v);
+		metrics_key_u64(w, k, extra, v > ((uint64_t)1 << 62) ? 0 : v);
 		break;
 	case V_PIDSMAX:
-		metrics_sample_u64(w, name, l, extra,
-		    v == UINT64_MAX ? 0 : v);
+		metrics_key_u64(w, k, extra, v == UINT64_MAX ? 0 : v);
 		break;
 	case V_U64:
-		metrics_sample_u64(w, name, l, extra, v);
+		metrics_key_u64(w, k, extra, v);
 		break;
 	}
 }
@@ -91,8 +100,8 @@ write_value(struct metrics_writer *w, const struct family *f, const char *l,
  * also Sync, Async, Discard and Total), as cAdvisor copies them.
  */
 static void
-write_blkio(struct metrics_writer *w, const struct family *f, const char *l,
-    const struct io_row *r)
+write_blkio(struct metrics_writer *w, const struct family *f,
+    const struct metrics_key *k, const struct io_row *r)
 {
 	static const struct {
 		unsigned	 bit;
@@ -128,7 +137,7 @@ write_blkio(struct metrics_writer *w, const struct family *f, const char *l,
 		op = strlen(ops[i].name);
 		memcpy(extra + n, ops[i].name, op);
 		memcpy(extra + n + op, "\"", 2);
-		write_value(w, f, l, extra, field(&r->d, ops[i].off));
+		write_value(w, f, k, extra, field(&r->d, ops[i].off));
 	}
 }
 
@@ -142,54 +151,56 @@ family_wanted(const struct collector_snap *s, const struct family *f)
 /* One entry's samples of a family. */
 static void
 family_entry(const struct collector_snap *s, struct metrics_writer *w,
-    const struct family *f, const struct entry *e)
+    const struct family *f, const struct sname *sn, const struct entry *e)
 {
-	const char	*l = labels_of(s, e);
-	size_t		 k;
+	const char		*l = s->labels.data + e->labels;
+	struct metrics_key	 key = { sn->name, sn->len, l, e->labels_len };
+	const struct metrics_key *k = &key;
+	size_t			 i;
 
 	if ((e->emit & f->need) != f->need)
 		return;
 	switch (f->kind) {
 	case F_SCALAR:
-		write_value(w, f, l, f->extra, field(&e->st, f->off));
+		write_value(w, f, k, f->extra, field(&e->st, f->off));
 		break;
 	case F_NET:
-		for (k = 0; k < e->st.nnet; k++)
-			write_value(w, f, l, s->net[e->net_off + k].label,
-			    field(&s->net[e->net_off + k].i, f->off));
+		for (i = 0; i < e->st.nnet; i++)
+			write_value(w, f, k, s->net[e->net_off + i].label,
+			    field(&s->net[e->net_off + i].i, f->off));
 		break;
 	case F_IO:
 	case F_IO_COST:
-		for (k = 0; k < e->st.nio; k++)
+		for (i = 0; i < e->st.nio; i++)
 			if (f->kind == F_IO ||
-			    (s->io[e->io_off + k].d.have & CGROUP_IO_COST))
-				write_value(w, f, l, s->io[e->io_off + k].label,
-				    field(&s->io[e->io_off + k].d, f->off));
+			    (s->io[e->io_off + i].d.have & CGROUP_IO_COST))
+				write_value(w, f, k, s->io[e->io_off + i].label,
+				    field(&s->io[e->io_off + i].d, f->off));
 		break;
 	case F_BLKIO:
-		for (k = 0; k < e->st.nio; k++)
-			write_blkio(w, f, l, &s->io[e->io_off + k]);
+		for (i = 0; i < e->st.nio; i++)
+			write_blkio(w, f, k, &s->io[e->io_off + i]);
 		break;
 	case F_FAULTS:
-		write_value(w, f, l, "failure_type=\"pgfault\","
+		write_value(w, f, k, "failure_type=\"pgfault\","
 		    "scope=\"container\"", e->st.mem_pgfault);
-		write_value(w, f, l, "failure_type=\"pgmajfault\","
+		write_value(w, f, k, "failure_type=\"pgmajfault\","
 		    "scope=\"container\"", e->st.mem_pgmajfault);
 		/* cAdvisor writes memory.stat's one value to both scopes. */
-		write_value(w, f, l, "failure_type=\"pgfault\","
+		write_value(w, f, k, "failure_type=\"pgfault\","
 		    "scope=\"hierarchy\"", e->st.mem_pgfault);
-		write_value(w, f, l, "failure_type=\"pgmajfault\","
+		write_value(w, f, k, "failure_type=\"pgmajfault\","
 		    "scope=\"hierarchy\"", e->st.mem_pgmajfault);
 		break;
 	case F_TASKS:
 		/* cAdvisor's order and names of the states. */
-		write_value(w, f, l, "state=\"sleeping\"",
+		write_value(w, f, k, "state=\"sleeping\"",
 		    e->st.tasks.sleeping);
-		write_value(w, f, l, "state=\"running\"", e->st.tasks.running);
-		write_value(w, f, l, "state=\"stopped\"", e->st.tasks.stopped);
-		write_value(w, f, l, "state=\"uninterruptible\"",
+		write_value(w, f, k, "state=\"running\"", e->st.tasks.running);
+		write_value(w, f, k, "state=\"stopped\"", e->st.tasks.stopped);
+		write_value(w, f, k, "state=\"uninterruptible\"",
 		    e->st.tasks.uninterruptible);
-		write_value(w, f, l, "state=\"iowaiting\"",
+		write_value(w, f, k, "state=\"iowaiting\"",
 		    e->st.tasks.io_wait);
 		break;
 	case F_START:
@@ -243,6 +254,7 @@ collector_snap_write(const struct collector_snap *s, struct metrics_writer *w,
     struct collector_cursor *cur, size_t budget)
 {
 	const struct family	*f;
+	struct sname		 sn;
 	size_t			 stop = w->out->len + budget;
 
 	if (stop < budget)
@@ -256,10 +268,11 @@ collector_snap_write(const struct collector_snap *s, struct metrics_writer *w,
 			metrics_family(w, f->name, f->type, f->help);
 			cur->began = 1;
 		}
+		sample_name(w, f, &sn);
 		for (; cur->ent < s->nent; cur->ent++) {
 			if (w->out->len >= stop)
 				return 0;
-			family_entry(s, w, f, &s->ent[cur->ent]);
+			family_entry(s, w, f, &sn, &s->ent[cur->ent]);
 		}
 	}
 	if (cur->step == collector_nfamilies) {

@@ -84,11 +84,10 @@ metrics_family(struct metrics_writer *w, const char *name,
 
 /* Where the value goes, after "name{labels,extra} "; NULL when out of memory. */
 static char *
-sample_begin(struct metrics_writer *w, const char *name, const char *labels,
+sample_begin(struct metrics_writer *w, const struct metrics_key *k,
     const char *extra)
 {
-	size_t	 nn = strlen(name);
-	size_t	 nl = labels == NULL ? 0 : strlen(labels);
+	size_t	 nn = k->name_len, nl = k->labels_len;
 	size_t	 ne = extra == NULL ? 0 : strlen(extra);
 	char	*p;
 
@@ -96,22 +95,33 @@ sample_begin(struct metrics_writer *w, const char *name, const char *labels,
 	    buf_reserve(w->out, nn + nl + ne + 4 + SAMPLE_VALUE_MAX) == -1)
 		return NULL;
 	p = w->out->data + w->out->len;
-	memcpy(p, name, nn);
+	memcpy(p, k->name, nn);
 	p += nn;
 	if (nl + ne == 0) {
 		*p++ = ' ';
 		return p;
 	}
 	*p++ = '{';
-	memcpy(p, labels == NULL ? "" : labels, nl);
+	if (nl > 0)
+		memcpy(p, k->labels, nl);
 	p += nl;
 	if (nl > 0 && ne > 0)
 		*p++ = ',';
-	memcpy(p, extra == NULL ? "" : extra, ne);
+	if (ne > 0)
+		memcpy(p, extra, ne);
 	p += ne;
 	*p++ = '}';
 	*p++ = ' ';
 	return p;
+}
+
+static void
+key_of(struct metrics_key *k, const char *name, const char *labels)
+{
+	k->name = name;
+	k->name_len = strlen(name);
+	k->labels = labels;
+	k->labels_len = labels == NULL ? 0 : strlen(labels);
 }
 
 /* Ends the line at p (inside the reservation sample_begin made). */
@@ -142,9 +152,11 @@ void
 metrics_sample(struct metrics_writer *w, const char *name,
     const char *labels, const char *extra, double value)
 {
-	char	*p;
+	struct metrics_key	 k;
+	char			*p;
 
-	if ((p = sample_begin(w, name, labels, extra)) == NULL)
+	key_of(&k, name, labels);
+	if ((p = sample_begin(w, &k, extra)) == NULL)
 		return;
 	w->out->len = (size_t)(p - w->out->data);
 	metrics_put_double(w->out, value);
@@ -152,22 +164,34 @@ metrics_sample(struct metrics_writer *w, const char *name,
 }
 
 void
-metrics_sample_u64(struct metrics_writer *w, const char *name,
-    const char *labels, const char *extra, uint64_t value)
+metrics_key_u64(struct metrics_writer *w, const struct metrics_key *k,
+    const char *extra, uint64_t value)
 {
 	char	*p;
 
-	if ((p = sample_begin(w, name, labels, extra)) != NULL)
+	if ((p = sample_begin(w, k, extra)) != NULL)
 		sample_end(w, put_u64(p, value));
+}
+
+void
+metrics_sample_u64(struct metrics_writer *w, const char *name,
+    const char *labels, const char *extra, uint64_t value)
+{
+	struct metrics_key	k;
+
+	key_of(&k, name, labels);
+	metrics_key_u64(w, &k, extra, value);
 }
 
 void
 metrics_sample_i64(struct metrics_writer *w, const char *name,
     const char *labels, const char *extra, int64_t value)
 {
-	char	*p;
+	struct metrics_key	 k;
+	char			*p;
 
-	if ((p = sample_begin(w, name, labels, extra)) == NULL)
+	key_of(&k, name, labels);
+	if ((p = sample_begin(w, &k, extra)) == NULL)
 		return;
 	if (value < 0) {
 		*p++ = '-';
@@ -178,8 +202,8 @@ metrics_sample_i64(struct metrics_writer *w, const char *name,
 }
 
 void
-metrics_sample_scaled(struct metrics_writer *w, const char *name,
-    const char *labels, const char *extra, uint64_t value, unsigned decimals)
+metrics_key_scaled(struct metrics_writer *w, const struct metrics_key *k,
+    const char *extra, uint64_t value, unsigned decimals)
 {
 	uint64_t	 div = 1;
 	uint64_t	 rem;
@@ -190,7 +214,7 @@ metrics_sample_scaled(struct metrics_writer *w, const char *name,
 		decimals = 18;
 	for (i = 0; i < decimals; i++)
 		div *= 10;
-	if ((p = sample_begin(w, name, labels, extra)) == NULL)
+	if ((p = sample_begin(w, k, extra)) == NULL)
 		return;
 	p = put_u64(p, value / div);
 	rem = value % div;
@@ -208,6 +232,16 @@ metrics_sample_scaled(struct metrics_writer *w, const char *name,
 		p += decimals;
 	}
 	sample_end(w, p);
+}
+
+void
+metrics_sample_scaled(struct metrics_writer *w, const char *name,
+    const char *labels, const char *extra, uint64_t value, unsigned decimals)
+{
+	struct metrics_key	k;
+
+	key_of(&k, name, labels);
+	metrics_key_scaled(w, &k, extra, value, decimals);
 }
 
 void

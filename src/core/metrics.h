@@ -59,6 +59,20 @@ void	metrics_sample_i64(struct metrics_writer *, const char *name,
 void	metrics_sample_scaled(struct metrics_writer *, const char *name,
 	    const char *labels, const char *extra, uint64_t value,
 	    unsigned decimals);
+/*
+ * A name and label list measured once, for a writer that repeats them over
+ * many samples: the lengths are strlen's. `labels` may be NULL (length 0).
+ */
+struct metrics_key {
+	const char	*name;
+	size_t		 name_len;
+	const char	*labels;
+	size_t		 labels_len;
+};
+void	metrics_key_u64(struct metrics_writer *, const struct metrics_key *,
+	    const char *extra, uint64_t value);
+void	metrics_key_scaled(struct metrics_writer *, const struct metrics_key *,
+	    const char *extra, uint64_t value, unsigned decimals);
 /* Ends the exposition ("# EOF" for OpenMetrics). */
 void	metrics_finish(struct metrics_writer *);
 
