@@ -13,8 +13,11 @@
 
 #include <linux/magic.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/file.h"
+
+#define STAT_MAX	(4 * 1024 * 1024)	/* /proc/stat of a big host */
 
 /*
  * The text of /proc/<pid>/stat: boot_time is the btime line of /proc/stat;
@@ -46,18 +49,34 @@ parse_stat(const char *text, double boot_time, long ticks, long pagesize,
 	return 0;
 }
 
+/*
+ * The btime line of /proc/stat. Only process_start_time_seconds needs
+ * it, which is fixed for the process: read once per procfs (until
+ * found), since the file lists every CPU and interrupt (tens of KiB on a
+ * big host).
+ */
 static double
 boot_time(const char *procfs)
 {
-	char		 path[4096], text[16384];
+	static char	 read_from[4096];
+	static double	 btime;
+	char		 path[4096];
 	const char	*p;
+	struct buf	 b;
 	size_t		 len;
 
+	if (btime > 0 && strcmp(read_from, procfs) == 0)
+		return btime;
+	btime = 0;
+	snprintf(read_from, sizeof(read_from), "%s", procfs);
 	snprintf(path, sizeof(path), "%s/stat", procfs);
-	if (file_read_at(AT_FDCWD, path, text, sizeof(text), &len) == -1 ||
-	    (p = strstr(text, "\nbtime ")) == NULL)
-		return 0;
-	return strtod(p + 7, NULL);
+	buf_init(&b);
+	if (buf_reserve(&b, STAT_MAX) == 0 &&
+	    file_read_at(AT_FDCWD, path, b.data, STAT_MAX + 1, &len) == 0 &&
+	    (p = strstr(b.data, "\nbtime ")) != NULL)
+		btime = strtod(p + 7, NULL);
+	buf_free(&b);
+	return btime;
 }
 
 /*

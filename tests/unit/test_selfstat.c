@@ -103,6 +103,36 @@ test_fixture_tree(void **state)
 	assert_int_equal(st.max_fds, 4096);
 }
 
+/*
+ * The boot time is found past the CPU and interrupt lines of a big host
+ * (here 64 KiB of them), and read once: a later btime changes nothing.
+ */
+static void
+test_boot_time_once(void **state)
+{
+	struct tree	*t = *state;
+	struct selfstat	 st;
+	struct buf	 text;
+	long		 ticks = sysconf(_SC_CLK_TCK);
+	int		 i;
+
+	sub(t->root, "self");
+	put(t->root, "self/stat", STAT_LINE);
+	buf_init(&text);
+	for (i = 0; i < 2048; i++)
+		buf_printf(&text, "cpu%d 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n", i);
+	buf_puts(&text, "btime 1700000100\nprocesses 5\n");
+	assert_true(text.len > 64 * 1024);
+	put(t->root, "stat", text.data);
+	selfstat_read(t->root, &st);
+	assert_true(st.have & SELFSTAT_STAT);
+	assert_true(st.start_time == 1700000100.0 + 1000.0 / (double)ticks);
+	put(t->root, "stat", "cpu  1 2 3 4\nbtime 1800000000\n");
+	selfstat_read(t->root, &st);
+	assert_true(st.start_time == 1700000100.0 + 1000.0 / (double)ticks);
+	buf_free(&text);
+}
+
 /* What is missing or malformed is left out. */
 static void
 test_missing_and_malformed(void **state)
@@ -174,6 +204,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fixture_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_time_once, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_malformed, setup,
 		    teardown),
 		cmocka_unit_test(test_real_proc),
