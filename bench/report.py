@@ -59,8 +59,10 @@ def real_part(r):
     print("\nReal cgroups (%s host), %d containers + \"/\", CPU per collection "
           "(a shared, noisy machine: read the ratios)" % (r["layout"], r["containers"]))
     print("  floor, open/read/close (%d files)      %8.3f ms" % (fo["files"], fo["cpu_ms"]))
-    print("  floor, kept fds, pread at 0 (%d fds)  %8.3f ms" % (
-        fk.get("kept_fds", 0) + fk.get("kept_dirs", 0), fk["cpu_ms"]))
+    print("  floor, kept fds, pread at 0 (%d fds)  %8.3f ms%s" % (
+        fk.get("kept_fds", 0) + fk.get("kept_dirs", 0), fk["cpu_ms"],
+        "" if fk.get("cpu_ms_after") is None else
+        " (mean of %.3f before haled and %.3f after)" % (fk["cpu_ms_before"], fk["cpu_ms_after"])))
     print("  haled, kept fds (%d held, %.1f a cgroup) %8.3f ms  = %.2fx the kept floor, %.2fx open/read/close" % (
         hk["fds_open"], r["fds_per_container"], hk["haled_sched_cpu_ms"],
         q["haled_kept_to_kept_floor"], q["haled_kept_to_orc_floor"]))
