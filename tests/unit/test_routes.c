@@ -227,6 +227,12 @@ test_landing_health_ready(void **state)
 	h = get(r, "GET", "/healthz", "");
 	assert_string_equal(r->body, "ok\n");
 	free(h);
+	/* Started, Docker's first sync not done: not ready yet. */
+	h = get(r, "GET", "/readyz", "");
+	assert_non_null(strstr(h, "HTTP/1.1 503"));
+	assert_string_equal(r->body, "waiting for docker\n");
+	free(h);
+	dh_start_synced(r->t);
 	h = get(r, "GET", "/readyz", "");
 	assert_non_null(strstr(h, "HTTP/1.1 200 OK"));
 	assert_string_equal(r->body, "ready\n");
