@@ -76,7 +76,7 @@ cgroup_keep_linked(const struct cgroup_keeps *s, int fd)
 }
 
 int
-cgroup_keep_dir_unchanged(const struct cgroup_keeps *s, struct cgroup_keep *k,
+cgroup_keep_dir_settled(const struct cgroup_keeps *s, struct cgroup_keep *k,
     int slot, int dirfd)
 {
 	struct stat	 st;
@@ -91,11 +91,29 @@ cgroup_keep_dir_unchanged(const struct cgroup_keeps *s, struct cgroup_keep *k,
 	if ((t->tv_sec != 0 || t->tv_nsec != 0) &&
 	    st.st_ctim.tv_sec == t->tv_sec && st.st_ctim.tv_nsec == t->tv_nsec)
 		return 1;
-	if (s->wall.tv_sec - st.st_ctim.tv_sec >= 2)
-		*t = st.st_ctim;
-	else
+	if (s->wall.tv_sec - st.st_ctim.tv_sec < 2) {
 		t->tv_sec = t->tv_nsec = 0;
-	return 0;
+		return 0;
+	}
+	/* A new state: what was checked before it is checked again. */
+	*t = st.st_ctim;
+	if (++k->dirseq[slot] == 0)
+		k->dirseq[slot] = 1;
+	return 1;
+}
+
+int
+cgroup_keep_file_current(const struct cgroup_keep *k,
+    const struct keep_file *f, int settled)
+{
+	return settled && f->seen == k->dirseq[f->slot];
+}
+
+void
+cgroup_keep_file_checked(const struct cgroup_keep *k, struct keep_file *f,
+    int settled)
+{
+	f->seen = settled ? k->dirseq[f->slot] : 0;
 }
 
 void
@@ -393,6 +411,7 @@ cgroup_keep_open(struct cgroup_keeps *s, struct cgroup_keep *k, int slot,
 	f = &k->f[k->nf++];
 	f->name = name;
 	f->slot = (unsigned char)slot;
+	f->seen = 0;
 	f->fd = fd == -1 ? KEEP_ABSENT : fd;
 	if (fd != -1) {
 		cgroup_keep_ident(s, fd, &f->dev, &f->ino);

@@ -22,11 +22,15 @@
  * file fails its reads (ENODEV) instead of reading on. Elsewhere (a copy
  * of a tree on tmpfs) a kept fd is checked against its path before each
  * read (fstatat: the same inode) and absent files are tried again, but
- * only in a directory whose ctime moved: removing, replacing or adding a
- * file changes its directory's ctime, rewriting one in place does not
- * need a check. A ctime within two seconds of the collection is not
- * trusted (it may move again within the filesystem's timestamp
- * granularity), so such a directory is checked again at the next one.
+ * only files not checked since their directory's ctime last moved:
+ * removing, replacing or adding a file changes its directory's ctime,
+ * rewriting one in place does not need a check. Each settled ctime noted
+ * bumps the directory's sequence number and a file keeps the one it was
+ * last checked at, so a file that a collection did not read is checked
+ * when one next does. A ctime within two seconds of the collection is
+ * not trusted (it may move again within the filesystem's timestamp
+ * granularity), so such a directory's files are checked again at the
+ * next one.
  * A kept net/dev is checked by its link count (fstat): its directory is
  * another process's, and a file removed or renamed over has none.
  */
@@ -52,10 +56,11 @@
 
 struct keep_file {
 	const char	*name;		/* the reader's string */
-	int		 fd;		/* or KEEP_ABSENT */
-	unsigned char	 slot;
 	dev_t		 dev;		/* checked when the store validates */
 	ino_t		 ino;
+	int		 fd;		/* or KEEP_ABSENT */
+	uint32_t	 seen;		/* its slot's dirseq when checked; 0: not */
+	unsigned char	 slot;
 };
 
 struct cgroup_keep {
@@ -65,6 +70,7 @@ struct cgroup_keep {
 	int		 dir[KEEP_SLOTS];
 	/* A validating store's: the directory's settled ctime, or 0. */
 	struct timespec	 dirtime[KEEP_SLOTS];
+	uint32_t	 dirseq[KEEP_SLOTS];	/* bumped with each dirtime */
 	int		 netfd;
 	pid_t		 netpid;	/* whose net/dev netfd is */
 	struct keep_file f[KEEP_FILES];
@@ -148,13 +154,23 @@ int	cgroup_keep_same(const struct cgroup_keeps *, int dirfd,
  */
 int	cgroup_keep_linked(const struct cgroup_keeps *, int fd);
 /*
- * With a validating store, 1 when directory `slot` of k (open as dirfd)
- * has not changed since its files were last checked: they need no check
- * now. Otherwise 0, and the directory's ctime is noted for next time.
+ * With a validating store, 1 when the ctime of directory `slot` of k
+ * (open as dirfd) has settled, noted as its state (a new one bumps
+ * dirseq): its files checked at that state need no check now
+ * (cgroup_keep_file_current). Otherwise 0: every file is checked.
  * Without validation, 0 (nothing is checked anyway).
  */
-int	cgroup_keep_dir_unchanged(const struct cgroup_keeps *,
+int	cgroup_keep_dir_settled(const struct cgroup_keeps *,
 	    struct cgroup_keep *, int slot, int dirfd);
+/*
+ * 1 when f was checked at its directory's state, `settled` being what
+ * cgroup_keep_dir_settled said in this collection.
+ */
+int	cgroup_keep_file_current(const struct cgroup_keep *,
+	    const struct keep_file *, int settled);
+/* Notes f as checked (found the same, or absent) at that state. */
+void	cgroup_keep_file_checked(const struct cgroup_keep *,
+	    struct keep_file *, int settled);
 /* Records fd's dev and ino when the store validates. */
 void	cgroup_keep_ident(const struct cgroup_keeps *, int fd, dev_t *,
 	    ino_t *);

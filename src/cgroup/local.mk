@@ -25,6 +25,6 @@ unit_tests += tests/unit/test_cgroup_parse tests/unit/test_procnet tests/unit/te
 	tests/unit/test_oomwatch \
 	tests/unit/test_fsusage tests/unit/test_keep
 # The reads that fail as on a removed cgroup are injected.
-tests_unit_test_keep_LDFLAGS = -Wl,--wrap=pread
+tests_unit_test_keep_LDFLAGS = -Wl,--wrap=pread -Wl,--wrap=fstatat
 # The hardware facts' refresh is tested on a clock the test moves.
 tests_unit_test_collector_LDFLAGS = -Wl,--wrap=clock_mono

@@ -109,13 +109,12 @@ cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
 
 	d->slot = slot;
 	d->kept = 0;
-	d->unchanged = 0;
+	d->settled = 0;
 	if (k != NULL && k->dir[slot] >= 0) {
 		d->fd = k->dir[slot];
 		d->missing = 0;
 		d->kept = 1;
-		d->unchanged = cgroup_keep_dir_unchanged(x->keeps, k, slot,
-		    d->fd);
+		d->settled = cgroup_keep_dir_settled(x->keeps, k, slot, d->fd);
 		return 0;
 	}
 	if (k != NULL && k->dir[slot] == KEEP_ABSENT && !x->keeps->recheck) {
@@ -133,7 +132,7 @@ cgroup_dir_open(struct cgroup_rctx *x, struct cgroup_dir *d,
 		k->dir[slot] = d->fd;
 		cgroup_keep_held(x->keeps, k);
 		d->kept = 1;
-		(void)cgroup_keep_dir_unchanged(x->keeps, k, slot, d->fd);
+		d->settled = cgroup_keep_dir_settled(x->keeps, k, slot, d->fd);
 	} else if (rc == 0)
 		x->fallback = 1;
 	return rc;
@@ -167,7 +166,8 @@ cgroup_rd_bad(struct cgroup_rctx *x, const char *file, const char *msg)
 /*
  * The kept descriptor of `file` in d: 1 with *fd, 0 when it is absent,
  * 2 when it is not kept (read it by name), -1 on a counted error. A file
- * absent at open is tried again only at the store's re-check.
+ * absent at open is tried again only at the store's re-check. What is
+ * checked here is noted at the directory's state, and only that.
  */
 static int
 kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
@@ -179,23 +179,24 @@ kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 	if (!d->kept)
 		return 2;
 	f = cgroup_keep_find(x->keep, d->slot, file);
-	if (f != NULL && d->unchanged) {
-		/* Nothing removed, replaced or added since the last check. */
+	if (f != NULL && cgroup_keep_file_current(x->keep, f, d->settled)) {
+		/* Nothing removed, replaced or added since it was checked. */
 		if (f->fd == KEEP_ABSENT)
 			return 0;
 		*fd = f->fd;
 		return 1;
 	}
-	if (f != NULL && f->fd == KEEP_ABSENT && x->keeps->recheck &&
-	    !cgroup_keeps_room(x->keeps)) {
-		x->fallback = 1;
-		return 2;	/* the budget must not hide a file come since */
-	}
-	if (f != NULL && f->fd == KEEP_ABSENT && x->keeps->recheck &&
-	    (nfd = file_open_kept(d->fd, file)) != -1) {
-		f->fd = nfd;
-		cgroup_keep_ident(x->keeps, nfd, &f->dev, &f->ino);
-		cgroup_keep_held(x->keeps, x->keep);
+	if (f != NULL && f->fd == KEEP_ABSENT && x->keeps->recheck) {
+		if (!cgroup_keeps_room(x->keeps)) {
+			x->fallback = 1;
+			return 2;	/* the budget must not hide a file come since */
+		}
+		if ((nfd = file_open_kept(d->fd, file)) != -1) {
+			f->fd = nfd;
+			cgroup_keep_ident(x->keeps, nfd, &f->dev, &f->ino);
+			cgroup_keep_held(x->keeps, x->keep);
+		} else if (errno == ENOENT)
+			cgroup_keep_file_checked(x->keep, f, d->settled);
 	}
 	if (f == NULL) {
 		f = cgroup_keep_open(x->keeps, x->keep, d->slot, d->fd, file);
@@ -209,6 +210,7 @@ kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 		}
 		if (f->fd == KEEP_ABSENT) {
 			/* Absent or removed during this read: the gone check says. */
+			cgroup_keep_file_checked(x->keep, f, d->settled);
 			d->missing++;
 			return 0;
 		}
@@ -221,6 +223,7 @@ kept_fd(struct cgroup_rctx *x, struct cgroup_dir *d, const char *file,
 		d->missing++;
 		return 0;
 	}
+	cgroup_keep_file_checked(x->keep, f, d->settled);
 	*fd = f->fd;
 	return 1;
 }

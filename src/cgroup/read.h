@@ -37,7 +37,7 @@ struct cgroup_dir {
 	int	missing;	/* files that returned ENOENT */
 	int	slot;		/* in the keep */
 	int	kept;		/* fd belongs to the keep: not closed here */
-	int	unchanged;	/* kept, and its files need no validation */
+	int	settled;	/* kept, its ctime settled: cgroup_keep_dir_settled */
 };
 
 /* State of one cgroup_read_stats call. */

@@ -543,7 +543,7 @@ docker_get_stats(const struct docker *d, struct docker_stats *st)
 enum docker_listing
 docker_listing(const struct docker_stats *st)
 {
-	if (st->resyncs > 0)
+	if (st->synced)
 		return DOCKER_LISTED;
 	if (st->up || st->conn_failures == 0)
 		return DOCKER_LISTING_PENDING;

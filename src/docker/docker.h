@@ -50,6 +50,7 @@ struct docker_stats {
 	uint64_t	 reconnects;	/* connection attempts after the first */
 	uint64_t	 conn_failures;	/* attempts or streams that failed */
 	uint64_t	 resyncs;	/* completed list + reconcile rounds */
+	int		 synced;	/* the first list's inspects are in */
 	uint64_t	 inspects;	/* inspect requests completed */
 	uint64_t	 request_errors;	/* version/list/inspect failures */
 	uint64_t	 events_coalesced;	/* merged into a queued inspect */
@@ -71,10 +72,11 @@ void		 docker_get_stats(const struct docker *, struct docker_stats *);
 
 /*
  * What Docker says about which containers there are: LISTED once a list
- * has been reconciled (the inventory is the truth, even while Docker is
- * down again); PENDING while the first connection is being made or the
- * first list is awaited (the inventory is not complete yet, and nothing
- * else is Docker's); UNREACHABLE when it never answered and an attempt
+ * has been reconciled and every inspect it asked for has answered or
+ * failed (the inventory is the truth, even while Docker is down again);
+ * PENDING while the first connection is being made or the first list or
+ * its inspects are awaited (the inventory is not complete yet, and
+ * nothing else is Docker's); UNREACHABLE when it never answered and an attempt
  * failed, the one case where containers found by walking the cgroup tree
  * stand in for it.
  */

@@ -115,6 +115,7 @@ struct docker {
 	struct docker_pending	*pending;	/* hash by id */
 	TAILQ_HEAD(, docker_pending) queue;	/* waiting for a slot */
 	unsigned		 inflight;	/* inspects running */
+	unsigned		 first_left;	/* the first sync's inspects to come */
 
 	TAILQ_HEAD(, docker_req) reqs;		/* every transfer we own */
 	struct docker_stats	 st;

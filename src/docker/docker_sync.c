@@ -12,6 +12,8 @@
  *   event lines (docker_sync_on_line, docker_sync_on_dropped_line):
  *        inventory_apply_event ─► want_inspect or cancel_inspect
  *   a failed list or inspect ─► resync_retry timer ─► a new list
+ *   the first sync: its list's inspects answered, failed or moot
+ *        (first_settle, the last one) ─► first_done: st.synced, LISTED
  *
  * Requests for the same container coalesce: one inspect in flight per
  * id, and an event meanwhile asks for one more after it. The ids waiting
@@ -40,6 +42,11 @@ struct docker_pending {
 	int			 in_flight;
 	int			 again;		/* an event arrived meanwhile */
 	int			 cancelled;	/* destroyed meanwhile: drop the reply */
+	/*
+	 * The first sync waits for this inspect (1) or for the one after
+	 * the inspect in flight when its list came (2), which may predate it.
+	 */
+	int			 first;
 	TAILQ_ENTRY(docker_pending) qentry;
 	UT_hash_handle		 hh;
 };
@@ -55,9 +62,44 @@ pending_get(struct docker *d, const char *id)
 	return p;
 }
 
+/*
+ * The first sync is done: every container its list named has been
+ * inspected (or its inspect failed, or it is gone), so the table holds
+ * their names and labels and the client vouches for it.
+ */
+static void
+first_done(struct docker *d)
+{
+	d->st.synced = 1;
+	log_info("docker inventory complete",
+	    LOG_U("containers", inventory_count(d->inv)));
+}
+
+/* What the first sync waits for includes `p`'s inspect. */
+static void
+first_wait(struct docker *d, struct docker_pending *p)
+{
+	if (p->first)
+		return;
+	p->first = p->in_flight ? 2 : 1;
+	d->first_left++;
+}
+
+/* `p`'s inspect for the first sync answered, failed or is moot. */
+static void
+first_settle(struct docker *d, struct docker_pending *p)
+{
+	if (!p->first)
+		return;
+	p->first = 0;
+	if (--d->first_left == 0 && !d->st.synced)
+		first_done(d);
+}
+
 static void
 pending_drop(struct docker *d, struct docker_pending *p)
 {
+	first_settle(d, p);
 	if (p->queued)
 		TAILQ_REMOVE(&d->queue, p, qentry);
 	HASH_DEL(d->pending, p);
@@ -85,8 +127,9 @@ queue_full(struct docker *d)
 /*
  * Asks for a fresh inspect of `id`; coalesces with one already queued.
  * `event` (not a list's reconcile) makes it subject to max_pending.
+ * Returns its bookkeeping, NULL when none was made.
  */
-static void
+static struct docker_pending *
 want_inspect(struct docker *d, const char *id, int event)
 {
 	struct docker_pending	*p;
@@ -94,10 +137,10 @@ want_inspect(struct docker *d, const char *id, int event)
 	if ((p = pending_get(d, id)) == NULL) {
 		if (event && HASH_COUNT(d->pending) >= d->cfg.max_pending) {
 			queue_full(d);
-			return;
+			return NULL;
 		}
 		if ((p = calloc(1, sizeof(*p))) == NULL)
-			return;	/* the next resync finds it */
+			return NULL;	/* the next resync finds it */
 		memcpy(p->id, id, DOCKER_ID_LEN + 1);
 		HASH_ADD(hh, d->pending, id, DOCKER_ID_LEN, p);
 	} else if (event && !p->cancelled && (p->queued || p->again))
@@ -110,6 +153,7 @@ want_inspect(struct docker *d, const char *id, int event)
 		TAILQ_INSERT_TAIL(&d->queue, p, qentry);
 	}
 	docker_kick(d);
+	return p;
 }
 
 /* The container is gone: forget any inspect of it. */
@@ -211,6 +255,10 @@ docker_sync_inspect_done(struct docker *d, struct docker_req *r, CURLcode rc)
 	inspect_apply(d, r, rc, p);
 	if (p != NULL) {
 		p->in_flight = 0;
+		if (p->first == 2 && p->again)
+			p->first = 1;
+		else
+			first_settle(d, p);
 		if (p->again) {
 			p->again = 0;
 			p->cancelled = 0;
@@ -264,16 +312,23 @@ needs_inspect(struct inventory *inv, const struct docker_summary *s)
 	return s->health != DOCKER_HEALTH_NONE && s->health != c->d.health;
 }
 
+/*
+ * Until the first sync is done, the list's inspects are what it waits
+ * for; done at once when it needs none.
+ */
 static void
 reconcile(struct docker *d, const struct docker_list *l)
 {
 	struct inv_container	*c;
+	struct docker_pending	*p;
 	size_t			 i, removed;
 
 	for (i = 0; i < l->n; i++) {
 		inventory_mark(d->inv, l->items[i].id, d->list_epoch);
-		if (needs_inspect(d->inv, &l->items[i]))
-			want_inspect(d, l->items[i].id, 0);
+		if (needs_inspect(d->inv, &l->items[i]) &&
+		    (p = want_inspect(d, l->items[i].id, 0)) != NULL &&
+		    !d->st.synced)
+			first_wait(d, p);
 	}
 	/* A reply older than this list must not bring a swept one back. */
 	for (c = inventory_first(d->inv); c != NULL; c = inventory_next(c))
@@ -281,6 +336,8 @@ reconcile(struct docker *d, const struct docker_list *l)
 			cancel_inspect(d, c->d.id);
 	removed = inventory_sweep(d->inv, d->list_epoch);
 	d->st.resyncs++;
+	if (!d->st.synced && d->first_left == 0)
+		first_done(d);
 	/* Once per connection, or when it found something stale. */
 	if (d->first_sync || removed > 0)
 		log_info("docker inventory synced", LOG_U("containers", l->n),

@@ -2,24 +2,42 @@
  * api_list: GET /api/v1/containers as a chunked body.
  *
  *	api_list_read (whenever the socket can take more)
- *	  └─ inventory_json_list_next: "[" and a container, "," and the
- *	     next, ..., "]" ─► copied out, the rest kept for the next call
+ *	  └─ piece_reader_read ─► list_next (when a piece is used up)
+ *	       └─ inventory_json_list_next: "[" and a container, "," and
+ *	          the next, ..., "]"
  */
 #include "http/api_list.h"
 
-#include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "http/piece_reader.h"
 
 struct api_list {
 	struct inventory_json_cursor	*cur;
 	struct buf			 piece;
-	size_t				 off;	/* sent of piece */
+	struct piece_reader		 rd;
 	int				 done;	/* the last piece is in */
 };
+
+/* A piece_next_fn: the cursor's next piece into the one buffer. */
+static int
+list_next(void *arg, const char **p, size_t *len)
+{
+	struct api_list	*l = arg;
+	int		 rc;
+
+	if (l->done)
+		return 0;
+	buf_reset(&l->piece);
+	if ((rc = inventory_json_list_next(l->cur, &l->piece)) == -1)
+		return -1;
+	l->done = rc == 0;
+	*p = l->piece.data;
+	*len = l->piece.len;
+	return 1;
+}
 
 struct api_list *
 api_list_new(struct inventory *inv, inventory_json_fn *hook, void *hook_arg)
@@ -33,6 +51,7 @@ api_list_new(struct inventory *inv, inventory_json_fn *hook, void *hook_arg)
 		return NULL;
 	}
 	buf_init(&l->piece);
+	piece_reader_init(&l->rd, list_next, l);
 	return l;
 }
 
@@ -52,32 +71,13 @@ ssize_t
 api_list_read(void *arg, uint64_t pos, char *out, size_t max)
 {
 	struct api_list	*l = arg;
-	size_t		 n = 0, k;
-	int		 rc;
+	ssize_t		 n;
 
 	(void)pos;
-	if (max > SSIZE_MAX)
-		max = SSIZE_MAX;
-	while (n < max) {
-		if (l->off == l->piece.len) {
-			if (l->done)
-				break;
-			buf_reset(&l->piece);
-			l->off = 0;
-			if ((rc = inventory_json_list_next(l->cur,
-			    &l->piece)) == -1) {
-				log_warn("container list aborted",
-				    LOG_S("err", "out of memory"));
-				return HTTPD_STREAM_ERROR;
-			}
-			l->done = rc == 0;
-			continue;
-		}
-		k = l->piece.len - l->off < max - n ? l->piece.len - l->off :
-		    max - n;
-		memcpy(out + n, l->piece.data + l->off, k);
-		l->off += k;
-		n += k;
+	if ((n = piece_reader_read(&l->rd, out, max)) == -1) {
+		log_warn("container list aborted",
+		    LOG_S("err", "out of memory"));
+		return HTTPD_STREAM_ERROR;
 	}
-	return n > 0 ? (ssize_t)n : HTTPD_STREAM_END;
+	return n > 0 ? n : HTTPD_STREAM_END;
 }

@@ -14,6 +14,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/httpd_route.c %reldir%/httpd_route.h \
 	%reldir%/httpd_listen.c %reldir%/httpd_listen.h \
 	%reldir%/httpd_queue.c %reldir%/httpd_queue.h \
+	%reldir%/piece_reader.c %reldir%/piece_reader.h \
 	%reldir%/routes.c %reldir%/routes.h \
 	%reldir%/scrape.c %reldir%/scrape.h \
 	%reldir%/scrape_stream.c %reldir%/scrape_stream.h \
@@ -23,6 +24,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/webcfg.c %reldir%/webcfg.h \
 	%reldir%/webcfg_yaml.c %reldir%/webcfg_yaml.h
 unit_tests += tests/unit/test_auth tests/unit/test_scrape_stream tests/unit/test_httpd \
+	tests/unit/test_piece_reader \
 	tests/unit/test_basicauth tests/unit/test_basicauth_io \
 	tests/unit/test_selfstat tests/unit/test_routes tests/unit/test_webcfg \
 	tests/unit/test_status_page

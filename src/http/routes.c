@@ -65,16 +65,30 @@ healthz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 	httpd_text(r, 200, "ok");
 }
 
+/*
+ * Ready once started and Docker's containers are known (or Docker could
+ * not be reached, the cgroup walk standing in): before its first sync is
+ * done the metrics leave its containers out.
+ */
 static void
 readyz(void *ctx, const struct httpd_request *req, struct httpd_response *r)
 {
 	const struct routes_ctx	*rc = ctx;
+	struct docker_stats	 ds;
 
 	(void)req;
-	if (rc->ready)
-		httpd_text(r, 200, "ready");
-	else
+	if (!rc->ready) {
 		httpd_text(r, 503, "starting");
+		return;
+	}
+	if (rc->docker != NULL) {
+		docker_get_stats(rc->docker, &ds);
+		if (docker_listing(&ds) == DOCKER_LISTING_PENDING) {
+			httpd_text(r, 503, "waiting for docker");
+			return;
+		}
+	}
+	httpd_text(r, 200, "ready");
 }
 
 /* The stream's reader in libmicrohttpd's terms; a failure is logged here. */

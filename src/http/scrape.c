@@ -167,8 +167,9 @@ note_read_errors(struct scrape *s, uint64_t errors)
 
 /*
  * The host ("/") and the containers of the inventory once Docker has been
- * listed (names, images, labels); the host alone while its first list is
- * awaited, since another engine's containers are in the same tree; the
+ * listed (names, images, labels); the host alone while its first list or
+ * that list's inspects are awaited, since another engine's containers are
+ * in the same tree and an uninspected one has no labels yet; the
  * containers found by walking the cgroup tree, labelled by id only, while
  * Docker has never answered. Their values are read now and rendered as the
  * response is sent.

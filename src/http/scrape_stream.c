@@ -2,9 +2,10 @@
  * scrape_stream: a scrape document sent a piece at a time.
  *
  *	scrape_stream_read (whenever the socket can take more)
- *	  └─ next_piece    head ─► the containers' families, PIECE bytes at a
- *	       │           time (collector_snap_write) ─► tail ─► end
- *	       └─ copied out as is, or through gzip_step
+ *	  └─ piece_reader ─► next_piece: head ─► the containers' families,
+ *	       │           PIECE bytes at a time (collector_snap_write)
+ *	       │           ─► tail ─► end
+ *	       └─ copied out as is (piece_reader_read), or through gzip_step
  *
  * The head and tail are sent from the document itself; only the
  * containers' part is rendered, into one reused buffer.
@@ -14,10 +15,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/err.h"
 #include "http/gzip.h"
+#include "http/piece_reader.h"
 
 /* Big enough to amortise a call, small next to a socket buffer. */
 #define PIECE	(16 * 1024)
@@ -29,13 +30,13 @@ struct scrape_stream {
 	enum section		 section;
 	struct collector_cursor	 cur;
 	struct buf		 piece;
-	const char		*p;	/* what is left of the current piece */
-	size_t			 left;
+	struct piece_reader	 rd;
 	struct gzip		*gz;		/* NULL: identity */
-	int			 input_done;	/* gzip: no piece left */
 	int			 gz_done;	/* gzip: the trailer is out */
 	char			 err[128];
 };
+
+static piece_next_fn next_piece;
 
 struct scrape_stream *
 scrape_stream_new(struct scrape_doc *doc, int gzip, char *err, size_t errlen)
@@ -52,6 +53,7 @@ scrape_stream_new(struct scrape_doc *doc, int gzip, char *err, size_t errlen)
 	}
 	s->doc = scrape_doc_ref(doc);
 	buf_init(&s->piece);
+	piece_reader_init(&s->rd, next_piece, s);
 	return s;
 }
 
@@ -72,73 +74,46 @@ scrape_stream_error(const struct scrape_stream *s)
 	return s->err;
 }
 
-static void
-set_piece(struct scrape_stream *s, const char *p, size_t len)
-{
-	s->p = p;
-	s->left = len;
-}
-
-/* The next non-empty piece: 1, 0 at the end, -1 out of memory. */
+/* A piece_next_fn: head, the containers' families PIECE at a time, tail. */
 static int
-next_piece(struct scrape_stream *s)
+next_piece(void *arg, const char **p, size_t *len)
 {
+	struct scrape_stream	*s = arg;
 	struct scrape_doc	*d = s->doc;
 	struct metrics_writer	 w;
 
-	for (;;) {
-		switch (s->section) {
-		case SEC_HEAD:
-			s->section = SEC_BODY;
-			set_piece(s, d->head.data, d->head.len);
-			break;
-		case SEC_BODY:
-			if (d->snap == NULL) {
-				s->section = SEC_TAIL;
-				continue;
-			}
-			buf_reset(&s->piece);
-			metrics_writer_init(&w, &s->piece, d->fmt);
-			if (collector_snap_write(d->snap, &w, &s->cur, PIECE))
-				s->section = SEC_TAIL;
-			if (s->piece.oom) {
-				snprintf(s->err, sizeof(s->err),
-				    "out of memory");
-				return -1;
-			}
-			set_piece(s, s->piece.data, s->piece.len);
-			break;
-		case SEC_TAIL:
-			s->section = SEC_END;
-			set_piece(s, d->tail.data, d->tail.len);
-			break;
-		case SEC_END:
-			return 0;
-		}
-		if (s->left > 0)
+	*len = 0;
+	switch (s->section) {
+	case SEC_HEAD:
+		s->section = SEC_BODY;
+		*p = d->head.data;
+		*len = d->head.len;
+		return 1;
+	case SEC_BODY:
+		if (d->snap == NULL) {
+			s->section = SEC_TAIL;
 			return 1;
-	}
-}
-
-static ssize_t
-read_identity(struct scrape_stream *s, char *out, size_t max)
-{
-	size_t	 n = 0, k;
-	int	 rc;
-
-	while (n < max) {
-		if (s->left == 0 && (rc = next_piece(s)) <= 0) {
-			if (rc == -1)
-				return -1;
-			break;
 		}
-		k = s->left < max - n ? s->left : max - n;
-		memcpy(out + n, s->p, k);
-		s->p += k;
-		s->left -= k;
-		n += k;
+		buf_reset(&s->piece);
+		metrics_writer_init(&w, &s->piece, d->fmt);
+		if (collector_snap_write(d->snap, &w, &s->cur, PIECE))
+			s->section = SEC_TAIL;
+		if (s->piece.oom) {
+			snprintf(s->err, sizeof(s->err), "out of memory");
+			return -1;
+		}
+		*p = s->piece.data;
+		*len = s->piece.len;
+		return 1;
+	case SEC_TAIL:
+		s->section = SEC_END;
+		*p = d->tail.data;
+		*len = d->tail.len;
+		return 1;
+	case SEC_END:
+		break;
 	}
-	return (ssize_t)n;
+	return 0;
 }
 
 static ssize_t
@@ -149,20 +124,18 @@ read_gzip(struct scrape_stream *s, char *out, size_t max)
 	int	 rc;
 
 	while (room > 0 && !s->gz_done) {
-		if (s->left == 0 && !s->input_done) {
-			if ((rc = next_piece(s)) == -1)
-				return -1;
-			s->input_done = rc == 0;
-		}
-		in_before = s->left;
+		if ((rc = piece_reader_fill(&s->rd)) == -1)
+			return -1;
+		in_before = s->rd.left;
 		room_before = room;
-		rc = gzip_step(s->gz, &s->p, &s->left, &o, &room, s->input_done,
+		rc = gzip_step(s->gz, &s->rd.p, &s->rd.left, &o, &room, rc == 0,
 		    s->err, sizeof(s->err));
 		if (rc == -1)
 			return -1;
 		s->gz_done = rc == 1;
 		/* Neither library stalls with input and room: never spin. */
-		if (!s->gz_done && s->left == in_before && room == room_before) {
+		if (!s->gz_done && s->rd.left == in_before &&
+		    room == room_before) {
 			snprintf(s->err, sizeof(s->err),
 			    "gzip made no progress");
 			return -1;
@@ -177,5 +150,5 @@ scrape_stream_read(struct scrape_stream *s, char *out, size_t max)
 	if (max > SSIZE_MAX)
 		max = SSIZE_MAX;
 	return s->gz != NULL ? read_gzip(s, out, max) :
-	    read_identity(s, out, max);
+	    piece_reader_read(&s->rd, out, max);
 }

@@ -73,6 +73,13 @@ printf '{"metrics": {"min_interval": "0s"}}\n' >"$cfg"
 hale_start --config.file="$cfg"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$HALE_URL/api/v1/containers")" = 200 ] ||
 	fail "haled does not serve /api/v1/containers"
+readyz_200() {
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$HALE_URL/readyz")" = 200 ]
+}
+within 5 readyz_200 || fail "/readyz never 200 with the engine up"
+# Ready means Docker's first sync is done: the table is exact at once.
+exact || { compare; fail "/readyz 200 before the inventory was complete"; }
+ok "startup: /readyz 200 once the inventory is complete"
 within 5 exact || { compare; fail "startup inventory differs from docker"; }
 ok "startup: list + inspect match docker ps -a / inspect"
 compare --metrics || fail "metrics at startup"

@@ -73,6 +73,122 @@ test_listing_pending_until_listed(void **state)
 	assert_int_equal(docker_listing(&st), DOCKER_UNREACHABLE);
 }
 
+/* True once the list is reconciled and `arg`'s three quick inspects are in. */
+static int
+listed_three_inspected(void *arg)
+{
+	struct docker_stats	 st = dh_stats(arg);
+
+	return st.resyncs > 0 && st.inspects >= 3;
+}
+
+/*
+ * The first sync is done when the inspects its list asked for are in:
+ * until the last one answers, the client vouches for no container, or
+ * one would show without its labels.
+ */
+static void
+test_listing_pending_until_inspected(void **state)
+{
+	struct dh		*t = *state;
+	struct fake_reply	 slow = { .delay_ms = 400 };
+	struct docker_stats	 st;
+	char			*web = dh_fixture("inspect_web.json");
+
+	/* Tried before dh_script_engine's route for the same path. */
+	slow.body = web;
+	fake_engine_reply(t->fe, "GET", "/v1.41/containers/" WEB "/json",
+	    &slow);
+	free(web);
+	dh_script_engine(t->fe);
+	docker_start(t->d);
+	assert_true(fake_run_until(t->loop, listed_three_inspected, t, 5));
+	st = dh_stats(t);
+	assert_int_equal(st.resyncs, 1);
+	assert_null(inventory_get(t->inv, WEB));
+	assert_int_equal(docker_listing(&st), DOCKER_LISTING_PENDING);
+	assert_true(fake_run_until(t->loop, dh_synced, t, 5));
+	st = dh_stats(t);
+	assert_int_equal(docker_listing(&st), DOCKER_LISTED);
+	assert_non_null(inventory_get(t->inv, WEB));
+}
+
+/* An inspect of the first sync that fails still ends it. */
+static void
+test_listing_after_failed_inspect(void **state)
+{
+	struct dh		*t = *state;
+	struct fake_reply	 fail = { .status = 500, .delay_ms = 200,
+	    .body = "{\"message\":\"x\"}" };
+	struct docker_stats	 st;
+
+	fake_engine_reply(t->fe, "GET", "/v1.41/containers/" WEB "/json",
+	    &fail);
+	dh_script_engine(t->fe);
+	docker_start(t->d);
+	assert_true(fake_run_until(t->loop, listed_three_inspected, t, 5));
+	st = dh_stats(t);
+	assert_int_equal(docker_listing(&st), DOCKER_LISTING_PENDING);
+	dh_wait_inspects(t, 4);
+	st = dh_stats(t);
+	assert_int_equal(st.request_errors, 1);
+	assert_null(inventory_get(t->inv, WEB));
+	assert_int_equal(docker_listing(&st), DOCKER_LISTED);
+}
+
+static int
+four_inspected(void *arg)
+{
+	return dh_stats(arg).inspects >= 4;
+}
+
+/*
+ * An inspect in flight when the first list comes may predate it: the
+ * first sync waits for the one after it.
+ */
+static void
+test_listing_waits_past_inflight(void **state)
+{
+	struct dh		*t = *state;
+	struct fake_reply	 slow_list = { .delay_ms = 200 };
+	struct fake_reply	 early = { .delay_ms = 300 };
+	struct fake_reply	 later = { .delay_ms = 600 };
+	struct docker_stats	 st;
+	char			*list = dh_fixture("containers_list.json");
+	char			*web = dh_fixture("inspect_web.json");
+	char			 line[1024];
+
+	slow_list.body = list;
+	early.body = later.body = web;
+	fake_engine_reply(t->fe, "GET", P_LIST, &slow_list);
+	fake_engine_reply(t->fe, "GET", "/v1.41/containers/" WEB "/json",
+	    &early);
+	fake_engine_reply(t->fe, "GET", "/v1.41/containers/" WEB "/json",
+	    &later);
+	free(list);
+	free(web);
+	dh_script_engine(t->fe);
+	docker_start(t->d);
+	dh_wait_requests(t, "GET", P_LIST, 1);
+	/* An event while the list is out: its inspect goes first. */
+	dh_event_line(line, sizeof(line), "start", WEB, "");
+	fake_engine_stream_send(t->fe, line, strlen(line));
+	dh_wait_requests(t, "GET", "/v1.41/containers/" WEB "/json", 1);
+	assert_int_equal(dh_stats(t).resyncs, 0);
+	/* The early one and the three others are in; the later is out. */
+	assert_true(fake_run_until(t->loop, four_inspected, t, 5));
+	st = dh_stats(t);
+	assert_int_equal(st.resyncs, 1);
+	assert_int_equal(docker_listing(&st), DOCKER_LISTING_PENDING);
+	dh_wait_requests(t, "GET", "/v1.41/containers/" WEB "/json", 2);
+	st = dh_stats(t);
+	assert_int_equal(st.inspects, 4);
+	assert_int_equal(docker_listing(&st), DOCKER_LISTING_PENDING);
+	dh_wait_inspects(t, 5);
+	st = dh_stats(t);
+	assert_int_equal(docker_listing(&st), DOCKER_LISTED);
+}
+
 /* Engines from 29 on refuse anything below 1.44: use their minimum. */
 static void
 test_negotiate_engine_minimum(void **state)
@@ -511,6 +627,9 @@ main(void)
 		T(test_events_refused_then_stream),
 		T(test_reconnect_after_refused),
 		T(test_listing_pending_until_listed),
+		T(test_listing_pending_until_inspected),
+		T(test_listing_after_failed_inspect),
+		T(test_listing_waits_past_inflight),
 		T(test_list_cut_mid_json),
 		T(test_stream_cut_mid_line),
 		T(test_inspect_malformed),

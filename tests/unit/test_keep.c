@@ -32,6 +32,17 @@
 
 ssize_t	__real_pread(int, void *, size_t, off_t);
 ssize_t	__wrap_pread(int, void *, size_t, off_t);
+int	__real_fstatat(int, const char *, struct stat *, int);
+int	__wrap_fstatat(int, const char *, struct stat *, int);
+
+static unsigned	fstatats;	/* path checks made */
+
+int
+__wrap_fstatat(int dirfd, const char *name, struct stat *st, int flags)
+{
+	fstatats++;
+	return __real_fstatat(dirfd, name, st, flags);
+}
 
 static int	fail_errno;
 static int	fail_count;	/* preads to fail: -1 all of them */
@@ -69,22 +80,30 @@ struct tree {
 	struct cgroup_env	 env;
 };
 
-/* A copy of the v2-cgroupfs fixture in a tmpfs (/dev/shm). */
+/* A copy of a fixture in a tmpfs (/dev/shm); cg is `dir` in it. */
 static void
-tree_make(struct tree *t)
+tree_make_from(struct tree *t, const char *fixture, const char *dir,
+    enum cgroup_layout layout)
 {
 	char	cmd[512], sys[128], proc[128], err[256];
 
 	snprintf(t->dir, sizeof(t->dir), "/dev/shm/hale-keep-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
-	snprintf(cmd, sizeof(cmd), "cp -a " FIX "v2-cgroupfs/. %s/", t->dir);
+	snprintf(cmd, sizeof(cmd), "cp -a " FIX "%s/. %s/", fixture, t->dir);
 	assert_int_equal(system(cmd), 0);
-	snprintf(t->cg, sizeof(t->cg), "%s/sys/fs/cgroup" E5, t->dir);
+	snprintf(t->cg, sizeof(t->cg), "%s/%s", t->dir, dir);
 	snprintf(sys, sizeof(sys), "%s/sys", t->dir);
 	snprintf(proc, sizeof(proc), "%s/proc", t->dir);
 	assert_int_equal(cgroup_env_init(&t->env, sys, proc, err,
 	    sizeof(err)), 0);
-	assert_int_equal(t->env.layout, CGROUP_LAYOUT_V2);
+	assert_int_equal(t->env.layout, layout);
+}
+
+/* The v2-cgroupfs fixture, cg its container E5. */
+static void
+tree_make(struct tree *t)
+{
+	tree_make_from(t, "v2-cgroupfs", "sys/fs/cgroup" E5, CGROUP_LAYOUT_V2);
 }
 
 static void
@@ -434,13 +453,18 @@ test_settled_directory(void **state)
 	assert_int_equal(rd(&t, &s, k, &st), 0);
 	dfd = k->dir[KEEP_SLOT_UNIFIED];
 	assert_true(dfd >= 0);
-	assert_int_equal(cgroup_keep_dir_unchanged(&s, k, KEEP_SLOT_UNIFIED,
+	assert_int_equal(cgroup_keep_dir_settled(&s, k, KEEP_SLOT_UNIFIED,
 	    dfd), 0);
 	/* Ten seconds on: settled, noted, then unchanged. */
 	begin_at(&s, 2.0, 10);
 	assert_int_equal(rd(&t, &s, k, &st), 0);
-	assert_int_equal(cgroup_keep_dir_unchanged(&s, k, KEEP_SLOT_UNIFIED,
+	assert_int_equal(cgroup_keep_dir_settled(&s, k, KEEP_SLOT_UNIFIED,
 	    dfd), 1);
+	/* Unchanged: no file's path is checked. */
+	fstatats = 0;
+	begin_at(&s, 2.5, 10);
+	assert_int_equal(rd(&t, &s, k, &st), 0);
+	assert_int_equal(fstatats, 0);
 
 	/* In place: no ctime change, the new value through the same fd. */
 	put(&t, "memory.current", "1000\n");
@@ -459,7 +483,7 @@ test_settled_directory(void **state)
 	/* Settled again, then a file absent at open appears. */
 	begin_at(&s, 5.0, 10);
 	assert_int_equal(rd(&t, &s, k, &st), 0);
-	assert_int_equal(cgroup_keep_dir_unchanged(&s, k, KEEP_SLOT_UNIFIED,
+	assert_int_equal(cgroup_keep_dir_settled(&s, k, KEEP_SLOT_UNIFIED,
 	    k->dir[KEEP_SLOT_UNIFIED]), 1);
 	assert_false(st.have & CGROUP_HAVE_MEM_MAX);
 	put(&t, "memory.peak", "5\n");
@@ -467,6 +491,74 @@ test_settled_directory(void **state)
 	assert_int_equal(rd(&t, &s, k, &st), 0);
 	assert_true(st.have & CGROUP_HAVE_MEM_MAX);
 	assert_int_equal(st.mem_max_usage, 5);
+	cgroup_keeps_free(&s);
+	tree_free(&t);
+}
+
+#define B1	"/docker/" ID("1b")
+#define BYTES	"blkio.throttle.io_service_bytes_recursive"
+#define IOS	"blkio.throttle.io_serviced_recursive"
+
+/* Reads ops of 8:0 from B1's blkio files (v1: read only after BYTES). */
+static uint64_t
+rios_8_0(struct tree *t, struct cgroup_keeps *s, struct cgroup_keep *k,
+    struct cgroup_stats *st)
+{
+	char	err[256];
+	size_t	i;
+	int	fallback;
+
+	memset(st, 0, sizeof(*st));
+	st->io = io;
+	st->io_cap = CGROUP_IO_MAX;
+	st->net = net;
+	st->net_cap = PROCNET_MAX_IFACES;
+	assert_int_equal(cgroup_read_stats_kept(&t->env, s, k, B1, 0, st,
+	    &fallback, err, sizeof(err)), 0);
+	for (i = 0; i < st->nio; i++)
+		if (st->io[i].major == 8 && st->io[i].minor == 0)
+			return st->io[i].rios;
+	return 0;
+}
+
+/*
+ * What a settled directory vouches for is the files checked since its
+ * ctime last moved: one replaced while a collection skipped it (v1 reads
+ * the ops only after the bytes parse) is checked when next read.
+ */
+static void
+test_settled_skipped_file(void **state)
+{
+	struct tree		 t;
+	struct cgroup_keeps	 s;
+	struct cgroup_keep	*k;
+	struct cgroup_stats	 st;
+
+	(void)state;
+	tree_make_from(&t, "v1", "sys/fs/cgroup/blkio" B1, CGROUP_LAYOUT_V1);
+	cgroup_keeps_init(&s, 1000);
+	s.validate = 1;
+	begin_at(&s, 1.0, 10);
+	k = cgroup_keeps_get(&s, B1, 0);
+	assert_int_equal(rios_8_0(&t, &s, k, &st), 256);
+	begin_at(&s, 2.0, 10);
+	assert_int_equal(rios_8_0(&t, &s, k, &st), 256);
+	assert_int_equal(st.nerrors, 0);
+
+	/* The bytes unreadable in place, the ops replaced: ops not read. */
+	put(&t, BYTES, "8:0 Read many\n");
+	replace(&t, IOS, "8:0 Read 999\n8:0 Write 1\nTotal 1000\n");
+	begin_at(&s, 3.0, 10);
+	(void)rios_8_0(&t, &s, k, &st);
+	assert_int_equal(st.nerrors, 1);
+	assert_int_equal(s.reopens, 0);
+
+	/* The bytes readable again: the ops are the new file's. */
+	put(&t, BYTES, "8:0 Read 4096\n8:0 Write 0\nTotal 4096\n");
+	begin_at(&s, 4.0, 10);
+	assert_int_equal(rios_8_0(&t, &s, k, &st), 999);
+	assert_int_equal(st.nerrors, 0);
+	assert_int_equal(s.reopens, 1);
 	cgroup_keeps_free(&s);
 	tree_free(&t);
 }
@@ -681,6 +773,7 @@ main(void)
 		cmocka_unit_test(test_removed_errno),
 		cmocka_unit_test(test_absent_rechecked),
 		cmocka_unit_test(test_settled_directory),
+		cmocka_unit_test(test_settled_skipped_file),
 		cmocka_unit_test(test_budget_identical),
 		cmocka_unit_test(test_forget_by_container),
 	};

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include <cJSON.h>
 #include <ev.h>
 
 #include "cgroup/collector.h"
@@ -226,6 +227,12 @@ test_landing_health_ready(void **state)
 	h = get(r, "GET", "/healthz", "");
 	assert_string_equal(r->body, "ok\n");
 	free(h);
+	/* Started, Docker's first sync not done: not ready yet. */
+	h = get(r, "GET", "/readyz", "");
+	assert_non_null(strstr(h, "HTTP/1.1 503"));
+	assert_string_equal(r->body, "waiting for docker\n");
+	free(h);
+	dh_start_synced(r->t);
 	h = get(r, "GET", "/readyz", "");
 	assert_non_null(strstr(h, "HTTP/1.1 200 OK"));
 	assert_string_equal(r->body, "ready\n");
@@ -325,6 +332,46 @@ test_metrics_cache_inventory_change(void **state)
 	assert_null(strstr(r->body, PLAIN));
 	assert_non_null(strstr(r->body, WEB));
 	free(first);
+}
+
+/*
+ * The streamed list is byte for byte "[", each container as its own
+ * document would show it, joined by ",", and "]".
+ */
+static void
+test_containers_list_pieces(void **state)
+{
+	struct rt	*r = *state;
+	cJSON		*root, *e;
+	char		*list, *want, path[160];
+	size_t		 len = 0;
+	int		 i, n;
+
+	dh_start_synced(r->t);
+	free(get(r, "GET", "/api/v1/containers", ""));
+	assert_non_null(list = strdup(r->body));
+	assert_non_null(root = cJSON_Parse(list));
+	assert_true((n = cJSON_GetArraySize(root)) >= 2);
+	assert_non_null(want = malloc(strlen(list) + 1));
+	want[len++] = '[';
+	for (i = 0; i < n; i++) {
+		e = cJSON_GetObjectItem(cJSON_GetArrayItem(root, i), "id");
+		assert_true(cJSON_IsString(e));
+		snprintf(path, sizeof(path), "/api/v1/containers/%s",
+		    e->valuestring);
+		free(get(r, "GET", path, ""));
+		assert_true(len + r->body_len + 2 <= strlen(list));
+		if (i > 0)
+			want[len++] = ',';
+		memcpy(want + len, r->body, r->body_len);
+		len += r->body_len;
+	}
+	want[len++] = ']';
+	want[len] = '\0';
+	assert_string_equal(list, want);
+	cJSON_Delete(root);
+	free(want);
+	free(list);
 }
 
 /* Once Docker is listed: the API and the metrics name its containers. */
@@ -509,6 +556,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metrics_cache, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_cache_inventory_change,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_containers_list_pieces,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_containers_api, setup,
 		    teardown),
