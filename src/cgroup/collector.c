@@ -57,7 +57,6 @@ struct collector {
 	struct collector_disc	 disc;		/* collector_discover's */
 };
 
-static int	grow(void **, size_t *, size_t, size_t);
 static void	net_label(char *, size_t, const char *);
 static struct collector_snap *snap_writable(struct collector *);
 static int	keep_rows(struct collector *, struct collector_snap *,
@@ -165,9 +164,8 @@ collector_snap_release(struct collector_snap *s)
 	free(s);
 }
 
-/* Makes room for `need` elements of `size` bytes in *p. */
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
+int
+collector_grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	size_t	 ncap;
 	void	*n;
@@ -223,9 +221,10 @@ keep_rows(struct collector *c, struct collector_snap *s, struct entry *e)
 {
 	size_t	i;
 
-	if (grow((void **)&s->io, &s->io_cap, s->nio + e->st.nio,
-	    sizeof(*s->io)) == -1 || grow((void **)&s->net, &s->net_cap,
-	    s->nnet + e->st.nnet, sizeof(*s->net)) == -1)
+	if (collector_grow((void **)&s->io, &s->io_cap, s->nio + e->st.nio,
+	    sizeof(*s->io)) == -1 ||
+	    collector_grow((void **)&s->net, &s->net_cap, s->nnet + e->st.nnet,
+	    sizeof(*s->net)) == -1)
 		return -1;
 	e->io_off = s->nio;
 	for (i = 0; i < e->st.nio; i++) {
@@ -349,7 +348,8 @@ collector_collect(struct collector *c, const struct cgroup_target *t,
 
 	if ((s = snap_writable(c)) == NULL)
 		return NULL;
-	if (grow((void **)&s->ent, &s->ent_cap, n, sizeof(*s->ent)) == -1)
+	if (collector_grow((void **)&s->ent, &s->ent_cap, n,
+	    sizeof(*s->ent)) == -1)
 		return NULL;
 	cgroup_keeps_begin(&c->keeps, clock_mono());
 	for (i = 0; i < n && !s->oom; i++)

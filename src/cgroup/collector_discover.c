@@ -46,28 +46,11 @@ collector_disc_free(struct collector_disc *d)
 }
 
 static int
-grow_to(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t	 ncap = *cap ? *cap : 64;
-	void	*n;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / size || (n = realloc(*p, ncap * size)) == NULL)
-		return -1;
-	*p = n;
-	*cap = ncap;
-	return 0;
-}
-
-static int
 disc_found(const struct cgroup_found *f, void *arg)
 {
 	struct collector_disc	*d = arg;
 
-	if (grow_to((void **)&d->pids, &d->pids_cap, d->nwalk + 1,
+	if (collector_grow((void **)&d->pids, &d->pids_cap, d->nwalk + 1,
 	    sizeof(*d->pids)) == -1)
 		return -1;
 	buf_append(&d->walk, f->id, strlen(f->id) + 1);
@@ -139,9 +122,11 @@ collector_disc_run(struct collector_disc *d, const struct cgroup_env *env,
 	d->nwalk = 0;
 	if (cgroup_discover(env, disc_found, d, err, errlen) == -1)
 		goto fail;
-	if (d->walk.oom || grow_to((void **)&d->t, &d->t_cap, d->nwalk + 1,
-	    sizeof(*d->t)) == -1 || grow_to((void **)&d->order, &d->order_cap,
-	    d->nwalk + 1, sizeof(*d->order)) == -1) {
+	if (d->walk.oom ||
+	    collector_grow((void **)&d->t, &d->t_cap, d->nwalk + 1,
+	    sizeof(*d->t)) == -1 ||
+	    collector_grow((void **)&d->order, &d->order_cap, d->nwalk + 1,
+	    sizeof(*d->order)) == -1) {
 		err_set(err, errlen, "out of memory");
 		goto fail;
 	}

@@ -112,6 +112,9 @@ struct family {
 extern const struct family	collector_families[];
 extern const size_t		collector_nfamilies;
 
+/* Makes room for `need` elements of `size` bytes in *p: 0, or -1. */
+int	collector_grow(void **p, size_t *cap, size_t need, size_t size);
+
 /* collector_discover's targets, kept from one walk to the next. */
 struct collector_disc {
 	struct buf		 walk;	/* this walk's ids, NUL-separated */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
+
 void
 buf_init(struct buf *b)
 {
@@ -106,15 +108,9 @@ buf_printf(struct buf *b, const char *fmt, ...)
 void
 buf_put_u64(struct buf *b, uint64_t v)
 {
-	char	 tmp[24];
-	size_t	 i = sizeof(tmp);
+	char	 tmp[NUM_U64_MAX];
 
-	/* Hand-rolled: this runs for most samples of every scrape. */
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	buf_append(b, tmp + i, sizeof(tmp) - i);
+	buf_append(b, tmp, (size_t)(num_format_u64(tmp, v) - tmp));
 }
 
 void

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/num.h"
 #include "core/utf8.h"
 
 static const char *
@@ -82,7 +83,7 @@ metrics_family(struct metrics_writer *w, const char *name,
  */
 #define SAMPLE_VALUE_MAX	48	/* a u64, a point, 18 decimals, '\n' */
 
-/* Where the value goes, after "name{labels,extra} "; NULL when out of memory. */
+/* Where the value goes, after "name{labels,extra} "; NULL: out of memory. */
 static char *
 sample_begin(struct metrics_writer *w, const struct metrics_key *k,
     const char *extra)
@@ -133,21 +134,6 @@ sample_end(struct metrics_writer *w, char *p)
 	w->out->len = (size_t)(p - w->out->data);
 }
 
-/* v in decimal at p; returns the end. */
-static char *
-put_u64(char *p, uint64_t v)
-{
-	char	 tmp[20];
-	size_t	 i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	memcpy(p, tmp + i, sizeof(tmp) - i);
-	return p + (sizeof(tmp) - i);
-}
-
 void
 metrics_sample(struct metrics_writer *w, const char *name,
     const char *labels, const char *extra, double value)
@@ -170,7 +156,7 @@ metrics_key_u64(struct metrics_writer *w, const struct metrics_key *k,
 	char	*p;
 
 	if ((p = sample_begin(w, k, extra)) != NULL)
-		sample_end(w, put_u64(p, value));
+		sample_end(w, num_format_u64(p, value));
 }
 
 void
@@ -195,9 +181,9 @@ metrics_sample_i64(struct metrics_writer *w, const char *name,
 		return;
 	if (value < 0) {
 		*p++ = '-';
-		p = put_u64(p, (uint64_t)0 - (uint64_t)value);
+		p = num_format_u64(p, (uint64_t)0 - (uint64_t)value);
 	} else
-		p = put_u64(p, (uint64_t)value);
+		p = num_format_u64(p, (uint64_t)value);
 	sample_end(w, p);
 }
 
@@ -216,7 +202,7 @@ metrics_key_scaled(struct metrics_writer *w, const struct metrics_key *k,
 		div *= 10;
 	if ((p = sample_begin(w, k, extra)) == NULL)
 		return;
-	p = put_u64(p, value / div);
+	p = num_format_u64(p, value / div);
 	rem = value % div;
 	if (rem != 0) {
 		/* The fraction with its leading zeros, trailing zeros dropped. */

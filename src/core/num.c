@@ -49,3 +49,18 @@ num_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 	*v = n;
 	return 0;
 }
+
+char *
+num_format_u64(char *dst, uint64_t v)
+{
+	char	 tmp[NUM_U64_MAX];
+	size_t	 i = sizeof(tmp);
+
+	/* Hand-rolled: this runs for most samples of every scrape. */
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	memcpy(dst, tmp + i, sizeof(tmp) - i);
+	return dst + (sizeof(tmp) - i);
+}

@@ -269,6 +269,7 @@ test_utf8(void **state)
 static void
 test_num(void **state)
 {
+	char		 out[NUM_U64_MAX + 1], *end;
 	uint64_t	 v = 7;
 
 	(void)state;
@@ -294,6 +295,17 @@ test_num(void **state)
 	assert_int_equal(num_parse_range("", 0, 5, &v), -1);
 	assert_int_equal(num_parse_range("+5", 0, 5, &v), -1);
 	assert_int_equal(num_parse_range("123456789012345678901234", 0, UINT64_MAX, &v), -1);
+
+	/* The writer, read back by the parser; it writes no NUL. */
+	memset(out, 'x', sizeof(out));
+	assert_ptr_equal(num_format_u64(out, 0), out + 1);
+	assert_memory_equal(out, "0x", 2);
+	end = num_format_u64(out, UINT64_MAX);
+	assert_int_equal(end - out, NUM_U64_MAX);
+	assert_memory_equal(out, "18446744073709551615", NUM_U64_MAX);
+	end = num_format_u64(out, 1000000007);
+	assert_int_equal(num_parse_u64(out, (size_t)(end - out), &v), 0);
+	assert_int_equal(v, 1000000007);
 }
 
 static void
