@@ -1,13 +1,17 @@
 /*
  * fsusage: the writable-layer walker and its worker thread.
  *
- *	loop thread                         worker thread
- *	fsusage_submit ──(mutex: jobs)──►   worker_main: wait for jobs
- *	                                      └─ fsusage_walk per job
- *	fsusage_results ◄─(mutex: done)──     publish the pass
+ *	loop thread                         worker thread (one a pass)
+ *	fsusage_submit ──(mutex: jobs)──►   worker_main: take the jobs
+ *	  (joins the last pass's thread,      └─ fsusage_walk per job
+ *	   started when busy fell)            publish the pass, busy = 0,
+ *	fsusage_results ◄─(mutex: done)──     and end
  *
  * The mutex guards the two pointers and the stats only; no walk happens
  * under it. Everything is freed by the thread that owns it at the time.
+ * No thread lives between passes: a process with one thread does not pay
+ * the kernel's reference counting of a shared descriptor table, on every
+ * one of a scrape's thousands of preads.
  */
 #include "cgroup/fsusage.h"
 
@@ -305,8 +309,8 @@ struct wjob {
 
 struct fsusage {
 	pthread_t		 thread;
+	int			 thread_live;	/* started, not joined (loop's) */
 	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
 	unsigned		 rate;
 	volatile int		 stop;
 	/* under mu */
@@ -383,28 +387,33 @@ worker_main(void *arg)
 	size_t			 n;
 
 	pthread_mutex_lock(&fs->mu);
-	while (!fs->stop) {
-		if (fs->jobs == NULL) {
-			pthread_cond_wait(&fs->cv, &fs->mu);
-			continue;
-		}
-		jobs = fs->jobs;
-		n = fs->njobs;
-		fs->jobs = NULL;
-		pthread_mutex_unlock(&fs->mu);
-		run_pass(fs, jobs, n);
-		pthread_mutex_lock(&fs->mu);
-	}
+	jobs = fs->jobs;
+	n = fs->njobs;
+	fs->jobs = NULL;
 	pthread_mutex_unlock(&fs->mu);
+	run_pass(fs, jobs, n);
 	return NULL;
+}
+
+/* The pass's thread; signals are the loop's, so it starts with all blocked. */
+static int
+start_worker(struct fsusage *fs)
+{
+	sigset_t	 all, old;
+	int		 rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&fs->thread, NULL, worker_main, fs);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	fs->thread_live = rc == 0;
+	return rc == 0 ? 0 : -1;
 }
 
 struct fsusage *
 fsusage_new(unsigned rate, char *err, size_t errlen)
 {
 	struct fsusage	*fs;
-	sigset_t	 all, old;
-	int		 rc;
 
 	if ((fs = calloc(1, sizeof(*fs))) == NULL) {
 		err_set(err, errlen, "out of memory");
@@ -412,19 +421,6 @@ fsusage_new(unsigned rate, char *err, size_t errlen)
 	}
 	fs->rate = rate;
 	pthread_mutex_init(&fs->mu, NULL);
-	pthread_cond_init(&fs->cv, NULL);
-	/* Signals are the loop's: the worker starts with all of them blocked. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&fs->thread, NULL, worker_main, fs);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		err_set(err, errlen, "disk usage worker: %s", strerror(rc));
-		pthread_mutex_destroy(&fs->mu);
-		pthread_cond_destroy(&fs->cv);
-		free(fs);
-		return NULL;
-	}
 	return fs;
 }
 
@@ -433,16 +429,13 @@ fsusage_free(struct fsusage *fs)
 {
 	if (fs == NULL)
 		return;
-	pthread_mutex_lock(&fs->mu);
 	__atomic_store_n(&fs->stop, 1, __ATOMIC_RELAXED);
-	pthread_cond_signal(&fs->cv);
-	pthread_mutex_unlock(&fs->mu);
-	pthread_join(fs->thread, NULL);
+	if (fs->thread_live)
+		pthread_join(fs->thread, NULL);
 	jobs_free(fs->jobs, fs->njobs);
 	free(fs->done);
 	free(fs->pub);
 	pthread_mutex_destroy(&fs->mu);
-	pthread_cond_destroy(&fs->cv);
 	free(fs);
 }
 
@@ -467,12 +460,24 @@ fsusage_submit(struct fsusage *fs, const struct fsusage_job *j, size_t n)
 			return -1;
 		}
 	}
+	/* Not busy: the last pass's thread has published and is ending. */
+	if (fs->thread_live) {
+		pthread_join(fs->thread, NULL);
+		fs->thread_live = 0;
+	}
 	pthread_mutex_lock(&fs->mu);
 	fs->jobs = copy;
 	fs->njobs = n;
 	fs->st.busy = 1;
-	pthread_cond_signal(&fs->cv);
 	pthread_mutex_unlock(&fs->mu);
+	if (start_worker(fs) == -1) {
+		pthread_mutex_lock(&fs->mu);
+		fs->jobs = NULL;
+		fs->st.busy = 0;
+		pthread_mutex_unlock(&fs->mu);
+		jobs_free(copy, n);
+		return -1;
+	}
 	return 0;
 }
 

@@ -8,9 +8,10 @@
  * FSUSAGE_DEPTH_MAX levels and FSUSAGE_ENTRIES_MAX entries deep, paced to
  * `rate` entries a second. It never logs.
  *
- * struct fsusage is a worker thread that walks the jobs of one pass,
- * one tree after another, while the event loop goes on. The loop hands it
- * a pass (fsusage_submit) and picks up the last finished pass
+ * struct fsusage runs each pass on a thread of its own, which walks its
+ * jobs one tree after another while the event loop goes on and ends with
+ * the pass. The loop hands it a pass (fsusage_submit) and picks up the
+ * last finished pass
  * (fsusage_results); both only take a mutex the worker holds to swap two
  * pointers, so neither ever waits for a walk.
  */
@@ -84,13 +85,13 @@ struct fsusage_stats {
 
 struct fsusage;
 
-/* Starts the worker. NULL with err set. */
+/* The worker, without a thread until its first pass. NULL with err set. */
 struct fsusage *fsusage_new(unsigned rate, char *err, size_t errlen);
-/* Stops the worker (ending a walk in progress) and frees everything. */
+/* Ends a pass in progress (its walk stops) and frees everything. */
 void	fsusage_free(struct fsusage *);
 /*
- * Hands a pass to the worker, the jobs copied: 0 started, 1 still busy
- * with the previous pass (nothing done), -1 out of memory.
+ * Hands a pass to a new thread, the jobs copied: 0 started, 1 still busy
+ * with the previous pass (nothing done), -1 out of memory or no thread.
  */
 int	fsusage_submit(struct fsusage *, const struct fsusage_job *, size_t n);
 /* The last finished pass, valid until the next call. */

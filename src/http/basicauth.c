@@ -315,7 +315,8 @@ attempt(struct basicauth *ba, enum basicauth_realm realm,
 		return BASICAUTH_LIMITED;
 	}
 	p = NULL;
-	if (basicauth_worker_full(ba->worker) ||
+	if (basicauth_worker_start(ba->worker) == -1 ||
+	    basicauth_worker_full(ba->worker) ||
 	    strlen(password) >= sizeof(p->job.password) ||
 	    (p = calloc(1, sizeof(*p))) == NULL ||
 	    (p->ticket = httpd_suspend(req, job_cancel, p)) == NULL) {

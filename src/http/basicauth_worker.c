@@ -19,6 +19,7 @@ struct basicauth_worker {
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	pthread_t		 th[BASICAUTH_THREADS];
+	unsigned		 want;		/* threads to start at the first job */
 	unsigned		 nth;
 	int			 stopping;
 	/* under mu */
@@ -116,17 +117,24 @@ basicauth_worker_new(struct ev_loop *loop, unsigned threads, size_t queue_max,
 	ev_async_start(loop, &w->async);
 	/* Waiting requests keep the loop busy already; this alone must not. */
 	ev_unref(loop);
-	if (threads > BASICAUTH_THREADS)
-		threads = BASICAUTH_THREADS;
-	for (w->nth = 0; w->nth < threads; w->nth++)
-		if (pthread_create(&w->th[w->nth], NULL, thread_main, w) != 0)
-			break;
-	if (w->nth == 0) {
-		basicauth_worker_free(w);
-		err_set(err, errlen, "cannot start a password hashing thread");
-		return NULL;
-	}
+	w->want = threads > BASICAUTH_THREADS ? BASICAUTH_THREADS :
+	    threads > 0 ? threads : 1;
 	return w;
+}
+
+/*
+ * The threads start with the first password to check: a haled without
+ * users never has them, and a process with one thread does not pay the
+ * kernel's reference counting of a shared descriptor table on every
+ * read of a scrape.
+ */
+int
+basicauth_worker_start(struct basicauth_worker *w)
+{
+	while (w->nth < w->want &&
+	    pthread_create(&w->th[w->nth], NULL, thread_main, w) == 0)
+		w->nth++;
+	return w->nth > 0 ? 0 : -1;
 }
 
 void
@@ -169,7 +177,7 @@ basicauth_worker_full(const struct basicauth_worker *w)
 int
 basicauth_worker_submit(struct basicauth_worker *w, struct basicauth_job *j)
 {
-	if (basicauth_worker_full(w))
+	if (basicauth_worker_full(w) || basicauth_worker_start(w) == -1)
 		return -1;
 	w->inflight++;
 	pthread_mutex_lock(&w->mu);

@@ -43,9 +43,14 @@ struct basicauth_worker *basicauth_worker_new(struct ev_loop *,
  * ok -1 when it was never checked.
  */
 void	basicauth_worker_free(struct basicauth_worker *);
+/* Starts the threads if none runs yet: 0, or -1 when none could start. */
+int	basicauth_worker_start(struct basicauth_worker *);
 /* 1 when a submit now would be refused. */
 int	basicauth_worker_full(const struct basicauth_worker *);
-/* -1 when the queue is full; the job is the worker's until done. */
+/*
+ * -1 when the queue is full or no thread could start; the job is the
+ * worker's until done.
+ */
 int	basicauth_worker_submit(struct basicauth_worker *,
 	    struct basicauth_job *);
 /* Jobs submitted and not yet handed back. */

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -250,6 +251,21 @@ all_done(struct ev_loop *loop, struct basicauth_worker *w, int want,
  * refused. Results come back on the loop; what was never checked comes
  * back from basicauth_worker_free with ok -1.
  */
+/* This process's threads, as the kernel lists them. */
+static int
+threads(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 n = 0;
+
+	assert_non_null(d = opendir("/proc/self/task"));
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 static void
 test_worker_bounded(void **state)
 {
@@ -271,7 +287,9 @@ test_worker_bounded(void **state)
 	w = basicauth_worker_new(loop, 1, 2, jobs_done, &seen, err,
 	    sizeof(err));
 	assert_non_null(w);
+	assert_int_equal(threads(), 1);		/* none before a password */
 	assert_int_equal(basicauth_worker_submit(w, &j[0]), 0);
+	assert_int_equal(threads(), 2);
 	assert_int_equal(basicauth_worker_submit(w, &j[1]), 0);
 	assert_int_equal(basicauth_worker_full(w), 1);
 	assert_int_equal(basicauth_worker_submit(w, &j[2]), -1);

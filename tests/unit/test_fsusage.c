@@ -9,6 +9,7 @@
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
@@ -177,6 +178,21 @@ test_walk_paced(void **state)
 	assert_true(clock_mono() - t0 >= 128.0 / 200 - 0.02);
 }
 
+/* This process's threads, as the kernel lists them. */
+static int
+threads(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 n = 0;
+
+	assert_non_null(d = opendir("/proc/self/task"));
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 static void
 test_worker(void **state)
 {
@@ -191,6 +207,7 @@ test_worker(void **state)
 
 	/* Paced so the pass is still running when the second submit comes. */
 	assert_non_null(fs = fsusage_new(400, err, sizeof(err)));
+	assert_int_equal(threads(), 1);		/* none before a pass */
 	memset(j, 0, sizeof(j));
 	snprintf(j[0].key, sizeof(j[0].key), "one");
 	j[0].path = t->root;
@@ -215,6 +232,10 @@ test_worker(void **state)
 	assert_int_equal(st.errors, 1);
 	assert_int_equal(st.entries, r[0].t.entries);
 	assert_false(st.busy);
+	/* The pass's thread ends with it. */
+	for (t0 = clock_mono(); threads() > 1 && clock_mono() - t0 < 10; )
+		usleep(10000);
+	assert_int_equal(threads(), 1);
 	/* A slow pass is ended by free, not waited for. */
 	assert_int_equal(fsusage_submit(fs, j, 1), 0);
 	t0 = clock_mono();
