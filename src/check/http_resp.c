@@ -43,21 +43,80 @@ fail(enum http_resp_fault *f, enum http_resp_fault what, char *err,
 	return -1;
 }
 
-/* "HTTP/1.x NNN ...": the code, or -1. */
-static long
-status_line(const char *s, size_t n)
+static int
+is_digit(char c)
 {
-	long	 code;
+	return c >= '0' && c <= '9';
+}
 
-	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 ||
-	    s[7] < '0' || s[7] > '9' || s[8] != ' ')
+/*
+ * The status line as libcurl 7.88 reads it: sscanf(" HTTP/%1d.%1d%c%3d%c")
+ * (a blank-skipping, signed three-character code), then its checks in
+ * its order. The code, or -1 with the message.
+ */
+static long
+status_line(const char *s, size_t n, char *msg, size_t msglen)
+{
+	size_t	 i = 5, k;
+	int	 major, minor = 0, nc = 0, neg = 0, digits = 0;
+	char	 sep = 0;
+	long	 code = 0;
+
+	/* The line ends at n: a NUL there stands for sscanf's end. */
+	if (i < n && is_digit(s[i])) {
+		major = s[i++] - '0';
+		nc = 1;
+		if (i + 1 < n && s[i] == '.' && is_digit(s[i + 1])) {
+			minor = s[i + 1] - '0';
+			i += 2;
+			nc = 2;
+			if (i < n) {
+				sep = s[i++];
+				nc = 3;
+			}
+		}
+	} else
+		major = 0;
+	if (nc == 1 && (major == 2 || major == 3) && i < n && s[i] == ' ') {
+		/* " HTTP/%1[23] %d": "HTTP/2 200". */
+		minor = 0;
+		sep = ' ';
+		nc = 3;
+		i++;
+	}
+	if (nc == 3) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		for (k = 0; k < 3 && i < n; k++, i++) {
+			if (k == 0 && (s[i] == '-' || s[i] == '+')) {
+				neg = s[i] == '-';
+				continue;
+			}
+			if (!is_digit(s[i]))
+				break;
+			code = code * 10 + (s[i] - '0');
+			digits++;
+		}
+		if (digits > 0)
+			nc = 4;
+		if (neg)
+			code = -code;
+	}
+	if ((nc == 4 && i < n && is_digit(s[i])) ||
+	    (nc == 4 && (code < 100 || code > 999))) {
+		snprintf(msg, msglen, "Unsupported response code in HTTP response");
 		return -1;
-	if (s[9] < '0' || s[9] > '9' || s[10] < '0' || s[10] > '9' ||
-	    s[11] < '0' || s[11] > '9')
+	}
+	if (nc < 4 || sep != ' ') {
+		snprintf(msg, msglen, "Unsupported HTTP version in response");
 		return -1;
-	if (n > 12 && s[12] != ' ')
+	}
+	if (!(major == 1 && (minor == 0 || minor == 1)) &&
+	    !(major == 2 && minor == 0)) {
+		snprintf(msg, msglen, "Unsupported HTTP version (%d.%d) in "
+		    "response", major, minor);
 		return -1;
-	code = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+	}
 	return code;
 }
 
@@ -92,17 +151,22 @@ header(struct http_resp *r, const char *line, size_t n,
     enum http_resp_fault *f, char *err, size_t errlen)
 {
 	const char	*v;
-	size_t		 vlen;
+	size_t		 vlen, d;
 	uint64_t	 cl;
-	char		 tmp[96];
 
 	if ((v = header_value(line, n, "Content-Length", &vlen)) != NULL) {
-		if (num_parse_u64(v, vlen, &cl) == -1 || cl > INT64_MAX) {
-			snprintf(tmp, sizeof(tmp), "Invalid Content-Length: "
-			    "%.*s", (int)vlen, v);
-			return fail(f, HRF_PROTOCOL, err, errlen, tmp);
-		}
-		r->clen = (int64_t)cl;
+		/*
+		 * libcurl's strtoofft: the leading digits count, what
+		 * follows them not; no digits is an error, too many digits
+		 * no length at all (the body runs to the close).
+		 */
+		for (d = 0; d < vlen && is_digit(v[d]); d++)
+			;
+		if (d == 0)
+			return fail(f, HRF_PROTOCOL, err, errlen,
+			    "Invalid Content-Length: value");
+		if (num_parse_u64(v, d, &cl) == 0 && cl <= INT64_MAX)
+			r->clen = (int64_t)cl;
 	} else if ((v = header_value(line, n, "Transfer-Encoding",
 	    &vlen)) != NULL) {
 		if (has_token(v, vlen, "chunked"))
@@ -188,15 +252,16 @@ line_done(struct http_resp *r, enum http_resp_fault *f, char *err,
     size_t errlen)
 {
 	size_t	 n = r->llen;
+	char	 msg[80];
 
 	if (n > 0 && r->line[n - 1] == '\r')
 		n--;
 	r->llen = 0;
 	switch (r->st) {
 	case HR_STATUS:
-		if ((r->status = status_line(r->line, n)) == -1)
-			return fail(f, HRF_PROTOCOL, err, errlen,
-			    "Unsupported HTTP version in response");
+		if ((r->status = status_line(r->line, n, msg,
+		    sizeof(msg))) == -1)
+			return fail(f, HRF_PROTOCOL, err, errlen, msg);
 		r->st = HR_HEADERS;
 		return 0;
 	case HR_HEADERS:
