@@ -50,6 +50,7 @@ struct server {
 	uint16_t		 port;
 	const struct route	*routes;
 	unsigned		 served;
+	char			 last[8192];	/* the last request */
 };
 
 struct conn {
@@ -231,6 +232,7 @@ conn_cb(struct ev_loop *loop, ev_io *w, int revents)
 	c->in[c->inlen] = '\0';
 	if (strstr(c->in, "\r\n\r\n") == NULL)
 		return;
+	snprintf(c->srv->last, sizeof(c->srv->last), "%s", c->in);
 	if ((c->rt = route_of(c->srv, c->in)) == NULL) {
 		c->rt = &c->srv->routes[0];
 		fail_msg("no route for %s", c->in);
@@ -330,6 +332,8 @@ struct check {
 	int		 regex;
 	uint64_t	 timeout_ms;
 	uint16_t	 port;		/* 0: the server's */
+	const char	*host;		/* Host header */
+	const char	*headers[4];	/* "Name: value" */
 };
 
 static void
@@ -354,11 +358,15 @@ spec_of(struct checkspec *s, const struct check *c)
 			    &s->re, err, sizeof(err)), 0);
 	}
 	s->timeout_ms = c->timeout_ms != 0 ? c->timeout_ms : 1000;
+	s->host = S(c->host);
+	for (s->nheaders = 0; s->nheaders < 4 && c->headers[s->nheaders] != NULL;)
+		s->nheaders++;
+	s->headers = s->nheaders > 0 ? (char **)(uintptr_t)c->headers : NULL;
 }
 
 static void
 run_one(struct world *w, const struct check *c, int plain, struct one *o,
-    unsigned *served)
+    unsigned *served, char *req, size_t reqlen)
 {
 	struct checkspec	 s;
 	struct probe_target	 t;
@@ -389,6 +397,8 @@ run_one(struct world *w, const struct check *c, int plain, struct one *o,
 	for (end = ev_time() + 0.02; ev_time() < end;)
 		ev_run(w->env.loop, EVRUN_NOWAIT);
 	*served = w->srv.served;
+	snprintf(req, reqlen, "%s", w->srv.last);
+	w->srv.last[0] = '\0';
 	checkspec_regex_free(s.re);
 }
 
@@ -412,6 +422,34 @@ normalize(const char *in, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
+/*
+ * The same request line and headers, in any order; the plain path adds
+ * only Connection: close.
+ */
+static void
+same_request(const char *curl, const char *plain)
+{
+	char		 a[8192], b[8192], *line, *save = NULL;
+	const char	*close = "Connection: close\r\n";
+	char		*at;
+	size_t		 n;
+
+	snprintf(a, sizeof(a), "%s", curl);
+	snprintf(b, sizeof(b), "%s", plain);
+	if (a[0] == '\0' && b[0] == '\0')
+		return;
+	at = strstr(b, close);
+	assert_non_null(at);
+	memmove(at, at + strlen(close), strlen(at + strlen(close)) + 1);
+	assert_int_equal(strlen(a), strlen(b));
+	for (line = strtok_r(a, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		n = strlen(line);
+		if ((at = strstr(b, line)) == NULL || at[n] != '\n')
+			fail_msg("plain request lacks \"%s\":\n%s", line, plain);
+	}
+}
+
 /* Both paths; their results must be the same. The plain one's is kept. */
 static void
 both(struct world *w, const struct check *c, struct one *o)
@@ -419,10 +457,12 @@ both(struct world *w, const struct check *c, struct one *o)
 	struct one	 a, b;
 	unsigned	 sa, sb;
 	char		 ma[PROBE_MSG_MAX], mb[PROBE_MSG_MAX];
+	char		 ra[8192], rb[8192];
 	double		 slack;
 
-	run_one(w, c, 0, &a, &sa);
-	run_one(w, c, 1, &b, &sb);
+	run_one(w, c, 0, &a, &sa, ra, sizeof(ra));
+	run_one(w, c, 1, &b, &sb, rb, sizeof(rb));
+	same_request(ra, rb);
 	normalize(a.r.msg, ma, sizeof(ma));
 	normalize(b.r.msg, mb, sizeof(mb));
 	print_message("  %-14s curl: %s %ld \"%s\" %.3fs | plain: %s %ld \"%s\" %.3fs\n",
@@ -597,6 +637,13 @@ test_answers(void **state)
 	    PROBE_OK, 201);
 	expect(&w, &(struct check){ .path = "/ok", .method = "POST" }, PROBE_OK, 200);
 	expect(&w, &(struct check){ .path = "/ok", .method = "OPTIONS" }, PROBE_OK, 200);
+	/* The check's Host and headers: replacing libcurl's own, or removing. */
+	expect(&w, &(struct check){ .path = "/ok", .host = "web.example:8080",
+	    .headers = { "X-Probe: 1", "Authorization: Bearer t" } }, PROBE_OK, 200);
+	expect(&w, &(struct check){ .path = "/ok", .headers = { "User-Agent: me",
+	    "Accept: text/plain" } }, PROBE_OK, 200);
+	expect(&w, &(struct check){ .path = "/r", .host = "web",
+	    .headers = { "X-Probe: 1" } }, PROBE_OK, 200);
 	world_free(&w);
 }
 
@@ -641,8 +688,11 @@ longer_head(struct world *w, const char *path)
 	struct one	 a, b;
 	unsigned	 sa, sb;
 
-	run_one(w, &c, 0, &a, &sa);
-	run_one(w, &c, 1, &b, &sb);
+	char		 ra[8192], rb[8192];
+
+	run_one(w, &c, 0, &a, &sa, ra, sizeof(ra));
+	run_one(w, &c, 1, &b, &sb, rb, sizeof(rb));
+	same_request(ra, rb);
 	print_message("  %-14s curl: %s %ld \"%s\" | plain: %s %ld \"%s\"\n",
 	    path, probe_class_name(a.r.cls), a.r.http_status, a.r.msg,
 	    probe_class_name(b.r.cls), b.r.http_status, b.r.msg);
