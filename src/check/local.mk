@@ -11,4 +11,4 @@ src_libhale_a_SOURCES += \
 	%reldir%/probe_http.c %reldir%/probe_tcp.c \
 	%reldir%/probe_plain.c %reldir%/http_resp.c %reldir%/http_resp.h
 unit_tests += tests/unit/test_health tests/unit/test_checkspec tests/unit/test_checkspec_regex \
-	tests/unit/test_probe tests/unit/test_probe_plain
+	tests/unit/test_probe tests/unit/test_probe_plain tests/unit/test_http_resp
