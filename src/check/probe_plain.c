@@ -304,7 +304,8 @@ judge(struct probe_plain *p, int whole)
 	plain_done(p, cls, status, "%s", msg);
 }
 
-static void
+/* -1 if that was the end of the probe (it is freed). */
+static int
 plain_connected(struct probe_plain *p)
 {
 	int		 e = 0;
@@ -314,9 +315,10 @@ plain_connected(struct probe_plain *p)
 		e = errno;
 	if (e != 0) {
 		plain_fail_connect(p, e);
-		return;
+		return -1;
 	}
 	p->state = PL_SENDING;
+	return 0;
 }
 
 static void
@@ -414,8 +416,8 @@ on_io(struct ev_loop *loop, ev_io *w, int revents)
 	(void)revents;
 	switch (p->state) {
 	case PL_CONNECTING:
-		plain_connected(p);
-		if (p->state == PL_SENDING)
+		/* Writable: the request goes out at once. */
+		if (plain_connected(p) == 0)
 			plain_send(p);
 		break;
 	case PL_SENDING:

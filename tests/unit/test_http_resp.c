@@ -44,7 +44,8 @@ run(struct out *o, const char *s, size_t piece, int head, int eof)
 			return;
 		}
 		assert_true(blen + o->blen < sizeof(o->body));
-		memcpy(o->body + o->blen, b, blen);
+		if (blen > 0)
+			memcpy(o->body + o->blen, b, blen);
 		o->blen += blen;
 		off += (size_t)k;
 	}
