@@ -171,8 +171,10 @@ header(struct http_resp *r, const char *line, size_t n,
 	    &vlen)) != NULL) {
 		if (has_token(v, vlen, "chunked"))
 			r->chunked = 1;
-	} else if ((v = header_value(line, n, "Location", &vlen)) != NULL &&
+	} else if (!r->has_location &&
+	    (v = header_value(line, n, "Location", &vlen)) != NULL &&
 	    vlen > 0 && vlen < sizeof(r->location)) {
+		/* The first one counts, as in libcurl. */
 		memcpy(r->location, v, vlen);
 		r->location[vlen] = '\0';
 		r->has_location = 1;
@@ -299,9 +301,10 @@ take_line(struct http_resp *r, const char *in, size_t len,
 
 	if (inhead && r->st == HR_STATUS && r->llen < 5) {
 		/* Not even "HTTP/": libcurl's HTTP/0.9 refusal. */
+		static const char proto[] = "HTTP/";
 		size_t	 k = n < 5 - r->llen ? n : 5 - r->llen;
 
-		if (memcmp(in, "HTTP/" + r->llen, k) != 0)
+		if (memcmp(in, &proto[r->llen], k) != 0)
 			return fail(f, HRF_PROTOCOL, err, errlen,
 			    "Received HTTP/0.9 when not allowed");
 	}

@@ -517,6 +517,8 @@ static const struct route routes[] = {
 	{ "/rel2", "HTTP/1.1 301 Moved\r\nLocation: ok\r\nContent-Length: 0\r\n\r\n", AFTER_CLOSE, 0, 0, NULL },
 	{ "/abs", "HTTP/1.1 307 Temp\r\nLocation: http://127.0.0.1:%u/ok?x=1\r\n\r\n", AFTER_CLOSE, 0, 0, NULL },
 	{ "/ok?x=1", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes", AFTER_CLOSE, 0, 0, NULL },
+	{ "/two-loc", "HTTP/1.1 302 Found\r\nLocation: /ok\r\nLocation: http://10.0.0.1:9/evil\r\nContent-Length: 0\r\n\r\n", AFTER_CLOSE, 0, 0, NULL },
+	{ "/two-loc2", "HTTP/1.1 302 Found\r\nLocation: http://10.0.0.1:9/evil\r\nLocation: /ok\r\nContent-Length: 0\r\n\r\n", AFTER_CLOSE, 0, 0, NULL },
 	{ "/x", "HTTP/1.1 302 Found\r\nLocation: http://10.0.0.1:9/evil\r\nContent-Length: 0\r\n\r\n", AFTER_CLOSE, 0, 0, NULL },
 	{ "/xname", "HTTP/1.1 302 Found\r\nLocation: http://localhost:%u/ok\r\nContent-Length: 0\r\n\r\n", AFTER_CLOSE, 0, 0, NULL },
 	{ "/xs", "HTTP/1.1 302 Found\r\nLocation: https://127.0.0.1:%u/ok\r\nContent-Length: 0\r\n\r\n", AFTER_CLOSE, 0, 0, NULL },
@@ -609,6 +611,8 @@ test_answers(void **state)
 	both(&w, &(struct check){ .path = "/loop" }, &o);
 	assert_int_equal(o.r.cls, PROBE_STATUS);
 	expect(&w, &(struct check){ .path = "/noloc" }, PROBE_STATUS, 302);
+	expect(&w, &(struct check){ .path = "/two-loc" }, PROBE_OK, 200);
+	expect(&w, &(struct check){ .path = "/two-loc2" }, PROBE_STATUS, 302);
 	/* Bodies: chunked, Content-Length, until the close; substring and regex. */
 	expect(&w, &(struct check){ .path = "/chunked", .body = "READY" }, PROBE_OK, 200);
 	expect(&w, &(struct check){ .path = "/chunked", .body = "^hello, READY$",
