@@ -3,10 +3,11 @@
  * the shape of probe_tcp.c. Every path ends in exactly one plain_done().
  *
  *   probe_plain_start: request built ─► hop_start
- *   hop_start: netns_socket ─► connect(2), non-blocking; timer armed
- *        │  EINPROGRESS / connected        │ refused at once
- *        ▼                                 ▼
- *   on_io EV_WRITE (CONNECTING)        timer 0 s ─► on_timer ─► plain_done
+ *   hop_start: netns_socket ─► connect(2), non-blocking; timer armed;
+ *        │  send at once (loopback has connected by then)
+ *        │  EAGAIN: still connecting     │ refused at once
+ *        ▼                               ▼
+ *   on_io EV_WRITE (CONNECTING)      timer 0 s ─► on_timer ─► plain_done
  *        │ SO_ERROR == 0
  *        ▼
  *   SENDING: send until the request is out (EV_WRITE)
@@ -234,6 +235,7 @@ static void
 hop_start(struct probe_plain *p, long timeout_ms)
 {
 	char	 err[PROBE_MSG_MAX];
+	ssize_t	 n;
 
 	p->hop0 = clock_mono();
 	p->sent = 0;
@@ -255,7 +257,22 @@ hop_start(struct probe_plain *p, long timeout_ms)
 		finish_later(p, probe_class_of_errno(errno), "");
 		return;
 	}
-	ev_io_set(&p->io, p->fd, EV_WRITE);
+	/*
+	 * On loopback the handshake is over by the time connect returns:
+	 * the request goes out now, and the loop wakes only for the answer.
+	 * Still connecting: EAGAIN, and the writable socket says when.
+	 */
+	if ((n = send(p->fd, p->req.data, p->req.len, MSG_NOSIGNAL)) == -1 &&
+	    errno != EAGAIN && errno != EINTR) {
+		p->cerr = errno;
+		finish_later(p, probe_class_of_errno(errno), "");
+		return;
+	}
+	if (n > 0) {
+		p->sent = (size_t)n;
+		p->state = p->sent == p->req.len ? PL_READING : PL_SENDING;
+	}
+	ev_io_set(&p->io, p->fd, p->state == PL_READING ? EV_READ : EV_WRITE);
 	ev_io_start(p->env->loop, &p->io);
 	ev_timer_start(p->env->loop, &p->timer);
 }

@@ -652,6 +652,30 @@ test_answers(void **state)
 }
 
 static void
+full_queue(struct world *w)
+{
+	struct sockaddr_in	 a;
+	uint16_t		 port;
+	int			 fd, c[4], i;
+
+	fd = listen_any(&port);
+	assert_int_equal(listen(fd, 0), 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons(port);
+	for (i = 0; i < 4; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		(void)connect(c[i], (struct sockaddr *)&a, sizeof(a));
+	}
+	expect(w, &(struct check){ .path = "/ok", .port = port,
+	    .timeout_ms = 200 }, PROBE_TIMEOUT, 0);
+	for (i = 0; i < 4; i++)
+		close(c[i]);
+	close(fd);
+}
+
+static void
 test_faults(void **state)
 {
 	struct world	 w;
@@ -678,6 +702,11 @@ test_faults(void **state)
 	expect(&w, &(struct check){ .path = "/trunc-head" }, PROBE_OK, 200);
 	both(&w, &(struct check){ .path = "/trunc-status" }, &o);
 	expect(&w, &(struct check){ .path = "/trunc-chunk", .body = "x" }, PROBE_RESET, 0);
+	/*
+	 * A full accept queue: the SYN goes unanswered, the probe is still
+	 * connecting when its time is up.
+	 */
+	full_queue(&w);
 	/* Nothing listens. */
 	fd = listen_any(&closed);
 	close(fd);
