@@ -16,19 +16,21 @@ struct run {
 	int			 eof_rc;
 	char			 err[128];
 	uint8_t			 body[4096];
-	size_t			 blen;
+	size_t			 blen;		/* kept */
+	size_t			 btotal;	/* handed back */
 };
 
 static void
 feed(struct run *u, const uint8_t *data, size_t size, size_t piece, int head)
 {
 	const char	*b;
-	size_t		 off = 0, n, used, blen;
+	size_t		 off = 0, n, used, blen, m;
 	long		 k;
 
 	http_resp_init(&u->r, head);
 	u->failed = 0;
 	u->blen = 0;
+	u->btotal = 0;
 	while (off < size && !u->failed && u->r.st != HR_DONE) {
 		n = size - off < piece ? size - off : piece;
 		for (used = 0; used < n && u->r.st != HR_DONE;) {
@@ -44,10 +46,12 @@ feed(struct run *u, const uint8_t *data, size_t size, size_t piece, int head)
 			if (blen > 0) {
 				FUZZ_CHECK(b >= (const char *)data + off + used);
 				FUZZ_CHECK(b + blen <= (const char *)data + off + used + (size_t)k);
-				if (u->blen + blen <= sizeof(u->body)) {
-					memcpy(u->body + u->blen, b, blen);
-					u->blen += blen;
-				}
+				/* The first bytes kept, all of them counted. */
+				m = blen < sizeof(u->body) - u->blen ?
+				    blen : sizeof(u->body) - u->blen;
+				memcpy(u->body + u->blen, b, m);
+				u->blen += m;
+				u->btotal += blen;
 			}
 			if (k == 0)
 				break;
@@ -84,6 +88,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(whole.r.status == bits.r.status);
 	FUZZ_CHECK(whole.r.body_bytes == bits.r.body_bytes);
 	FUZZ_CHECK(whole.blen == bits.blen);
+	FUZZ_CHECK(whole.btotal == bits.btotal);
+	FUZZ_CHECK(whole.btotal == whole.r.body_bytes);
 	FUZZ_CHECK(memcmp(whole.body, bits.body, whole.blen) == 0);
 	FUZZ_CHECK(whole.failed || strcmp(whole.err, bits.err) == 0 ||
 	    whole.eof_rc == 0);
