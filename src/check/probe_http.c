@@ -1,6 +1,8 @@
 /*
  * probe_http: one HTTP(S) check on the shared curl multi handle (curlev).
- * Every path ends in exactly one http_done().
+ * The engine sends only https here; plain http goes to probe_plain.c,
+ * which gives the same results (tests/unit/test_probe_plain compares
+ * the two). Every path ends in exactly one http_done().
  *
  *   probe_http_start: easy handle, URL on the numeric target ─► curlev_add
  *        │
@@ -39,8 +41,6 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/err.h"
-
-
 
 struct probe_http {
 	const struct probe_env	*env;
