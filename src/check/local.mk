@@ -8,6 +8,7 @@ src_libhale_a_SOURCES += \
 	%reldir%/netns.c %reldir%/netns.h \
 	%reldir%/probe.c %reldir%/probe.h %reldir%/probe_check.h %reldir%/probe_sched.c \
 	%reldir%/probe_target.c %reldir%/probe_json.c %reldir%/probe_metrics.c \
-	%reldir%/probe_http.c %reldir%/probe_tcp.c
+	%reldir%/probe_http.c %reldir%/probe_tcp.c \
+	%reldir%/probe_plain.c %reldir%/http_resp.c %reldir%/http_resp.h
 unit_tests += tests/unit/test_health tests/unit/test_checkspec tests/unit/test_checkspec_regex \
-	tests/unit/test_probe
+	tests/unit/test_probe tests/unit/test_probe_plain tests/unit/test_http_resp

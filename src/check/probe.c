@@ -120,6 +120,11 @@ cancel_probe(struct check *ck)
 		ck->http = NULL;
 		ck->eng->st.in_flight--;
 	}
+	if (ck->plain != NULL) {
+		probe_plain_cancel(ck->plain);
+		ck->plain = NULL;
+		ck->eng->st.in_flight--;
+	}
 	if (ck->tcp != NULL) {
 		probe_tcp_cancel(ck->tcp);
 		ck->tcp = NULL;
@@ -549,7 +554,8 @@ on_check_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	char			 err[PROBE_MSG_MAX];
 
 	(void)revents;
-	if (!probe_can_probe(ck) || ck->http != NULL || ck->tcp != NULL)
+	if (!probe_can_probe(ck) || ck->http != NULL || ck->plain != NULL ||
+	    ck->tcp != NULL)
 		return;
 	ck->probe_start = ev_now(loop);
 	if (ck->target.how == CHECKSPEC_TARGET_NETNS && ck->target.nsfd < 0 &&
@@ -568,13 +574,17 @@ on_check_timer(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	eng->st.started++;
-	if (ck->spec.kind == CHECKSPEC_HTTP)
+	/* libcurl only for TLS: plain HTTP is cheaper on our own loop. */
+	if (ck->spec.kind == CHECKSPEC_HTTP && ck->spec.https)
 		ck->http = probe_http_start(&eng->env, &ck->spec, &ck->target,
+		    on_probe_done, ck, err, sizeof(err));
+	else if (ck->spec.kind == CHECKSPEC_HTTP)
+		ck->plain = probe_plain_start(&eng->env, &ck->spec, &ck->target,
 		    on_probe_done, ck, err, sizeof(err));
 	else
 		ck->tcp = probe_tcp_start(&eng->env, &ck->spec, &ck->target,
 		    on_probe_done, ck, err, sizeof(err));
-	if (ck->http == NULL && ck->tcp == NULL) {
+	if (ck->http == NULL && ck->plain == NULL && ck->tcp == NULL) {
 		record_error(ck, err);
 		probe_schedule_next(ck);
 		return;
@@ -589,6 +599,7 @@ on_probe_done(void *arg, const struct probe_result *r)
 
 	/* The probe frees itself after this returns. */
 	ck->http = NULL;
+	ck->plain = NULL;
 	ck->tcp = NULL;
 	ck->eng->st.in_flight--;
 	record(ck, r);

@@ -57,6 +57,7 @@
 #define PROBE_BODY_MAX		(16 * 1024)	/* body prefix read for expect_body */
 #define PROBE_REDIRECTS_MAX	5
 #define PROBE_MSG_MAX		160
+#define PROBE_USER_AGENT	"hale-probe/" PACKAGE_VERSION
 
 /* Why a probe failed, from the cheapest layer up (HAProxy's L4/L6/L7). */
 enum probe_class {
@@ -125,6 +126,26 @@ struct probe_http_pool *probe_http_pool_new(void);
 void	probe_http_pool_free(struct probe_http_pool *);
 /* Handles waiting in it. */
 size_t	probe_http_pool_idle(const struct probe_http_pool *);
+/*
+ * A plain http:// check without libcurl (probe_plain.c): the TCP probe's
+ * kind of state machine, one HTTP/1.1 request with Connection: close, the
+ * answer parsed by http_resp. The same results as probe_http_start.
+ */
+struct probe_plain *probe_plain_start(const struct probe_env *,
+	    const struct checkspec *, const struct probe_target *,
+	    probe_done_cb *, void *arg, char *err, size_t errlen);
+void	probe_plain_cancel(struct probe_plain *);
+/*
+ * What both HTTP paths share: the verdict on a complete answer (class,
+ * message "HTTP 200" ...), whether two URLs have one scheme, host and
+ * port, and a Location resolved against the URL it answered (the
+ * absolute URL and the request target: path and query), 0 or -1.
+ */
+enum probe_class probe_http_verdict(const struct checkspec *, long status,
+	    const char *body, size_t len, char *msg, size_t msglen);
+int	probe_http_same_origin(const char *a, const char *b);
+int	probe_http_resolve(const char *base, const char *loc, char *url,
+	    size_t urllen, char *target, size_t targetlen);
 struct probe_tcp *probe_tcp_start(const struct probe_env *,
 	    const struct checkspec *, const struct probe_target *,
 	    probe_done_cb *, void *arg, char *err, size_t errlen);

@@ -40,7 +40,8 @@ struct check {
 	struct health_params	 params;
 	/* Probing. */
 	ev_timer		 timer;
-	struct probe_http	*http;
+	struct probe_http	*http;		/* https, or http through libcurl */
+	struct probe_plain	*plain;		/* http:// on our own state machine */
 	struct probe_tcp	*tcp;
 	double			 probe_start;	/* ev_now of the last start */
 	struct probe_result	*ring;		/* history slots */

@@ -1,6 +1,8 @@
 /*
  * probe_http: one HTTP(S) check on the shared curl multi handle (curlev).
- * Every path ends in exactly one http_done().
+ * The engine sends only https here; plain http goes to probe_plain.c,
+ * which gives the same results (tests/unit/test_probe_plain compares
+ * the two). Every path ends in exactly one http_done().
  *
  *   probe_http_start: easy handle, URL on the numeric target ─► curlev_add
  *        │
@@ -39,8 +41,6 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/err.h"
-
-#define USER_AGENT	"hale-probe/" PACKAGE_VERSION
 
 struct probe_http {
 	const struct probe_env	*env;
@@ -322,7 +322,7 @@ setup(struct probe_http *p, char *err, size_t errlen)
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, p);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->errbuf);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, PROBE_USER_AGENT);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, s->tls_verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, s->tls_verify ? 2L : 0L);
 	if (p->headers != NULL)
@@ -333,9 +333,8 @@ setup(struct probe_http *p, char *err, size_t errlen)
 	return 0;
 }
 
-/* scheme, host and port of two URLs are the same (libcurl's parser). */
-static int
-same_origin(const char *a, const char *b)
+int
+probe_http_same_origin(const char *a, const char *b)
 {
 	static const CURLUPart parts[] = { CURLUPART_SCHEME, CURLUPART_HOST,
 	    CURLUPART_PORT };
@@ -371,7 +370,7 @@ follow(struct probe_http *p)
 	if (p->hops >= PROBE_REDIRECTS_MAX ||
 	    curl_easy_getinfo(p->easy, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK ||
 	    loc == NULL || strlen(loc) >= sizeof(p->url) ||
-	    !same_origin(p->url, loc) || (left = ms_left(p)) == 0)
+	    !probe_http_same_origin(p->url, loc) || (left = ms_left(p)) == 0)
 		return 0;
 	memmove(p->url, loc, strlen(loc) + 1);
 	p->hops++;
@@ -393,8 +392,8 @@ on_done(CURL *easy, CURLcode rc, void *arg)
 	struct probe_http	*p = arg;
 	long			 status = 0, oserr = 0;
 	const char		*why;
-	char			 why_re[128] = "";
-	int			 m;
+	char			 msg[PROBE_MSG_MAX];
+	enum probe_class	 cls;
 
 	if (rc == CURLE_WRITE_ERROR && p->enough)
 		rc = CURLE_OK;
@@ -409,20 +408,33 @@ on_done(CURL *easy, CURLcode rc, void *arg)
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status >= 300 && status < 400 && follow(p))
 		return;
-	if (!checkspec_status_match(p->spec, status)) {
-		http_done(p, PROBE_STATUS, status, "HTTP %ld", status);
-		return;
+	cls = probe_http_verdict(p->spec, status, p->body.data, p->body.len,
+	    msg, sizeof(msg));
+	http_done(p, cls, status, "%s", msg);
+}
+
+enum probe_class
+probe_http_verdict(const struct checkspec *s, long status, const char *body,
+    size_t len, char *msg, size_t msglen)
+{
+	char	 why_re[128] = "";
+	int	 m;
+
+	if (!checkspec_status_match(s, status)) {
+		snprintf(msg, msglen, "HTTP %ld", status);
+		return PROBE_STATUS;
 	}
 	/* A regex that reached its limits is a body that does not match. */
-	m = checkspec_body_match(p->spec, p->body.data != NULL ?
-	    p->body.data : "", p->body.len, why_re, sizeof(why_re));
+	m = checkspec_body_match(s, body != NULL ? body : "", len, why_re,
+	    sizeof(why_re));
 	if (m != 1) {
-		http_done(p, PROBE_BODY, status, "HTTP %ld, body (%zu bytes "
-		    "read) does not match%s%s", status, p->body.len,
-		    m == -1 ? ": " : "", m == -1 ? why_re : "");
-		return;
+		snprintf(msg, msglen, "HTTP %ld, body (%zu bytes read) does not "
+		    "match%s%s", status, len, m == -1 ? ": " : "",
+		    m == -1 ? why_re : "");
+		return PROBE_BODY;
 	}
-	http_done(p, PROBE_OK, status, "HTTP %ld", status);
+	snprintf(msg, msglen, "HTTP %ld", status);
+	return PROBE_OK;
 }
 
 struct probe_http *
@@ -498,4 +510,33 @@ probe_class_of_curl(int code, long os_errno)
 	default:
 		return PROBE_ERROR;
 	}
+}
+
+int
+probe_http_resolve(const char *base, const char *loc, char *url,
+    size_t urllen, char *target, size_t targetlen)
+{
+	CURLU	*u = curl_url();
+	char	*full = NULL, *path = NULL, *query = NULL;
+	int	 rc = -1;
+
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, loc, CURLU_URLENCODE |
+	    CURLU_ALLOW_SPACE) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+		goto out;
+	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK)
+		query = NULL;
+	if ((size_t)snprintf(url, urllen, "%s", full) >= urllen ||
+	    (size_t)snprintf(target, targetlen, "%s%s%s", path,
+	    query != NULL ? "?" : "", query != NULL ? query : "") >= targetlen)
+		goto out;
+	rc = 0;
+out:
+	curl_free(full);
+	curl_free(path);
+	curl_free(query);
+	curl_url_cleanup(u);
+	return rc;
 }

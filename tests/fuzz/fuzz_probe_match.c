@@ -1,7 +1,8 @@
 /*
  * What an HTTP probe does with a response: the status and body matchers.
- * (The response itself is parsed by libcurl; probe_http.c keeps only
- * the status code and the first bytes of the body, then asks these.)
+ * (The response itself is parsed by libcurl or by http_resp; the probes
+ * keep only the status code and the first bytes of the body, then ask
+ * these.)
  * Input: an expect_body pattern line, an expect_status line, two bytes
  * of status code, then the body. The spec is built the way a container's
  * labels build it, so the regex is compiled by the real code path.

@@ -13,7 +13,8 @@ fuzz_harnesses = \
 	tests/fuzz/fuzz_duration_status tests/fuzz/fuzz_probe_match \
 	tests/fuzz/fuzz_metrics_label tests/fuzz/fuzz_auth \
 	tests/fuzz/fuzz_webcfg \
-	tests/fuzz/fuzz_event_render tests/fuzz/fuzz_logtail
+	tests/fuzz/fuzz_event_render tests/fuzz/fuzz_logtail \
+	tests/fuzz/fuzz_http_resp
 EXTRA_PROGRAMS = $(fuzz_harnesses)
 FUZZ_LINK = -fsanitize=fuzzer
 tests_fuzz_fuzz_docker_lines_SOURCES = tests/fuzz/fuzz_docker_lines.c tests/fuzz/fuzz.h
@@ -33,6 +34,7 @@ tests_fuzz_fuzz_auth_SOURCES = tests/fuzz/fuzz_auth.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_webcfg_SOURCES = tests/fuzz/fuzz_webcfg.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_event_render_SOURCES = tests/fuzz/fuzz_event_render.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_logtail_SOURCES = tests/fuzz/fuzz_logtail.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_http_resp_SOURCES = tests/fuzz/fuzz_http_resp.c tests/fuzz/fuzz.h
 # Every harness links the library and libFuzzer's main.
 tests_fuzz_fuzz_docker_lines_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_docker_event_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
@@ -51,6 +53,7 @@ tests_fuzz_fuzz_auth_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_webcfg_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_event_render_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_logtail_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
+tests_fuzz_fuzz_http_resp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LINK)
 tests_fuzz_fuzz_docker_lines_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_docker_event_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_docker_inspect_LDADD = $(HALE_LIBS)
@@ -68,6 +71,7 @@ tests_fuzz_fuzz_auth_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_webcfg_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_event_render_LDADD = $(HALE_LIBS)
 tests_fuzz_fuzz_logtail_LDADD = $(HALE_LIBS)
+tests_fuzz_fuzz_http_resp_LDADD = $(HALE_LIBS)
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/corpus
 CLEANFILES += $(fuzz_harnesses)
 

@@ -653,6 +653,8 @@ test_engine(void **state)
 	}
 	w.web.body = "ok";
 	assert_true(run_until(&w, 'a', DOCKER_HEALTH_HEALTHY, 5));
+	/* Plain http never took a libcurl handle: it ran on probe_plain. */
+	assert_int_equal(probe_http_pool_idle(w.eng->env.http_pool), 0);
 	/* Nothing listening any more: refused. */
 	server_stop(&w.web);
 	assert_true(run_until(&w, 'a', DOCKER_HEALTH_UNHEALTHY, 5));
