@@ -131,7 +131,8 @@ collector_disc_run(struct collector_disc *d, const struct cgroup_env *env,
 		goto fail;
 	}
 	if (!d->valid || d->nwalk != last_n || d->walk.len != d->last.len ||
-	    memcmp(d->walk.data, d->last.data, d->walk.len) != 0) {
+	    (d->walk.len > 0 &&
+	    memcmp(d->walk.data, d->last.data, d->walk.len) != 0)) {
 		d->valid = 0;
 		if (disc_rebuild(d) == -1) {
 			err_set(err, errlen, "out of memory");

@@ -1555,6 +1555,24 @@ test_discover_changes(void **state)
 	assert_int_equal(t[2].pid, 4141);
 	collector_free(c);
 	tree_remove(dir);
+
+	/* No container at all, twice: the host alone. */
+	strcpy(dir, "/tmp/hale-disc-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "mkdir -p %s/sys/fs/cgroup %s/proc && "
+	    "echo 'cpu memory' >%s/sys/fs/cgroup/cgroup.controllers", dir, dir,
+	    dir);
+	assert_int_equal(system(path), 0);
+	snprintf(path, sizeof(path), "%s/sys", dir);
+	snprintf(to, sizeof(to), "%s/proc", dir);
+	assert_int_equal(cgroup_env_init(&env, path, to, err, sizeof(err)), 0);
+	assert_non_null(c = collector_new(&env));
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(collector_discover(c, &t, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].id, "/");
+	collector_free(c);
+	tree_remove(dir);
 }
 
 int
