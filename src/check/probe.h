@@ -151,6 +151,14 @@ struct probe_tcp *probe_tcp_start(const struct probe_env *,
 	    probe_done_cb *, void *arg, char *err, size_t errlen);
 void	probe_tcp_cancel(struct probe_tcp *);
 
+/*
+ * A probe's socket closed with a reset (SO_LINGER 0): no FIN exchange and
+ * no TIME_WAIT socket left in the container's namespace per probe. *fd
+ * becomes -1; -1 already is nothing to do.
+ */
+void	probe_socket_close(int *fd);
+/* The outcome of a non-blocking connect: 0, or its errno (SO_ERROR). */
+int	probe_socket_error(int fd);
 /* errno of a failed connect/read/write -> class. Pure. */
 enum probe_class probe_class_of_errno(int);
 /* libcurl's result (+ the OS errno it saw) -> class. Pure. */

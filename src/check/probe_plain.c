@@ -78,15 +78,9 @@ struct probe_plain {
 static void
 plain_close(struct probe_plain *p)
 {
-	struct linger	 lg = { 1, 0 };
-
 	ev_io_stop(p->env->loop, &p->io);
 	ev_timer_stop(p->env->loop, &p->timer);
-	if (p->fd != -1) {
-		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		close(p->fd);
-		p->fd = -1;
-	}
+	probe_socket_close(&p->fd);
 }
 
 static void
@@ -325,11 +319,8 @@ judge(struct probe_plain *p, int whole)
 static int
 plain_connected(struct probe_plain *p)
 {
-	int		 e = 0;
-	socklen_t	 len = sizeof(e);
+	int	 e = probe_socket_error(p->fd);
 
-	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
-		e = errno;
 	if (e != 0) {
 		plain_fail_connect(p, e);
 		return -1;

@@ -53,18 +53,35 @@ struct probe_tcp {
 };
 
 
-static void
-tcp_close(struct probe_tcp *p)
+void
+probe_socket_close(int *fd)
 {
 	struct linger	 lg = { 1, 0 };
 
+	if (*fd == -1)
+		return;
+	setsockopt(*fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(*fd);
+	*fd = -1;
+}
+
+int
+probe_socket_error(int fd)
+{
+	int		 e = 0;
+	socklen_t	 len = sizeof(e);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+		e = errno;
+	return e;
+}
+
+static void
+tcp_close(struct probe_tcp *p)
+{
 	ev_io_stop(p->env->loop, &p->io);
 	ev_timer_stop(p->env->loop, &p->timer);
-	if (p->fd != -1) {
-		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		close(p->fd);
-		p->fd = -1;
-	}
+	probe_socket_close(&p->fd);
 }
 
 /* The one exit: report, then free. */
@@ -139,11 +156,8 @@ tcp_next(struct probe_tcp *p)
 static void
 tcp_connected(struct probe_tcp *p)
 {
-	int		 e = 0;
-	socklen_t	 len = sizeof(e);
+	int	 e = probe_socket_error(p->fd);
 
-	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
-		e = errno;
 	if (e != 0) {
 		tcp_fail_errno(p, "connect", e);
 		return;
