@@ -128,19 +128,28 @@ put(const struct tree *t, const char *name, const char *text)
 	close(fd);
 }
 
-/* A new file renamed over the old one: another inode at the same path. */
+/* A new file renamed over `path`: another inode at the same path. */
 static void
-replace(const struct tree *t, const char *name, const char *text)
+replace_path(const char *path, const char *text)
 {
-	char	path[320], tmp[336];
+	char	tmp[336];
 	int	fd;
 
-	snprintf(path, sizeof(path), "%s/%s", t->cg, name);
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	assert_true((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	assert_int_equal(rename(tmp, path), 0);
+}
+
+/* The same for a file of the container's directory. */
+static void
+replace(const struct tree *t, const char *name, const char *text)
+{
+	char	path[320];
+
+	snprintf(path, sizeof(path), "%s/%s", t->cg, name);
+	replace_path(path, text);
 }
 
 static struct procnet_iface	net[PROCNET_MAX_IFACES];
@@ -176,8 +185,7 @@ rd(struct tree *t, struct cgroup_keeps *s, struct cgroup_keep *k,
 static void
 put_net(const struct tree *t, int pid, unsigned rx, int rename_over)
 {
-	char	path[320], tmp[336], text[512];
-	int	fd, n;
+	char	path[320], text[512];
 
 	snprintf(path, sizeof(path), "%s/proc/%d", t->dir, pid);
 	if (!rename_over) {
@@ -186,15 +194,11 @@ put_net(const struct tree *t, int pid, unsigned rx, int rename_over)
 		assert_int_equal(mkdir(path, 0755), 0);
 	}
 	snprintf(path, sizeof(path), "%s/proc/%d/net/dev", t->dir, pid);
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	n = snprintf(text, sizeof(text), "Inter-|   Receive |  Transmit\n"
+	snprintf(text, sizeof(text), "Inter-|   Receive |  Transmit\n"
 	    " face |bytes    packets errs drop fifo frame compressed "
 	    "multicast|bytes    packets errs drop fifo colls carrier "
 	    "compressed\n  eth0: %u 1 0 0 0 0 0 0 2 1 0 0 0 0 0 0\n", rx);
-	assert_true((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
-	assert_int_equal(write(fd, text, (size_t)n), n);
-	close(fd);
-	assert_int_equal(rename(tmp, path), 0);
+	replace_path(path, text);
 }
 
 /* In-place changes are seen through kept fds; fds are counted right. */
